@@ -1,0 +1,90 @@
+"""Entry point of the ``impact`` command: builds the Typer app and turns user errors into messages.
+
+Each sub-command lives in its own module under :mod:`impact.cli` and exposes
+``register(app)``. Errors caused by the user (:class:`impact.errors.ImpactError`) are printed
+as a clear message with a non-zero exit code and no traceback; ``--debug`` shows tracebacks.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+
+import typer
+from rich.console import Console
+
+from impact.errors import ImpactError
+
+COMMAND_MODULES = (
+    "impact.cli.synth",
+    "impact.cli.validate",
+    "impact.cli.link",
+    "impact.cli.indicators",
+    "impact.cli.power",
+    "impact.cli.rct",
+    "impact.cli.report",
+    "impact.cli.pipeline",
+)
+
+app = typer.Typer(
+    name="impact",
+    help="Outcome evaluation and impact analysis of employment programmes.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+err_console = Console(stderr=True)
+_state = {"debug": False}
+
+
+@app.callback()
+def _root(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress to stderr."),
+    debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on errors."),
+) -> None:
+    """Outcome evaluation and impact analysis of employment programmes."""
+    _state["debug"] = debug
+    logging.basicConfig(
+        level=logging.DEBUG if debug else (logging.INFO if verbose else logging.WARNING),
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(_name).register(app)
+
+
+def run(argv: list[str] | None = None) -> None:
+    """Run the command line; the console script ``impact`` calls this."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except ImpactError as error:
+        if _state["debug"]:
+            raise
+        err_console.print(f"[bold red]error:[/] {error}", highlight=False, markup=True)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        err_console.print("interrupted; no output was changed")
+        sys.exit(130)
+    except Exception as error:  # click's own usage errors and real bugs
+        import click
+
+        if isinstance(error, click.exceptions.Exit):
+            sys.exit(error.exit_code)
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(error.exit_code)
+        if isinstance(error, click.exceptions.Abort):
+            sys.exit(1)
+        if _state["debug"]:
+            raise
+        err_console.print(
+            f"[bold red]internal error:[/] {type(error).__name__}: {error}\n"
+            "This is a bug in impact; rerun with --debug for the traceback and report it.",
+        )
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()
