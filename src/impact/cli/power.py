@@ -1,7 +1,281 @@
-"""CLI command module 'power' (placeholder until its issue lands: registers nothing)."""
+"""``impact power``: minimum detectable effect, sample size, power, simulation and study plans.
+
+Examples
+--------
+``impact power mde --n1 73 --n2 78 --control-rate 0.3 --method arcsine``
+``impact power n --control-rate 0.29 --effect 10 --attrition 0.3 --r2 0.1 --json``
+``impact power power --n 500 --control-rate 0.29 --effect 12 --attrition 0.3 --lang sv``
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import typer
 
+from impact.analysis.power import (
+    DEFAULT_SEED,
+    mde,
+    plan_study,
+    power,
+    rise_reproduction,
+    sample_size,
+    simulate_power,
+)
+from impact.analysis.power.results import PowerAnswer
+from impact.analysis.power.text import check_lang
+
+power_app = typer.Typer(
+    help="Power, minimum detectable effect (percentage points) and sample size for binary "
+    "outcomes (two arms).",
+    no_args_is_help=True,
+)
+
+N1 = typer.Option(None, "--n1", help="Participants enrolled in the treatment arm.")
+N2 = typer.Option(None, "--n2", help="Participants enrolled in the control arm.")
+N_TOTAL = typer.Option(None, "--n", help="Total enrolled (instead of --n1/--n2), split by --ratio.")
+RATIO = typer.Option(1.0, "--ratio", help="Allocation ratio n_control / n_treatment.")
+CONTROL = typer.Option(..., "--control-rate", help="Control-group rate as a proportion (0.3).")
+EFFECT = typer.Option(
+    ..., "--effect", help="Effect in percentage points (treatment − control; negative = fall)."
+)
+ALPHA = typer.Option(0.05, "--alpha", help="Significance level.")
+POWER = typer.Option(0.8, "--power", help="Target power.")
+SIDES = typer.Option(2, "--sides", help="2 = two-sided test; 1 = one-sided.")
+METHOD = typer.Option(
+    "unpooled", "--method", help="Variance method: unpooled (default), pooled (Fleiss), arcsine."
+)
+R2 = typer.Option(0.0, "--r2", help="Outcome variance explained by covariates, in [0, 1).")
+ICC = typer.Option(0.0, "--icc", help="Intra-cluster correlation.")
+CLUSTER = typer.Option(1.0, "--cluster-size", help="Average cluster size (1 = individuals).")
+ATTRITION = typer.Option(0.0, "--attrition", help="Expected share lost before the outcome.")
+DIRECTION = typer.Option("both", "--direction", help="increase, decrease or both.")
+OUTCOME = typer.Option(None, "--outcome", help="Outcome id or label for the sentence.")
+LANG = typer.Option("en", "--lang", help="Language of the sentence: en or sv.")
+JSON = typer.Option(False, "--json", help="Print the result as JSON (for scripts).")
+
+
+def _emit(result: PowerAnswer, lang: str, as_json: bool) -> None:
+    """Print the result: JSON, or the sentence in ``lang`` followed by the tidy table."""
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str))
+        return
+    typer.echo(result.sentence(check_lang(lang)))
+    typer.echo("")
+    typer.echo(result.tidy().to_string(index=False))
+
+
+@power_app.command("mde")
+def mde_command(
+    n1: float = N1,
+    n2: float = N2,
+    n: float = N_TOTAL,
+    ratio: float = RATIO,
+    control_rate: float = CONTROL,
+    alpha: float = ALPHA,
+    target_power: float = POWER,
+    sides: int = SIDES,
+    method: str = METHOD,
+    r2: float = R2,
+    icc: float = ICC,
+    cluster_size: float = CLUSTER,
+    attrition: float = ATTRITION,
+    direction: str = DIRECTION,
+    outcome: str = OUTCOME,
+    lang: str = LANG,
+    as_json: bool = JSON,
+) -> None:
+    """Minimum detectable effect in percentage points (rise, fall or both)."""
+    check_lang(lang)
+    result = mde(
+        n1,
+        n2,
+        n=n,
+        ratio=ratio,
+        control_rate=control_rate,
+        power=target_power,
+        direction=direction,
+        alpha=alpha,
+        sides=sides,
+        method=method,
+        r2=r2,
+        icc=icc,
+        cluster_size=cluster_size,
+        attrition=attrition,
+        outcome=outcome,
+    )
+    _emit(result, lang, as_json)
+
+
+@power_app.command("n")
+def n_command(
+    control_rate: float = CONTROL,
+    effect: float = EFFECT,
+    ratio: float = RATIO,
+    alpha: float = ALPHA,
+    target_power: float = POWER,
+    sides: int = SIDES,
+    method: str = METHOD,
+    r2: float = R2,
+    icc: float = ICC,
+    cluster_size: float = CLUSTER,
+    attrition: float = ATTRITION,
+    outcome: str = OUTCOME,
+    lang: str = LANG,
+    as_json: bool = JSON,
+) -> None:
+    """Participants to analyse and to enrol to detect --effect with --power."""
+    check_lang(lang)
+    result = sample_size(
+        control_rate=control_rate,
+        effect_pp=effect,
+        power=target_power,
+        ratio=ratio,
+        alpha=alpha,
+        sides=sides,
+        method=method,
+        r2=r2,
+        icc=icc,
+        cluster_size=cluster_size,
+        attrition=attrition,
+        outcome=outcome,
+    )
+    _emit(result, lang, as_json)
+
+
+@power_app.command("power")
+def power_command(
+    n1: float = N1,
+    n2: float = N2,
+    n: float = N_TOTAL,
+    ratio: float = RATIO,
+    control_rate: float = CONTROL,
+    effect: float = EFFECT,
+    alpha: float = ALPHA,
+    sides: int = SIDES,
+    method: str = METHOD,
+    r2: float = R2,
+    icc: float = ICC,
+    cluster_size: float = CLUSTER,
+    attrition: float = ATTRITION,
+    outcome: str = OUTCOME,
+    lang: str = LANG,
+    as_json: bool = JSON,
+) -> None:
+    """Power to detect a change of --effect percentage points."""
+    check_lang(lang)
+    result = power(
+        n1,
+        n2,
+        n=n,
+        ratio=ratio,
+        control_rate=control_rate,
+        effect_pp=effect,
+        alpha=alpha,
+        sides=sides,
+        method=method,
+        r2=r2,
+        icc=icc,
+        cluster_size=cluster_size,
+        attrition=attrition,
+        outcome=outcome,
+    )
+    _emit(result, lang, as_json)
+
+
+@power_app.command("simulate")
+def simulate_command(
+    n1: int = typer.Option(None, "--n1", help="Participants randomised to treatment."),
+    n2: int = typer.Option(None, "--n2", help="Participants randomised to control."),
+    n: int = typer.Option(None, "--n", help="Total randomised, split by --ratio."),
+    ratio: float = RATIO,
+    control_rate: float = CONTROL,
+    effect: float = EFFECT,
+    alpha: float = ALPHA,
+    sides: int = SIDES,
+    covariates: int = typer.Option(0, "--covariates", help="Number of covariates adjusted for."),
+    r2: float = R2,
+    attrition: float = ATTRITION,
+    attrition_slope: float = typer.Option(
+        0.0, "--attrition-slope", help="Log-odds of missing per SD of the covariate index."
+    ),
+    sims: int = typer.Option(10_000, "--sims", help="Number of simulated trials."),
+    seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Random seed."),
+    outcome: str = OUTCOME,
+    lang: str = LANG,
+    as_json: bool = JSON,
+) -> None:
+    """Power of the ITT difference with HC2 SE, by simulating trials."""
+    check_lang(lang)
+    result = simulate_power(
+        n1,
+        n2,
+        n=n,
+        ratio=ratio,
+        control_rate=control_rate,
+        effect_pp=effect,
+        alpha=alpha,
+        sides=sides,
+        n_covariates=covariates,
+        r2=r2,
+        attrition=attrition,
+        attrition_slope=attrition_slope,
+        n_sims=sims,
+        seed=seed,
+        outcome=outcome,
+    )
+    _emit(result, lang, as_json)
+
+
+@power_app.command("plan")
+def plan_command(
+    n: float = typer.Option(500, "--n", help="Participants to randomise."),
+    attrition: float = typer.Option(0.3, "--attrition", help="Expected share lost."),
+    r2: list[float] = typer.Option([0.0, 0.1, 0.2], "--r2", help="R² values (repeatable)."),
+    ratio: float = RATIO,
+    alpha: float = ALPHA,
+    target_power: float = POWER,
+    method: str = METHOD,
+    out: Path = typer.Option(None, "--out", help="Write CSV tables and PNG/SVG figures here."),
+    lang: str = LANG,
+    as_json: bool = JSON,
+) -> None:
+    """MDE for the programme's outcomes in a new study (default 500 participants)."""
+    check_lang(lang)
+    result = plan_study(
+        n,
+        attrition=attrition,
+        r2_values=r2,
+        ratio=ratio,
+        alpha=alpha,
+        power=target_power,
+        method=method,
+    )
+    if out is not None:
+        result.write(out)
+    _emit(result, lang, as_json)
+
+
+@power_app.command("rise")
+def rise_command(
+    out: Path = typer.Option(None, "--out", help="Write CSV tables and PNG/SVG figures here."),
+    lang: str = LANG,
+    as_json: bool = JSON,
+) -> None:
+    """Reproduce RISE's pre-study MDE of 17–20 percentage points."""
+    check_lang(lang)
+    result = rise_reproduction()
+    if out is not None:
+        result.write(out)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str))
+        return
+    typer.echo(result.sentence(lang))  # type: ignore[arg-type]
+    typer.echo("")
+    typer.echo(result.matches().to_string(index=False))
+
 
 def register(app: typer.Typer) -> None:
-    """Register this module's commands on the app."""
+    """Add ``impact power`` (mde, n, power, simulate, plan, rise) to the app."""
+    app.add_typer(power_app, name="power")

@@ -1,0 +1,1 @@
+"""Analyses of linked survey data: outcomes, RCT effects, attrition, power, timing, matching."""

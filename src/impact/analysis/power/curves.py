@@ -1,0 +1,323 @@
+"""Power curves: power against the size of effect, and the MDE against the sample size.
+
+Both return results with a tidy table and a ``figure(lang)`` method giving a matplotlib
+:class:`~matplotlib.figure.Figure` with English or Swedish labels (decimal comma in Swedish).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from impact.analysis.power import figures, text
+from impact.analysis.power.analytic import mde, treatment_rate
+from impact.analysis.power.design import (
+    DEFAULT_METHOD,
+    DIRECTIONS,
+    METHODS,
+    Arms,
+    Assumptions,
+    Direction,
+    Lang,
+    Method,
+    PowerRequestError,
+    Sides,
+    check_choice,
+    check_finite,
+    check_power_target,
+    check_rate,
+)
+from impact.analysis.power.methods import power_of_test
+from impact.outputs import atomic_directory
+from impact.results import Result
+
+
+def _methods(methods: Method | Sequence[Method] | None) -> tuple[Method, ...]:
+    chosen = (DEFAULT_METHOD,) if methods is None else methods
+    chosen = (chosen,) if isinstance(chosen, str) else tuple(chosen)
+    if not chosen:
+        raise PowerRequestError("methods: got an empty list — expected at least one method")
+    for method in chosen:
+        check_choice("method", method, METHODS)
+    return chosen
+
+
+@dataclass(frozen=True, repr=False)
+class PowerCurve(Result):
+    """Power against effect size; rows of ``table``: method, effect_pp, treatment_rate, power."""
+
+    table: pd.DataFrame
+    control_rate: float
+    target_power: float
+    outcome: str | None = None
+    title = "Power curve"
+
+    def tidy(self) -> pd.DataFrame:
+        """Columns method, effect_pp, control_rate, treatment_rate, power, n_treatment/control."""
+        return self.table.copy()
+
+    def figure(self, lang: Lang = "en") -> Figure:
+        """Power (y) against the effect in percentage points (x), one line per method."""
+        lang = text.check_lang(lang)
+        fig, ax = figures.new_axes()
+        for method, rows in self.table.groupby("method", sort=False):
+            ax.plot(rows["effect_pp"], rows["power"], label=figures.label(str(method), lang))
+        ax.axhline(self.target_power, color="grey", linestyle="--", linewidth=1)
+        ax.set_xlabel(figures.label("effect", lang))
+        ax.set_ylabel(figures.label("power", lang))
+        ax.set_ylim(0, 1)
+        where = text.from_rate(self.control_rate, self.outcome, lang)
+        ax.set_title(f"{figures.label('power_title', lang)} — {where}", fontsize="medium")
+        figures.number_axis(ax.xaxis, lang)
+        figures.percent_axis(ax.yaxis, lang)
+        ax.legend(loc="lower right", fontsize="small")
+        return fig
+
+    def to_dict(self) -> dict:
+        """JSON-ready table (records) and settings."""
+        return {
+            "control_rate": self.control_rate,
+            "target_power": self.target_power,
+            "outcome": self.outcome,
+            "points": self.table.to_dict(orient="records"),
+        }
+
+    def _repr_html_(self) -> str:
+        return f"<h4>{html.escape(self.title)}</h4>\n{self.table.to_html(index=False)}"
+
+    def write(self, directory: str | Path, stem: str = "power_curve") -> Path:
+        """Write ``<stem>.csv`` and the figure in both languages (PNG and SVG) atomically."""
+        with atomic_directory(directory) as out:
+            self.table.to_csv(out / f"{stem}.csv", index=False)
+            for lang in ("en", "sv"):
+                figures.save_figure(self.figure(lang), out, f"{stem}_{lang}")
+        return Path(directory)
+
+
+def power_curve(
+    n_treatment: float | None = None,
+    n_control: float | None = None,
+    *,
+    control_rate: float,
+    effects_pp: Sequence[float] | np.ndarray | None = None,
+    methods: Method | Sequence[Method] | None = None,
+    n: float | None = None,
+    ratio: float = 1.0,
+    alpha: float = 0.05,
+    sides: Sides = 2,
+    r2: float = 0.0,
+    icc: float = 0.0,
+    cluster_size: float = 1.0,
+    attrition: float = 0.0,
+    target_power: float = 0.8,
+    outcome: str | None = None,
+) -> PowerCurve:
+    """Power of a design over a range of effects (both directions by default).
+
+    Parameters
+    ----------
+    effects_pp : sequence of float, optional
+        Effects in percentage points; default 161 points from the largest possible fall to the
+        largest possible rise, at most 40 points either way.
+    methods : str or sequence of str, optional
+        One or more of "unpooled", "pooled", "arcsine" (default: the default method).
+    target_power : float
+        Drawn as a dashed reference line.
+    Other parameters
+        As in :func:`impact.analysis.power.power`.
+
+    Returns
+    -------
+    PowerCurve
+    """
+    chosen = _methods(methods)
+    arms = Arms.from_request(n_treatment, n_control, n, ratio)
+    p0 = check_rate("control_rate", control_rate)
+    if effects_pp is None:
+        low, high = min(100 * p0, 40.0), min(100 * (1 - p0), 40.0)
+        effects = np.linspace(-low, high, 161)
+    else:
+        effects = np.array([check_finite("effects_pp", e) for e in effects_pp], dtype=float)
+        for effect in effects:
+            treatment_rate(p0, float(effect))
+    rows = []
+    for method in chosen:
+        assumptions = Assumptions(
+            alpha=alpha,
+            sides=sides,
+            method=method,
+            r2=r2,
+            icc=icc,
+            cluster_size=cluster_size,
+            attrition=attrition,
+        )
+        target = check_power_target(target_power, assumptions.alpha)
+        n1, n0 = arms.analysed(assumptions)
+        rates = np.clip(p0 + effects / 100.0, 0.0, 1.0)
+        powers = power_of_test(
+            p0,
+            rates,
+            n1,
+            n0,
+            alpha=assumptions.alpha,
+            sides=assumptions.sides,
+            method=method,
+            variance_factor=assumptions.variance_factor,
+        )
+        rows.append(
+            pd.DataFrame(
+                {
+                    "method": method,
+                    "effect_pp": effects,
+                    "control_rate": p0,
+                    "treatment_rate": rates,
+                    "power": powers,
+                    "n_treatment": arms.n_treatment,
+                    "n_control": arms.n_control,
+                }
+            )
+        )
+    return PowerCurve(
+        table=pd.concat(rows, ignore_index=True),
+        control_rate=p0,
+        target_power=target,
+        outcome=outcome,
+    )
+
+
+@dataclass(frozen=True, repr=False)
+class MDECurve(Result):
+    """MDE against sample size; rows: method, direction, n_total, n_treatment, n_control, mde_pp."""
+
+    table: pd.DataFrame
+    control_rate: float
+    power: float
+    outcome: str | None = None
+    title = "Minimum detectable effect by sample size"
+
+    def tidy(self) -> pd.DataFrame:
+        """Columns method, direction, n_total, n_treatment, n_control, control_rate, mde_pp."""
+        return self.table.copy()
+
+    def figure(self, lang: Lang = "en") -> Figure:
+        """MDE in percentage points (y) against participants enrolled (x)."""
+        lang = text.check_lang(lang)
+        fig, ax = figures.new_axes()
+        several = self.table["method"].nunique() > 1
+        for (method, direction), rows in self.table.groupby(["method", "direction"], sort=False):
+            name = figures.label(str(direction), lang)
+            if several:
+                name += f", {figures.label(str(method), lang)}"
+            ax.plot(rows["n_total"], rows["mde_pp"], label=name)
+        ax.set_xlabel(figures.label("n_total", lang))
+        ax.set_ylabel(figures.label("mde", lang))
+        ax.set_ylim(bottom=0)
+        where = text.from_rate(self.control_rate, self.outcome, lang)
+        strength = f"{text.percent(self.power, lang)} {text.WORDS['power'][lang]}"
+        ax.set_title(f"{figures.label('mde_title', lang)} — {where}, {strength}", fontsize="medium")
+        figures.number_axis(ax.xaxis, lang)
+        figures.number_axis(ax.yaxis, lang)
+        ax.legend(loc="upper right", fontsize="small")
+        return fig
+
+    def to_dict(self) -> dict:
+        """JSON-ready table (records) and settings."""
+        return {
+            "control_rate": self.control_rate,
+            "power": self.power,
+            "outcome": self.outcome,
+            "points": self.table.to_dict(orient="records"),
+        }
+
+    def _repr_html_(self) -> str:
+        return f"<h4>{html.escape(self.title)}</h4>\n{self.table.to_html(index=False)}"
+
+    def write(self, directory: str | Path, stem: str = "mde_curve") -> Path:
+        """Write ``<stem>.csv`` and the figure in both languages (PNG and SVG) atomically."""
+        with atomic_directory(directory) as out:
+            self.table.to_csv(out / f"{stem}.csv", index=False)
+            for lang in ("en", "sv"):
+                figures.save_figure(self.figure(lang), out, f"{stem}_{lang}")
+        return Path(directory)
+
+
+def mde_curve(
+    n_values: Sequence[float] | np.ndarray,
+    *,
+    control_rate: float,
+    power: float = 0.8,
+    ratio: float = 1.0,
+    direction: Direction = "both",
+    methods: Method | Sequence[Method] | None = None,
+    alpha: float = 0.05,
+    sides: Sides = 2,
+    r2: float = 0.0,
+    icc: float = 0.0,
+    cluster_size: float = 1.0,
+    attrition: float = 0.0,
+    outcome: str | None = None,
+) -> MDECurve:
+    """The MDE (percentage points) for each total enrolment in ``n_values``.
+
+    Parameters
+    ----------
+    n_values : sequence of float
+        Total participants enrolled (both arms), split by ``ratio = n_control / n_treatment``.
+    Other parameters
+        As in :func:`impact.analysis.power.mde`.
+
+    Returns
+    -------
+    MDECurve
+
+    Raises
+    ------
+    PowerRequestError
+        If any ``n`` is too small for any detectable effect (the message names it).
+    """
+    chosen = _methods(methods)
+    check_choice("direction", direction, DIRECTIONS)
+    p0 = check_rate("control_rate", control_rate)
+    target = check_power_target(power, check_finite("alpha", alpha))
+    totals = [check_finite("n_values", v) for v in n_values]
+    if not totals:
+        raise PowerRequestError("n_values: got an empty list — expected sample sizes")
+    rows = []
+    for method in chosen:
+        for total in totals:
+            try:
+                found = mde(
+                    n=total,
+                    ratio=ratio,
+                    control_rate=p0,
+                    power=target,
+                    direction=direction,
+                    alpha=alpha,
+                    sides=sides,
+                    method=method,
+                    r2=r2,
+                    icc=icc,
+                    cluster_size=cluster_size,
+                    attrition=attrition,
+                )
+            except PowerRequestError as error:
+                raise PowerRequestError(f"n = {total:g}: {error}") from None
+            for row in found.tidy().itertuples():
+                rows.append(
+                    {
+                        "method": method,
+                        "direction": row.direction,
+                        "n_total": total,
+                        "n_treatment": row.n_treatment,
+                        "n_control": row.n_control,
+                        "control_rate": p0,
+                        "mde_pp": row.mde_pp,
+                    }
+                )
+    return MDECurve(table=pd.DataFrame(rows), control_rate=p0, power=target, outcome=outcome)
