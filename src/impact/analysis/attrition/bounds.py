@@ -1,0 +1,437 @@
+"""Lee (2009) trimming bounds on the ITT under non-random attrition.
+
+**Lee bounds** assume monotonicity (assignment moves response in one direction only). The arm
+with the higher observed share ``q`` contains extra respondents, a share ``p = 1 − q_low/q_high``
+of its respondents; trimming that share from the top (bottom) of its outcome distribution gives
+the lower (upper) bound of the effect for people who respond whatever their arm. Trimming is
+*fractional*: the trimmed mean keeps exactly ``(1 − p)·r`` units of mass and the observation at
+the cut-off enters with the fraction of its mass that is kept. For 0/1 outcomes this is what
+makes the bounds informative — trimming whole observations at a quantile removes nothing when the
+quantile is 0 or 1 (ties), so naive quantile trimming collapses to the unadjusted difference.
+For continuous outcomes without ties it equals the usual quantile trimming (up to the share of
+one observation at the cut-off).
+
+Standard errors: ``analytic`` uses Lee (2009, Proposition 3) for continuous outcomes — the
+trimmed-mean variance, the quantile term and the variance of the estimated trimming share — and
+the delta method on the multinomial cell shares for binary outcomes (where the quantile is at a
+tie and Proposition 3 does not apply); ``bootstrap`` resamples people within arm (seeded).
+Confidence intervals: ``imbens_manski`` covers the *effect* with the stated probability
+(Imbens & Manski 2004); ``bounds`` covers the whole identified interval
+(``[lower − z·se_lower, upper + z·se_upper]``).
+
+Tightening (Lee 2009, section 3.3): with a discrete baseline covariate known for everyone (e.g.
+gender), trimming shares and bounds are computed within each cell and averaged with the cell
+shares of the less-attrited arm's respondents (the always-responders under monotonicity).
+Analytic SEs of tightened continuous bounds treat the cell weights as fixed; binary ones use the
+delta method over all cells. Manski (worst-case) bounds are in :mod:`.manski`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from impact.errors import AnalysisError, InputError, Problem
+from impact.results import Result
+
+from ._common import (
+    SOURCE,
+    arm_indicator,
+    check_count,
+    check_option,
+    check_probability,
+    outcome_values,
+    require_columns,
+)
+from ._intervals import CiMethod, interval
+
+SeMethod = Literal["analytic", "bootstrap"]
+Keep = Literal["lower", "upper"]
+
+
+def trimmed_mean(values: np.ndarray, share: float, *, keep: Keep) -> float:
+    """Mean of ``values`` after fractionally trimming ``share`` of their mass from one end.
+
+    Parameters
+    ----------
+    values : array
+        Observed outcomes.
+    share : float
+        Share of the mass to drop, in [0, 1).
+    keep : {"lower", "upper"}
+        Keep the lower part (drop the largest values) or the upper part.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> trimmed_mean(np.array([0, 0, 1, 1]), 0.25, keep="lower")  # one "1" trimmed
+    0.3333333333333333
+    """
+    return _trimmed(np.asarray(values, dtype=float), share, keep)[0]
+
+
+def _trimmed(values: np.ndarray, share: float, keep: Keep) -> tuple[float, float, float]:
+    """Return the trimmed mean, the variance of the kept mass and the cut-off value."""
+    ordered = np.sort(values) if keep == "lower" else -np.sort(values)[::-1]
+    n = len(ordered)
+    mass = (1.0 - share) * n
+    whole = min(int(np.floor(mass + 1e-9)), n)
+    frac = mass - whole if whole < n else 0.0
+    frac = 0.0 if frac < 1e-9 else frac
+    w = np.zeros(n)
+    w[:whole] = 1.0
+    if whole < n:
+        w[whole] = frac
+    mean = float(np.sum(w * ordered) / np.sum(w))
+    var = float(np.sum(w * (ordered - mean) ** 2) / np.sum(w))
+    cut_index = whole if frac > 0 else whole - 1
+    sign = 1.0 if keep == "lower" else -1.0
+    return sign * mean, var, sign * float(ordered[cut_index])
+
+
+@dataclass(repr=False)
+class LeeBounds(Result):
+    """Lee (2009) bounds on the ITT for always-responders.
+
+    Attributes
+    ----------
+    outcome, outcome_type : str
+        Outcome and ``binary`` / ``continuous``.
+    trimmed_arm : str
+        Arm whose respondents were trimmed (``treatment``, ``control``; ``none`` if equal).
+    trimming_share : float
+        ``p = 1 − q_low / q_high`` overall.
+    n_assigned_treatment, n_assigned_control, n_observed_treatment, n_observed_control : int
+        Randomised and observed counts.
+    naive, lower, upper : float
+        Unadjusted difference among respondents and the bounds.
+    se_lower, se_upper, ci_lower, ci_upper : float
+        Standard errors of the bounds and the confidence interval.
+    se_method, ci_method : str
+        How SEs and CI were computed.
+    confidence_level : float
+    tighten_by : str or None
+        Covariate whose cells tightened the bounds.
+    cells : DataFrame
+        cell, weight, trimming_share, lower, upper (one row when not tightened).
+    n_bootstrap, n_failed, seed : int or None
+        Bootstrap settings (None when analytic).
+    """
+
+    outcome: str
+    outcome_type: str
+    trimmed_arm: str
+    trimming_share: float
+    n_assigned_treatment: int
+    n_assigned_control: int
+    n_observed_treatment: int
+    n_observed_control: int
+    naive: float
+    lower: float
+    upper: float
+    se_lower: float
+    se_upper: float
+    ci_lower: float
+    ci_upper: float
+    se_method: str
+    ci_method: str
+    confidence_level: float
+    tighten_by: str | None
+    cells: pd.DataFrame
+    n_bootstrap: int | None
+    n_failed: int | None
+    seed: int | None
+    title = "Lee bounds"
+
+    def tidy(self) -> pd.DataFrame:
+        """One row with the bounds, SEs, CI, trimming share and settings."""
+        fields = [
+            "outcome", "outcome_type", "trimmed_arm", "trimming_share", "n_assigned_treatment",
+            "n_assigned_control", "n_observed_treatment", "n_observed_control", "naive",
+            "lower", "upper", "se_lower", "se_upper", "ci_lower", "ci_upper", "se_method",
+            "ci_method", "confidence_level", "tighten_by",
+        ]  # fmt: skip
+        return pd.DataFrame([{f: getattr(self, f) for f in fields}])
+
+    def summary(self) -> str:
+        """One line with naive difference, bounds and CI."""
+        tight = f", tightened by {self.tighten_by}" if self.tighten_by else ""
+        return (
+            f"{self.title} for {self.outcome} ({self.outcome_type}{tight}): trim "
+            f"{self.trimming_share:.1%} of {self.trimmed_arm} respondents; naive "
+            f"{self.naive:+.3f}, bounds [{self.lower:+.3f}, {self.upper:+.3f}], "
+            f"{self.confidence_level:.0%} CI [{self.ci_lower:+.3f}, {self.ci_upper:+.3f}] "
+            f"({self.ci_method}, {self.se_method} SE)"
+        )
+
+
+def _lee_point(y, obs, treat, cells, levels) -> dict:
+    """Bounds, overall trimming share and per-cell details for given arrays."""
+    q = {a: obs[treat == a].mean() for a in (1, 0)}
+    trimmed = 1 if q[1] >= q[0] else 0
+    other = 1 - trimmed
+    n_other_obs = np.sum((treat == other) & obs)
+    lower = upper = 0.0
+    rows = []
+    for level in levels:
+        in_cell = cells == level
+        tr, ot = in_cell & (treat == trimmed), in_cell & (treat == other)
+        if np.sum(tr & obs) == 0 or np.sum(ot & obs) == 0:
+            raise AnalysisError(
+                f"Cell '{level}' has no respondent in one arm; Lee bounds cannot be tightened "
+                "by this covariate (merge categories)."
+            )
+        q_tr, q_ot = obs[tr].mean(), obs[ot].mean()
+        p = max(0.0, 1.0 - q_ot / q_tr)
+        low = _trimmed(y[tr & obs], p, "lower")[0]
+        high = _trimmed(y[tr & obs], p, "upper")[0]
+        mu_ot = y[ot & obs].mean()
+        weight = np.sum(ot & obs) / n_other_obs
+        cell_lower, cell_upper = (
+            (low - mu_ot, high - mu_ot) if trimmed == 1 else (mu_ot - high, mu_ot - low)
+        )
+        lower += weight * cell_lower
+        upper += weight * cell_upper
+        rows.append(
+            {"cell": str(level), "weight": weight, "trimming_share": p,
+             "lower": cell_lower, "upper": cell_upper, "q_trimmed": q_tr, "q_other": q_ot,
+             "n_trimmed_arm": int(tr.sum()), "n_other_arm": int(ot.sum())}
+        )  # fmt: skip
+    naive = y[(treat == 1) & obs].mean() - y[(treat == 0) & obs].mean()
+    share = max(0.0, 1.0 - q[other] / q[trimmed])
+    return {
+        "lower": float(lower),
+        "upper": float(upper),
+        "naive": float(naive),
+        "p": share,
+        "trimmed": trimmed,
+        "cells": pd.DataFrame(rows),
+    }
+
+
+def _binary_bounds(theta: np.ndarray, trimmed: int) -> np.ndarray:
+    """Bounds from cell shares ``theta[arm, cell, (ones, zeros, missing)]`` (arm 0 = control)."""
+    other = 1 - trimmed
+    ones, zeros = theta[:, :, 0], theta[:, :, 1]
+    resp = ones + zeros
+    q = resp / theta.sum(axis=2)
+    weights = resp[other] / resp[other].sum()
+    p = np.maximum(0.0, 1.0 - q[other] / q[trimmed])
+    m = ones[trimmed] / resp[trimmed]
+    low = np.maximum(0.0, (m - p) / (1.0 - p))
+    high = np.minimum(1.0, m / (1.0 - p))
+    mu = ones[other] / resp[other]
+    if trimmed == 1:
+        return np.array([np.sum(weights * (low - mu)), np.sum(weights * (high - mu))])
+    return np.array([np.sum(weights * (mu - high)), np.sum(weights * (mu - low))])
+
+
+def _binary_se(y, obs, treat, cells, levels, trimmed) -> tuple[float, float]:
+    """Delta-method SEs of binary Lee bounds over the multinomial cell shares of each arm."""
+    theta = np.zeros((2, len(levels), 3))
+    n = np.zeros(2)
+    for arm in (0, 1):
+        in_arm = treat == arm
+        n[arm] = in_arm.sum()
+        for k, level in enumerate(levels):
+            rows = in_arm & (cells == level)
+            theta[arm, k] = [
+                np.sum(rows & obs & (y == 1)),
+                np.sum(rows & obs & (y == 0)),
+                np.sum(rows & ~obs),
+            ]
+        theta[arm] /= n[arm]
+    flat = theta.ravel()
+    grads = np.zeros((2, flat.size))
+    for j in range(flat.size):
+        h = 1e-6
+        up, down = flat.copy(), flat.copy()
+        up[j] += h
+        down[j] -= h
+        grads[:, j] = (
+            _binary_bounds(up.reshape(theta.shape), trimmed)
+            - _binary_bounds(down.reshape(theta.shape), trimmed)
+        ) / (2 * h)
+    cov = np.zeros((flat.size, flat.size))
+    block = theta.shape[1] * theta.shape[2]
+    for arm in (0, 1):
+        t = theta[arm].ravel()
+        sl = slice(arm * block, (arm + 1) * block)
+        cov[sl, sl] = (np.diag(t) - np.outer(t, t)) / n[arm]
+    var = np.einsum("ij,jk,ik->i", grads, cov, grads)
+    return float(np.sqrt(max(var[0], 0.0))), float(np.sqrt(max(var[1], 0.0)))
+
+
+def _continuous_se(y, obs, treat, cells, levels, point) -> tuple[float, float]:
+    """Lee (2009, Prop. 3) SEs per cell, combined with fixed cell weights."""
+    trimmed, other = point["trimmed"], 1 - point["trimmed"]
+    var_lower = var_upper = 0.0
+    for level, cell in zip(levels, point["cells"].itertuples(), strict=True):
+        in_cell = cells == level
+        tr, ot = in_cell & (treat == trimmed), in_cell & (treat == other)
+        p, q_tr, q_ot = cell.trimming_share, cell.q_trimmed, cell.q_other
+        values = y[tr & obs]
+        r_tr, r_ot = len(values), np.sum(ot & obs)
+        var_p = (1 - p) ** 2 * ((1 - q_ot) / (q_ot * ot.sum()) + (1 - q_tr) / (q_tr * tr.sum()))
+        var_other = np.var(y[ot & obs]) / r_ot
+        out = []
+        for keep in ("lower", "upper"):
+            mean, var_kept, cut = _trimmed(values, p, keep)
+            gap = cut - mean
+            out.append(
+                (var_kept + p * gap**2) / (r_tr * (1 - p))
+                + (gap / (1 - p)) ** 2 * var_p
+                + var_other
+            )
+        # the bound that uses the lower-kept mean is the lower bound when treatment is trimmed
+        v_low, v_high = (out[0], out[1]) if trimmed == 1 else (out[1], out[0])
+        var_lower += cell.weight**2 * v_low
+        var_upper += cell.weight**2 * v_high
+    return float(np.sqrt(var_lower)), float(np.sqrt(var_upper))
+
+
+def _cells(data: pd.DataFrame, tighten_by: str | None) -> tuple[np.ndarray, list]:
+    if tighten_by is None:
+        return np.zeros(len(data), dtype=object), [0]
+    require_columns(data, [tighten_by], "tightening the Lee bounds")
+    column = data[tighten_by]
+    if column.isna().any():
+        raise InputError(
+            f"'{tighten_by}' is missing for some people; tightening needs it for everyone",
+            [
+                Problem(
+                    source=SOURCE,
+                    column=tighten_by,
+                    value=f"{int(column.isna().sum())} missing",
+                    expected="a value for every randomised person (e.g. from randomisation)",
+                )
+            ],
+        )
+    values = column.astype("string").to_numpy(dtype=object)
+    levels = sorted(pd.unique(values))
+    if len(levels) > 20:
+        raise InputError(
+            f"'{tighten_by}' has too many categories to tighten the bounds",
+            [
+                Problem(
+                    source=SOURCE,
+                    column=tighten_by,
+                    value=f"{len(levels)} categories",
+                    expected="a discrete covariate with at most 20 categories",
+                )
+            ],
+        )
+    return values, levels
+
+
+def lee_bounds(
+    data: pd.DataFrame,
+    *,
+    outcome: str,
+    tighten_by: str | None = None,
+    se_method: SeMethod = "analytic",
+    ci: CiMethod = "imbens_manski",
+    confidence_level: float = 0.95,
+    n_bootstrap: int = 1000,
+    seed: int = 0,
+) -> LeeBounds:
+    """Compute Lee (2009) bounds on the ITT for ``outcome``.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Indicator table: everyone randomised, ``arm`` and the outcome (``pd.NA`` when not
+        observed: the person is an attriter for this outcome).
+    outcome : str
+        Boolean/0-1 (binary) or numeric (continuous) outcome.
+    tighten_by : str, optional
+        Discrete covariate known for everyone (e.g. ``gender``) to tighten the bounds.
+    se_method : {"analytic", "bootstrap"}
+        Analytic (Lee 2009 / delta method) or bootstrap standard errors.
+    ci : {"imbens_manski", "bounds"}
+        CI for the effect (Imbens–Manski) or for the identified interval.
+    confidence_level : float
+        Confidence level.
+    n_bootstrap : int
+        Bootstrap replicates (``se_method="bootstrap"``).
+    seed : int
+        Bootstrap seed.
+
+    Returns
+    -------
+    LeeBounds
+
+    Examples
+    --------
+    Treated 100 assigned / 80 respond / 40 ones, control 100 / 70 / 28: trimming share 0.125,
+    bounds [0.0286, 0.1714], naive 0.10.
+    """
+    check_option("se_method", se_method, SeMethod)
+    check_option("ci", ci, CiMethod)
+    check_probability("confidence_level", confidence_level)
+    treat = arm_indicator(data)
+    y, obs, binary = outcome_values(data, outcome)
+    for arm, name in ((1, "treatment"), (0, "control")):
+        if obs[treat == arm].sum() < 2:
+            raise AnalysisError(f"Lee bounds for '{outcome}': fewer than two {name} respondents.")
+    cells, levels = _cells(data, tighten_by)
+    point = _lee_point(y, obs, treat, cells, levels)
+    n_failed = None
+    if se_method == "bootstrap":
+        check_count("n_bootstrap", n_bootstrap, 10)
+        rng = np.random.default_rng(seed)
+        arm_rows = [np.flatnonzero(treat == a) for a in (1, 0)]
+        draws, n_failed = [], 0
+        for _ in range(n_bootstrap):
+            idx = np.concatenate([rng.choice(r, size=len(r), replace=True) for r in arm_rows])
+            try:
+                b = _lee_point(y[idx], obs[idx], treat[idx], cells[idx], levels)
+            except AnalysisError:
+                n_failed += 1
+                continue
+            draws.append((b["lower"], b["upper"]))
+        if len(draws) < max(10, n_bootstrap // 2):
+            raise AnalysisError(
+                f"Lee bounds bootstrap for '{outcome}': {n_failed} of {n_bootstrap} replicates "
+                "had an empty cell; tighten by a coarser covariate."
+            )
+        se_lower, se_upper = np.asarray(draws).std(axis=0, ddof=1)
+    elif binary:
+        se_lower, se_upper = _binary_se(y, obs, treat, cells, levels, point["trimmed"])
+    else:
+        se_lower, se_upper = _continuous_se(y, obs, treat, cells, levels, point)
+    ci_lower, ci_upper = interval(
+        point["lower"], point["upper"], se_lower, se_upper, confidence_level, ci
+    )
+    trimmed_arm = "none" if point["p"] == 0 else ("treatment" if point["trimmed"] else "control")
+    return LeeBounds(
+        outcome=outcome,
+        outcome_type="binary" if binary else "continuous",
+        trimmed_arm=trimmed_arm,
+        trimming_share=point["p"],
+        n_assigned_treatment=int(treat.sum()),
+        n_assigned_control=int((1 - treat).sum()),
+        n_observed_treatment=int(obs[treat == 1].sum()),
+        n_observed_control=int(obs[treat == 0].sum()),
+        naive=point["naive"],
+        lower=point["lower"],
+        upper=point["upper"],
+        se_lower=float(se_lower),
+        se_upper=float(se_upper),
+        ci_lower=float(ci_lower),
+        ci_upper=float(ci_upper),
+        se_method=se_method,
+        ci_method=ci,
+        confidence_level=confidence_level,
+        tighten_by=tighten_by,
+        cells=point["cells"][["cell", "weight", "trimming_share", "lower", "upper"]],
+        n_bootstrap=n_bootstrap if se_method == "bootstrap" else None,
+        n_failed=n_failed,
+        seed=seed if se_method == "bootstrap" else None,
+    )

@@ -1,0 +1,290 @@
+"""One-page attrition summary: rates, WWC rating, tests, IPW and bounds in one object.
+
+:func:`attrition_summary` runs every attrition analysis on the indicator table of a randomised
+study and returns an :class:`AttritionSummary`; ``write(directory)`` saves its tables (CSV) and
+figures (PNG + SVG). A part that cannot be computed on these data (e.g. a response model that
+separates) is recorded in ``notes`` instead of stopping the whole summary.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from impact.errors import AnalysisError
+from impact.outputs import atomic_file
+from impact.results import Result
+
+from ._common import Population, check_option, outcome_values, response_column
+from ._intervals import CiMethod
+from .attrition_tests import (
+    AttritionRegression,
+    RegressionModel,
+    ResponseByCovariate,
+    ResponseDifferenceTest,
+    differential_attrition_regression,
+    response_by_arm_test,
+    response_by_covariate,
+)
+from .bounds import LeeBounds, SeMethod, lee_bounds
+from .figures import bounds_figure, response_by_stage_figure, save_figure, weights_figure
+from .ipw import IPWResult, ipw_itt
+from .manski import ManskiBounds, manski_bounds
+from .rates import AttritionRates, attrition_rates
+from .wwc import Boundary, Interpolation, WWCClassification, classify_attrition
+
+logger = logging.getLogger(__name__)
+
+_ESTIMATE_COLUMNS = ["outcome", "method", "estimate", "lower", "upper", "ci_lower", "ci_upper"]
+
+
+@dataclass(repr=False)
+class AttritionSummary(Result):
+    """Everything about attrition in one object (see :func:`attrition_summary`)."""
+
+    stage: str
+    boundary: str
+    rates: AttritionRates
+    wwc: WWCClassification
+    response_test: ResponseDifferenceTest
+    response_test_exact: ResponseDifferenceTest
+    regression: AttritionRegression | None
+    response_by_covariate: ResponseByCovariate
+    ipw: dict[str, IPWResult]
+    lee: dict[str, LeeBounds]
+    manski: dict[str, ManskiBounds]
+    notes: list[str] = field(default_factory=list)
+    title = "Attrition summary"
+
+    def estimates(self) -> pd.DataFrame:
+        """Per outcome: naive, IPW, Lee and Manski rows with estimate, bounds and CI."""
+        rows = []
+        for outcome, lee in self.lee.items():
+            if outcome in self.ipw:
+                for _, row in self.ipw[outcome].tidy().iterrows():
+                    rows.append({**{c: row[c] for c in ("outcome", "method", "estimate",
+                                                        "ci_lower", "ci_upper")},
+                                 "lower": np.nan, "upper": np.nan})  # fmt: skip
+            else:
+                rows.append({"outcome": outcome, "method": "naive", "estimate": lee.naive,
+                             "lower": np.nan, "upper": np.nan, "ci_lower": np.nan,
+                             "ci_upper": np.nan})  # fmt: skip
+            rows.append({"outcome": outcome, "method": "lee", "estimate": np.nan,
+                         "lower": lee.lower, "upper": lee.upper, "ci_lower": lee.ci_lower,
+                         "ci_upper": lee.ci_upper})  # fmt: skip
+            if outcome in self.manski:
+                m = self.manski[outcome]
+                rows.append({"outcome": outcome, "method": "manski", "estimate": np.nan,
+                             "lower": m.lower, "upper": m.upper, "ci_lower": m.ci_lower,
+                             "ci_upper": m.ci_upper})  # fmt: skip
+        return pd.DataFrame(rows, columns=_ESTIMATE_COLUMNS)
+
+    def tidy(self) -> pd.DataFrame:
+        """The estimates table (see :meth:`estimates`)."""
+        return self.estimates()
+
+    def summary(self) -> str:
+        """A one-page text: rates, WWC rating, tests, and per-outcome estimates and bounds."""
+        parts = [self.title, "=" * len(self.title), self.rates.summary(), "", self.wwc.summary()]
+        parts += [self.response_test.summary(), self.response_test_exact.summary()]
+        if self.regression is not None:
+            parts.append(self.regression.summary())
+        parts.append("")
+        for outcome, lee in self.lee.items():
+            parts.append(f"[{outcome}]")
+            if outcome in self.ipw:
+                parts.append("  " + self.ipw[outcome].summary().replace("\n", "\n  "))
+            parts.append("  " + lee.summary())
+            if outcome in self.manski:
+                parts.append("  " + self.manski[outcome].summary())
+        if self.notes:
+            parts += ["", "Notes:"] + [f"  - {note}" for note in self.notes]
+        return "\n".join(parts)
+
+    def write(self, directory: str | Path) -> list[Path]:
+        """Write the tables (CSV), ``summary.txt`` and figures (PNG + SVG) into ``directory``.
+
+        Each file is written atomically; other files in ``directory`` are left alone.
+
+        Returns
+        -------
+        list of Path
+            The files written.
+        """
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        tables = {
+            "attrition_rates": self.rates.tidy(),
+            "wwc_classification": self.wwc.tidy(),
+            "response_tests": pd.concat(
+                [self.response_test.tidy(), self.response_test_exact.tidy()], ignore_index=True
+            ),
+            "response_by_covariate": self.response_by_covariate.tidy(),
+            "estimates": self.estimates(),
+            "lee_bounds": _concat([b.tidy() for b in self.lee.values()]),
+            "lee_bounds_cells": _concat([b.cells.assign(outcome=o) for o, b in self.lee.items()]),
+            "manski_bounds": _concat([b.tidy() for b in self.manski.values()]),
+            "ipw_estimates": _concat([r.tidy() for r in self.ipw.values()]),
+            "ipw_weights": _concat([r.weights.assign(outcome=o) for o, r in self.ipw.items()]),
+            "ipw_balance": _concat([r.balance.assign(outcome=o) for o, r in self.ipw.items()]),
+            "ipw_response_models": _concat(
+                [r.response_models.assign(outcome=o) for o, r in self.ipw.items()]
+            ),
+        }
+        if self.regression is not None:
+            tables["attrition_regression"] = self.regression.tidy()
+            tables["attrition_regression_joint_tests"] = self.regression.joint_tests
+        written = []
+        for name, table in tables.items():
+            path = directory / f"{name}.csv"
+            with atomic_file(path, mode="w", encoding="utf-8", newline="") as handle:
+                table.to_csv(handle, index=False)
+            written.append(path)
+        path = directory / "summary.txt"
+        with atomic_file(path, mode="w", encoding="utf-8") as handle:
+            handle.write(self.summary() + "\n")
+        written.append(path)
+        written += save_figure(response_by_stage_figure(self.rates), directory, "response_by_stage")
+        written += save_figure(bounds_figure(self.estimates()), directory, "bounds")
+        for outcome, result in self.ipw.items():
+            fig = weights_figure(result.respondent_weights, outcome)
+            written += save_figure(fig, directory, f"ipw_weights_{outcome}")
+        return written
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    frames = [f for f in frames if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def attrition_summary(
+    data: pd.DataFrame,
+    *,
+    outcomes: str | Sequence[str],
+    covariates: Sequence[str],
+    stage: str = "r",
+    boundary: Boundary = "cautious",
+    interpolation: Interpolation = "linear",
+    population: Population | None = None,
+    regression_model: RegressionModel = "lpm",
+    tighten_by: str | None = None,
+    trim_quantile: float | None = None,
+    lee_se: SeMethod = "analytic",
+    ci: CiMethod = "imbens_manski",
+    confidence_level: float = 0.95,
+    n_bootstrap: int = 500,
+    n_permutations: int = 10_000,
+    stratum_col: str | None = "stratum",
+    seed: int = 0,
+) -> AttritionSummary:
+    """Run every attrition analysis and collect the results.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Indicator table of a randomised study (one row per randomised person).
+    outcomes : str or sequence of str
+        Outcome column(s) for IPW and bounds (Manski bounds for binary outcomes only).
+    covariates : sequence of str
+        Baseline covariates for the attrition regression, the response table and IPW.
+    stage : str
+        Stage whose attrition is rated and tested (default ``r``, the result survey).
+    boundary : {"cautious", "optimistic"}
+        WWC boundary the study chooses (config ``analysis.attrition_boundary``).
+    interpolation : {"linear", "nearest"}
+        How the WWC table is read between whole percents.
+    population : {"randomised", "baseline"} or None
+        Population of the regression and IPW (None: randomised when covariates are complete).
+    regression_model : {"lpm", "logit"}
+        Model of the attrition regression.
+    tighten_by : str, optional
+        Discrete covariate known for everyone to tighten the Lee bounds.
+    trim_quantile : float, optional
+        Cap the IPW weights at this quantile.
+    lee_se : {"analytic", "bootstrap"}
+        Standard errors of the Lee bounds.
+    ci : {"imbens_manski", "bounds"}
+        Confidence intervals of the bounds.
+    confidence_level : float
+        Confidence level throughout.
+    n_bootstrap, n_permutations : int
+        Bootstrap replicates (IPW, bootstrap Lee SEs) and permutations (response test).
+    stratum_col : str or None
+        Randomisation strata for the permutation test.
+    seed : int
+        Seed for every random draw.
+
+    Returns
+    -------
+    AttritionSummary
+    """
+    check_option("boundary", boundary, Boundary)
+    outcomes = [outcomes] if isinstance(outcomes, str) else list(outcomes)
+    covariates = [covariates] if isinstance(covariates, str) else list(covariates)
+    response_column(stage)
+    rates = attrition_rates(data)
+    row = rates.stage(stage)
+    wwc = classify_attrition(
+        float(row["attrition_overall"]),
+        float(row["abs_differential_attrition"]),
+        boundary=boundary,
+        interpolation=interpolation,
+    )
+    perm = response_by_arm_test(
+        data, stage=stage, n_permutations=n_permutations, stratum_col=stratum_col, seed=seed
+    )
+    exact = response_by_arm_test(data, stage=stage, method="fisher")
+    notes: list[str] = []
+    regression = None
+    if covariates:
+        try:
+            regression = differential_attrition_regression(
+                data, covariates=covariates, stage=stage, population=population,
+                model=regression_model,
+            )  # fmt: skip
+        except AnalysisError as exc:
+            notes.append(f"attrition regression not computed: {exc}")
+    by_cov = response_by_covariate(data, covariates=covariates, stage=stage)
+    ipw, lee, manski = {}, {}, {}
+    for outcome in outcomes:
+        _, _, binary = outcome_values(data, outcome)
+        lee[outcome] = lee_bounds(
+            data, outcome=outcome, tighten_by=tighten_by, se_method=lee_se, ci=ci,
+            confidence_level=confidence_level, n_bootstrap=n_bootstrap, seed=seed,
+        )  # fmt: skip
+        if binary:
+            manski[outcome] = manski_bounds(
+                data, outcome=outcome, ci=ci, confidence_level=confidence_level
+            )
+        else:
+            notes.append(f"{outcome}: Manski bounds need a bounded outcome; not computed.")
+        if covariates:
+            try:
+                ipw[outcome] = ipw_itt(
+                    data, outcome=outcome, covariates=covariates, population=population,
+                    trim_quantile=trim_quantile, n_bootstrap=n_bootstrap,
+                    confidence_level=confidence_level, seed=seed,
+                )  # fmt: skip
+            except AnalysisError as exc:
+                notes.append(f"{outcome}: IPW not computed: {exc}")
+    for note in notes:
+        logger.warning("attrition summary: %s", note)
+    return AttritionSummary(
+        stage=stage,
+        boundary=boundary,
+        rates=rates,
+        wwc=wwc,
+        response_test=perm,
+        response_test_exact=exact,
+        regression=regression,
+        response_by_covariate=by_cov,
+        ipw=ipw,
+        lee=lee,
+        manski=manski,
+        notes=notes,
+    )
