@@ -1,0 +1,349 @@
+"""``analyse_rct``: the whole RCT analysis in one call, and the bundle that writes it to disk."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from impact.errors import InputError
+from impact.outputs import atomic_directory
+from impact.results import Result
+
+from .balance import BalanceResult, balance
+from .components import ComponentsResult, component_associations
+from .consort import ConsortFlow, consort_flow
+from .design import Adjustment, Lang, SeType, check_choice, require_columns, treatment_indicator
+from .figures import consort_figure, effects_figure, subgroup_figure
+from .heterogeneity import HeterogeneityResult, heterogeneity
+from .itt import IttResult, itt
+from .multiple import MultipleTestingResult, adjust_pvalues, westfall_young
+from .randomisation import FisherResult, RandomisationResult, Statistic, fisher_tests
+from .randomisation import randomisation_test as run_ri
+from .tables import results_table
+
+log = logging.getLogger(__name__)
+
+#: The step components (seed 001, p. 18), used when ``components=None`` and present in the data.
+DEFAULT_COMPONENTS = (
+    "got_internship",
+    "started_relevant_education",
+    "more_interviews",
+    "improved_cv",
+    "expanded_network",
+    "got_reference",
+    "visited_workplace",
+    "learned_education_paths",
+    "learned_social_codes",
+    "improved_swedish",
+    "improved_professional_swedish",
+)
+DEFAULT_COVARIATES = ("gender", "age", "education_level", "years_in_sweden")
+
+
+@dataclass(frozen=True)
+class RctAnalysis(Result):
+    """Every part of an RCT analysis; ``write(directory)`` saves tables and figures."""
+
+    consort: ConsortFlow
+    balance: BalanceResult
+    itt: IttResult
+    fisher: FisherResult
+    randomisation: RandomisationResult | None
+    multiple_testing: list[MultipleTestingResult]
+    heterogeneity: dict[str, HeterogeneityResult]
+    components: ComponentsResult | None
+    settings: dict = field(default_factory=dict)
+    lang: Lang = "en"
+    title: str = "Randomised study: analysis"
+
+    def results_table(self, *, formatted: bool = False, lang: Lang | None = None) -> pd.DataFrame:
+        """Outcome × specification table with Fisher, RI and adjusted p-values."""
+        return results_table(
+            self.itt,
+            fisher=self.fisher,
+            randomisation=self.randomisation,
+            adjusted=self.multiple_testing,
+            formatted=formatted,
+            lang=lang or self.lang,
+        )
+
+    def tidy(self) -> pd.DataFrame:
+        """The numeric results table (one row per outcome)."""
+        return self.results_table()
+
+    def multiple_testing_table(self) -> pd.DataFrame:
+        """All families' adjusted p-values, one row per family × test.
+
+        ``p_value`` is the raw p-value of the main specification and ``ri_p`` the
+        randomisation-inference p-value the Westfall–Young adjustment starts from.
+        """
+        per_family: dict[str, pd.DataFrame] = {}
+        for res in self.multiple_testing:
+            t = res.tidy().drop(columns="note")
+            if "westfall_young_p" in t.columns:
+                t = t.rename(columns={"p_value": "ri_p"})
+            if res.family in per_family:
+                t = per_family[res.family].merge(t, on=["family", "test"], how="outer")
+            per_family[res.family] = t
+        if not per_family:
+            return pd.DataFrame(columns=["family", "test"])
+        return pd.concat(per_family.values(), ignore_index=True)
+
+    def summary(self) -> str:
+        """CONSORT counts, balance, ITT effects and the main second tests."""
+        parts = [self.title, self.consort.summary(), self.balance.summary(), self.itt.summary()]
+        if self.randomisation is not None:
+            ri = self.randomisation.tidy()
+            parts.append(
+                "Randomisation inference ("
+                + self.randomisation.statistic
+                + "): "
+                + ", ".join(
+                    f"{o} p = {p:.3f}" for o, p in zip(ri["outcome"], ri["p_value"], strict=True)
+                )
+            )
+        parts += [h.summary() for h in self.heterogeneity.values()]
+        if self.components is not None:
+            c = self.components.tidy()
+            parts.append(
+                self.components.title
+                + ": "
+                + ", ".join(
+                    f"{r.component} {r.estimate_pp:+.1f} pp (Holm p = {r.holm_p:.3f})"
+                    for r in c.itertuples()
+                    if "holm_p" in c.columns
+                )
+            )
+        return "\n\n".join(parts)
+
+    def write(
+        self, directory: str | os.PathLike[str], *, formats: Sequence[str] = ("png", "svg")
+    ) -> Path:
+        """Write CSV tables, figures and a summary into ``directory`` (replaced atomically).
+
+        Files: ``consort.csv``, ``consort_reasons.csv``, ``balance.csv``,
+        ``balance_joint.csv``, ``itt.csv``, ``fisher.csv``, ``randomisation.csv``,
+        ``multiple_testing.csv``, ``heterogeneity_<g>.csv`` and ``..._tests.csv``,
+        ``components_job.csv``, ``results_table.csv`` (numeric) and
+        ``results_table_<lang>.csv`` (formatted), ``summary.txt``, ``settings.json``, and the
+        figures ``consort_<lang>``, ``effects_<lang>``, ``heterogeneity_<g>_<lang>`` in
+        each of ``formats``.
+        """
+        for fmt in formats:
+            check_choice(fmt, ["png", "svg", "pdf"], "formats")
+        with atomic_directory(directory) as out:
+            tables = {
+                "consort": self.consort.tidy(),
+                "consort_reasons": self.consort.reasons,
+                "balance": self.balance.tidy(),
+                "balance_joint": self.balance.joint,
+                "itt": self.itt.tidy(),
+                "fisher": self.fisher.tidy(),
+                "multiple_testing": self.multiple_testing_table(),
+                "results_table": self.results_table(),
+                f"results_table_{self.lang}": self.results_table(formatted=True),
+            }
+            if self.randomisation is not None:
+                tables["randomisation"] = self.randomisation.tidy()
+            for g, het in self.heterogeneity.items():
+                tables[f"heterogeneity_{g}"] = het.tidy()
+                tables[f"heterogeneity_{g}_tests"] = het.tests
+            if self.components is not None:
+                tables["components_job"] = self.components.tidy()
+            for name, table in tables.items():
+                table.to_csv(out / f"{name}.csv", index=False)
+            figures = {
+                f"consort_{self.lang}": consort_figure(self.consort, self.lang),
+                f"effects_{self.lang}": effects_figure(self.itt, lang=self.lang),
+            }
+            for g, het in self.heterogeneity.items():
+                if len(het.tidy()):
+                    figures[f"heterogeneity_{g}_{self.lang}"] = subgroup_figure(het, self.lang)
+            for name, fig in figures.items():
+                for fmt in formats:
+                    fig.savefig(out / f"{name}.{fmt}", dpi=150, bbox_inches="tight")
+            (out / "summary.txt").write_text(self.summary() + "\n", encoding="utf-8")
+            (out / "settings.json").write_text(json.dumps(self.settings, indent=2, default=str))
+        return Path(directory)
+
+
+def analyse_rct(
+    data: pd.DataFrame,
+    *,
+    outcomes: Sequence[str],
+    covariates: Sequence[str] = DEFAULT_COVARIATES,
+    strata: str | None = "stratum",
+    subgroups: Sequence[str] = ("gender",),
+    components: Sequence[str] | None = None,
+    job: str = "got_job",
+    arm: str = "arm",
+    adjustments: Sequence[Adjustment] = ("unadjusted", "additive", "lin"),
+    main_specification: Adjustment | None = None,
+    se_type: SeType = "HC2",
+    cluster: str | None = None,
+    ri_draws: int = 10_000,
+    ri_statistic: Statistic = "studentised",
+    seed: int | None = None,
+    confidence_level: float = 0.95,
+    reason_column: str | None = None,
+    lang: Lang = "en",
+) -> RctAnalysis:
+    """Run the full analysis of a randomised study.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Indicator table: one row per randomised person (``arm``, ``stratum``,
+        ``responded_*`` flags, covariates, boolean outcomes with ``pd.NA`` when missing).
+    outcomes : sequence of str
+        Primary outcome family (e.g. ``got_job, took_steps, job_or_steps, expanded_network``);
+        the first one defines the analysed sample in the CONSORT flow and balance table.
+    covariates : sequence of str
+        Baseline covariates (balance table and adjusted specifications).
+    strata : str or None
+        Randomisation stratum column (fixed effects; RI permutes within strata).
+    subgroups : sequence of str
+        Heterogeneity analyses (interaction tests) for each of these columns.
+    components : sequence of str or None
+        Step components: a second outcome family and the regressors of the components → job
+        associations. ``None``: those of :data:`DEFAULT_COMPONENTS` present in ``data``.
+    job : str
+        Job outcome for the component associations (skipped when absent from ``data``).
+    arm : str
+        Arm column.
+    adjustments : sequence of {"unadjusted", "additive", "lin"}
+        ITT specifications.
+    main_specification : {"unadjusted", "additive", "lin"}, optional
+        Specification whose p-values are adjusted with Holm/BH (default ``lin`` when there are
+        covariates, else ``unadjusted``).
+    se_type : {"HC0", "HC1", "HC2", "HC3", "stata"}
+        Robust SEs (``"stata"`` with ``cluster``).
+    cluster : str, optional
+        Cluster column. Randomisation inference permutes individuals, so it is skipped for
+        clustered designs (with a note in ``settings``).
+    ri_draws : int
+        Randomisation-inference draws.
+    ri_statistic : {"studentised", "coefficient"}
+        RI test statistic.
+    seed : int, optional
+        Seed of the RI draws.
+    confidence_level : float
+        CI level.
+    reason_column : str, optional
+        Known drop-out reasons for the CONSORT flow.
+    lang : {"en", "sv"}
+        Language of the formatted table and the figures.
+
+    Returns
+    -------
+    RctAnalysis
+    """
+    check_choice(lang, Lang, "lang")
+    if not outcomes:
+        raise InputError("analyse_rct: give at least one outcome column")
+    treatment_indicator(data, arm)
+    if components is None:
+        components = [c for c in DEFAULT_COMPONENTS if c in data.columns]
+    require_columns(data, [*outcomes, *components, *covariates, *subgroups, strata], "analysis")
+    main = main_specification or ("lin" if covariates else "unadjusted")
+    check_choice(main, Adjustment, "main_specification")
+    if main not in adjustments:
+        raise InputError(f"main_specification {main!r} must be one of adjustments {adjustments}")
+    primary = outcomes[0]
+    everything = list(dict.fromkeys([*outcomes, *components]))
+
+    flow = consort_flow(data, arm=arm, analysed=primary, reason_column=reason_column)
+    bal = (
+        balance(data, covariates, arm=arm, strata=strata, analysed=primary)
+        if covariates
+        else (BalanceResult(pd.DataFrame(), pd.DataFrame()))
+    )
+    effects = itt(
+        data,
+        everything,
+        arm=arm,
+        covariates=covariates,
+        strata=strata,
+        adjustments=adjustments,
+        se_type=se_type,
+        cluster=cluster,
+        confidence_level=confidence_level,
+    )
+    fisher = fisher_tests(data, everything, arm=arm)
+    notes: list[str] = []
+    ri = None
+    if cluster is None:
+        ri = run_ri(
+            data,
+            everything,
+            arm=arm,
+            strata=strata,
+            statistic=ri_statistic,
+            draws=ri_draws,
+            seed=seed,
+        )
+    else:
+        notes.append("randomisation inference skipped: clustered design (cluster given)")
+    est = effects.tidy()
+    main_p = est[est["specification"] == main].set_index("outcome")["p_value"]
+    families = {"outcomes": list(outcomes)}
+    rest = [c for c in components if c not in outcomes]
+    if rest:
+        families["components"] = rest
+    multiple: list[MultipleTestingResult] = []
+    for fam, members in families.items():
+        multiple.append(adjust_pvalues(main_p[members], family=fam))
+        if ri is not None:
+            multiple.append(westfall_young(ri, members, family=fam))
+    het = {
+        g: heterogeneity(
+            data,
+            list(outcomes),
+            g,
+            arm=arm,
+            covariates=covariates,
+            strata=strata,
+            se_type=se_type if se_type != "stata" else "HC2",
+            confidence_level=confidence_level,
+        )
+        for g in subgroups
+    }
+    comp = None
+    comp_list = [c for c in components if c != job]
+    if comp_list and job in data.columns:
+        comp = component_associations(
+            data,
+            comp_list,
+            outcome=job,
+            arm=arm,
+            covariates=covariates,
+            strata=strata,
+            se_type=se_type if se_type != "stata" else "HC2",
+            confidence_level=confidence_level,
+        )
+    settings = {
+        "outcomes": list(outcomes),
+        "components": list(components),
+        "covariates": list(covariates),
+        "strata": strata,
+        "subgroups": list(subgroups),
+        "job": job,
+        "adjustments": list(adjustments),
+        "main_specification": main,
+        "se_type": se_type,
+        "cluster": cluster,
+        "ri_draws": ri_draws,
+        "ri_statistic": ri_statistic,
+        "seed": seed,
+        "confidence_level": confidence_level,
+        "lang": lang,
+        "notes": notes,
+    }
+    log.info("RCT analysis done: %d outcomes, %d components", len(outcomes), len(components))
+    return RctAnalysis(flow, bal, effects, fisher, ri, multiple, het, comp, settings, lang)

@@ -1,0 +1,170 @@
+"""CONSORT participant flow by arm: randomised → baseline → follow-ups → result → analysed.
+
+Stages (rows of the flow table, per arm and in total):
+
+``randomised``
+    every row of the indicator table;
+``baseline``
+    answered the baseline survey (``responded_b``) — the people who *started the study*;
+    the rest are excluded with the reason "did not answer baseline";
+``followup_<k>``
+    baseline starters who also answered follow-up k (``responded_f<k>``); follow-ups are not
+    nested, so each is counted against the baseline starters ("no answer");
+``result``
+    baseline starters who answered the result survey (``responded_r``);
+``analysed``
+    rows with the primary outcome observed (or a given mask); those answering the result
+    survey but without the outcome are excluded with "outcome missing".
+
+When a ``reason_column`` is given (e.g. a withdrawal reason recorded by the organisation), the
+people excluded at each stage are also broken down by its values in ``reasons``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from impact.errors import InputError
+from impact.results import Result
+
+from .design import CONTROL, TREATMENT, outcome_values, require_columns, treatment_indicator
+
+FLOW_COLUMNS = [
+    "stage",
+    "order",
+    "wave",
+    "arm",
+    "n",
+    "n_excluded",
+    "excluded_reason",
+    "percent_of_randomised",
+]
+
+
+@dataclass(frozen=True)
+class ConsortFlow(Result):
+    """Counts per stage and arm (``table``) and excluded people by reason (``reasons``)."""
+
+    table: pd.DataFrame
+    reasons: pd.DataFrame
+    title: str = "CONSORT participant flow"
+
+    def tidy(self) -> pd.DataFrame:
+        """One row per stage × arm (treatment, control, total)."""
+        return self.table.copy()
+
+    def counts(self) -> pd.DataFrame:
+        """Stage × arm matrix of counts (rows in flow order)."""
+        wide = self.table.pivot(index=["order", "stage"], columns="arm", values="n")
+        return wide.reset_index(level="order", drop=True)[[TREATMENT, CONTROL, "total"]]
+
+    def summary(self) -> str:
+        """The counts per stage, one line each."""
+        lines = [self.title]
+        for stage, r in self.counts().iterrows():
+            lines.append(
+                f"  {stage:<14} treatment {r[TREATMENT]:>5}  control {r[CONTROL]:>5}  "
+                f"total {r['total']:>5}"
+            )
+        return "\n".join(lines)
+
+
+def _flag(data: pd.DataFrame, column: str) -> np.ndarray:
+    col = data[column]
+    if pd.api.types.is_bool_dtype(col.dtype) or pd.api.types.is_numeric_dtype(col.dtype):
+        return col.astype("boolean").fillna(False).to_numpy(dtype=bool)
+    raise InputError(f"indicator table: column {column!r} must be boolean (answered the wave)")
+
+
+def detect_followups(data: pd.DataFrame) -> list[int]:
+    """Follow-up numbers k with a ``responded_f<k>`` column, in increasing order."""
+    found = [re.fullmatch(r"responded_f(\d+)", c) for c in data.columns]
+    return sorted(int(m.group(1)) for m in found if m)
+
+
+def consort_flow(
+    data: pd.DataFrame,
+    *,
+    arm: str = "arm",
+    analysed: str | np.ndarray | pd.Series | None = None,
+    reason_column: str | None = None,
+) -> ConsortFlow:
+    """Count the participant flow by arm for a CONSORT diagram.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Indicator table or linked panel: one row per randomised person with ``arm`` and
+        ``responded_b``/``responded_f<k>``/``responded_r`` flags (absent waves are skipped).
+    arm : str
+        Arm column.
+    analysed : str, boolean mask or None
+        The primary outcome column (analysed = observed) or a mask. Default: answered both
+        baseline and result.
+    reason_column : str, optional
+        Column with a known reason for dropping out, tabulated per stage in ``reasons``.
+
+    Returns
+    -------
+    ConsortFlow
+    """
+    require_columns(data, [reason_column], "reason")
+    z = treatment_indicator(data, arm)
+    everyone = np.ones(len(data), dtype=bool)
+    has_b = "responded_b" in data.columns
+    started = _flag(data, "responded_b") if has_b else everyone
+    stages: list[tuple[str, str, np.ndarray, np.ndarray, str]] = [
+        ("randomised", "", everyone, everyone, "")
+    ]
+    if has_b:
+        stages.append(("baseline", "b", started, everyone, "did not answer baseline"))
+    for k in detect_followups(data):
+        stages.append(
+            (
+                f"followup_{k}",
+                f"f{k}",
+                started & _flag(data, f"responded_f{k}"),
+                started,
+                "no answer",
+            )
+        )
+    result = started & _flag(data, "responded_r") if "responded_r" in data.columns else started
+    if "responded_r" in data.columns:
+        stages.append(("result", "r", result, started, "no answer"))
+    if analysed is None:
+        final = result
+    elif isinstance(analysed, str):
+        final = ~np.isnan(outcome_values(data, analysed))
+    else:
+        final = np.asarray(analysed, dtype=bool)
+    stages.append(("analysed", "", final, result, "outcome missing"))
+
+    rows, reasons = [], []
+    arms = {TREATMENT: z == 1, CONTROL: z == 0, "total": everyone}
+    for order, (stage, wave, inside, before, reason) in enumerate(stages):
+        for arm_name, in_arm in arms.items():
+            n = int((inside & in_arm).sum())
+            lost = before & ~inside & in_arm
+            rows.append(
+                [
+                    stage,
+                    order,
+                    wave,
+                    arm_name,
+                    n,
+                    int(lost.sum()),
+                    reason,
+                    100.0 * n / max(int(in_arm.sum()), 1),
+                ]
+            )
+            if reason_column is not None and lost.any():
+                counts = data.loc[lost, reason_column].astype("string").fillna("(unknown)")
+                for value, count in counts.value_counts().sort_index().items():
+                    reasons.append([stage, arm_name, value, int(count)])
+    table = pd.DataFrame(rows, columns=FLOW_COLUMNS)
+    reasons_df = pd.DataFrame(reasons, columns=["stage", "arm", "reason", "n"])
+    return ConsortFlow(table, reasons_df)

@@ -1,0 +1,197 @@
+"""Figures: the CONSORT flow diagram and forest plots of effects (labels in Swedish or English).
+
+Figures are built with :class:`matplotlib.figure.Figure` directly (no pyplot state, no GUI
+backend), so they are safe in batch runs; save them with ``fig.savefig(path)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch
+
+from .consort import ConsortFlow
+from .design import CONTROL, TREATMENT, Lang, check_choice
+from .heterogeneity import HeterogeneityResult
+from .itt import IttResult
+from .labels import level_label, outcome_label, text
+
+_BOX = {"boxstyle": "round,pad=0.02,rounding_size=0.08", "linewidth": 1.0}
+
+
+def _stage_label(stage: str, lang: Lang) -> str:
+    if stage.startswith("followup_"):
+        return text("followup", lang, k=stage.split("_", 1)[1])
+    return text(stage, lang)
+
+
+def _reason_label(reason: str, lang: Lang) -> str:
+    keys = {
+        "did not answer baseline": "no_baseline",
+        "no answer": "no_answer",
+        "outcome missing": "outcome_missing",
+    }
+    return text(keys[reason], lang) if reason in keys else reason
+
+
+def _box(ax, x, y, w, h, label, face="#f4f6fa", size=8.5):
+    ax.add_patch(
+        FancyBboxPatch((x - w / 2, y - h / 2), w, h, facecolor=face, edgecolor="#33415c", **_BOX)
+    )
+    ax.text(x, y, label, ha="center", va="center", fontsize=size, wrap=True)
+
+
+def _arrow(ax, x0, y0, x1, y1):
+    ax.annotate(
+        "",
+        xy=(x1, y1),
+        xytext=(x0, y0),
+        arrowprops={"arrowstyle": "-|>", "color": "#33415c", "lw": 1.0},
+    )
+
+
+def consort_figure(flow: ConsortFlow, lang: Lang = "en") -> Figure:
+    """Draw the CONSORT flow: randomised box, then one column of boxes per arm.
+
+    Parameters
+    ----------
+    flow : ConsortFlow
+        From :func:`consort_flow`.
+    lang : {"en", "sv"}
+        Language of the labels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    check_choice(lang, Lang, "lang")
+    t = flow.tidy()
+    stages = list(dict.fromkeys(t["stage"]))
+    later = stages[1:]
+    height = 2.7 + 1.25 * len(later)
+    fig = Figure(figsize=(8.0, 0.9 * height))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, height)
+    ax.axis("off")
+
+    def n_of(stage, arm):
+        row = t[(t["stage"] == stage) & (t["arm"] == arm)].iloc[0]
+        return int(row["n"]), int(row["n_excluded"]), str(row["excluded_reason"])
+
+    top = height - 0.7
+    total, _, _ = n_of("randomised", "total")
+    _box(ax, 5, top, 3.6, 0.7, f"{text('randomised', lang)}\nn = {total}", face="#dde5f3")
+    y_arm = top - 1.3
+    for x, arm in ((2.5, TREATMENT), (7.5, CONTROL)):
+        n, _, _ = n_of("randomised", arm)
+        _box(ax, x, y_arm, 3.6, 0.6, f"{text(arm, lang)}\nn = {n}", face="#e8eef8")
+        _arrow(ax, 5, top - 0.36, x, y_arm + 0.32)
+        y_prev = y_arm
+        for i, stage in enumerate(later):
+            y = y_arm - 1.25 * (i + 1)
+            n, lost, reason = n_of(stage, arm)
+            label = f"{_stage_label(stage, lang)}: n = {n}"
+            if reason:
+                label += f"\n({_reason_label(reason, lang)}: {lost})"
+            face = "#e3f1e6" if stage == "analysed" else "#f4f6fa"
+            _box(ax, x, y, 4.4, 0.8, label, face=face)
+            _arrow(ax, x, y_prev - (0.32 if i == 0 else 0.42), x, y + 0.42)
+            y_prev = y
+    fig.suptitle(text("flow_title", lang), y=0.995, fontsize=11)
+    return fig
+
+
+def _forest(ax, labels, est, low, high, offsets, names):
+    ypos = np.arange(len(labels))[::-1]
+    for k, (off, name) in enumerate(zip(offsets, names, strict=True)):
+        e, lo, hi = est[k], low[k], high[k]
+        ok = np.isfinite(e)
+        ax.errorbar(
+            e[ok],
+            ypos[ok] + off,
+            xerr=[e[ok] - lo[ok], hi[ok] - e[ok]],
+            fmt="o",
+            ms=4,
+            capsize=2,
+            label=name,
+        )
+    ax.axvline(0, color="#666666", lw=0.8, ls="--")
+    ax.set_yticks(ypos, labels)
+    ax.grid(axis="x", alpha=0.3)
+
+
+def effects_figure(
+    itt: IttResult, specifications: tuple[str, ...] | None = None, lang: Lang = "en"
+) -> Figure:
+    """Forest plot of ITT effects (percentage points with CIs), one row per outcome.
+
+    Parameters
+    ----------
+    itt : IttResult
+        The estimates.
+    specifications : tuple of str, optional
+        Specifications to show side by side (default: all).
+    lang : {"en", "sv"}
+        Language of the labels.
+    """
+    check_choice(lang, Lang, "lang")
+    t = itt.tidy()
+    specs = list(specifications or dict.fromkeys(t["specification"]))
+    outcomes = list(dict.fromkeys(t["outcome"]))
+    fig = Figure(figsize=(8.0, 1.2 + 0.45 * len(outcomes)))
+    ax = fig.add_subplot()
+    est, low, high = [], [], []
+    for spec in specs:
+        sub = t[t["specification"] == spec].set_index("outcome").reindex(outcomes)
+        est.append(sub["estimate_pp"].to_numpy(float))
+        low.append(sub["conf_low_pp"].to_numpy(float))
+        high.append(sub["conf_high_pp"].to_numpy(float))
+    offsets = np.linspace(-0.25, 0.25, len(specs)) if len(specs) > 1 else [0.0]
+    _forest(
+        ax,
+        [outcome_label(o, lang) for o in outcomes],
+        est,
+        low,
+        high,
+        offsets,
+        [text(s, lang) for s in specs],
+    )
+    ax.set_xlabel(text("effect_pp", lang))
+    ax.set_title(text("effects_title", lang), fontsize=11)
+    ax.legend(fontsize=7, loc="best")
+    fig.tight_layout()
+    return fig
+
+
+def subgroup_figure(het: HeterogeneityResult, lang: Lang = "en") -> Figure:
+    """Forest plot of subgroup effects (one marker per level) for each outcome."""
+    check_choice(lang, Lang, "lang")
+    t = het.tidy()
+    outcomes = list(dict.fromkeys(t["outcome"]))
+    levels = list(dict.fromkeys(t["level"]))
+    fig = Figure(figsize=(8.0, 1.2 + 0.45 * max(len(outcomes), 1)))
+    ax = fig.add_subplot()
+    est, low, high = [], [], []
+    for lev in levels:
+        sub = t[t["level"] == lev].set_index("outcome").reindex(outcomes)
+        est.append(sub["estimate_pp"].to_numpy(float))
+        low.append(sub["conf_low_pp"].to_numpy(float))
+        high.append(sub["conf_high_pp"].to_numpy(float))
+    offsets = np.linspace(-0.2, 0.2, len(levels)) if len(levels) > 1 else [0.0]
+    _forest(
+        ax,
+        [outcome_label(o, lang) for o in outcomes],
+        est,
+        low,
+        high,
+        offsets,
+        [level_label(v, lang) for v in levels],
+    )
+    subgroup = t["subgroup"].iloc[0] if len(t) else ""
+    ax.set_xlabel(text("effect_pp", lang))
+    ax.set_title(text("subgroup_title", lang, g=subgroup), fontsize=11)
+    if levels:
+        ax.legend(fontsize=7, loc="best")
+    fig.tight_layout()
+    return fig

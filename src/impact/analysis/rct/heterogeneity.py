@@ -1,0 +1,245 @@
+"""Effect heterogeneity by subgroup (gender by default): subgroup ITTs and an interaction test.
+
+Model (one per outcome and subgroup variable g with levels l):
+
+    y = Σ_l α_l·1[g = l] + Σ_l τ_l·z·1[g = l] + stratum FE + covariates + ε
+
+so τ_l is the ITT within level l (covariate slopes shared), and H0: τ_l equal for all l is
+tested with a Wald F-test using the robust (HC2 by default) covariance — with two levels this is
+exactly the t-test of the z × g interaction in ``lm_robust(y ~ z * g + …)``. Levels with fewer
+than ``min_per_arm`` analysed people in either arm are left out with a note (estimates in tiny
+groups are noise); rows with a missing subgroup value are left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from impact.errors import InputError
+from impact.results import Result
+
+from .design import (
+    SeType,
+    analysed_sample,
+    check_choice,
+    check_confidence,
+    drop_collinear,
+    require_columns,
+    warn,
+)
+from .models import coefficient, fit_ols
+
+MAX_LEVELS = 10
+EFFECT_COLUMNS = [
+    "outcome",
+    "subgroup",
+    "level",
+    "estimate",
+    "std_error",
+    "df",
+    "p_value",
+    "conf_low",
+    "conf_high",
+    "estimate_pp",
+    "conf_low_pp",
+    "conf_high_pp",
+    "control_mean",
+    "n",
+    "n_treatment",
+    "n_control",
+]
+TEST_COLUMNS = [
+    "outcome",
+    "subgroup",
+    "levels",
+    "f_statistic",
+    "df_num",
+    "df_denom",
+    "p_value",
+    "note",
+]
+
+
+@dataclass(frozen=True)
+class HeterogeneityResult(Result):
+    """Subgroup effects (``table``) and interaction tests (``tests``)."""
+
+    table: pd.DataFrame
+    tests: pd.DataFrame
+    se_type: str = "HC2"
+    title: str = "Effects by subgroup"
+
+    def tidy(self) -> pd.DataFrame:
+        """One row per outcome × subgroup level."""
+        return self.table.copy()
+
+    def summary(self) -> str:
+        """Per outcome: effect per level and the interaction p-value."""
+        lines = [f"{self.title} ({self.se_type})"]
+        for _, t in self.tests.iterrows():
+            rows = self.table[
+                (self.table["outcome"] == t["outcome"]) & (self.table["subgroup"] == t["subgroup"])
+            ]
+            parts = [
+                f"{r['level']} {r['estimate_pp']:+.1f} pp (n={r['n']})" for _, r in rows.iterrows()
+            ]
+            lines.append(
+                f"  {t['outcome']} by {t['subgroup']}: {', '.join(parts)}; "
+                f"interaction p = {t['p_value']:.3f} {t['note']}".rstrip()
+            )
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        tests = self.tests.to_html(index=False, float_format=lambda v: f"{v:.4g}", na_rep="")
+        return super()._repr_html_() + "\n<h5>Interaction tests</h5>\n" + tests
+
+
+def _one(data, outcome, by, *, arm, covariates, strata, se_type, min_per_arm, level_conf):
+    sample = analysed_sample(
+        data,
+        outcome,
+        arm=arm,
+        covariates=[c for c in covariates if c != by],
+        strata=strata,
+        extra_mask=data[by].notna().to_numpy(),
+    )
+    g = data[by].iloc[sample.rows].astype("string").to_numpy(dtype=object)
+    notes = list(sample.notes)
+    levels, dropped = [], []
+    for lev in sorted(set(g)):
+        zl = sample.z[g == lev]
+        (levels if min(zl.sum(), (1 - zl).sum()) >= min_per_arm else dropped).append(lev)
+    if dropped:
+        notes.append(
+            f"level(s) {', '.join(dropped)} left out: fewer than {min_per_arm} "
+            "analysed people in an arm"
+        )
+    test = {"outcome": outcome, "subgroup": by, "levels": ", ".join(levels)}
+    reason = ""
+    if len(levels) < 2:
+        reason = "fewer than two subgroup levels with people in both arms: no interaction test"
+    elif np.all(sample.y == sample.y[0]):
+        reason = "outcome has one value in every analysed row: no test possible"
+    if reason:
+        warn(f"outcome {outcome!r} by {by!r}: {reason}")
+        return [], test | {"note": "; ".join([*notes, reason])}
+    keep = np.isin(g, levels)
+    y, z, g = sample.y[keep], sample.z[keep], g[keep]
+    index = sample.covariates.index[keep]
+    ind = pd.DataFrame({f"{by}={lev}": (g == lev).astype(float) for lev in levels}, index=index)
+    eff = ind.mul(z, axis=0).add_prefix("treatment:")
+    design = pd.concat([ind, eff, sample.strata[keep], sample.covariates[keep]], axis=1)
+    design = drop_collinear(design, 2 * len(levels), notes)
+    res = fit_ols(y, design, se_type)
+    rows = []
+    for lev in levels:
+        c = coefficient(res, f"treatment:{by}={lev}", level_conf)
+        in_lev = g == lev
+        rows.append(
+            {
+                "outcome": outcome,
+                "subgroup": by,
+                "level": lev,
+                "estimate": c.estimate,
+                "std_error": c.std_error,
+                "df": c.df,
+                "p_value": c.p_value,
+                "conf_low": c.conf_low,
+                "conf_high": c.conf_high,
+                "estimate_pp": 100 * c.estimate,
+                "conf_low_pp": 100 * c.conf_low,
+                "conf_high_pp": 100 * c.conf_high,
+                "control_mean": float(y[in_lev & (z == 0)].mean()),
+                "n": int(in_lev.sum()),
+                "n_treatment": int((in_lev & (z == 1)).sum()),
+                "n_control": int((in_lev & (z == 0)).sum()),
+            }
+        )
+    names = list(design.columns)
+    first = names.index(f"treatment:{by}={levels[0]}")
+    constraint = np.zeros((len(levels) - 1, len(names)))
+    for i, lev in enumerate(levels[1:]):
+        constraint[i, names.index(f"treatment:{by}={lev}")] = 1.0
+        constraint[i, first] = -1.0
+    wald = res.f_test(constraint)
+    test |= {
+        "f_statistic": float(np.squeeze(wald.fvalue)),
+        "df_num": float(wald.df_num),
+        "df_denom": float(wald.df_denom),
+        "p_value": float(wald.pvalue),
+        "note": "; ".join(notes),
+    }
+    return rows, test
+
+
+def heterogeneity(
+    data: pd.DataFrame,
+    outcomes: Sequence[str],
+    by: str = "gender",
+    *,
+    arm: str = "arm",
+    covariates: Sequence[str] = (),
+    strata: str | None = "stratum",
+    se_type: SeType = "HC2",
+    min_per_arm: int = 2,
+    confidence_level: float = 0.95,
+) -> HeterogeneityResult:
+    """ITT effects within the levels of ``by`` and a test that they are equal.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Indicator table.
+    outcomes : sequence of str
+        Binary outcome columns.
+    by : str
+        Subgroup column (text, boolean or a number with at most 10 distinct values).
+    arm, strata : str
+        Arm and stratum columns.
+    covariates : sequence of str
+        Additive covariates (``by`` itself is left out of them).
+    se_type : {"HC0", "HC1", "HC2", "HC3"}
+        Robust covariance (cluster-robust is not offered here).
+    min_per_arm : int
+        Smallest number of analysed people per arm for a level to be kept.
+    confidence_level : float
+        Level of the t-based intervals.
+
+    Returns
+    -------
+    HeterogeneityResult
+    """
+    check_choice(se_type, ["HC0", "HC1", "HC2", "HC3"], "se_type")
+    level = check_confidence(confidence_level)
+    require_columns(data, [*outcomes, by, *covariates, strata], "analysis")
+    n_levels = data[by].nunique(dropna=True)
+    if n_levels > MAX_LEVELS:
+        raise InputError(
+            f"subgroup column {by!r} has {n_levels} distinct values (at most {MAX_LEVELS}); "
+            "group it into a few categories first"
+        )
+    rows, tests = [], []
+    for outcome in outcomes:
+        r, t = _one(
+            data,
+            outcome,
+            by,
+            arm=arm,
+            covariates=covariates,
+            strata=strata,
+            se_type=se_type,
+            min_per_arm=min_per_arm,
+            level_conf=level,
+        )
+        rows += r
+        tests.append(t)
+    return HeterogeneityResult(
+        pd.DataFrame(rows, columns=EFFECT_COLUMNS),
+        pd.DataFrame(tests).reindex(columns=TEST_COLUMNS).fillna({"note": ""}),
+        se_type,
+        title=f"Effects by {by}",
+    )

@@ -1,0 +1,140 @@
+"""Report tables: outcome × specification, with the second tests and adjusted p-values."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .design import Lang, check_choice
+from .itt import IttResult
+from .labels import outcome_label, text
+from .multiple import MultipleTestingResult
+from .randomisation import FisherResult, RandomisationResult
+
+EXTRA_P = ("holm_p", "fdr_bh_p", "westfall_young_p")
+
+
+def _fmt(value: float, digits: int, lang: Lang) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    out = f"{value:.{digits}f}".replace("-", "−")
+    return out.replace(".", ",") if lang == "sv" else out
+
+
+def _fmt_p(p: float, lang: Lang) -> str:
+    if p is None or math.isnan(p):
+        return "–"
+    out = "<0.001" if p < 0.001 else f"{p:.3f}"
+    return out.replace(".", ",") if lang == "sv" else out
+
+
+def results_table(
+    itt: IttResult,
+    *,
+    fisher: FisherResult | None = None,
+    randomisation: RandomisationResult | None = None,
+    adjusted: Sequence[MultipleTestingResult] = (),
+    specifications: Sequence[str] | None = None,
+    formatted: bool = False,
+    lang: Lang = "en",
+    digits: int = 1,
+) -> pd.DataFrame:
+    """One row per outcome, columns per specification, plus second tests and adjustments.
+
+    Parameters
+    ----------
+    itt : IttResult
+        The ITT estimates.
+    fisher, randomisation : optional
+        Second tests to add as ``fisher_p`` / ``ri_p``.
+    adjusted : sequence of MultipleTestingResult
+        Families of adjusted p-values (matched on outcome name) → ``holm_p``, ``fdr_bh_p``,
+        ``westfall_young_p``.
+    specifications : sequence of str, optional
+        Which specifications (default: all in ``itt``, in order).
+    formatted : bool
+        False: numbers with stable column names (``<spec>_pp``, ``<spec>_conf_low_pp``,
+        ``<spec>_conf_high_pp``, ``<spec>_p``). True: text cells for a report, with headers in
+        ``lang``.
+    lang : {"en", "sv"}
+        Language of labels and headers (decimal comma in Swedish).
+    digits : int
+        Decimals of percentage-point numbers in the formatted table.
+
+    Returns
+    -------
+    DataFrame
+    """
+    check_choice(lang, Lang, "lang")
+    est = itt.tidy()
+    specs = list(specifications or dict.fromkeys(est["specification"]))
+    outcomes = list(dict.fromkeys(est["outcome"]))
+    rows = []
+    for outcome in outcomes:
+        sub = est[est["outcome"] == outcome].set_index("specification")
+        first = sub.iloc[0]
+        row = {
+            "outcome": outcome,
+            "label": outcome_label(outcome, lang),
+            "n": int(first["n"]),
+            "control_mean_pct": 100 * first["control_mean"],
+        }
+        for spec in specs:
+            r = sub.loc[spec] if spec in sub.index else None
+            for key, col in (
+                ("pp", "estimate_pp"),
+                ("conf_low_pp", "conf_low_pp"),
+                ("conf_high_pp", "conf_high_pp"),
+                ("p", "p_value"),
+            ):
+                row[f"{spec}_{key}"] = float(r[col]) if r is not None else np.nan
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    if fisher is not None:
+        table["fisher_p"] = table["outcome"].map(fisher.tidy().set_index("outcome")["p_value"])
+    if randomisation is not None:
+        ri = randomisation.tidy().set_index("outcome")["p_value"]
+        table["ri_p"] = table["outcome"].map(ri)
+    for col in EXTRA_P:
+        values: dict[str, float] = {}
+        for fam in adjusted:
+            t = fam.tidy()
+            if col in t.columns:
+                for name, p in zip(t["test"], t[col], strict=True):
+                    values.setdefault(name, p)
+        if values:
+            table[col] = table["outcome"].map(values)
+    if not formatted:
+        return table
+    return _format(table, specs, itt.confidence_level, lang, digits)
+
+
+def _format(table, specs, level, lang, digits) -> pd.DataFrame:
+    ci = f"{round(100 * level)} % {text('ci', lang)}"
+    out = pd.DataFrame(
+        {
+            text("outcome", lang): table["label"],
+            "n": table["n"],
+            text("control_mean", lang): [_fmt(v, digits, lang) for v in table["control_mean_pct"]],
+        }
+    )
+    sep = "; " if lang == "sv" else ", "
+    for spec in specs:
+        name = text(spec, lang)
+        out[f"{name} ({'pe' if lang == 'sv' else 'pp'})"] = [
+            _fmt(v, digits, lang) for v in table[f"{spec}_pp"]
+        ]
+        out[f"{name} {ci}"] = [
+            f"[{_fmt(lo, digits, lang)}{sep}{_fmt(hi, digits, lang)}]"
+            for lo, hi in zip(
+                table[f"{spec}_conf_low_pp"], table[f"{spec}_conf_high_pp"], strict=True
+            )
+        ]
+        out[f"{name} p"] = [_fmt_p(p, lang) for p in table[f"{spec}_p"]]
+    for col in ("fisher_p", "ri_p", *EXTRA_P):
+        if col in table.columns:
+            out[text(col, lang)] = [_fmt_p(p, lang) for p in table[col]]
+    return out
