@@ -13,6 +13,7 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from impact.errors import ImpactError
 
@@ -56,32 +57,28 @@ for _name in COMMAND_MODULES:
 
 
 def run(argv: list[str] | None = None) -> None:
-    """Run the command line; the console script ``impact`` calls this."""
+    """Run the command line; the console script ``impact`` calls this.
+
+    Click handles usage errors (exit 2) and ``--help`` itself in standalone mode and ends with
+    ``SystemExit``; errors caused by the user's input are printed here without a traceback.
+    """
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, standalone_mode=True)
     except ImpactError as error:
         if _state["debug"]:
             raise
-        err_console.print(f"[bold red]error:[/] {error}", highlight=False, markup=True)
+        err_console.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         err_console.print("interrupted; no output was changed")
         sys.exit(130)
-    except Exception as error:  # click's own usage errors and real bugs
-        import click
-
-        if isinstance(error, click.exceptions.Exit):
-            sys.exit(error.exit_code)
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
-        if isinstance(error, click.exceptions.Abort):
-            sys.exit(1)
+    except Exception as error:  # a bug in impact, not the user's fault
         if _state["debug"]:
             raise
         err_console.print(
-            f"[bold red]internal error:[/] {type(error).__name__}: {error}\n"
+            f"[bold red]internal error:[/] {escape(type(error).__name__)}: {escape(str(error))}\n"
             "This is a bug in impact; rerun with --debug for the traceback and report it.",
+            highlight=False,
         )
         sys.exit(1)
 

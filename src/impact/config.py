@@ -1,0 +1,337 @@
+"""The study file: one YAML file describing a study's inputs, linking, analysis and report.
+
+:func:`load_config` reads it into a validated :class:`StudyConfig`. Unknown keys are errors
+(with a "did you mean" suggestion), relative paths are resolved against the config file's
+folder, and every problem is reported at once in one :class:`~impact.errors.InputError`
+naming the dotted key (``analysis.targets.job_or_steps``), the file and what was expected.
+See ``docs/ingest.md`` for the full reference.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    ValidationError,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
+
+from impact.errors import InputError, Problem
+from impact.ingest.yamlfile import load_yaml, pydantic_problems
+
+__all__ = [
+    "AnalysisConfig",
+    "IndicatorsConfig",
+    "InputsConfig",
+    "LinkingConfig",
+    "ReportConfig",
+    "StudyConfig",
+    "StudySection",
+    "load_config",
+]
+
+TableKey = Literal[
+    "baseline", "followup", "result", "randomisation", "register_persons", "register_months"
+]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+def _as_list(value: Any) -> Any:
+    """One path or a list of paths → a list (``None`` → empty)."""
+    if value is None:
+        return []
+    if isinstance(value, str | os.PathLike):
+        return [value]
+    return value
+
+
+class StudySection(_Strict):
+    """What the study is: ``study:``."""
+
+    name: str = Field(min_length=1)
+    organisation: str = ""
+    design: Literal["programme", "randomised"] = "programme"
+
+
+class InputsConfig(_Strict):
+    """Where the data are: ``inputs:`` (paths relative to the config file)."""
+
+    mapping: str | None = None
+    baseline: list[Path] = Field(min_length=1)
+    followup: list[Path] = []
+    result: list[Path] = []
+    randomisation: list[Path] = []
+    register_persons: list[Path] = []
+    register_months: list[Path] = []
+    sheets: dict[TableKey, str] = {}
+
+    @field_validator(
+        "baseline",
+        "followup",
+        "result",
+        "randomisation",
+        "register_persons",
+        "register_months",
+        mode="before",
+    )
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return _as_list(value)
+
+    def files(self) -> dict[str, list[Path]]:
+        """``{table: [paths]}`` for every table with at least one input file."""
+        tables = (
+            "baseline",
+            "followup",
+            "result",
+            "randomisation",
+            "register_persons",
+            "register_months",
+        )
+        return {t: list(getattr(self, t)) for t in tables if getattr(self, t)}
+
+
+DEFAULT_CODE_ELEMENTS: list[tuple[Literal["letters", "digits"], int]] = [
+    ("letters", 2),
+    ("digits", 2),
+    ("letters", 2),
+    ("digits", 1),
+]
+
+
+class LinkingConfig(_Strict):
+    """How waves are linked: ``linking:``."""
+
+    secret_env: str = "IMPACT_LINK_SECRET"
+    secret: SecretStr | None = None
+    threshold: float = Field(0.9, gt=0.0, le=1.0)
+    code_elements: list[tuple[Literal["letters", "digits"], Annotated[int, Field(ge=1)]]] = Field(
+        default_factory=lambda: list(DEFAULT_CODE_ELEMENTS), min_length=1
+    )
+
+    @field_serializer("secret")
+    def _reveal(self, secret: SecretStr | None) -> str | None:
+        return secret.get_secret_value() if secret is not None else None
+
+    def resolve_secret(self) -> str | None:
+        """The HMAC key: ``secret`` if given, else the environment variable (None if unset)."""
+        if self.secret is not None:
+            return self.secret.get_secret_value()
+        return os.environ.get(self.secret_env) or None
+
+
+class IndicatorsConfig(_Strict):
+    """Indicator definitions and parameters: ``indicators:``."""
+
+    definitions: Path | None = None
+    params: dict[str, bool | int | float | str] = {}
+
+
+DEFAULT_OUTCOMES = ["got_job", "took_steps", "job_or_steps", "expanded_network"]
+
+
+class AnalysisConfig(_Strict):
+    """Analysis choices: ``analysis:``."""
+
+    covariates: list[str] = Field(
+        default_factory=lambda: ["age", "education_level", "years_in_sweden"]
+    )
+    groups: list[str] = Field(default_factory=lambda: ["round_id"])
+    targets: dict[str, Share] = Field(
+        default_factory=lambda: {"job_or_steps": 0.90, "expanded_network": 0.80}
+    )
+    confidence_level: float = Field(0.95, gt=0.0, lt=1.0)
+    suppression_threshold: int = Field(5, ge=0)
+    outcomes: list[str] = Field(default_factory=lambda: list(DEFAULT_OUTCOMES), min_length=1)
+    attrition_boundary: Literal["cautious", "optimistic"] = "cautious"
+    ri_draws: int = Field(10000, ge=100)
+    seed: int = 20231101
+
+
+class ReportConfig(_Strict):
+    """Report languages and formats: ``report:``."""
+
+    languages: list[Literal["sv", "en"]] = Field(default_factory=lambda: ["sv", "en"], min_length=1)
+    formats: list[Literal["html", "docx", "pdf"]] = Field(
+        default_factory=lambda: ["html", "docx", "pdf"], min_length=1
+    )
+    per_round: bool = True
+
+    @field_validator("languages", "formats")
+    @classmethod
+    def _no_repeats(cls, value: list[str]) -> list[str]:
+        repeated = sorted({v for v in value if value.count(v) > 1})
+        if repeated:
+            raise ValueError(f"each entry once; repeated: {', '.join(repeated)}")
+        return value
+
+
+class StudyConfig(_Strict):
+    """A whole study file.
+
+    Attributes
+    ----------
+    study, inputs, linking, indicators, analysis, report
+        The sections (see ``docs/ingest.md``); all but ``study`` and ``inputs`` have defaults.
+    output : Path
+        Default output directory.
+    """
+
+    study: StudySection
+    inputs: InputsConfig
+    linking: LinkingConfig = Field(default_factory=LinkingConfig)
+    indicators: IndicatorsConfig = Field(default_factory=IndicatorsConfig)
+    analysis: AnalysisConfig = Field(default_factory=AnalysisConfig)
+    report: ReportConfig = Field(default_factory=ReportConfig)
+    output: Path = Path("output")
+
+    _source: Path | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _design_needs_randomisation(self) -> StudyConfig:
+        if self.study.design == "randomised" and not self.inputs.randomisation:
+            raise ValueError(
+                "inputs.randomisation: a randomisation list, because study.design is randomised"
+            )
+        return self
+
+    @property
+    def source(self) -> Path | None:
+        """The file this config was read from (None when built in code)."""
+        return self._source
+
+    @property
+    def base_dir(self) -> Path:
+        """Folder that relative paths are resolved against."""
+        return self._source.parent if self._source is not None else Path.cwd()
+
+    def resolved(self, base: str | os.PathLike[str]) -> StudyConfig:
+        """Return a copy with every relative path made absolute against ``base``."""
+        base = Path(base)
+        data = self.model_dump(mode="python")
+        for table, paths in data["inputs"].items():
+            if isinstance(paths, list) and table != "sheets":
+                data["inputs"][table] = [_absolute(base, p) for p in paths]
+        data["inputs"]["mapping"] = _mapping_ref(base, data["inputs"]["mapping"])
+        if data["indicators"]["definitions"] is not None:
+            data["indicators"]["definitions"] = _absolute(base, data["indicators"]["definitions"])
+        data["output"] = _absolute(base, data["output"])
+        out = StudyConfig.model_validate(data)
+        out._source = self._source
+        return out
+
+    def dump(self, path: str | os.PathLike[str] | None = None) -> str:
+        """Write the config as YAML; paths are written relative to the file's folder.
+
+        Parameters
+        ----------
+        path : path, optional
+            Where to write. Without it the YAML text is only returned (absolute paths).
+
+        Returns
+        -------
+        str
+            The YAML text.
+        """
+        data = self.model_dump(mode="json")
+        if path is not None:
+            base = Path(path).resolve().parent
+            for table, paths in data["inputs"].items():
+                if isinstance(paths, list) and table != "sheets":
+                    data["inputs"][table] = [_relative(base, p) for p in paths]
+            mapping = data["inputs"]["mapping"]
+            if mapping is not None and Path(mapping).is_absolute():
+                data["inputs"]["mapping"] = _relative(base, mapping)
+            if data["indicators"]["definitions"] is not None:
+                data["indicators"]["definitions"] = _relative(
+                    base, data["indicators"]["definitions"]
+                )
+            data["output"] = _relative(base, data["output"])
+        data["linking"]["code_elements"] = [list(e) for e in data["linking"]["code_elements"]]
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+        if path is not None:
+            from impact.outputs import atomic_file
+
+            with atomic_file(path, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        return text
+
+
+def _absolute(base: Path, value: str | os.PathLike[str]) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else (base / path).resolve()
+
+
+def _relative(base: Path, value: str) -> str:
+    try:
+        return os.path.relpath(value, base)
+    except ValueError:  # another drive on Windows
+        return str(value)
+
+
+def _mapping_ref(base: Path, value: str | None) -> str | None:
+    """A mapping path relative to the config becomes absolute; a bundled name stays a name."""
+    if value is None:
+        return None
+    candidate = _absolute(base, value)
+    looks_like_path = any(sep in value for sep in "/\\") or value.endswith((".yaml", ".yml"))
+    if candidate.is_file() or looks_like_path:
+        return str(candidate)
+    return value
+
+
+def load_config(path: str | os.PathLike[str]) -> StudyConfig:
+    """Read and validate a study config file.
+
+    Parameters
+    ----------
+    path : path
+        The YAML study file.
+
+    Returns
+    -------
+    StudyConfig
+        With every relative path resolved against the file's folder.
+
+    Raises
+    ------
+    InputError
+        Listing every problem (dotted key, file, what was expected); YAML syntax errors name
+        the line and column.
+    """
+    path = Path(path).resolve()
+    source = str(path)
+    doc = load_yaml(path, what="study config")
+    if not isinstance(doc, dict):
+        raise InputError(
+            f"Study config {path.name} is not valid",
+            [
+                Problem(
+                    source=source,
+                    expected="a YAML mapping with the sections study, inputs, analysis, ...",
+                )
+            ],
+        )
+    try:
+        config = StudyConfig.model_validate(doc)
+    except ValidationError as error:
+        raise InputError(
+            f"Study config {path.name} is not valid", pydantic_problems(error, source, StudyConfig)
+        ) from None
+    config._source = path
+    resolved = config.resolved(path.parent)
+    return resolved

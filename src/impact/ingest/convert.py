@@ -1,0 +1,175 @@
+"""Turn mapped text cells into the canonical pandas dtypes, reporting values of the wrong type.
+
+Numbers accept a decimal comma (``3,5``) and spaces as thousands separators (``12 500``);
+integers accept ``3`` and ``3.0`` but not ``3.5``; dates and times must be ISO-like
+(``2024-03-01``, ``2024-03-01 14:30``, ``2024-03-01T14:30:00+01:00``; time zones are converted
+to UTC). Every cell that cannot be read is a :class:`~impact.errors.Problem`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+
+from impact.errors import Problem
+from impact.ingest.schema import TableSchema
+from impact.ingest.translate import MappedTable, display_column
+
+__all__ = ["convert_types", "parse_value"]
+
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+_DOTTED_TIME = re.compile(r"^\d{1,2}\.\d{2}(\.\d{2})?$")
+_DATE = re.compile(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}([ T]\d{1,2}[:.]\d{2}([:.]\d{2}(\.\d+)?)?)?")
+
+
+class _Unreadable(ValueError):
+    """A cell that is not of the field's type."""
+
+
+def _number(text: str) -> float:
+    cleaned = _SPACES.sub("", text)
+    if "," in cleaned and "." not in cleaned and cleaned.count(",") == 1:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise _Unreadable(text) from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise _Unreadable(text)
+    return value
+
+
+def _timestamp(text: str) -> pd.Timestamp:
+    if not _DATE.match(text):
+        raise _Unreadable(text)
+    normal = text.replace("/", "-")
+    parts = re.split(r"[ T]", normal, maxsplit=1)
+    if len(parts) == 2 and _DOTTED_TIME.match(parts[1]):
+        date_part, time_part = parts
+        normal = date_part + " " + time_part.replace(".", ":")
+    try:
+        stamp = pd.Timestamp(normal)
+    except (ValueError, TypeError):
+        raise _Unreadable(text) from None
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert("UTC").tz_localize(None)
+    return stamp
+
+
+def parse_value(value: Any, kind: str) -> Any:
+    """Parse one cell into the Python value of a Frictionless type.
+
+    Parameters
+    ----------
+    value : object
+        A text cell, an already-translated code, or ``pd.NA``.
+    kind : str
+        Frictionless type: string, integer, number, boolean, datetime or date.
+
+    Returns
+    -------
+    object
+        ``str``, ``int``, ``float``, ``bool``, ``pandas.Timestamp`` or ``pd.NA``.
+
+    Raises
+    ------
+    ValueError
+        When the cell is not of that type.
+    """
+    if value is pd.NA or value is None:
+        return pd.NA
+    if kind == "string":
+        return str(value)
+    if kind == "boolean":
+        if isinstance(value, bool):
+            return value
+        raise _Unreadable(str(value))
+    if isinstance(value, bool):
+        raise _Unreadable(str(value))
+    if kind == "integer":
+        number = value if isinstance(value, int) else _number(str(value))
+        if isinstance(number, float) and not number.is_integer():
+            raise _Unreadable(str(value))
+        return int(number)
+    if kind == "number":
+        return float(value) if isinstance(value, int | float) else _number(str(value))
+    stamp = _timestamp(str(value))
+    return stamp.normalize() if kind == "date" else stamp
+
+
+def _series(values: list[Any], dtype: str, index: pd.Index) -> pd.Series:
+    if dtype == "datetime64[ns]":
+        stamps = [pd.NaT if v is pd.NA else v for v in values]
+        return pd.Series(pd.to_datetime(stamps), index=index).astype("datetime64[ns]")
+    return pd.Series(pd.array(values, dtype=dtype), index=index)
+
+
+def _infer_extra(column: pd.Series) -> pd.Series:
+    """Type a kept extra column: numbers when every value reads as one, else text."""
+    text = column.astype("string").str.strip().replace("", pd.NA)
+    try:
+        numbers = [pd.NA if v is pd.NA else _number(v) for v in text]
+    except _Unreadable:
+        return text
+    return pd.Series(pd.array(numbers, dtype="Float64"), index=column.index)
+
+
+def convert_types(mapped: MappedTable, schema: TableSchema) -> tuple[pd.DataFrame, list[Problem]]:
+    """Give every mapped column its canonical dtype.
+
+    Optional fields absent from the file are added with every value missing. Required fields
+    that are absent stay absent (validation reports them).
+
+    Parameters
+    ----------
+    mapped : MappedTable
+        Output of :func:`impact.ingest.mapping.apply_mapping`; ``reported`` is updated with
+        every cell reported here.
+    schema : TableSchema
+        The canonical table.
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+        Canonical columns in schema order (then kept extra columns), canonical dtypes.
+    problems : list of Problem
+        One per cell of the wrong type.
+    """
+    problems: list[Problem] = []
+    columns: dict[str, pd.Series] = {}
+    index = mapped.frame.index
+    for spec in schema.fields:
+        if spec.name not in mapped.frame.columns:
+            if spec.optional:
+                columns[spec.name] = _series([pd.NA] * len(index), spec.dtype, index)
+            continue
+        column = mapped.frame[spec.name]
+        parsed: dict[Any, Any] = {}
+        values = []
+        for row, value in column.items():
+            key = (type(value), value) if value is not pd.NA else "NA"
+            if key not in parsed:
+                try:
+                    parsed[key] = parse_value(value, spec.type)
+                except ValueError:
+                    parsed[key] = _Unreadable
+            result = parsed[key]
+            if result is _Unreadable:
+                mapped.reported.add((row, spec.name))
+                problems.append(
+                    Problem(
+                        source=mapped.source,
+                        row=int(row),
+                        column=display_column(spec.name, mapped.headers.get(spec.name)),
+                        value=None if spec.privacy == "identifying" else str(value),
+                        expected=spec.expected_words(),
+                    )
+                )
+                result = pd.NA
+            values.append(result)
+        columns[spec.name] = _series(values, spec.dtype, index)
+    for name in mapped.extra:
+        columns[name] = _infer_extra(mapped.frame[name])
+    return pd.DataFrame(columns, index=index), problems

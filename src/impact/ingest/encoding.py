@@ -1,0 +1,125 @@
+"""Find the text encoding of a delimited file and decode it, or say which lines are broken.
+
+Survey exports arrive as UTF-8 (with or without a byte-order mark) or as Windows-1252 when
+they were saved from Excel on Swedish Windows. The rules, applied line by line:
+
+* a UTF-8 byte-order mark means UTF-8;
+* if every line is valid UTF-8 the file is UTF-8;
+* if no line contains a valid non-ASCII UTF-8 sequence the file is Windows-1252 (cp1252);
+* if some lines are valid non-ASCII UTF-8 and others are not UTF-8 at all, the file mixes
+  encodings (usually two exports pasted together): every line in the minority encoding is
+  reported as a problem naming its row (not its content, which may hold linking codes).
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+from impact.errors import InputError, Problem
+
+__all__ = ["DecodedText", "decode_text"]
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    """Text of a file and the encoding it was read with.
+
+    Attributes
+    ----------
+    text : str
+        The decoded text (byte-order mark removed).
+    encoding : str
+        ``"utf-8"``, ``"utf-8-sig"`` or ``"cp1252"``.
+    """
+
+    text: str
+    encoding: str
+
+
+def _classify(line: bytes) -> str:
+    """Return ``"ascii"``, ``"utf-8"`` (valid, non-ASCII) or ``"other"`` for one line."""
+    if line.isascii():
+        return "ascii"
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return "other"
+    return "utf-8"
+
+
+def _row_of(line_index: int) -> int | None:
+    """1-based data row of a 0-based line index (line 0 is the header)."""
+    return line_index if line_index > 0 else None
+
+
+def decode_text(data: bytes, source: str) -> DecodedText:
+    """Decode the bytes of a delimited text file.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's content.
+    source : str
+        The file name, for messages.
+
+    Returns
+    -------
+    DecodedText
+
+    Raises
+    ------
+    InputError
+        When lines use different encodings (one problem per line in the minority encoding) or
+        the bytes are neither UTF-8 nor Windows-1252.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        body, encoding = data[len(codecs.BOM_UTF8) :], "utf-8-sig"
+    else:
+        body, encoding = data, "utf-8"
+    try:
+        return DecodedText(body.decode("utf-8"), encoding)
+    except UnicodeDecodeError:
+        pass
+
+    lines = body.split(b"\n")
+    kinds = [_classify(line) for line in lines]
+    utf8 = [i for i, k in enumerate(kinds) if k == "utf-8"]
+    other = [i for i, k in enumerate(kinds) if k == "other"]
+    if utf8 or encoding == "utf-8-sig":
+        # Valid UTF-8 somewhere (or a UTF-8 byte-order mark): the non-UTF-8 lines are the odd
+        # ones out, unless they are the majority, in which case the UTF-8 lines are.
+        if encoding == "utf-8-sig" or len(other) <= len(utf8):
+            bad, found, rest = other, "Windows-1252/Latin-1", "UTF-8"
+        else:
+            bad, found, rest = utf8, "UTF-8", "Windows-1252/Latin-1"
+        problems = [
+            Problem(
+                source=source,
+                row=_row_of(i),
+                column=None if i > 0 else "(header line)",
+                expected=(
+                    f"one text encoding for the whole file: line {i + 1} is {found} while the "
+                    f"rest of the file is {rest}; save the file again as UTF-8"
+                ),
+            )
+            for i in bad
+        ]
+        raise InputError(f"{source} mixes text encodings", problems)
+    try:
+        return DecodedText(body.decode("cp1252"), "cp1252")
+    except UnicodeDecodeError as error:
+        line_index = body[: error.start].count(b"\n")
+        raise InputError(
+            f"{source} is not a text file in a known encoding",
+            [
+                Problem(
+                    source=source,
+                    row=_row_of(line_index),
+                    expected=(
+                        f"text encoded as UTF-8 or Windows-1252; byte 0x{body[error.start]:02x} "
+                        f"on line {line_index + 1} is neither"
+                    ),
+                )
+            ],
+        ) from None

@@ -1,0 +1,349 @@
+"""Mapping files: how an organisation's export maps onto the canonical tables.
+
+A mapping (YAML, see ``docs/ingest.md``) renames source headers to canonical fields and
+translates answer labels to canonical codes. :func:`load_mapping` reads one and checks it
+against the canonical schemas; :mod:`impact.ingest.translate` applies it to a file.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from impact.errors import InputError, Problem
+from impact.ingest.schema import TABLES, FieldSpec, load_table_schema
+from impact.ingest.yamlfile import load_yaml, pydantic_problems, suggest
+from impact.resources import data_schema_dir
+
+__all__ = [
+    "BOOLEAN_TOKENS",
+    "CANONICAL",
+    "Mapping",
+    "bundled_mappings",
+    "load_mapping",
+]
+
+logger = logging.getLogger(__name__)
+
+Section = Literal[
+    "all",
+    "baseline",
+    "followup",
+    "result",
+    "randomisation",
+    "register_persons",
+    "register_months",
+]
+
+#: Boolean spellings accepted in every file, beside the mapping's own ``booleans`` labels.
+BOOLEAN_TOKENS: dict[str, bool] = {
+    "true": True,
+    "false": False,
+    "1": True,
+    "0": False,
+    "yes": True,
+    "no": False,
+}
+
+
+def _text_keys(obj: Any) -> Any:
+    """Turn dict keys that YAML read as numbers (``1: 1``) into text."""
+    if isinstance(obj, dict):
+        return {str(k) if not isinstance(k, str) else k: v for k, v in obj.items()}
+    return obj
+
+
+def _field_spec(name: str) -> FieldSpec | None:
+    """The canonical field called ``name`` in the first table that has it."""
+    for table in TABLES:
+        ts = load_table_schema(table)
+        if ts.has(name):
+            return ts.field(name)
+    return None
+
+
+def _all_fields() -> list[str]:
+    names: list[str] = []
+    for table in TABLES:
+        names += [n for n in load_table_schema(table).field_names if n not in names]
+    return names
+
+
+def _code_problem(spec: FieldSpec, code: Any) -> str | None:
+    """Why ``code`` is not a valid canonical value of ``spec`` (None when it is)."""
+    c = spec.constraints
+    if spec.type == "boolean":
+        return None if isinstance(code, bool) else "true or false"
+    if spec.type in ("integer", "number"):
+        if isinstance(code, bool) or not isinstance(code, int | float | str):
+            return spec.expected_words()
+        try:
+            number = float(code)
+        except ValueError:
+            return spec.expected_words()
+        if spec.type == "integer" and not number.is_integer():
+            return spec.expected_words()
+        if ("minimum" in c and number < c["minimum"]) or ("maximum" in c and number > c["maximum"]):
+            return spec.expected_words()
+        return None
+    if spec.enum is not None and str(code) not in [str(v) for v in spec.enum]:
+        return spec.expected_words()
+    if isinstance(code, bool):
+        return "text"
+    return None
+
+
+def _normal_code(spec: FieldSpec, code: Any) -> Any:
+    """A checked code in the Python type the field's dtype holds."""
+    if spec.type == "integer":
+        return int(float(code))
+    if spec.type == "number":
+        return float(code)
+    if spec.type == "boolean":
+        return bool(code)
+    return str(code)
+
+
+class Mapping(BaseModel):
+    """A mapping from one organisation's export onto the canonical tables.
+
+    Attributes
+    ----------
+    name : str
+        Short name (bundled mappings are loaded by this name).
+    language : {"sv", "en"}
+        Language of the questionnaire.
+    description : str
+        What questionnaire this maps.
+    columns : dict
+        ``{section: {source header: canonical field}}``; section ``all`` applies to every
+        table, a table's own section overrides it.
+    values : dict
+        ``{canonical field: {answer label: canonical code}}``.
+    booleans : dict
+        ``{answer label: true/false}`` for every boolean field.
+    missing_labels : list of str
+        Labels meaning "no answer" in any field (an empty cell always does).
+    ignore : list of str, or dict
+        Source headers to drop without complaint: a list for every table, or
+        ``{section: [headers]}``.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    language: Literal["sv", "en"] = "en"
+    description: str = ""
+    columns: dict[Section, dict[str, str]] = {}
+    values: dict[str, dict[str, bool | int | float | str]] = {}
+    booleans: dict[str, bool] = {}
+    missing_labels: list[str] = [""]
+    ignore: list[str] | dict[Section, list[str]] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _numbers_as_text(cls, data: Any) -> Any:
+        """Headers and labels YAML read as numbers (``1: 1``) are text."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for key in ("columns", "values"):
+            section = data.get(key)
+            if isinstance(section, dict):
+                data[key] = {k: _text_keys(v) for k, v in section.items()}
+        if isinstance(data.get("booleans"), dict):
+            data["booleans"] = _text_keys(data["booleans"])
+        for key in ("missing_labels", "ignore"):
+            items = data.get(key)
+            if isinstance(items, list):
+                data[key] = ["" if i is None else str(i) for i in items]
+            elif isinstance(items, dict):
+                data[key] = {
+                    k: [str(i) for i in v] if isinstance(v, list) else v for k, v in items.items()
+                }
+        return data
+
+    def check(self, source: str = "mapping") -> list[Problem]:
+        """Check the mapping against the canonical schemas.
+
+        Every target field must exist (in that table for table sections, in some table for
+        ``all``), every ``values`` entry must name a canonical field and give codes that field
+        allows, and no label may be given two different codes.
+
+        Returns
+        -------
+        list of Problem
+            Empty when the mapping is consistent.
+        """
+        problems: list[Problem] = []
+        everything = _all_fields()
+        for section, entries in self.columns.items():
+            allowed = everything if section == "all" else load_table_schema(section).field_names
+            where = "any table" if section == "all" else f"the {section} table"
+            for header, target in entries.items():
+                if target not in allowed:
+                    problems.append(
+                        Problem(
+                            source=source,
+                            column=f"columns.{section}.{header}",
+                            value=target,
+                            expected=f"a canonical field of {where}{suggest(target, allowed)}",
+                        )
+                    )
+        for name, labels in self.values.items():
+            spec = _field_spec(name)
+            if spec is None:
+                problems.append(
+                    Problem(
+                        source=source,
+                        column=f"values.{name}",
+                        expected=(
+                            f"a canonical field name: '{name}' is not a field of any table"
+                            f"{suggest(name, everything)}"
+                        ),
+                    )
+                )
+                continue
+            seen: dict[str, Any] = {}
+            for label, code in labels.items():
+                why = _code_problem(spec, code)
+                if why is not None:
+                    problems.append(
+                        Problem(
+                            source=source,
+                            column=f"values.{name}.{label}",
+                            value=str(code),
+                            expected=f"a code of field {name}: {why}",
+                        )
+                    )
+                key = label.strip().casefold()
+                if key in seen and seen[key] != code:
+                    problems.append(
+                        Problem(
+                            source=source,
+                            column=f"values.{name}.{label}",
+                            value=str(code),
+                            expected=f"one code per label; the same label also maps to {seen[key]}",
+                        )
+                    )
+                seen[key] = code
+        return problems
+
+    def columns_for(self, table: str) -> dict[str, tuple[str, str]]:
+        """``{source header: (field, section)}`` for ``table``: ``all`` overridden by the table."""
+        out = {h.strip(): (f, "all") for h, f in self.columns.get("all", {}).items()}
+        out.update({h.strip(): (f, table) for h, f in self.columns.get(table, {}).items()})
+        return out
+
+    def ignored_for(self, table: str) -> set[str]:
+        """Source headers to drop silently when reading ``table``."""
+        if isinstance(self.ignore, list):
+            return {h.strip() for h in self.ignore}
+        return {h.strip() for s in ("all", table) for h in self.ignore.get(s, [])}
+
+    def value_lookup(self, name: str) -> dict[str, Any]:
+        """``{casefolded label: code}`` for one field (empty when the mapping has none)."""
+        spec = _field_spec(name)
+        labels = self.values.get(name, {})
+        if spec is None:
+            return {}
+        return {k.strip().casefold(): _normal_code(spec, v) for k, v in labels.items()}
+
+    def boolean_lookup(self) -> dict[str, bool]:
+        """``{casefolded label: bool}`` for boolean fields, canonical spellings included."""
+        out = dict(BOOLEAN_TOKENS)
+        out.update({k.strip().casefold(): v for k, v in self.booleans.items()})
+        return out
+
+    def missing_set(self) -> set[str]:
+        """Casefolded labels meaning "no answer" (always including the empty cell)."""
+        return {m.strip().casefold() for m in self.missing_labels} | {""}
+
+    def known_headers(self, table: str) -> set[str]:
+        """Headers a file of ``table`` may have: mapped, ignored and canonical names."""
+        return (
+            set(self.columns_for(table))
+            | self.ignored_for(table)
+            | set(load_table_schema(table).field_names)
+        )
+
+
+#: The mapping used when none is given: canonical headers and codes only.
+CANONICAL = Mapping(name="canonical", description="Files already in canonical form.")
+
+
+def bundled_mappings() -> list[str]:
+    """Names of the mappings shipped in ``data_schema/mappings/``."""
+    folder = data_schema_dir() / "mappings"
+    return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def load_mapping(path_or_name: str | Path | Mapping) -> Mapping:
+    """Load and check a mapping file, or a bundled mapping by name.
+
+    Parameters
+    ----------
+    path_or_name : path, str or Mapping
+        A YAML file, the name of a bundled mapping (e.g. ``"belong_sv"``), or a Mapping (checked
+        and returned).
+
+    Returns
+    -------
+    Mapping
+
+    Raises
+    ------
+    InputError
+        Listing every problem: unknown keys or table sections, fields the schemas do not
+        have, codes a field does not allow.
+    """
+    if isinstance(path_or_name, Mapping):
+        problems = path_or_name.check(source=f"mapping {path_or_name.name}")
+        if problems:
+            raise InputError(f"Mapping '{path_or_name.name}' is not valid", problems)
+        return path_or_name
+    path = Path(path_or_name)
+    if not path.is_file():
+        bundled = data_schema_dir() / "mappings" / f"{path_or_name}.yaml"
+        if bundled.is_file() and path.suffix == "" and len(path.parts) == 1:
+            path = bundled
+        else:
+            names = bundled_mappings()
+            raise InputError(
+                "Mapping not found",
+                [
+                    Problem(
+                        source=str(path_or_name),
+                        expected=(
+                            "an existing mapping file, or a bundled mapping name among "
+                            f"{', '.join(names) or '(none installed)'}"
+                            f"{suggest(str(path_or_name), names)}"
+                        ),
+                    )
+                ],
+            )
+    source = str(path)
+    doc = load_yaml(path, what="mapping file")
+    if not isinstance(doc, dict):
+        raise InputError(
+            f"Mapping {source} is not valid",
+            [
+                Problem(
+                    source=source, expected="a YAML mapping with keys name, columns, values, ..."
+                )
+            ],
+        )
+    try:
+        mapping = Mapping.model_validate(doc)
+    except ValidationError as error:
+        raise InputError(
+            f"Mapping {source} is not valid", pydantic_problems(error, source, Mapping)
+        ) from None
+    problems = mapping.check(source=source)
+    if problems:
+        raise InputError(f"Mapping {source} is not valid", problems)
+    logger.info("loaded mapping %s from %s", mapping.name, source)
+    return mapping

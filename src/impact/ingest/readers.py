@@ -1,0 +1,331 @@
+"""Read raw survey and register exports (CSV, XLSX, SPSS) into a frame of text cells.
+
+Readers do not interpret answers: every cell comes back as text (``""`` for an empty cell),
+headers are stripped of surrounding whitespace, and the frame's index is the 1-based data row
+number in the source (header excluded), so later problems can point at the row a user sees.
+
+* CSV (``.csv``, ``.tsv``, ``.txt``): delimiter ``;``, ``,`` or tab detected from the first
+  lines; encoding UTF-8, UTF-8 with byte-order mark or Windows-1252 (see
+  :mod:`impact.ingest.encoding`).
+* XLSX (``.xlsx``, ``.xlsm``): a sheet by name (default: the first); title rows above the header
+  are skipped when the expected headers are found lower down.
+* SPSS (``.sav``): value labels are applied, so the mapping sees answer labels; a variable whose
+  name is not a known header but whose label is, is renamed to its label.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from impact.errors import InputError, Problem
+from impact.ingest.encoding import decode_text
+from impact.ingest.yamlfile import suggest
+
+__all__ = ["RawTable", "read_raw", "SUPPORTED_SUFFIXES"]
+
+SUPPORTED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".sav")
+_DELIMITERS = (";", ",", "\t")
+_HEADER_SEARCH_ROWS = 30
+
+
+@dataclass
+class RawTable:
+    """Cells of one source file as text, before mapping.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        One column per source header, every cell a ``str``; index = 1-based data row.
+    source : str
+        The file path, for messages.
+    format : str
+        ``"csv"``, ``"xlsx"`` or ``"sav"``.
+    details : dict
+        How the file was read (encoding, delimiter, sheet, header row).
+    problems : list of Problem
+        Layout problems (rows with too many fields, repeated or missing headers); the
+        affected rows or columns are left out of ``frame``.
+    """
+
+    frame: pd.DataFrame
+    source: str
+    format: str
+    details: dict[str, Any]
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _fail(source: str, expected: str, summary: str) -> InputError:
+    return InputError(summary, [Problem(source=source, expected=expected)])
+
+
+def _cell_text(value: Any) -> str:
+    """Render a cell value from openpyxl or pyreadstat as text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime | pd.Timestamp):
+        if pd.isna(value):
+            return ""
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _build(
+    header: Sequence[Any], rows: Iterable[tuple[int, Sequence[Any]]], source: str
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Make the text frame from a header and (row number, cells) pairs; checks the shape.
+
+    Rows with more fields than headers, repeated headers (the first is kept) and data
+    without a header are problems; they are returned so the rest of the file is still
+    checked. A file without data rows raises.
+    """
+    names = [_cell_text(h).strip() for h in header]
+    problems: list[Problem] = []
+    records: list[list[str]] = []
+    index: list[int] = []
+    width = len(names)
+    for number, cells in rows:
+        texts = [_cell_text(c) for c in cells]
+        if not any(t.strip() for t in texts):
+            continue
+        if len(texts) > width:
+            extra = texts[width:]
+            if any(t.strip() for t in extra):
+                problems.append(
+                    Problem(
+                        source=source,
+                        row=number,
+                        value=f"{len(texts)} fields",
+                        expected=f"at most {width} fields, one per header",
+                    )
+                )
+                continue
+            texts = texts[:width]
+        records.append(texts + [""] * (width - len(texts)))
+        index.append(number)
+    frame = pd.DataFrame(records, columns=range(width), index=index, dtype=object)
+    keep = []
+    for position, name in enumerate(names):
+        if name:
+            keep.append(position)
+        elif any(record[position].strip() for record in records):
+            problems.append(
+                Problem(
+                    source=source,
+                    column=f"column {position + 1}",
+                    expected="a header for every column that holds data",
+                )
+            )
+    seen: dict[str, int] = {}
+    for position in keep:
+        name = names[position]
+        if name in seen:
+            problems.append(
+                Problem(
+                    source=source,
+                    column=name,
+                    expected=(
+                        f"each header once; '{name}' is column {seen[name] + 1} and "
+                        f"column {position + 1}"
+                    ),
+                )
+            )
+        seen.setdefault(name, position)
+    first = [p for p in keep if seen[names[p]] == p]
+    frame = frame[first]
+    frame.columns = [names[p] for p in first]
+    if frame.empty and not problems:
+        raise _fail(
+            source,
+            "at least one data row below the header (the file has a header but no data)",
+            f"{source} has no data rows",
+        )
+    return frame, problems
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    """Pick the delimiter giving the same field count (>1) on the most leading lines."""
+    best, best_score = ";", (-1, -1, 0)
+    for rank, delimiter in enumerate(_DELIMITERS):
+        counts = [len(r) for r in csv.reader(lines, delimiter=delimiter) if r]
+        if not counts:
+            continue
+        consistent = sum(1 for c in counts if c == counts[0])
+        score = (int(counts[0] > 1), consistent if counts[0] > 1 else 0, counts[0], -rank)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def read_csv_text(path: Path, source: str) -> RawTable:
+    """Read a delimited text file (delimiter and encoding detected)."""
+    decoded = decode_text(path.read_bytes(), source)
+    text = decoded.text
+    if not text.strip():
+        raise _fail(source, "a header line and data rows (the file is empty)", f"{source} is empty")
+    head = [line for line in text.splitlines()[:20] if line.strip()]
+    delimiter = _sniff_delimiter(head)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+        while not any(h.strip() for h in header):
+            header = next(reader)
+        rows = list(enumerate(reader, start=1))
+    except csv.Error as error:
+        raise _fail(
+            source, f"a well-formed delimited file ({error})", f"{source} is malformed"
+        ) from None
+    frame, problems = _build(header, rows, source)
+    details = {"encoding": decoded.encoding, "delimiter": delimiter}
+    return RawTable(frame, source, "csv", details, problems)
+
+
+def _header_row(rows: list[tuple[Any, ...]], known: set[str]) -> int:
+    """Index of the header among the first rows: the row with most known headers."""
+    best, best_hits = None, 0
+    for i, row in enumerate(rows[:_HEADER_SEARCH_ROWS]):
+        hits = sum(1 for c in row if _cell_text(c).strip() in known)
+        if hits > best_hits:
+            best, best_hits = i, hits
+    if best is not None:
+        return best
+    for i, row in enumerate(rows):
+        if any(_cell_text(c).strip() for c in row):
+            return i
+    return 0
+
+
+def read_xlsx(path: Path, source: str, sheet: str | None, known: set[str]) -> RawTable:
+    """Read one sheet of an Excel workbook (title rows above the header are skipped)."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for broken files
+        raise _fail(
+            source,
+            f"a readable .xlsx workbook ({type(error).__name__}: {error})",
+            f"{source} could not be opened",
+        ) from None
+    try:
+        if sheet is None:
+            ws = book.worksheets[0]
+        elif sheet in book.sheetnames:
+            ws = book[sheet]
+        else:
+            raise InputError(
+                f"{source} has no sheet '{sheet}'",
+                [
+                    Problem(
+                        source=source,
+                        value=sheet,
+                        expected=(
+                            f"a sheet name among {', '.join(book.sheetnames)}"
+                            f"{suggest(sheet, book.sheetnames)}"
+                        ),
+                    )
+                ],
+            )
+        rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
+        title = ws.title
+    finally:
+        book.close()
+    if not any(_cell_text(c).strip() for r in rows for c in r):
+        raise _fail(
+            source, f"a header row and data rows (sheet '{title}' is empty)", f"{source} is empty"
+        )
+    h = _header_row(rows, known)
+    data = [(i, r) for i, r in enumerate(rows[h + 1 :], start=1)]
+    frame, problems = _build(rows[h], data, source)
+    return RawTable(frame, source, "xlsx", {"sheet": title, "header_row": h + 1}, problems)
+
+
+def read_sav(path: Path, source: str, known: set[str]) -> RawTable:
+    """Read an SPSS file with value labels applied."""
+    import pyreadstat
+
+    try:
+        df, meta = pyreadstat.read_sav(str(path), apply_value_formats=True)
+    except Exception as error:  # pyreadstat raises its own error types
+        raise _fail(
+            source, f"a readable SPSS .sav file ({error})", f"{source} could not be opened"
+        ) from None
+    labels = meta.column_names_to_labels or {}
+    header = []
+    for name in df.columns:
+        label = (labels.get(name) or "").strip()
+        header.append(label if name not in known and label in known else name)
+    if df.empty:
+        raise _fail(
+            source,
+            "at least one data row below the header (the file has a header but no data)",
+            f"{source} has no data rows",
+        )
+    rows = [(i, list(r)) for i, r in enumerate(df.itertuples(index=False, name=None), start=1)]
+    frame, problems = _build(header, rows, source)
+    return RawTable(frame, source, "sav", {"file_encoding": meta.file_encoding}, problems)
+
+
+def read_raw(
+    path: str | Path, sheet: str | None = None, known_headers: Iterable[str] = ()
+) -> RawTable:
+    """Read any supported export into a :class:`RawTable` of text cells.
+
+    Parameters
+    ----------
+    path : path
+        The file (``.csv``, ``.tsv``, ``.txt``, ``.xlsx``, ``.xlsm`` or ``.sav``).
+    sheet : str, optional
+        Sheet name for Excel files (default: the first sheet).
+    known_headers : iterable of str
+        Headers the caller expects (mapping source headers and canonical names); used to find
+        the header row in Excel files and to prefer SPSS variable labels.
+
+    Returns
+    -------
+    RawTable
+
+    Raises
+    ------
+    InputError
+        Missing, empty or header-only file; unsupported format; broken bytes or layout.
+    """
+    path = Path(path)
+    source = str(path)
+    if not path.exists():
+        raise _fail(source, "an existing file (file not found)", f"{source} was not found")
+    if not path.is_file():
+        raise _fail(source, "a file, not a folder", f"{source} is not a file")
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise _fail(
+            source,
+            f"a file ending in one of {', '.join(SUPPORTED_SUFFIXES)}",
+            f"{source} has an unsupported format",
+        )
+    if path.stat().st_size == 0:
+        raise _fail(source, "a header line and data rows (the file is empty)", f"{source} is empty")
+    known = set(known_headers)
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(path, source, sheet, known)
+    if suffix == ".sav":
+        return read_sav(path, source, known)
+    return read_csv_text(path, source)

@@ -1,0 +1,330 @@
+"""Read, map and validate one file or every file of a study.
+
+:func:`read_table` does one file; :func:`validate_study` does every file named in a study
+config and returns a :class:`ValidationReport` (every problem of every file, per-file row
+counts and hashes); :func:`load_study` returns the clean canonical tables as
+:class:`StudyData` or raises one :class:`~impact.errors.InputError` listing every problem.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from impact.errors import InputError, Problem
+from impact.ingest.convert import convert_types
+from impact.ingest.mapping import Mapping, load_mapping
+from impact.ingest.readers import read_raw
+from impact.ingest.schema import TABLES, check_table_name, load_table_schema
+from impact.ingest.translate import apply_mapping, known_headers
+from impact.ingest.validate import validate_frame
+from impact.results import Result
+
+if TYPE_CHECKING:
+    from impact.config import StudyConfig
+
+__all__ = [
+    "SourceFile",
+    "StudyData",
+    "ValidationReport",
+    "derive_age",
+    "file_sha256",
+    "load_study",
+    "read_table",
+    "validate_study",
+]
+
+logger = logging.getLogger(__name__)
+
+PathLike = str | os.PathLike[str]
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """Provenance of one input file.
+
+    Attributes
+    ----------
+    table : str
+        The canonical table the file feeds.
+    path : str
+        The file's absolute path.
+    sha256 : str or None
+        SHA-256 of the file's bytes (None when the file could not be read).
+    rows : int or None
+        Data rows read (None when the file could not be read).
+    problems : int
+        Problems found in this file.
+    """
+
+    table: str
+    path: str
+    sha256: str | None
+    rows: int | None
+    problems: int
+
+
+@dataclass
+class StudyData:
+    """The canonical tables of a study (None for tables the config does not name).
+
+    Attributes
+    ----------
+    baseline, followup, result, randomisation, register_persons, register_months : DataFrame
+        Clean, typed canonical tables (files of one table stacked in config order).
+    sources : list of SourceFile
+        Every input file with its SHA-256 hash, for provenance.
+    mapping : str or None
+        Name of the mapping used.
+    """
+
+    baseline: pd.DataFrame | None = None
+    followup: pd.DataFrame | None = None
+    result: pd.DataFrame | None = None
+    randomisation: pd.DataFrame | None = None
+    register_persons: pd.DataFrame | None = None
+    register_months: pd.DataFrame | None = None
+    sources: list[SourceFile] = field(default_factory=list)
+    mapping: str | None = None
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """``{table: frame}`` for the tables that are present, in pipeline order."""
+        return {t: getattr(self, t) for t in TABLES if getattr(self, t) is not None}
+
+
+@dataclass
+class ValidationReport(Result):
+    """Outcome of validating every file of a study.
+
+    Attributes
+    ----------
+    files : list of SourceFile
+        Every file with its row count, problem count and hash.
+    problems : list of Problem
+        Every problem in every file (empty when the study is valid).
+    data : StudyData or None
+        The canonical tables, when there are no problems.
+    """
+
+    files: list[SourceFile]
+    problems: list[Problem]
+    data: StudyData | None = None
+    title: str = "Input validation"
+
+    @property
+    def ok(self) -> bool:
+        """True when no problem was found."""
+        return not self.problems
+
+    def tidy(self) -> pd.DataFrame:
+        """One row per problem: source, row, column, value, expected."""
+        frame = InputError("", self.problems).to_frame()
+        return frame.astype({"row": "Int64"})
+
+    def file_table(self) -> pd.DataFrame:
+        """One row per file: table, source, rows, problems, sha256."""
+        columns = ["table", "source", "rows", "problems", "sha256"]
+        records = [(f.table, f.path, f.rows, f.problems, f.sha256) for f in self.files]
+        return pd.DataFrame(records, columns=columns).astype({"rows": "Int64", "problems": "Int64"})
+
+    def summary(self) -> str:
+        """Per-file rows and problem counts, then the verdict."""
+        lines = [self.title]
+        for f in self.files:
+            rows = "unreadable" if f.rows is None else f"{f.rows} rows"
+            lines.append(f"  {f.table:<17} {f.path}: {rows}, {f.problems} problem(s)")
+        lines.append("valid" if self.ok else f"{len(self.problems)} problem(s) in total")
+        return "\n".join(lines)
+
+    def raise_if_problems(self) -> None:
+        """Raise one InputError listing every problem (does nothing when valid)."""
+        if self.problems:
+            n_files = len({p.source for p in self.problems})
+            raise InputError(f"Input validation failed in {n_files} file(s)", self.problems)
+
+
+def file_sha256(path: Path) -> str | None:
+    """SHA-256 of a file's bytes as hex (None when it is not a file)."""
+    if not path.is_file():
+        return None
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def derive_age(frame: pd.DataFrame) -> pd.DataFrame:
+    """Fill missing ``age`` as year of submission minus year of birth (in place; returned).
+
+    Only rows where ``age`` is missing and both ``birth_year`` and ``submitted_at`` are known
+    are filled; the result is an approximation that can be one year too high for people whose
+    birthday falls after the submission date in that year.
+    """
+    needed = {"age", "birth_year", "submitted_at"}
+    if not needed <= set(frame.columns):
+        return frame
+    derived = pd.array(frame["submitted_at"].dt.year, dtype="Int64") - frame["birth_year"]
+    frame["age"] = frame["age"].fillna(pd.Series(derived, index=frame.index))
+    return frame
+
+
+def _ingest_file(
+    path: Path,
+    table: str,
+    mapping: Mapping | None,
+    sheet: str | None,
+    followup_number: int | None,
+) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Read, map, type and validate one file; never raises for bad input."""
+    try:
+        raw = read_raw(path, sheet=sheet, known_headers=known_headers(table, mapping))
+    except InputError as error:
+        return None, list(error.problems)
+    schema = load_table_schema(table)
+    mapped = apply_mapping(raw, table, mapping)
+    if (
+        table == "followup"
+        and followup_number is not None
+        and "followup_number" not in mapped.frame.columns
+    ):
+        mapped.frame["followup_number"] = followup_number
+    frame, type_problems = convert_types(mapped, schema)
+    problems = raw.problems + mapped.problems + type_problems
+    problems += validate_frame(frame, table, raw.source, mapped.headers, mapped.reported)
+    problems.sort(key=lambda p: (p.row is not None, p.row or 0))
+    if "age" in schema.field_names:
+        derive_age(frame)
+    logger.info("read %s as %s: %d rows, %d problem(s)", path, table, len(frame), len(problems))
+    return frame, problems
+
+
+def read_table(
+    path: PathLike,
+    table: str,
+    mapping: Mapping | PathLike | None = None,
+    sheet: str | None = None,
+    followup_number: int | None = None,
+) -> pd.DataFrame:
+    """Read one file into a clean canonical table (read, map, validate).
+
+    Parameters
+    ----------
+    path : path
+        A ``.csv``/``.tsv``/``.txt``, ``.xlsx``/``.xlsm`` or ``.sav`` file.
+    table : str
+        The canonical table it holds (baseline, followup, result, randomisation,
+        register_persons, register_months).
+    mapping : Mapping, path or str, optional
+        The mapping (object, file or bundled name); without one the file must use canonical
+        headers and codes.
+    sheet : str, optional
+        Sheet name for Excel files.
+    followup_number : int, optional
+        For follow-up files without a ``followup_number`` column: the number to use.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Canonical columns and dtypes, RangeIndex.
+
+    Raises
+    ------
+    InputError
+        Listing every problem in the file.
+    """
+    check_table_name(table)
+    if mapping is not None:
+        mapping = load_mapping(mapping)
+    frame, problems = _ingest_file(Path(path), table, mapping, sheet, followup_number)
+    if problems or frame is None:
+        raise InputError(f"{path} is not a valid {table} file", problems)
+    return frame.reset_index(drop=True)
+
+
+def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    if len(frames) == 1:
+        return frames[0].reset_index(drop=True)
+    return pd.concat(frames, ignore_index=True)
+
+
+def validate_study(config: StudyConfig | PathLike) -> ValidationReport:
+    """Read, map and validate every file of a study; collect every problem.
+
+    Parameters
+    ----------
+    config : StudyConfig or path
+        The study config (or the path of its YAML file).
+
+    Returns
+    -------
+    ValidationReport
+        Per-file rows and problems; ``data`` holds the tables when nothing is wrong.
+
+    Raises
+    ------
+    InputError
+        Only when the config itself cannot be read (use the report for data problems).
+    """
+    from impact.config import StudyConfig, load_config
+
+    if not isinstance(config, StudyConfig):
+        config = load_config(config)
+    mapping: Mapping | None = None
+    if config.inputs.mapping is not None:
+        try:
+            mapping = load_mapping(config.inputs.mapping)
+        except InputError as error:
+            return ValidationReport(files=[], problems=list(error.problems))
+    files: list[SourceFile] = []
+    problems: list[Problem] = []
+    stacked: dict[str, list[pd.DataFrame]] = {}
+    for table, paths in config.inputs.files().items():
+        sheet = config.inputs.sheets.get(table)
+        for number, path in enumerate(paths, start=1):
+            path = Path(path)
+            frame, found = _ingest_file(
+                path, table, mapping, sheet, number if table == "followup" else None
+            )
+            problems += found
+            rows = None if frame is None else len(frame)
+            files.append(SourceFile(table, str(path), file_sha256(path), rows, len(found)))
+            if frame is not None:
+                stacked.setdefault(table, []).append(frame)
+    report = ValidationReport(files=files, problems=problems)
+    if not problems:
+        report.data = StudyData(
+            **{t: _stack(f) for t, f in stacked.items()},
+            sources=files,
+            mapping=mapping.name if mapping is not None else None,
+        )
+    return report
+
+
+def load_study(config: StudyConfig | PathLike) -> StudyData:
+    """Read every file of a study into clean canonical tables.
+
+    Parameters
+    ----------
+    config : StudyConfig or path
+        The study config (or the path of its YAML file).
+
+    Returns
+    -------
+    StudyData
+
+    Raises
+    ------
+    InputError
+        One error listing every problem in every file.
+    """
+    report = validate_study(config)
+    report.raise_if_problems()
+    assert report.data is not None
+    return report.data
