@@ -1,7 +1,72 @@
-"""CLI command module 'indicators' (placeholder until its issue lands: registers nothing)."""
+"""``impact indicators``: linked panel in, indicator table out; or write the codebook.
+
+Examples
+--------
+``impact indicators output/panel.parquet --out output/indicators.parquet``
+``impact indicators panel.csv --out indicators.csv -p min_small_steps=4 -p min_extra_interviews=1``
+``impact indicators --codebook output/codebook --lang sv``
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import typer
 
+from impact.errors import ImpactError
+from impact.indicators.codebook import write_codebook
+from impact.indicators.compute import compute_indicators
+from impact.indicators.io import parse_params, read_panel, write_indicators
+from impact.indicators.missing import missing_counts
+
 
 def register(app: typer.Typer) -> None:
-    """Register this module's commands on the app."""
+    """Register the ``indicators`` command on the app."""
+
+    @app.command("indicators")
+    def indicators(
+        panel: Path | None = typer.Argument(
+            None, help="Linked panel (.parquet or .csv), one row per person."
+        ),
+        out: Path | None = typer.Option(
+            None, "--out", "-o", help="Indicator table to write (.parquet or .csv)."
+        ),
+        params: list[str] = typer.Option(
+            [],
+            "--params",
+            "-p",
+            help="Parameter override name=value (or indicator_id.name=value); repeat the option.",
+        ),
+        definitions: Path | None = typer.Option(
+            None, "--definitions", help="YAML file adding or overriding indicator definitions."
+        ),
+        codebook: Path | None = typer.Option(
+            None, "--codebook", help="Write the codebook (Markdown and Quarto) to this directory."
+        ),
+        lang: str | None = typer.Option(
+            None, "--lang", help="Codebook language: sv or en (default: both)."
+        ),
+    ) -> None:
+        """Compute the indicators of a linked panel, or write the indicator codebook."""
+        overrides = parse_params(params)
+        if codebook is not None:
+            if panel is not None or out is not None:
+                raise ImpactError("Use either PANEL --out FILE or --codebook DIR, not both.")
+            written = write_codebook(codebook, lang, definitions, overrides)  # type: ignore[arg-type]
+            for path in written:
+                typer.echo(f"wrote {path}")
+            return
+        if panel is None or out is None:
+            raise ImpactError(
+                "Give a linked panel and --out FILE (or --codebook DIR to write the codebook)."
+            )
+        if lang is not None:
+            raise ImpactError("--lang only applies together with --codebook.")
+        table = compute_indicators(read_panel(panel), definitions, overrides)
+        written = write_indicators(table, out)
+        typer.echo(
+            f"{len(table)} persons, {len(table.attrs['indicators']['definitions'])} indicators"
+        )
+        typer.echo(missing_counts(table).summary())
+        for path in written:
+            typer.echo(f"wrote {path}")

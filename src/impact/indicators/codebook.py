@@ -1,0 +1,253 @@
+"""The codebook: every indicator's label, definition, rule, inputs, population and parameters.
+
+Generated from the definitions (built-in plus a study's own) with the parameter values in force,
+as Markdown and as a Quarto page, in Swedish and English.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from impact.errors import InputError, Problem
+from impact.indicators import expr_ast
+from impact.indicators.compute import Definitions
+from impact.indicators.registry import BoundIndicator, IndicatorRegistry, load_registry
+from impact.outputs import atomic_file
+
+Lang = Literal["sv", "en"]
+LANGUAGES: tuple[Lang, ...] = get_args(Lang)
+
+_TEXT: dict[str, dict[str, str]] = {
+    "title": {"sv": "Kodbok: indikatorer", "en": "Codebook: indicators"},
+    "intro": {
+        "sv": (
+            "Indikatorerna beräknas per person från den länkade panelen (baslinje b, resultat r)."
+            " Reglerna nedan är genererade från definitionerna med de parametrar som gäller."
+        ),
+        "en": (
+            "The indicators are computed per person from the linked panel (baseline b, result r)."
+            " The rules below are generated from the definitions with the parameters in force."
+        ),
+    },
+    "missing_title": {"sv": "Saknade värden", "en": "Missing values"},
+    "missing": {
+        "sv": (
+            "- En indikator saknas (är inte falsk) när saknade svar skulle kunna ändra dess värde"
+            " (trevärd logik: *falskt och saknas* är falskt, *sant eller saknas* är sant).\n"
+            "- Den som inte besvarat en enkät (baslinje eller resultat) saknar alla indikatorer"
+            " som bygger på den enkäten, direkt eller via andra indikatorer.\n"
+            "- Den som står utanför en indikators population saknar indikatorn, om inte"
+            " definitionen säger att den då är falsk.\n"
+            "- Antalet mindre framsteg räknar bara besvarade frågor (parametern"
+            " small_steps_missing = strict gör antalet saknat när någon fråga saknas)."
+        ),
+        "en": (
+            "- An indicator is missing (not false) when missing answers could change its value"
+            " (three-valued logic: *false and missing* is false, *true or missing* is true).\n"
+            "- Anyone who did not answer a survey (baseline or result) lacks every indicator"
+            " built on that survey, directly or through other indicators.\n"
+            "- Anyone outside an indicator's population lacks the indicator, unless the"
+            " definition says it is false for them.\n"
+            "- The number of smaller steps counts answered items only (the parameter"
+            " small_steps_missing = strict makes the count missing when any item is missing)."
+        ),
+    },
+    "overview": {"sv": "Översikt", "en": "Overview"},
+    "kind_boolean": {"sv": "sant/falskt", "en": "true/false"},
+    "kind_count": {"sv": "antal", "en": "count"},
+    "col_id": {"sv": "Id", "en": "Id"},
+    "col_label": {"sv": "Indikator", "en": "Indicator"},
+    "col_kind": {"sv": "Typ", "en": "Kind"},
+    "col_version": {"sv": "Version", "en": "Version"},
+    "definition": {"sv": "Definition", "en": "Definition"},
+    "rule": {"sv": "Regel", "en": "Rule"},
+    "rule_text": {"sv": "Regel (maskinläsbar)", "en": "Rule (machine-readable)"},
+    "inputs": {"sv": "Indata (fält)", "en": "Inputs (fields)"},
+    "reads": {"sv": "Bygger på indikatorer", "en": "Built on indicators"},
+    "population": {"sv": "Population", "en": "Population"},
+    "everyone": {"sv": "Alla", "en": "Everyone"},
+    "answered": {"sv": "som besvarat", "en": "who answered"},
+    "outside_false": {"sv": "övriga: falskt", "en": "others: false"},
+    "outside_missing": {"sv": "övriga: saknas", "en": "others: missing"},
+    "params": {"sv": "Parametrar", "en": "Parameters"},
+    "col_param": {"sv": "Parameter", "en": "Parameter"},
+    "col_value": {"sv": "Värde", "en": "Value"},
+    "col_default": {"sv": "Standard", "en": "Default"},
+    "col_meaning": {"sv": "Betydelse", "en": "Meaning"},
+    "source": {"sv": "Källa", "en": "Source"},
+    "none": {"sv": "inga", "en": "none"},
+    "waves_b": {"sv": "baslinjen", "en": "the baseline"},
+    "waves_r": {"sv": "resultatenkäten", "en": "the result survey"},
+    "waves_f": {"sv": "uppföljning", "en": "follow-up"},
+    "and": {"sv": "och", "en": "and"},
+}
+
+
+def _t(key: str, lang: Lang) -> str:
+    return _TEXT[key][lang]
+
+
+def _waves(waves: frozenset[str], lang: Lang) -> str:
+    names = []
+    for wave in sorted(waves, key=lambda w: (w != "b", w != "r", w)):
+        if wave in ("b", "r"):
+            names.append(_t(f"waves_{wave}", lang))
+        else:
+            names.append(f"{_t('waves_f', lang)} {wave[1:]}")
+    if len(names) > 1:
+        return f"{', '.join(names[:-1])} {_t('and', lang)} {names[-1]}"
+    return names[0] if names else ""
+
+
+def _population(b: BoundIndicator, lang: Lang) -> str:
+    base = _t("everyone", lang)
+    if b.waves:
+        base = f"{base} {_t('answered', lang)} {_waves(b.waves, lang)}"
+    population = b.definition.population
+    if population is None or b.population is None:
+        return base
+    rule = expr_ast.render(b.population, lang, b.params)
+    outside = _t("outside_false" if population.outside == "false" else "outside_missing", lang)
+    return f"{base}; {population.label.in_language(lang)}: {rule} ({outside})"
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _indicator_section(b: BoundIndicator, lang: Lang) -> list[str]:
+    d = b.definition
+    lines = [
+        f"### `{d.id}` — {d.label.in_language(lang)}",
+        "",
+        f"- **{_t('col_version', lang)}:** {d.version}"
+        f" · **{_t('col_kind', lang)}:** {_t(f'kind_{d.kind}', lang)}",
+        f"- **{_t('definition', lang)}:** {d.definition.in_language(lang)}",
+        f"- **{_t('rule', lang)}:** {expr_ast.render(b.rule, lang, b.params)}",
+        f"- **{_t('inputs', lang)}:** "
+        + (", ".join(f"`{c}`" for c in b.columns) or _t("none", lang)),
+    ]
+    if d.references():
+        lines.append(f"- **{_t('reads', lang)}:** " + ", ".join(f"`{r}`" for r in d.references()))
+    lines.append(f"- **{_t('population', lang)}:** {_population(b, lang)}")
+    if b.source != "builtin":
+        lines.append(f"- **{_t('source', lang)}:** `{b.source}`")
+    code = [f"rule: {expr_ast.to_text(b.rule)}"]
+    if b.population is not None:
+        code.append(f"population: {expr_ast.to_text(b.population)}")
+    lines += ["", f"{_t('rule_text', lang)}:", "", "```", *code, "```", ""]
+    if d.params:
+        lines += [
+            f"{_t('params', lang)}:",
+            "",
+            f"| {_t('col_param', lang)} | {_t('col_value', lang)} | {_t('col_default', lang)}"
+            f" | {_t('col_meaning', lang)} |",
+            "|---|---|---|---|",
+        ]
+        for name, spec in d.params.items():
+            lines.append(
+                f"| `{name}` | {_value(b.params[name])} | {_value(spec.default)}"
+                f" | {spec.label.in_language(lang)} |"
+            )
+        lines.append("")
+    return lines
+
+
+def codebook_markdown(
+    registry: IndicatorRegistry, lang: Lang, params: Mapping[str, Any] | None = None
+) -> str:
+    """Return the codebook body as Markdown.
+
+    Parameters
+    ----------
+    registry : IndicatorRegistry
+        The definitions to document.
+    lang : {"sv", "en"}
+        The language.
+    params : mapping, optional
+        Parameter overrides (as for ``compute_indicators``); the codebook shows values in force.
+    """
+    if lang not in LANGUAGES:
+        raise InputError(
+            "Unknown codebook language",
+            [Problem("codebook", f"one of {', '.join(LANGUAGES)}", column="lang", value=str(lang))],
+        )
+    bound = {b.id: b for b in registry.bind(params)}
+    lines = [_t("intro", lang), "", f"## {_t('missing_title', lang)}", "", _t("missing", lang), ""]
+    lines += [
+        f"## {_t('overview', lang)}",
+        "",
+        f"| {_t('col_id', lang)} | {_t('col_label', lang)} | {_t('col_kind', lang)}"
+        f" | {_t('col_version', lang)} |",
+        "|---|---|---|---|",
+    ]
+    for d in registry.definitions:
+        kind = _t(f"kind_{d.kind}", lang)
+        lines.append(f"| `{d.id}` | {d.label.in_language(lang)} | {kind} | {d.version} |")
+    lines.append("")
+    sections = list(registry.sections)
+    known = {s.id for s in sections}
+    extra = [d.section for d in registry.definitions if d.section not in known]
+    for section in sections:
+        members = [d for d in registry.definitions if d.section == section.id]
+        if not members:
+            continue
+        lines += [f"## {section.label.in_language(lang)}", ""]
+        for d in members:
+            lines += _indicator_section(bound[d.id], lang)
+    for section_id in dict.fromkeys(extra):
+        lines += [f"## {section_id}", ""]
+        for d in registry.definitions:
+            if d.section == section_id:
+                lines += _indicator_section(bound[d.id], lang)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_codebook(
+    directory: str | os.PathLike[str],
+    lang: Lang | None = None,
+    definitions: Definitions = None,
+    params: Mapping[str, Any] | None = None,
+) -> list[Path]:
+    """Write the codebook as Markdown (``codebook.<lang>.md``) and Quarto (``codebook.<lang>.qmd``).
+
+    Parameters
+    ----------
+    directory : path
+        Where to write (created if needed; other files in it are left alone).
+    lang : {"sv", "en"}, optional
+        One language; default both.
+    definitions, params : optional
+        As for ``compute_indicators``.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    if lang is not None and lang not in LANGUAGES:
+        raise InputError(
+            "Unknown codebook language",
+            [Problem("codebook", f"one of {', '.join(LANGUAGES)}", column="lang", value=str(lang))],
+        )
+    languages = LANGUAGES if lang is None else (lang,)
+    registry = load_registry(definitions)
+    directory = Path(directory)
+    written = []
+    for language in languages:
+        body = codebook_markdown(registry, language, params)
+        title = _t("title", language)
+        md = directory / f"codebook.{language}.md"
+        with atomic_file(md, encoding="utf-8") as handle:
+            handle.write(f"# {title}\n\n{body}")
+        qmd = directory / f"codebook.{language}.qmd"
+        front = f'---\ntitle: "{title}"\nlang: {language}\nformat:\n  html:\n    toc: true\n---\n\n'
+        with atomic_file(qmd, encoding="utf-8") as handle:
+            handle.write(front + body)
+        written += [md, qmd]
+    return written
