@@ -1,0 +1,78 @@
+"""Input checks shared by the time-to-job modules: options, columns, values.
+
+Every check raises :class:`~impact.errors.InputError` naming the table, column, value and what
+was expected, so a user can fix the input without reading code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import get_args
+
+import numpy as np
+import pandas as pd
+
+from impact.errors import InputError, Problem
+
+SOURCE = "linked panel"
+
+
+def check_choice(value: object, allowed: type | Sequence[object], name: str) -> None:
+    """Raise :class:`InputError` unless ``value`` is one of ``allowed`` (a Literal or a list)."""
+    options = get_args(allowed) if not isinstance(allowed, (list, tuple)) else tuple(allowed)
+    if value not in options:
+        raise InputError(
+            f"option {name!r} must be one of {', '.join(map(repr, options))}; got {value!r}"
+        )
+
+
+def check_level(level: float) -> float:
+    """Return the confidence level if it is strictly between 0 and 1."""
+    try:
+        value = float(level)
+    except (TypeError, ValueError):
+        value = float("nan")
+    if not 0.0 < value < 1.0:
+        raise InputError(f"confidence_level must be between 0 and 1 (e.g. 0.95); got {level!r}")
+    return value
+
+
+def require_frame(data: object, source: str = SOURCE) -> pd.DataFrame:
+    """Return ``data`` if it is a non-empty DataFrame, else raise :class:`InputError`."""
+    if not isinstance(data, pd.DataFrame):
+        raise InputError(f"expected the {source} as a pandas DataFrame; got {type(data).__name__}")
+    if data.empty:
+        raise InputError(f"the {source} has no rows")
+    return data
+
+
+def require_columns(
+    data: pd.DataFrame, columns: Iterable[str | None], role: str, source: str = SOURCE
+) -> None:
+    """Raise :class:`InputError` listing every entry of ``columns`` absent from ``data``."""
+    missing = [c for c in columns if c is not None and c not in data.columns]
+    if missing:
+        problems = [
+            Problem(source, column=c, expected=f"a {role} column named {c!r}") for c in missing
+        ]
+        raise InputError(f"{source}: {role} column(s) not found", problems)
+
+
+def bad_rows(
+    data: pd.DataFrame, column: str, bad: np.ndarray, expected: str, source: str = SOURCE
+) -> None:
+    """Raise :class:`InputError` for the rows flagged in ``bad`` (first 20 listed)."""
+    rows = np.flatnonzero(bad)
+    if len(rows) == 0:
+        return
+    problems = [
+        Problem(
+            source,
+            row=int(i) + 1,
+            column=column,
+            value=str(data[column].iloc[i]),
+            expected=expected,
+        )
+        for i in rows[:20]
+    ]
+    raise InputError(f"{source}: column {column!r} has {len(rows)} invalid value(s)", problems)
