@@ -1,7 +1,94 @@
-"""CLI command module 'report' (placeholder until its issue lands: registers nothing)."""
+"""``impact report``: render results bundles into HTML / Word / PDF reports (sv and en).
+
+One bundle::
+
+    impact report output/bundles/programme --lang sv --format pdf --out output/reports
+
+Every bundle under a folder, in parallel, with a progress bar::
+
+    impact report --all output/bundles --out output/reports --workers 2
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from impact.report.batch import render_all
+from impact.report.convert import FORMATS
+from impact.report.numbers import LANGUAGES
+from impact.report.render import RENDERERS, render_formats
+
+
+def _choices(values: list[str] | None, allowed: tuple[str, ...], option: str) -> list[str]:
+    chosen = list(values or allowed)
+    bad = [v for v in chosen if v not in allowed]
+    if bad:
+        raise typer.BadParameter(
+            f"{', '.join(bad)} not allowed; expected one of {', '.join(allowed)}",
+            param_hint=option,
+        )
+    return list(dict.fromkeys(chosen))
 
 
 def register(app: typer.Typer) -> None:
-    """Register this module's commands on the app."""
+    """Add the ``report`` command to the app."""
+
+    @app.command("report")
+    def report(
+        bundle: Path | None = typer.Argument(
+            None, help="A results bundle directory (holding results.json)."
+        ),
+        all_bundles: Path | None = typer.Option(
+            None, "--all", help="Render every bundle found under this folder."
+        ),
+        lang: list[str] | None = typer.Option(
+            None, "--lang", "-l", help="Language: sv or en (repeatable; default both)."
+        ),
+        fmt: list[str] | None = typer.Option(
+            None, "--format", "-f", help="Format: html, docx or pdf (repeatable; default all)."
+        ),
+        out: Path = typer.Option(..., "--out", "-o", help="Output folder for the reports."),
+        workers: int = typer.Option(
+            2, "--workers", "-w", min=1, help="Parallel processes (--all)."
+        ),
+        renderer: str = typer.Option(
+            "auto", "--renderer", help="auto (Quarto if installed), quarto or fallback."
+        ),
+    ) -> None:
+        """Render reports from results bundles, with Quarto when installed, else without it."""
+        langs = _choices(lang, LANGUAGES, "--lang")
+        formats = _choices(fmt, FORMATS, "--format")
+        if renderer not in RENDERERS:
+            raise typer.BadParameter(
+                f"expected one of {', '.join(RENDERERS)}", param_hint="--renderer"
+            )
+        if (bundle is None) == (all_bundles is None):
+            raise typer.BadParameter("give either a BUNDLE directory or --all BUNDLES_DIR")
+        console = Console(stderr=True)
+        if bundle is not None:
+            for language in langs:
+                for result in render_formats(
+                    bundle, lang=language, formats=formats, out_dir=out, renderer=renderer
+                ):
+                    typer.echo(f"{result.output}  ({result.renderer})")
+            return
+        with Progress(
+            TextColumn("[bold]rendering"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=console, transient=False,
+        ) as bar:  # fmt: skip
+            task = bar.add_task("reports", total=None)
+
+            def advance(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            batch = render_all(
+                all_bundles, langs=langs, formats=formats, out_dir=out, workers=workers,
+                renderer=renderer, progress=advance,
+            )  # fmt: skip
+        typer.echo(batch.summary())
+        if not batch.ok:
+            raise typer.Exit(code=1)

@@ -1,0 +1,223 @@
+"""Render many bundles × languages × formats in parallel processes, past failures.
+
+Each (bundle, language) is one task: without Quarto its document is executed once and
+converted to every format. Tasks run in a :class:`concurrent.futures.ProcessPoolExecutor`
+(default 2 workers); a failing task or format is recorded and the batch goes on. The caller
+(the CLI) shows a progress bar and exits non-zero when anything failed.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+import pandas as pd
+
+from impact.errors import ImpactError
+from impact.report.bundle import RESULTS_FILE
+from impact.report.convert import check_format
+from impact.report.numbers import check_lang
+from impact.report.qmd import ReportError
+from impact.report.render import Renderer, RenderResult, check_renderer, render_group
+from impact.results import Result
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RenderFailure:
+    """A render that failed: which bundle, language and format, and why."""
+
+    bundle: Path
+    lang: str
+    fmt: str
+    error: str
+
+
+@dataclass(frozen=True, repr=False)
+class BatchResult(Result):
+    """Outcome of :func:`render_all`.
+
+    Attributes
+    ----------
+    results : tuple of RenderResult
+        Successful renders.
+    failures : tuple of RenderFailure
+        Failed renders with the error message.
+    seconds : float
+        Wall time of the batch.
+    workers : int
+        Worker processes used.
+    """
+
+    results: tuple[RenderResult, ...]
+    failures: tuple[RenderFailure, ...]
+    seconds: float
+    workers: int
+    title: ClassVar[str] = "Batch render"
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing failed."""
+        return not self.failures
+
+    def tidy(self) -> pd.DataFrame:
+        """One row per render: bundle, lang, fmt, status (ok/failed), output, renderer, error."""
+        rows = [
+            {"bundle": str(r.bundle), "lang": r.lang, "fmt": r.fmt, "status": "ok",
+             "output": str(r.output), "renderer": r.renderer, "error": ""}
+            for r in self.results
+        ] + [
+            {"bundle": str(f.bundle), "lang": f.lang, "fmt": f.fmt, "status": "failed",
+             "output": "", "renderer": "", "error": f.error}
+            for f in self.failures
+        ]  # fmt: skip
+        columns = ["bundle", "lang", "fmt", "status", "output", "renderer", "error"]
+        return pd.DataFrame(rows, columns=columns)
+
+    def summary(self) -> str:
+        """Counts, time, renderer, and every failure with its reason."""
+        renderers = sorted({r.renderer for r in self.results}) or ["-"]
+        lines = [
+            f"{len(self.results)} report(s) rendered, {len(self.failures)} failed, in "
+            f"{self.seconds:.1f} s with {self.workers} worker(s) (renderer: {', '.join(renderers)})"
+        ]
+        for f in self.failures:
+            lines.append(f"  FAILED {f.bundle.name} [{f.lang}, {f.fmt}]: {f.error}")
+        return "\n".join(lines)
+
+
+def find_bundles(root: str | os.PathLike[str]) -> list[Path]:
+    """Bundle directories at or below ``root`` (folders holding ``results.json``), sorted."""
+    root = Path(root)
+    if not root.is_dir():
+        raise ImpactError(f"bundles folder {root} does not exist")
+    if (root / RESULTS_FILE).is_file():
+        return [root]
+    found = sorted(p.parent for p in root.rglob(RESULTS_FILE))
+    if not found:
+        raise ImpactError(f"no results bundle (a folder with {RESULTS_FILE}) under {root}")
+    return found
+
+
+def _task(
+    bundle: str, lang: str, formats: list[str], out_dir: str, renderer: str
+) -> tuple[list[RenderResult], list[RenderFailure]]:
+    """Render one (bundle, language) into ``out_dir``; never raises."""
+    try:
+        outcomes = render_group(
+            bundle,
+            lang=lang,
+            formats=formats,
+            out_dir=out_dir,
+            renderer=renderer,  # type: ignore[arg-type]
+        )
+    except Exception as error:  # the whole task failed: every format fails with this reason
+        message = (
+            f"{type(error).__name__}: {error}" if not isinstance(error, ImpactError) else str(error)
+        )
+        return [], [RenderFailure(Path(bundle), lang, fmt, message) for fmt in formats]
+    done = [o for o in outcomes.values() if isinstance(o, RenderResult)]
+    failed = [
+        RenderFailure(Path(bundle), lang, fmt, str(o))
+        for fmt, o in outcomes.items()
+        if isinstance(o, Exception)
+    ]
+    return done, failed
+
+
+def render_all(
+    bundle_dirs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    *,
+    langs: Sequence[str] = ("sv", "en"),
+    formats: Sequence[str] = ("html", "docx", "pdf"),
+    out_dir: str | os.PathLike[str],
+    workers: int = 2,
+    renderer: Renderer = "auto",
+    progress: Callable[[int, int], None] | None = None,
+) -> BatchResult:
+    """Render every bundle × language × format.
+
+    Parameters
+    ----------
+    bundle_dirs : path or iterable of paths
+        Bundle directories, or one folder searched for bundles (:func:`find_bundles`).
+    langs, formats : sequences
+        Languages (sv, en) and formats (html, docx, pdf).
+    out_dir : path
+        Output root; each bundle's reports go to ``out_dir/<bundle folder name>/``.
+    workers : int
+        Worker processes (1 renders in this process).
+    renderer : {"auto", "quarto", "fallback"}
+        As for :func:`impact.report.render.render_report`.
+    progress : callable(done, total), optional
+        Called after each finished task with the number of renders done so far and the total.
+
+    Returns
+    -------
+    BatchResult
+        Failures are collected, not raised; check ``result.ok``.
+    """
+    if isinstance(bundle_dirs, str | os.PathLike):
+        bundles = [b.resolve() for b in find_bundles(bundle_dirs)]
+    else:
+        bundles = [Path(b).resolve() for b in bundle_dirs]
+    if not bundles:
+        raise ImpactError("render_all: no bundles given")
+    try:
+        langs = [check_lang(lang) for lang in langs]
+    except ValueError as error:
+        raise ReportError(str(error)) from None
+    formats = [check_format(f) for f in formats]
+    renderer = check_renderer(renderer)  # type: ignore[assignment]
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ImpactError(f"workers must be a positive integer, got {workers!r}")
+    names = [b.name for b in bundles]
+    clash = sorted({n for n in names if names.count(n) > 1})
+    if clash:
+        raise ImpactError(f"bundle folder names must be unique in a batch; repeated: {clash}")
+    out = Path(out_dir)
+    tasks = [
+        (str(b), lang, list(formats), str(out / b.name), renderer)
+        for b in bundles
+        for lang in langs
+    ]
+    total = len(tasks) * len(formats)
+    start = time.perf_counter()
+    results: list[RenderResult] = []
+    failures: list[RenderFailure] = []
+    done_count = 0
+
+    def collect(outcome: tuple[list[RenderResult], list[RenderFailure]]) -> None:
+        nonlocal done_count
+        ok, bad = outcome
+        results.extend(ok)
+        failures.extend(bad)
+        done_count += len(ok) + len(bad)
+        if progress is not None:
+            progress(done_count, total)
+
+    if workers == 1:
+        for task in tasks:
+            collect(_task(*task))
+    else:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            pending: set[Future] = {pool.submit(_task, *task) for task in tasks}
+            while pending:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    collect(future.result())
+    order = {(str(b), lang): i for i, (b, lang, *_rest) in enumerate(tasks)}
+    results.sort(key=lambda r: (order.get((str(r.bundle), r.lang), 0), formats.index(r.fmt)))
+    seconds = time.perf_counter() - start
+    batch = BatchResult(tuple(results), tuple(failures), seconds, workers)
+    log.info("%s", batch.summary())
+    return batch

@@ -1,0 +1,109 @@
+"""Write the results bundle of the power-planning report (:class:`StudyPlan`, RISE grid)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from impact.analysis.labels import label
+from impact.report.bundle import BundleError, bundle_writer
+
+_TITLES = {
+    "plan_mde": {
+        "sv": "Minsta upptäckbara effekt per utfall",
+        "en": "Minimum detectable effect by outcome",
+    },
+    "plan_curves": {"sv": "MDE efter antal deltagare", "en": "MDE by number of participants"},
+    "rise_matches": {"sv": "RISE:s beräkning återskapad", "en": "RISE's calculation reproduced"},
+    "rise_grid": {"sv": "MDE efter basnivå", "en": "MDE by base rate"},
+}
+_CAPTIONS = {
+    "plan_mde_by_n": {
+        "sv": "Minsta upptäckbara ökning (procentenheter) efter antal deltagare",
+        "en": "Minimum detectable rise (percentage points) by number of participants",
+    },
+    "rise_mde_by_base_rate": {
+        "sv": "Minsta upptäckbara effekt efter basnivå, med RISE:s 17–20 procentenheter",
+        "en": "Minimum detectable effect by base rate, with RISE's 17–20 percentage points",
+    },
+}  # fmt: skip
+
+
+def write_power_bundle(
+    directory: str | os.PathLike[str],
+    *,
+    plan,
+    rise=None,
+    study: Mapping[str, Any],
+    provenance: Mapping[str, Any],
+) -> Path:
+    """Write the bundle of the power-planning report.
+
+    Parameters
+    ----------
+    directory : path
+        Bundle directory (replaced atomically).
+    plan : StudyPlan
+        From :func:`impact.analysis.power.plan_study`.
+    rise : RiseReproduction, optional
+        From :func:`impact.analysis.power.rise_reproduction` (the earlier study's calculation).
+    study, provenance : mapping
+        As for :func:`impact.report.write_programme_bundle`.
+
+    Returns
+    -------
+    Path
+    """
+    if not hasattr(plan, "curves") or not hasattr(plan, "n_participants"):
+        raise BundleError(
+            "plan: expected a StudyPlan (impact.analysis.power.plan_study), got "
+            f"{type(plan).__name__}"
+        )
+    if rise is not None and not hasattr(rise, "grid"):
+        raise BundleError(
+            "rise: expected a RiseReproduction (impact.analysis.power.rise_reproduction), got "
+            f"{type(rise).__name__}"
+        )
+    with bundle_writer(directory, "power", study=study, provenance=provenance, name="power") as w:
+        table = plan.tidy()
+        outcomes = list(dict.fromkeys(table["outcome"].astype(str)))
+        for ident in outcomes:
+            w.label(ident, {"sv": label(ident, "sv"), "en": label(ident, "en")})
+        w.table("plan_mde", table, title=_TITLES["plan_mde"], suppressed=False)
+        w.table("plan_curves", plan.curves, title=_TITLES["plan_curves"], suppressed=False)
+        w.text("plan.sentence", {lang: plan.sentence(lang) for lang in ("sv", "en")})
+        w.figure("plan_mde_by_n", {lang: plan.figure(lang) for lang in ("sv", "en")},
+                 caption=_CAPTIONS["plan_mde_by_n"])  # fmt: skip
+        for row in table.itertuples(index=False):
+            key = f"plan.{row.outcome}.r2_{row.r2:g}.{row.direction}.mde_pp"
+            w.number(key, row.mde_pp, unit="pp", n=None,
+                     label={"sv": label(str(row.outcome), "sv"),
+                            "en": label(str(row.outcome), "en")})  # fmt: skip
+        w.number("plan.n_participants", plan.n_participants, unit="count",
+                 label={"sv": "Deltagare", "en": "Participants"})  # fmt: skip
+        w.number("plan.attrition", plan.attrition, unit="share",
+                 label={"sv": "Förväntat bortfall", "en": "Expected attrition"})  # fmt: skip
+        w.number("plan.power", plan.power, unit="share", label={"sv": "Styrka", "en": "Power"})
+        w.number("plan.alpha", plan.alpha, unit="number",
+                 label={"sv": "Signifikansnivå", "en": "Significance level"})  # fmt: skip
+        w.data.update(
+            {
+                "outcomes": outcomes,
+                "r2_values": sorted(float(v) for v in table["r2"].unique()),
+                "method": plan.method,
+                "control_rates": {
+                    o: float(table.loc[table["outcome"] == o, "control_rate"].iloc[0])
+                    for o in outcomes
+                },
+            }
+        )
+        if rise is not None:
+            w.section("rise")
+            w.table("rise_matches", rise.matches(), title=_TITLES["rise_matches"], suppressed=False)
+            w.table("rise_grid", rise.tidy(), title=_TITLES["rise_grid"], suppressed=False)
+            w.text("rise.sentence", {lang: rise.sentence(lang) for lang in ("sv", "en")})
+            w.figure("rise_mde_by_base_rate", {lang: rise.figure(lang) for lang in ("sv", "en")},
+                     caption=_CAPTIONS["rise_mde_by_base_rate"])  # fmt: skip
+    return Path(directory)

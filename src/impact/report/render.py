@@ -1,0 +1,237 @@
+"""Render a results bundle into a report: Quarto when installed, else the same route without it.
+
+:func:`render_report` picks the template from the bundle's kind (``reports/<kind>.qmd``), and
+renders one language and format. :func:`render_formats` renders several formats of one
+(bundle, language) and, without Quarto, executes the document once and converts the executed
+Markdown to each format. Every render works in its own temporary directory; each output file
+appears in ``out_dir`` only when complete (:func:`impact.outputs.atomic_file`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar, Literal, get_args
+
+import pandas as pd
+
+from impact.outputs import atomic_file
+from impact.report.bundle import load_bundle
+from impact.report.convert import EXTENSIONS, check_format, convert
+from impact.report.numbers import check_lang
+from impact.report.qmd import ReportError, execute_qmd
+from impact.report.quarto import find_quarto, render_with_quarto
+from impact.resources import reports_dir
+from impact.results import Result
+
+log = logging.getLogger(__name__)
+
+Renderer = Literal["auto", "quarto", "fallback"]
+RENDERERS: tuple[str, ...] = get_args(Renderer)
+FALLBACK_NAME = "jupyter+pandoc"
+
+
+@dataclass(frozen=True, repr=False)
+class RenderResult(Result):
+    """One rendered report.
+
+    Attributes
+    ----------
+    bundle : Path
+        The bundle rendered.
+    kind : str
+        Template (``programme``, ``rct``, ``power``, ``codebook``).
+    lang, fmt : str
+        Language and format.
+    output : Path
+        The file written.
+    renderer : str
+        ``quarto`` or ``jupyter+pandoc``.
+    seconds : float
+        Wall time of this format's conversion (execution time shared across formats is
+        counted in the first).
+    """
+
+    bundle: Path
+    kind: str
+    lang: str
+    fmt: str
+    output: Path
+    renderer: str
+    seconds: float
+    title: ClassVar[str] = "Rendered report"
+
+    def tidy(self) -> pd.DataFrame:
+        """One row: bundle, kind, lang, fmt, output, renderer, seconds."""
+        return pd.DataFrame(
+            [
+                {
+                    "bundle": str(self.bundle),
+                    "kind": self.kind,
+                    "lang": self.lang,
+                    "fmt": self.fmt,
+                    "output": str(self.output),
+                    "renderer": self.renderer,
+                    "seconds": self.seconds,
+                }
+            ]
+        )
+
+    def summary(self) -> str:
+        """One line: what was written, by which renderer."""
+        return f"{self.output} ({self.kind}, {self.lang}, {self.fmt}) rendered with {self.renderer}"
+
+
+def check_renderer(renderer: object) -> str:
+    """Return ``renderer`` if valid (auto, quarto, fallback)."""
+    if renderer not in RENDERERS:
+        raise ReportError(f"renderer {renderer!r} is not one of {', '.join(RENDERERS)}")
+    return str(renderer)
+
+
+def output_name(bundle_name: str, lang: str, fmt: str) -> str:
+    """File name of a report, e.g. ``programme_R01.sv.pdf``."""
+    return f"{bundle_name}.{lang}{EXTENSIONS[fmt]}"
+
+
+def _publish(produced: Path, target: Path) -> Path:
+    with atomic_file(target, "wb") as handle, open(produced, "rb") as source:
+        shutil.copyfileobj(source, handle)
+    return target
+
+
+def render_formats(
+    bundle_dir: str | os.PathLike[str],
+    *,
+    lang: str,
+    formats: Sequence[str],
+    out_dir: str | os.PathLike[str],
+    renderer: Renderer = "auto",
+    templates: str | os.PathLike[str] | None = None,
+) -> list[RenderResult]:
+    """Render one bundle in one language to several formats.
+
+    Parameters
+    ----------
+    bundle_dir : path
+        A results bundle (validated with :func:`impact.report.bundle.load_bundle`).
+    lang : {"sv", "en"}
+        Report language.
+    formats : sequence of {"html", "docx", "pdf"}
+        Output formats.
+    out_dir : path
+        Where the files go (``<bundle name>.<lang>.<ext>``).
+    renderer : {"auto", "quarto", "fallback"}
+        ``auto`` uses Quarto when found (``QUARTO_PATH`` or ``PATH``), else the fallback.
+    templates : path, optional
+        Folder with the ``.qmd`` templates (default the package's ``reports/``).
+
+    Returns
+    -------
+    list of RenderResult
+
+    Raises
+    ------
+    ReportError
+        The first format that failed (after trying the others).
+    """
+    outcomes = render_group(
+        bundle_dir, lang=lang, formats=formats, out_dir=out_dir, renderer=renderer,
+        templates=templates,
+    )  # fmt: skip
+    for outcome in outcomes.values():
+        if isinstance(outcome, Exception):
+            raise outcome
+    return list(outcomes.values())  # type: ignore[arg-type]
+
+
+def render_group(
+    bundle_dir: str | os.PathLike[str],
+    *,
+    lang: str,
+    formats: Sequence[str],
+    out_dir: str | os.PathLike[str],
+    renderer: Renderer = "auto",
+    templates: str | os.PathLike[str] | None = None,
+) -> dict[str, RenderResult | Exception]:
+    """Like :func:`render_formats`, but return each format's result *or* error (for batches).
+
+    Errors before any format is tried (bad bundle, failing cell) raise.
+    """
+    try:
+        check_lang(lang)
+    except ValueError as error:
+        raise ReportError(str(error)) from None
+    formats = [check_format(f) for f in formats]
+    renderer = check_renderer(renderer)
+    bundle = load_bundle(bundle_dir)
+    template_dir = Path(templates) if templates else reports_dir()
+    qmd = template_dir / f"{bundle.kind}.qmd"
+    if not qmd.is_file():
+        raise ReportError(f"no template for bundle kind '{bundle.kind}': {qmd} does not exist")
+    quarto = find_quarto() if renderer != "fallback" else None
+    if renderer == "quarto" and quarto is None:
+        raise ReportError("renderer 'quarto' asked for, but Quarto is not on PATH or QUARTO_PATH")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    parameters = {
+        "bundle": str(bundle.path),
+        "lang": lang,
+        "round": bundle.content.get("round_id") or "",
+    }
+    outcomes: dict[str, RenderResult | Exception] = {}
+    with tempfile.TemporaryDirectory(prefix=f"impact-render-{bundle.name}-{lang}-") as tmp:
+        work = Path(tmp)
+        start = time.perf_counter()
+        markdown = ""
+        if quarto is None:
+            markdown, _ = execute_qmd(qmd, parameters, work)
+            (work / "report.md").write_text(markdown, encoding="utf-8")
+        for fmt in formats:
+            target = out / output_name(bundle.name, lang, fmt)
+            fmt_dir = work / fmt
+            fmt_dir.mkdir()
+            try:
+                if quarto is not None:
+                    produced = render_with_quarto(
+                        quarto, template_dir, bundle.kind, parameters, fmt, fmt_dir
+                    )
+                    used = "quarto"
+                else:
+                    produced = convert(markdown, fmt, fmt_dir / target.name, work)
+                    used = FALLBACK_NAME
+                _publish(produced, target)
+            except ReportError as error:
+                log.error("rendering %s failed: %s", target.name, error)
+                outcomes[fmt] = error
+                continue
+            seconds = time.perf_counter() - start
+            start = time.perf_counter()
+            log.info("rendered %s with %s in %.1f s", target, used, seconds)
+            outcomes[fmt] = RenderResult(bundle.path, bundle.kind, lang, fmt, target, used, seconds)
+    return outcomes
+
+
+def render_report(
+    bundle_dir: str | os.PathLike[str],
+    *,
+    lang: str,
+    fmt: str,
+    out_dir: str | os.PathLike[str],
+    renderer: Renderer = "auto",
+    templates: str | os.PathLike[str] | None = None,
+) -> RenderResult:
+    """Render one bundle in one language and format (template from the bundle's kind).
+
+    See :func:`render_formats` for the parameters.
+    """
+    return render_formats(
+        bundle_dir, lang=lang, formats=[fmt], out_dir=out_dir, renderer=renderer,
+        templates=templates,
+    )[0]  # fmt: skip

@@ -1,0 +1,353 @@
+"""What the Quarto templates import: read a bundle, translate, format numbers and tables.
+
+A template's code cells stay short and only *format*: every number comes from the bundle
+(``results.json`` and its CSV tables), every sentence from ``reports/i18n/<lang>.yml``. Cells
+print Markdown (``#| output: asis``), which Quarto — or :mod:`impact.report.qmd` without
+Quarto — passes on to Pandoc.
+
+>>> r = open_report("output/bundles/programme", "sv")           # doctest: +SKIP
+>>> print(r.fmt("share.job_or_steps"))                           # doctest: +SKIP
+78,5 %
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from impact.report import numbers as nf
+from impact.report.bundle import Bundle, BundleError, load_bundle
+from impact.report.i18n import Translator
+
+Kind = str
+#: Column kinds understood by :meth:`Report.table`.
+KINDS = (
+    "text", "label", "count", "percent", "share_pp", "points", "p", "number", "ci", "ci_pp",
+    "ci_points", "translate", "bool",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a report table.
+
+    Attributes
+    ----------
+    field : str
+        CSV column (for intervals: the lower bound).
+    header : str
+        Translation key of the column header.
+    kind : str
+        How cells are formatted: ``text`` (as is), ``label`` (bundle label of a code),
+        ``translate`` (translation key ``<prefix>.<value>``), ``count``, ``percent`` (a share),
+        ``share_pp`` (difference of shares in pp), ``points`` (already pp), ``p``, ``number``,
+        ``ci`` / ``ci_pp`` / ``ci_points`` (interval from ``field`` and ``high``), ``bool``.
+    high : str, optional
+        Upper-bound column of an interval.
+    prefix : str, optional
+        Key prefix for ``translate``.
+    digits : int
+        Decimals.
+    title : str, optional
+        Header text to use instead of the translation of ``header`` (e.g. a group label).
+    """
+
+    field: str
+    header: str
+    kind: Kind = "text"
+    high: str | None = None
+    prefix: str | None = None
+    digits: int = 1
+    title: str | None = None
+
+
+def col(field: str, header: str, kind: Kind = "text", **options: Any) -> Column:
+    """Shorthand for :class:`Column`."""
+    if kind not in KINDS:
+        raise ValueError(f"column kind {kind!r} is not one of {', '.join(KINDS)}")
+    return Column(field, header, kind, **options)
+
+
+#: Relative column widths (number of dashes in the separator line) by column kind.
+_WIDTHS = {"label": 26, "text": 10, "translate": 12, "ci": 15, "ci_pp": 15, "ci_points": 15}
+
+
+def _separator(kind: str) -> str:
+    """Pipe-table separator cell: text left-aligned and wide, numbers right-aligned."""
+    dashes = "-" * _WIDTHS.get(kind, 8)
+    return f":{dashes}" if kind in ("text", "label", "translate") else f"{dashes}:"
+
+
+_P = re.compile(r"^(p|p_value|.*_p|p_.*)$")
+_COUNTS = re.compile(r"^(n|n_.*|.*_n|events|at_risk|count.*)$")
+
+
+def _infer_kind(field: str, rows: list[dict[str, str]]) -> str:
+    """Column kind from a column's name and values (see :meth:`Report.auto_table`)."""
+    if _P.match(field):
+        return "p"
+    if field.endswith("_pp"):
+        return "points"
+    if "share" in field or "rate" in field:
+        return "percent"
+    if _COUNTS.match(field):
+        return "count"
+    values = [r.get(field, "") for r in rows if r.get(field, "") not in ("", "..")]
+    numeric = all(_is_float(v) for v in values) and bool(values)
+    return "number" if numeric else "label"
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+class Report:
+    """A bundle opened in one language (see :func:`open_report`)."""
+
+    def __init__(self, bundle: Bundle, lang: str, round_id: str | None = None):
+        self.bundle = bundle
+        self.lang = nf.check_lang(lang)
+        self.tr = Translator(lang)
+        own = bundle.content.get("round_id")
+        if round_id and own != round_id:
+            raise BundleError(
+                f"bundle {bundle.path} describes round {own or 'all'}, not round {round_id!r}; "
+                "render that round's bundle instead"
+            )
+        self.round_id = own
+
+    # text ---------------------------------------------------------------------------------
+    def t(self, key: str, **values: Any) -> str:
+        """Translated text of ``key`` (placeholders filled from ``values``)."""
+        return self.tr.t(key, **values)
+
+    def label(self, ident: object) -> str:
+        """Label of an indicator / outcome / group code from the bundle (the code if unknown)."""
+        entry = self.bundle.content.get("labels", {}).get(str(ident))
+        return entry[self.lang] if entry else str(ident)
+
+    def text(self, key: str) -> str:
+        """A sentence the analysis wrote into the bundle, in this language."""
+        try:
+            return self.bundle.content["texts"][key][self.lang]
+        except KeyError:
+            raise BundleError(
+                f"bundle {self.bundle.path}: results.json has no text '{key}'"
+            ) from None
+
+    def study(self, key: str, default: str = "") -> str:
+        """A field of the study block (name, organisation …)."""
+        return str(self.bundle.content.get("study", {}).get(key) or default)
+
+    def has(self, section: str) -> bool:
+        """True when an optional section is in the bundle."""
+        return self.bundle.has(section)
+
+    def data(self, key: str, default: Any = None) -> Any:
+        """A value of the bundle's ``data`` block (lists of ids, flags)."""
+        return self.bundle.content.get("data", {}).get(key, default)
+
+    # numbers ------------------------------------------------------------------------------
+    def value(self, key: str) -> Any:
+        """The raw value of a key number."""
+        return self.bundle.value(key)
+
+    def has_number(self, key: str) -> bool:
+        """True when the bundle has the key number and it is not hidden/missing."""
+        entry = self.bundle.content["numbers"].get(key)
+        return entry is not None and entry["value"] is not None
+
+    def fmt(self, key: str, digits: int = 1, *, sign: bool = False) -> str:
+        """A key number formatted by its unit (share → percent, pp, p, count …)."""
+        entry = self.bundle.number(key)
+        return self.format(entry["value"], entry["unit"], digits, sign=sign)
+
+    def n(self, key: str) -> str:
+        """The n of a key number, formatted."""
+        return nf.count(self.bundle.number(key)["n"], self.lang)
+
+    def format(self, value: Any, unit: str, digits: int = 1, *, sign: bool = False) -> str:
+        """Format a value by unit in this language."""
+        lang = self.lang
+        if unit == "share":
+            if sign:
+                return nf.share_points(value, lang, digits)
+            return nf.percent(value, lang, digits)
+        if unit == "pp":
+            return nf.points(value, lang, digits)
+        if unit == "p":
+            return nf.pvalue(value, lang)
+        if unit == "count":
+            return nf.count(value, lang)
+        if unit == "number":
+            return nf.decimal(value, digits, lang, sign=sign)
+        return nf.MISSING if nf.is_missing(value) else str(value)
+
+    def pct(self, value: Any, digits: int = 1) -> str:
+        """A share as a percentage."""
+        return nf.percent(value, self.lang, digits)
+
+    # tables and figures -------------------------------------------------------------------
+    def rows(self, name: str, where: Mapping[str, object] | None = None) -> list[dict[str, str]]:
+        """Rows of a bundle table (CSV text), optionally only those matching ``where``."""
+        with open(self.bundle.table_path(name), encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        for key, wanted in (where or {}).items():
+            allowed = (
+                {str(v) for v in wanted}
+                if isinstance(wanted, list | tuple | set)
+                else {str(wanted)}
+            )
+            rows = [r for r in rows if r.get(key) in allowed]
+        return rows
+
+    def cell(self, row: Mapping[str, str], column: Column) -> str:
+        """Format one cell."""
+        raw = row.get(column.field, "")
+        lang, d = self.lang, column.digits
+        kind = column.kind
+        if kind in ("ci", "ci_pp", "ci_points"):
+            low, high = raw, row.get(column.high or "", "")
+            if kind == "ci":
+                return nf.percent_interval(low, high, lang, d)
+            scale = 100.0 if kind == "ci_pp" else 1.0
+            if nf.is_missing(low) or nf.is_missing(high):
+                return nf.MISSING
+            return nf.interval(scale * float(low), scale * float(high), lang,
+                               lambda v, lg: nf.decimal(v, d, lg))  # fmt: skip
+        if raw.strip() in ("..",) or raw.strip().startswith("<"):
+            return raw.strip()  # suppressed count
+        formatters: dict[str, Callable[[str], str]] = {
+            "text": lambda v: v or nf.MISSING,
+            "label": self.label,
+            "translate": lambda v: self.t(f"{column.prefix}.{v}") if v else nf.MISSING,
+            "count": lambda v: nf.count(v, lang),
+            "percent": lambda v: nf.percent(v, lang, d),
+            "share_pp": lambda v: nf.share_points(v, lang, d, unit=False),
+            "points": lambda v: nf.points(v, lang, d, unit=False),
+            "p": lambda v: nf.pvalue(v, lang),
+            "number": lambda v: nf.decimal(v, d, lang) if _is_float(v) or not v else v,
+            "bool": lambda v: self.t("common.yes" if v in ("True", "true", "1") else "common.no"),
+        }
+        return formatters[kind](raw)
+
+    def table(
+        self,
+        name: str,
+        columns: Sequence[Column],
+        *,
+        caption: str,
+        where: Mapping[str, object] | None = None,
+        rows: Iterable[Mapping[str, str]] | None = None,
+        ident: str | None = None,
+        wide: bool = False,
+        note: str | None = None,
+    ) -> str:
+        """A Markdown pipe table of a bundle table, with caption (and a note below).
+
+        ``wide=True`` prints the table on a landscape page in smaller type in the PDF.
+        """
+        data = list(rows) if rows is not None else self.rows(name, where)
+        header = [c.title or self.t(c.header) for c in columns]
+        align = [_separator(c.kind) for c in columns]
+        lines = ["| " + " | ".join(_escape(h) for h in header) + " |", "|" + "|".join(align) + "|"]
+        for row in data:
+            lines.append("| " + " | ".join(_escape(self.cell(row, c)) for c in columns) + " |")
+        label = f" {{#tbl-{ident or name}}}"
+        block = "\n".join(lines) + f"\n\n: {caption}{label}\n"
+        if note:
+            block += f"\n::: {{.table-note}}\n{note}\n:::\n"
+        if wide:
+            block = (
+                "\n```{=typst}\n#page(flipped: true)[\n#set text(size: 7.5pt)\n```\n\n"
+                + block
+                + "\n```{=typst}\n]\n```\n"
+            )
+        return "\n" + block + "\n"
+
+    def auto_table(self, name: str, *, wide: bool | None = None) -> str:
+        """A bundle table whose columns are not known in advance (optional sections).
+
+        Column kinds are inferred from the names (``p``/``*_p``/``p_value`` → p-value,
+        ``*share*``/``*rate*`` → percent, ``*_pp`` → points, ``n``/``n_*``/``events`` →
+        count, other numbers → 2 decimals); headers come from ``columns.<name>`` in the
+        translation file when present, else the column name.
+        """
+        entry = self.bundle.content["tables"][name]
+        rows = self.rows(name)
+        columns = []
+        for field in entry["columns"]:
+            if field == "suppressed":
+                continue
+            key = f"columns.{field}"
+            title = self.t(key) if self.tr.has(key) else field.replace("_", " ")
+            columns.append(Column(field, key, _infer_kind(field, rows), title=title))
+        wide = len(columns) > 7 if wide is None else wide
+        return self.table(name, columns, caption=entry["title"][self.lang], rows=rows, wide=wide)
+
+    def figure(self, name: str, *, caption: str | None = None, width: str = "85%") -> str:
+        """Markdown for a bundle figure in this language (PNG; the PDF uses the SVG)."""
+        entry = self.bundle.content["figures"].get(name)
+        if entry is None:
+            raise BundleError(f"bundle {self.bundle.path}: results.json has no figure '{name}'")
+        path = self.bundle.figure_path(name, self.lang, "png").as_posix()
+        text = caption or entry["caption"][self.lang]
+        return f"\n![{text}]({path}){{#fig-{name} width={width}}}\n"
+
+    def has_figure(self, name: str) -> bool:
+        """True when the bundle has this figure."""
+        return name in self.bundle.content["figures"]
+
+    def suppression_note(self) -> str:
+        """The note explaining ``<k`` and ``..`` in tables."""
+        k = self.data("suppression_threshold", 5)
+        return self.t("common.suppression_note", k=nf.count(k, self.lang))
+
+    # front matter -------------------------------------------------------------------------
+    def front_matter(self, title: str, subtitle: str | None = None) -> str:
+        """A YAML metadata block with title, subtitle, date, language and TOC title."""
+        created = dt.date.today().isoformat()
+        meta = {
+            "title": title,
+            "subtitle": subtitle or "",
+            "author": self.study("organisation"),
+            "date": created,
+            "lang": "sv-SE" if self.lang == "sv" else "en-GB",
+            "toc-title": self.t("common.table_of_contents"),
+        }
+        body = "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items() if v)
+        return f"---\n{body}\n---\n"
+
+    def provenance(self) -> str:
+        """A Markdown list of the bundle's provenance (version, seed, inputs with hashes)."""
+        prov = self.bundle.content.get("provenance", {})
+        lines = [f"- {self.t('common.impact_version')}: {prov.get('impact_version', nf.MISSING)}"]
+        if prov.get("seed") is not None:
+            lines.append(f"- {self.t('common.seed')}: {prov['seed']}")
+        for name, entry in (prov.get("inputs") or {}).items():
+            digest = str(entry.get("sha256", ""))[:12] if isinstance(entry, Mapping) else ""
+            file = entry.get("file", name) if isinstance(entry, Mapping) else entry
+            lines.append(f"- {self.t('common.input')} `{name}`: `{file}` (SHA-256 {digest}…)")
+        definitions = prov.get("definitions") or {}
+        if definitions:
+            listed = ", ".join(f"`{k}` v{v}" for k, v in definitions.items())
+            lines.append(f"- {self.t('common.definitions')}: {listed}")
+        return "\n".join(lines) + "\n"
+
+
+def open_report(bundle: str, lang: str, round_id: str | None = None) -> Report:
+    """Open a bundle for a template: validated, in ``lang``, checked against ``round_id``."""
+    return Report(load_bundle(bundle), lang, round_id or None)

@@ -1,0 +1,259 @@
+"""Rendering every template in every format through the fallback, and the Quarto route.
+
+The key numbers printed in the HTML, the PDF (text extracted with pypdf) and the DOCX
+(python-docx) must equal those in results.json and the analysis objects.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import stat
+import sys
+from pathlib import Path
+
+import docx
+import pypdf
+import pytest
+
+from impact.report.bundle import BundleError, load_bundle
+from impact.report.numbers import percent, points
+from impact.report.qmd import ReportError, parse_qmd
+from impact.report.quarto import find_quarto
+from impact.report.render import render_formats, render_report
+from impact.report.template_api import open_report
+from impact.resources import reports_dir
+from report_fixtures import build_bundles
+
+ALL = ["html", "docx", "pdf"]
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\u202f", " "))
+
+
+def html_text(path: Path) -> str:
+    raw = path.read_text(encoding="utf-8")
+    return _normal(re.sub(r"<[^>]+>", " ", raw))
+
+
+def pdf_text(path: Path) -> str:
+    reader = pypdf.PdfReader(str(path))
+    return _normal(" ".join(page.extract_text() or "" for page in reader.pages))
+
+
+def docx_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    return _normal(" ".join(parts))
+
+
+TEXT = {"html": html_text, "pdf": pdf_text, "docx": docx_text}
+
+
+@pytest.fixture(scope="session")
+def built():
+    return build_bundles()
+
+
+@pytest.fixture(scope="session")
+def rendered(built, tmp_path_factory):
+    """Each template once in all three formats (alternating languages), via the fallback."""
+    out = tmp_path_factory.mktemp("reports")
+    paths = built["paths"]
+    plan = [("programme", "sv"), ("rct", "en"), ("power", "sv"), ("codebook", "en")]
+    done = {}
+    for name, lang in plan:
+        for result in render_formats(paths[name], lang=lang, formats=ALL, out_dir=out,
+                                     renderer="fallback"):  # fmt: skip
+            done[(name, lang, result.fmt)] = result
+    return done
+
+
+def test_every_template_renders_in_every_format(rendered):
+    assert len(rendered) == 12
+    for (name, lang, fmt), result in rendered.items():
+        assert result.output.is_file() and result.output.stat().st_size > 2000
+        assert result.output.name == f"{name}.{lang}.{'html' if fmt == 'html' else fmt}"
+        assert result.renderer == "jupyter+pandoc"
+        assert result.kind == name
+
+
+def test_programme_key_numbers_in_html_pdf_docx(rendered, built):
+    bundle = load_bundle(built["paths"]["programme"])
+    headline = built["outcomes"]["all"].tidy().set_index("indicator")
+    for ident in ("job_or_steps", "got_job", "expanded_network"):
+        value = bundle.value(f"share.{ident}")
+        assert value == pytest.approx(headline.loc[ident, "share"])  # bundle = API
+        expected = _normal(percent(value, "sv"))
+        assert "," in expected  # decimal comma
+        for fmt in ALL:
+            text = TEXT[fmt](rendered[("programme", "sv", fmt)].output)
+            assert expected in text, (fmt, ident, expected)
+    target = _normal(percent(bundle.value("target.job_or_steps"), "sv", 1))
+    assert target in html_text(rendered[("programme", "sv", "html")].output)
+
+
+def test_rct_key_numbers_in_html_pdf_docx(rendered, built):
+    bundle = load_bundle(built["paths"]["rct"])
+    main = built["rct"].settings["main_specification"]
+    est = built["rct"].itt.tidy().set_index(["outcome", "specification"])
+    for outcome in ("job_or_steps", "got_job"):
+        value = bundle.value(f"itt.{outcome}.{main}.estimate_pp")
+        assert value == pytest.approx(est.loc[(outcome, main), "estimate_pp"])
+        expected = _normal(points(value, "en"))
+        for fmt in ALL:
+            text = TEXT[fmt](rendered[("rct", "en", fmt)].output)
+            assert expected in text, (fmt, outcome, expected)
+    rating = bundle.value("attrition.rating")
+    assert f"rated {rating}" in html_text(rendered[("rct", "en", "html")].output)
+
+
+def test_power_and_codebook_content(rendered, built):
+    plan = built["plan"].tidy()
+    row = plan[
+        (plan["outcome"] == "got_job") & (plan["r2"] == 0) & (plan["direction"] == "increase")
+    ]
+    expected = f"{row['mde_pp'].iloc[0]:.1f}".replace(".", ",")
+    for fmt in ALL:
+        assert expected in TEXT[fmt](rendered[("power", "sv", fmt)].output)
+    text = pdf_text(rendered[("codebook", "en", "pdf")].output)
+    assert "job_or_steps" in text and "Overview" in text
+
+
+def test_pdf_has_title_page_contents_and_swedish_letters(rendered):
+    reader = pypdf.PdfReader(str(rendered[("programme", "sv", "pdf")].output))
+    first = _normal(reader.pages[0].extract_text())
+    assert "Jobbsteget Tillsammans (syntetisk): resultat" in first
+    assert "Belong Åkersberga" in first
+    second = _normal(reader.pages[1].extract_text())
+    assert "Innehåll" in second and "Måluppfyllelse" in second
+    assert len(reader.pages) >= 5
+
+
+def test_html_is_self_contained(rendered):
+    raw = rendered[("programme", "sv", "html")].output.read_text(encoding="utf-8")
+    assert 'src="data:image/png;base64' in raw
+    assert not re.search(r'src="(?!data:)', raw)
+    assert "<style" in raw and 'lang="sv-SE"' in raw
+
+
+def test_round_report_and_round_check(built, tmp_path, caplog):
+    with caplog.at_level(logging.INFO, logger="impact.report.render"):
+        result = render_report(built["paths"]["programme_R01"], lang="en", fmt="html",
+                               out_dir=tmp_path, renderer="fallback")  # fmt: skip
+    assert "rendered" in caplog.text and "jupyter+pandoc" in caplog.text
+    assert "Round R01" in html_text(result.output)
+    with pytest.raises(BundleError, match="round R01, not round 'R02'"):
+        open_report(str(built["paths"]["programme_R01"]), "en", "R02")
+
+
+def test_templates_are_quarto_documents_with_parameters():
+    for kind in ("programme", "rct", "power", "codebook"):
+        document = parse_qmd(reports_dir() / f"{kind}.qmd")
+        index = document.parameters_index()
+        assert index is not None
+        assert {"bundle", "lang", "round"} <= set(
+            re.findall(r"^(\w+) =", document.cells[index].source, re.M)
+        )
+    assert (reports_dir() / "_quarto.yml").is_file()
+
+
+def _custom_templates(tmp_path: Path, body: str) -> Path:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "codebook.qmd").write_text(body, encoding="utf-8")
+    return folder
+
+
+def test_missing_translation_key_in_a_template_is_a_clear_error(built, tmp_path):
+    body = (
+        "---\ntitle: x\n---\n\n```{python}\n#| tags: [parameters]\nbundle = ''\nlang = 'sv'\n"
+        "round = ''\n```\n\n```{python}\n#| output: asis\n"
+        "from impact.report.template_api import open_report\n"
+        "r = open_report(bundle, lang, round)\nprint(r.t('codebook.no_such_key'))\n```\n"
+    )
+    templates = _custom_templates(tmp_path, body)
+    with pytest.raises(ReportError, match=r"'codebook\.no_such_key' is missing from .*sv\.yml"):
+        render_report(built["paths"]["codebook"], lang="sv", fmt="html", out_dir=tmp_path / "o",
+                      renderer="fallback", templates=templates)  # fmt: skip
+    assert not (tmp_path / "o" / "codebook.sv.html").exists()
+
+
+def test_template_without_parameters_cell_is_refused(built, tmp_path):
+    templates = _custom_templates(tmp_path, "---\ntitle: x\n---\n\n```{python}\nx = 1\n```\n")
+    with pytest.raises(ReportError, match="no cell is tagged 'parameters'"):
+        render_report(built["paths"]["codebook"], lang="en", fmt="html", out_dir=tmp_path,
+                      renderer="fallback", templates=templates)  # fmt: skip
+
+
+def test_bad_options_are_refused(built, tmp_path):
+    with pytest.raises(ReportError, match="'odt'"):
+        render_report(built["paths"]["codebook"], lang="en", fmt="odt", out_dir=tmp_path)
+    with pytest.raises(ReportError, match="'de'"):
+        render_report(built["paths"]["codebook"], lang="de", fmt="html", out_dir=tmp_path)
+
+
+FAKE_QUARTO = """#!{python}
+import pathlib, sys
+args = sys.argv[1:]
+pathlib.Path("{log}").write_text(" ".join(args))
+if {fail}:
+    sys.stderr.write("ERROR: something broke\\n")
+    sys.exit(3)
+out = pathlib.Path(args[args.index("--output-dir") + 1])
+out.mkdir(parents=True, exist_ok=True)
+ext = {{"html": ".html", "docx": ".docx", "typst": ".pdf"}}[args[args.index("--to") + 1]]
+(out / (pathlib.Path(args[1]).stem + ext)).write_text("rendered by fake quarto")
+"""
+
+
+def _fake_quarto(tmp_path: Path, fail: bool) -> tuple[Path, Path]:
+    log = tmp_path / f"quarto-args-{fail}.txt"
+    script = tmp_path / f"quarto-{fail}"
+    script.write_text(FAKE_QUARTO.format(python=sys.executable, log=log, fail=fail))
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return script, log
+
+
+def test_quarto_route_command_and_exit_code(built, tmp_path, monkeypatch):
+    script, log = _fake_quarto(tmp_path, fail=False)
+    monkeypatch.setenv("QUARTO_PATH", str(script))
+    result = render_report(built["paths"]["power"], lang="sv", fmt="pdf", out_dir=tmp_path / "o")
+    assert result.renderer == "quarto"
+    assert result.output.read_text() == "rendered by fake quarto"
+    args = log.read_text()
+    assert "render" in args and "power.qmd" in args and "--to typst" in args
+    assert f"-P bundle:{built['paths']['power'].resolve()}" in args and "-P lang:sv" in args
+    assert not list(reports_dir().glob("*.pdf"))  # nothing written into reports/
+    failing, _ = _fake_quarto(tmp_path, fail=True)
+    monkeypatch.setenv("QUARTO_PATH", str(failing))
+    with pytest.raises(ReportError, match="exit code 3"):
+        render_report(built["paths"]["power"], lang="sv", fmt="html", out_dir=tmp_path / "o")
+    monkeypatch.setenv("QUARTO_PATH", str(tmp_path / "missing-quarto"))
+    with pytest.raises(ReportError, match="QUARTO_PATH"):
+        find_quarto()
+
+
+@pytest.mark.skipif(
+    os.environ.get("QUARTO_PATH") is None and find_quarto() is None,
+    reason="Quarto is not installed (the only allowed skip)",
+)
+def test_real_quarto_renders_html(built, tmp_path):
+    result = render_report(built["paths"]["codebook"], lang="en", fmt="html", out_dir=tmp_path,
+                           renderer="quarto")  # fmt: skip
+    assert result.renderer == "quarto"
+    assert "job_or_steps" in html_text(result.output)
+
+
+def test_qmd_parse_errors_name_file_and_line(tmp_path):
+    bad = tmp_path / "bad.qmd"
+    bad.write_text("---\ntitle: x\n---\n\ntext\n\n```{python}\nx = 1\n", encoding="utf-8")
+    with pytest.raises(ReportError, match=r"bad\.qmd: the code cell opened on line 7"):
+        parse_qmd(bad)
+    bad.write_text("---\ntitle: [x\n---\n", encoding="utf-8")
+    with pytest.raises(ReportError, match="invalid YAML front matter"):
+        parse_qmd(bad)
