@@ -56,7 +56,7 @@ def test_counts_near_rise(studies):
 def test_randomisation_stratified_and_balanced(study):
     rand = study.tables["randomisation"]
     assert set(rand["arm"]) == {"treatment", "control"}
-    assert (rand["stratum"] == rand["gender"]).all()
+    assert (rand["stratum"] == rand["round_id"] + "-" + rand["gender"]).all()
     for _, group in rand.groupby(["round_id", "stratum"]):
         counts = group["arm"].value_counts()
         assert abs(counts.get("treatment", 0) - counts.get("control", 0)) <= 1

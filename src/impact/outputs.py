@@ -15,6 +15,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _usual_mode(path: Path, directory: bool) -> None:
+    """Give a temporary file or folder the mode an ordinary one would get (mkstemp and mkdtemp
+    create them private to the owner)."""
+    os.chmod(path, (0o777 if directory else 0o666) & ~_umask())
+
+
 @contextlib.contextmanager
 def atomic_directory(target: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary directory that replaces ``target`` only on success.
@@ -32,6 +44,7 @@ def atomic_directory(target: str | os.PathLike[str]) -> Iterator[Path]:
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    _usual_mode(staging, directory=True)
     try:
         yield staging
     except BaseException:
@@ -53,6 +66,7 @@ def atomic_file(target: str | os.PathLike[str], mode: str = "w", **kwargs) -> It
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.tmp-", dir=target.parent)
     os.close(fd)
+    _usual_mode(Path(tmp), directory=False)
     try:
         with open(tmp, mode, **kwargs) as handle:
             yield handle

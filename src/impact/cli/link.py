@@ -1,7 +1,41 @@
-"""CLI command module 'link' (placeholder until its issue lands: registers nothing)."""
+"""``impact link``: validate a study's waves, link them and write the panel and link report."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import typer
 
+from impact.config import load_config
+from impact.ingest import load_study
+from impact.link import link_study
+
 
 def register(app: typer.Typer) -> None:
-    """Register this module's commands on the app."""
+    """Register ``impact link``."""
+
+    @app.command("link")
+    def link_command(
+        study: Path = typer.Argument(..., help="The study file (YAML)."),
+        out: Path = typer.Option(..., "--out", help="Output folder (replaced atomically)."),
+    ) -> None:
+        """Link the survey waves person by person (exact, then Splink, one-to-one).
+
+        Writes the pseudonymised linked panel, the pairs, the link report tables, the
+        borderline pairs for clerical review and the match-probability figure.
+        """
+        config = load_config(study)
+        data = load_study(config)
+        result = link_study(
+            data.baseline,
+            data.followup,
+            data.result,
+            data.randomisation if config.study.design == "randomised" else None,
+            secret=config.linking.resolve_secret(),
+            secret_env=config.linking.secret_env,
+            threshold=config.linking.threshold,
+            code_elements=config.linking.code_elements,
+        )
+        result.write(out)
+        typer.echo(result.summary())
+        typer.echo(f"\nWritten to {out}")

@@ -1,7 +1,91 @@
-"""CLI command module 'pipeline' (placeholder until its issue lands: registers nothing)."""
+"""``impact run`` (a study file end to end) and ``impact demo`` (the bundled synthetic demo).
+
+The pipeline is imported inside the commands so that ``impact --help`` and the other commands
+start quickly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import typer
+from rich.console import Console
+
+from impact.cli.progress import progress_bar
+
+console = Console()
+
+_LANG = typer.Option(None, "--lang", help="Report language(s): sv, en (default: the config's).")
+_FORMAT = typer.Option(None, "--format", help="Report format(s): html, docx, pdf.")
+_RENDER = typer.Option(True, "--render/--no-render", help="Render the reports.")
+_WORKERS = typer.Option(2, "--workers", min=1, help="Parallel rendering processes.")
+
+
+def _print_run(name: str, run) -> int:
+    """Print one run's outputs; return the number of failed reports."""
+    console.print(f"[bold]{name}[/]: {run.out_dir}")
+    for note in run.notes:
+        console.print(f"  note: {note}")
+    console.print(f"  {len(run.bundles)} results bundles in {run.out_dir / 'bundles'}")
+    if len(run.reports):
+        ok = run.reports[run.reports["ok"]]
+        console.print(
+            f"  {len(ok)} reports rendered with {', '.join(sorted(set(ok['renderer'])))}:"
+        )
+        for path in ok["path"]:
+            console.print(f"    {path}", highlight=False)
+        for _, row in run.failed.iterrows():
+            console.print(
+                f"  [red]failed[/] {row['bundle']} {row['lang']} {row['format']}: {row['error']}"
+            )
+    return len(run.failed)
 
 
 def register(app: typer.Typer) -> None:
-    """Register this module's commands on the app."""
+    """Register ``impact run`` and ``impact demo``."""
+
+    @app.command("run")
+    def run_command(
+        study: Path = typer.Argument(..., help="The study file (YAML)."),
+        out: Path = typer.Option(None, "--out", help="Output folder (default: the config's)."),
+        lang: list[str] = _LANG,
+        fmt: list[str] = _FORMAT,
+        render: bool = _RENDER,
+        workers: int = _WORKERS,
+    ) -> None:
+        """Validate, link, compute indicators, analyse and write bundles and reports."""
+        from impact.pipeline import run_study
+
+        with progress_bar("rendering") as advance:
+            summary = run_study(
+                study,
+                out,
+                render=render,
+                languages=lang or None,
+                formats=fmt or None,
+                workers=workers,
+                progress=advance,
+            )
+        if _print_run(study.name, summary):
+            raise typer.Exit(1)
+
+    @app.command("demo")
+    def demo_command(
+        out: Path = typer.Option(Path("demo-output"), "--out", help="Demo output folder."),
+        lang: list[str] = _LANG,
+        fmt: list[str] = _FORMAT,
+        render: bool = _RENDER,
+        workers: int = _WORKERS,
+    ) -> None:
+        """Run the synthetic demo studies from raw exports to rendered reports."""
+        from impact.pipeline import run_demo
+
+        with progress_bar("rendering") as advance:
+            summary = run_demo(
+                out, render=render, languages=lang or None, formats=fmt or None,
+                workers=workers, progress=advance,
+            )  # fmt: skip
+        console.print(f"Synthetic inputs (raw exports, mapping, study files): {out / 'inputs'}")
+        failures = sum(_print_run(name, run) for name, run in summary.runs.items())
+        if failures:
+            raise typer.Exit(1)

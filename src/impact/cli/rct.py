@@ -1,7 +1,53 @@
-"""CLI command module 'rct' (placeholder until its issue lands: registers nothing)."""
+"""``impact rct``: the randomised-study analyses of a study file (RCT, attrition, timing,
+register comparison, power as run), written as tables and figures."""
 
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
 import typer
+
+from impact.errors import ImpactError
+from impact.outputs import atomic_directory
 
 
 def register(app: typer.Typer) -> None:
-    """Register this module's commands on the app."""
+    """Register ``impact rct``."""
+
+    @app.command("rct")
+    def rct_command(
+        study: Path = typer.Argument(..., help="The study file (YAML) of a randomised study."),
+        out: Path = typer.Option(..., "--out", help="Output folder (replaced atomically)."),
+    ) -> None:
+        """Analyse a randomised study: CONSORT, balance, ITT, attrition, time to job, register.
+
+        ITT with HC2 and Lin adjustment, randomisation inference, multiple testing and
+        heterogeneity; attrition with the WWC standard, IPW and Lee/Manski bounds.
+        """
+        from impact.pipeline import analyse_study, prepare_study
+
+        prepared = prepare_study(study)
+        if not prepared.randomised:
+            raise ImpactError(
+                f"{study}: study.design is '{prepared.config.study.design}'; `impact rct` needs "
+                "design: randomised and inputs.randomisation"
+            )
+        analyses = analyse_study(prepared)
+        with atomic_directory(out) as staging:
+            analyses.rct.write(staging / "rct")
+            if analyses.attrition is not None:
+                analyses.attrition.write(staging / "attrition")
+            register = analyses.register
+            if register is not None and register.timing is not None:
+                register.timing.write(staging / "timing")
+            if register is not None and register.comparison is not None:
+                register.comparison.write(staging / "register")
+            if analyses.power_as_run:
+                pd.concat([r.tidy() for r in analyses.power_as_run]).to_csv(
+                    staging / "power_as_run.csv", index=False
+                )
+        typer.echo(analyses.rct.summary())
+        for note in analyses.notes:
+            typer.echo(f"note: {note}")
+        typer.echo(f"\nWritten to {out}")

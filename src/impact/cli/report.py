@@ -14,9 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from impact.cli.progress import progress_bar
 from impact.report.batch import render_all
 from impact.report.convert import FORMATS
 from impact.report.numbers import LANGUAGES
@@ -68,7 +67,6 @@ def register(app: typer.Typer) -> None:
             )
         if (bundle is None) == (all_bundles is None):
             raise typer.BadParameter("give either a BUNDLE directory or --all BUNDLES_DIR")
-        console = Console(stderr=True)
         if bundle is not None:
             for language in langs:
                 for result in render_formats(
@@ -76,15 +74,7 @@ def register(app: typer.Typer) -> None:
                 ):
                     typer.echo(f"{result.output}  ({result.renderer})")
             return
-        with Progress(
-            TextColumn("[bold]rendering"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=console, transient=False,
-        ) as bar:  # fmt: skip
-            task = bar.add_task("reports", total=None)
-
-            def advance(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
-
+        with progress_bar("rendering") as advance:
             batch = render_all(
                 all_bundles, langs=langs, formats=formats, out_dir=out, workers=workers,
                 renderer=renderer, progress=advance,

@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import re
+import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping
@@ -209,7 +210,9 @@ def execute_notebook(nb, workdir: Path, *, timeout: int = 600):
     )
     try:
         client.execute(
-            env={**os.environ, "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+            env={**os.environ, "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+            # the kernel's own start-up chatter (transport warnings) is not the user's business
+            stderr=subprocess.DEVNULL,
         )
     except CellExecutionError as error:
         raise ReportError(_cell_error_text(error)) from None

@@ -8,7 +8,6 @@ written by ``impact synth`` before (marker file ``.impact-synth``) or ``force`` 
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, get_args
@@ -42,13 +41,6 @@ class WrittenSynthetic(Result):
         """Columns ``folder``, ``content``, ``config`` (or empty), ``persons``, ``input_rows``."""
         columns = ["folder", "content", "config", "persons", "input_rows"]
         return pd.DataFrame(self.rows, columns=columns)
-
-
-def _usual_permissions(folder: Path) -> None:
-    """Give the staging folder (created private by mkdtemp) the permissions of a new folder."""
-    mask = os.umask(0)
-    os.umask(mask)
-    folder.chmod(0o777 & ~mask)
 
 
 def _check_target(out: Path, force: bool) -> None:
@@ -115,7 +107,6 @@ def write_synthetic(
     shifted = (lambda k: {"seed": seed + k}) if seed is not None else (lambda k: {})
     written = WrittenSynthetic(root=out)
     with atomic_directory(out) as tmp:
-        _usual_permissions(tmp)
         (tmp / MARKER).write_text("written by impact synth\n", encoding="utf-8")
         if what == "programme":
             study = programme_study(**seeds, **({"n_participants": n} if n else {}))

@@ -312,7 +312,7 @@ def randomised_study(
             "study_id": people["study_id"],
             "round_id": people["round_id"],
             "arm": people["arm"],
-            "stratum": people["gender"],
+            "stratum": people["round_id"].astype(str) + "-" + people["gender"].astype(str),
             "randomised_on": randomised_on.loc[rounds].to_numpy(),
             "link_code": people["true_code"],
             "birth_year": people["birth_year"],

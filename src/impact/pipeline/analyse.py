@@ -1,0 +1,171 @@
+"""Run every analysis a study's design calls for on a prepared study."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from impact.analysis.attrition import AttritionSummary, attrition_summary
+from impact.analysis.outcomes import ProgrammeOutcomes, outcomes_by_round
+from impact.analysis.power import (
+    MDEResult,
+    RiseReproduction,
+    StudyPlan,
+    mde,
+    plan_study,
+    rise_reproduction,
+)
+from impact.analysis.rct import RctAnalysis, RctWarning, analyse_rct
+from impact.errors import AnalysisError, ImpactError
+from impact.pipeline.prepare import PreparedStudy
+from impact.pipeline.register import RegisterAnalyses, analyse_register, analyse_timing
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class StudyAnalyses:
+    """Every analysis of one study.
+
+    Attributes
+    ----------
+    outcomes : dict of str → ProgrammeOutcomes
+        ``"all"`` for the whole project and one entry per round.
+    rct, attrition : RctAnalysis, AttritionSummary or None
+        Randomised designs only.
+    power_as_run : list of MDEResult
+        MDE of the study as run (analysed n per arm, observed control rates); randomised only.
+    plan, rise : StudyPlan, RiseReproduction or None
+        Planning of the next study and the reproduction of RISE's pre-study calculation
+        (randomised designs only).
+    register : RegisterAnalyses or None
+        Time to job and the register-matched comparison, when the data allow them.
+    notes : list of str
+        What was not computed and why.
+    """
+
+    outcomes: dict[str, ProgrammeOutcomes]
+    rct: RctAnalysis | None = None
+    attrition: AttritionSummary | None = None
+    power_as_run: list[MDEResult] = field(default_factory=list)
+    plan: StudyPlan | None = None
+    rise: RiseReproduction | None = None
+    register: RegisterAnalyses | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _rct_covariates(rows: pd.DataFrame, covariates: list[str]) -> list[str]:
+    """Gender joins the covariates unless randomisation was stratified by it (then the stratum
+    fixed effects already absorb it)."""
+    if "gender" not in rows.columns:
+        return covariates
+    if "stratum" in rows.columns and rows.groupby("stratum")["gender"].nunique().max() <= 1:
+        return covariates
+    return ["gender", *covariates]
+
+
+def _randomised_rows(table: pd.DataFrame) -> pd.DataFrame:
+    return table[table["arm"].notna()].reset_index(drop=True)
+
+
+def _power_as_run(
+    rct_rows: pd.DataFrame, outcomes: list[str], level: float, notes: list[str]
+) -> list[MDEResult]:
+    """Smallest detectable rise per outcome with the analysed numbers and control rates."""
+    results = []
+    for outcome in outcomes:
+        if outcome not in rct_rows.columns:
+            continue
+        answered = rct_rows[rct_rows[outcome].notna()]
+        counts = answered["arm"].value_counts()
+        n_t, n_c = int(counts.get("treatment", 0)), int(counts.get("control", 0))
+        control = answered.loc[answered["arm"] == "control", outcome].astype(float)
+        if min(n_t, n_c) < 2 or control.empty or not 0 < control.mean() < 1:
+            continue
+        try:
+            results.append(
+                mde(
+                    n_t,
+                    n_c,
+                    control_rate=float(control.mean()),
+                    alpha=1 - level,
+                    direction="increase",
+                    outcome=outcome,
+                )
+            )
+        except ImpactError as error:
+            notes.append(f"no MDE as run for {outcome}: {error}")
+    return results
+
+
+def analyse_study(prepared: PreparedStudy, *, lang: str = "en") -> StudyAnalyses:
+    """Run the outcome analyses, and for randomised studies the RCT, attrition and power ones.
+
+    Parameters
+    ----------
+    prepared : PreparedStudy
+        Output of :func:`impact.pipeline.prepare_study`.
+    lang : {"en", "sv"}
+        Default language of labels in the result objects.
+
+    Returns
+    -------
+    StudyAnalyses
+    """
+    config = prepared.config.analysis
+    table = prepared.table
+    groups = [g for g in config.groups if g in table.columns]
+    covariates = [c for c in config.covariates if c in table.columns]
+    outcomes = outcomes_by_round(
+        table,
+        targets=config.targets,
+        covariates=covariates,
+        groups=groups,
+        level=config.confidence_level,
+        suppression_threshold=config.suppression_threshold,
+        lang=lang,
+    )
+    analyses = StudyAnalyses(outcomes=outcomes)
+    if not prepared.randomised:
+        return analyses
+
+    rows = _randomised_rows(table)
+    family = [o for o in config.outcomes if o in rows.columns]
+    missing = sorted(set(config.outcomes) - set(family))
+    if missing:
+        analyses.notes.append(f"outcomes not in the indicator table: {', '.join(missing)}")
+    with warnings.catch_warnings():
+        # Collinear or constant columns are dropped by the RCT module and kept in its notes;
+        # the warnings would repeat them once per model.
+        warnings.simplefilter("ignore", RctWarning)
+        analyses.rct = analyse_rct(
+            rows,
+            outcomes=family,
+            covariates=_rct_covariates(rows, covariates),
+            ri_draws=config.ri_draws,
+            seed=config.seed,
+            confidence_level=config.confidence_level,
+            lang=lang,
+        )
+    try:
+        analyses.attrition = attrition_summary(
+            rows,
+            outcomes=family[:4],
+            covariates=covariates,
+            boundary=config.attrition_boundary,
+            confidence_level=config.confidence_level,
+            seed=config.seed,
+        )
+    except AnalysisError as error:
+        analyses.notes.append(f"attrition analysis not possible: {error}")
+    analyses.power_as_run = _power_as_run(rows, family, config.confidence_level, analyses.notes)
+    analyses.plan = plan_study()
+    analyses.rise = rise_reproduction()
+    analyses.register = RegisterAnalyses(
+        timing=analyse_timing(rows, covariates=covariates, notes=analyses.notes),
+        comparison=analyse_register(prepared.data, notes=analyses.notes, seed=config.seed),
+    )
+    return analyses

@@ -1,0 +1,119 @@
+"""Turn a study's analyses into results bundles: the only thing reports read."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from impact.pipeline.analyse import StudyAnalyses
+from impact.pipeline.prepare import PreparedStudy
+from impact.report.api import (
+    make_provenance,
+    write_codebook_bundle,
+    write_power_bundle,
+    write_programme_bundle,
+    write_rct_bundle,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _provenance(prepared: PreparedStudy) -> dict:
+    config = prepared.config
+    metadata = prepared.table.attrs.get("indicators", {})
+    definitions = {d["id"]: d["version"] for d in metadata.get("definitions", [])}
+    inputs = {f"{s.table}:{Path(s.path).name}": s.path for s in prepared.data.sources}
+    analysis = config.analysis
+    parameters = {
+        "indicator_params": metadata.get("params", {}),
+        "targets": dict(analysis.targets),
+        "confidence_level": analysis.confidence_level,
+        "suppression_threshold": analysis.suppression_threshold,
+        "covariates": list(analysis.covariates),
+        "link_threshold": config.linking.threshold,
+        "mapping": prepared.data.mapping,
+    }
+    return make_provenance(
+        inputs=inputs, parameters=parameters, definitions=definitions, seed=analysis.seed
+    )
+
+
+def _study(prepared: PreparedStudy) -> dict:
+    section = prepared.config.study
+    return {"name": section.name, "organisation": section.organisation, "design": section.design}
+
+
+def _bundle_jobs(prepared: PreparedStudy, analyses: StudyAnalyses, directory: Path) -> list:
+    """``(name, writer, keyword arguments)`` for every bundle of the study."""
+    common = {"study": _study(prepared), "provenance": _provenance(prepared)}
+    per_round = prepared.config.report.per_round
+    jobs = []
+    for scope, outcomes in analyses.outcomes.items():
+        if scope != "all" and not per_round:
+            continue
+        name = "project" if scope == "all" else f"round-{scope}"
+        jobs.append((name, write_programme_bundle, {
+            "directory": directory / name,
+            "outcomes": outcomes,
+            # link counts describe the whole study, so only the project report shows them
+            "link_report": prepared.links.report if scope == "all" else None,
+            "round_id": None if scope == "all" else scope,
+            **common,
+        }))  # fmt: skip
+    if analyses.rct is not None:
+        register = analyses.register
+        jobs.append(("rct", write_rct_bundle, {
+            "directory": directory / "rct",
+            "rct": analyses.rct,
+            "attrition": analyses.attrition,
+            "power": analyses.power_as_run,
+            "timing": register.timing if register else None,
+            "register": register.comparison if register else None,
+            "suppression_threshold": prepared.config.analysis.suppression_threshold,
+            **common,
+        }))  # fmt: skip
+    if analyses.plan is not None:
+        jobs.append(("power", write_power_bundle, {
+            "directory": directory / "power", "plan": analyses.plan, "rise": analyses.rise,
+            **common,
+        }))  # fmt: skip
+    jobs.append(("codebook", write_codebook_bundle, {
+        "directory": directory / "codebook",
+        "definitions": prepared.config.indicators.definitions,
+        "params": dict(prepared.config.indicators.params),
+        **common,
+    }))  # fmt: skip
+    return jobs
+
+
+def _call(writer, kwargs: dict) -> Path:
+    return writer(**kwargs)
+
+
+def write_bundles(
+    prepared: PreparedStudy, analyses: StudyAnalyses, directory: Path, *, workers: int = 2
+) -> dict[str, Path]:
+    """Write every results bundle of a study into ``directory``.
+
+    Bundles: ``project`` (whole programme), ``round-<id>`` per round when the config asks for
+    per-round reports, and for randomised studies ``rct`` and ``power``; always ``codebook``.
+    Drawing the figures dominates the time, so bundles are written in ``workers`` processes.
+
+    Returns
+    -------
+    dict of str → Path
+        Bundle folders by name.
+    """
+    jobs = _bundle_jobs(prepared, analyses, directory)
+    if workers <= 1 or len(jobs) == 1:
+        written = {name: writer(**kwargs) for name, writer, kwargs in jobs}
+    else:
+        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = {name: pool.submit(_call, writer, kwargs) for name, writer, kwargs in jobs}
+            written = {name: future.result() for name, future in futures.items()}
+    logger.info("wrote %d results bundles", len(written))
+    return written

@@ -1,0 +1,114 @@
+"""Turn a study config into analysis-ready tables: validated waves, linked panel, indicators."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from impact.config import StudyConfig, load_config
+from impact.indicators import compute_indicators
+from impact.ingest import StudyData, load_study
+from impact.link import LinkResult, link_study
+
+logger = logging.getLogger(__name__)
+
+#: Wave-prefixed panel columns that analyses read besides the indicators (trajectories,
+#: attribution, time to job). Free text and identifying fields are never among them.
+_WAVE_PREFIXES = ("b_", "r_", "f")
+_NEVER_PASSED = ("link_code", "response_id", "comments", "occupation_field", "submitted_at")
+
+
+@dataclass
+class PreparedStudy:
+    """A study ready for analysis.
+
+    Attributes
+    ----------
+    config : StudyConfig
+        The validated study file.
+    data : StudyData
+        The canonical tables and the input files' hashes.
+    links : LinkResult
+        Pairs, linked panel and link report.
+    table : DataFrame
+        The analysis table: the indicator table (one row per person) with the panel's wave
+        columns needed by trajectories, attribution and time to job joined on. Its
+        ``attrs["indicators"]`` holds the definition versions and parameters.
+    """
+
+    config: StudyConfig
+    data: StudyData
+    links: LinkResult
+    table: pd.DataFrame
+
+    @property
+    def randomised(self) -> bool:
+        """Whether the study is a randomised design with a randomisation list."""
+        return self.config.study.design == "randomised" and self.data.randomisation is not None
+
+
+def _wave_columns(panel: pd.DataFrame, already: pd.Index) -> list[str]:
+    keep = []
+    for column in panel.columns:
+        if column in already or not column.startswith(_WAVE_PREFIXES):
+            continue
+        if any(column.endswith(f"_{name}") for name in _NEVER_PASSED):
+            continue
+        keep.append(column)
+    return keep
+
+
+def analysis_table(panel: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Join the panel's wave answers onto the indicator table (same row order, one per person).
+
+    In randomised studies the randomisation list's gender fills ``gender`` for people who never
+    answered baseline, so attrition and heterogeneity analyses see everyone randomised.
+    """
+    extra = _wave_columns(panel, indicators.columns)
+    table = indicators.join(panel[extra].set_axis(indicators.index))
+    if "rand_gender" in table.columns and "gender" in table.columns:
+        table["gender"] = table["gender"].fillna(table["rand_gender"])
+    table.attrs = dict(indicators.attrs)
+    return table
+
+
+def prepare_study(config: StudyConfig | str | Path) -> PreparedStudy:
+    """Validate every input, link the waves and compute the indicators.
+
+    Parameters
+    ----------
+    config : StudyConfig or path
+        The study file (a path is loaded with :func:`impact.config.load_config`).
+
+    Returns
+    -------
+    PreparedStudy
+
+    Raises
+    ------
+    impact.errors.InputError
+        Any input problem, all of them listed at once.
+    """
+    if not isinstance(config, StudyConfig):
+        config = load_config(config)
+    data = load_study(config)
+    logger.info("validated %s", ", ".join(f"{k} ({len(v)})" for k, v in data.tables().items()))
+    links = link_study(
+        data.baseline,
+        data.followup,
+        data.result,
+        data.randomisation if config.study.design == "randomised" else None,
+        secret=config.linking.resolve_secret(),
+        secret_env=config.linking.secret_env,
+        threshold=config.linking.threshold,
+        code_elements=config.linking.code_elements,
+    )
+    indicators = compute_indicators(
+        links.panel,
+        definitions=config.indicators.definitions,
+        params=dict(config.indicators.params),
+    )
+    return PreparedStudy(config, data, links, analysis_table(links.panel, indicators))

@@ -1,0 +1,58 @@
+"""The analyses that need follow-up waves or register extracts: time to job and the register
+comparison. Each is run only when its inputs are present; otherwise a note says why not."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import pandas as pd
+
+from impact.analysis.matching import RegisterComparison, register_comparison
+from impact.analysis.timing import TimeToJob, time_to_job
+from impact.errors import ImpactError
+from impact.ingest import StudyData
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class RegisterAnalyses:
+    """Time to job (from the follow-up waves) and the register-matched comparison.
+
+    Attributes
+    ----------
+    timing : TimeToJob or None
+        Kaplan–Meier, log-rank and hazard models by arm.
+    comparison : RegisterComparison or None
+        Matched comparison of the intervention group with external register controls.
+    """
+
+    timing: TimeToJob | None = None
+    comparison: RegisterComparison | None = None
+
+
+def analyse_timing(
+    rows: pd.DataFrame, *, covariates: list[str], notes: list[str]
+) -> TimeToJob | None:
+    """Time to first job by arm, when the study has follow-up waves; else a note."""
+    if not any(c.startswith("f1_") for c in rows.columns):
+        notes.append("no time-to-job analysis: the study has no follow-up waves")
+        return None
+    try:
+        return time_to_job(rows, covariates=covariates, strata=None)
+    except ImpactError as error:
+        notes.append(f"time-to-job analysis not possible: {error}")
+        return None
+
+
+def analyse_register(data: StudyData, *, notes: list[str], seed: int) -> RegisterComparison | None:
+    """Register-matched comparison, when the study names register extracts; else a note."""
+    if data.register_persons is None or data.register_months is None:
+        notes.append("no register comparison: the study names no register extracts")
+        return None
+    try:
+        return register_comparison(data.register_persons, data.register_months)
+    except ImpactError as error:
+        notes.append(f"register comparison not possible: {error}")
+        return None
