@@ -83,7 +83,7 @@ def test_defaults_for_everything_optional(tmp_path):
     config = load_config(_write(tmp_path, "study: {name: X}\ninputs: {baseline: b.csv}\n"))
     assert config.study.design == "programme"
     assert config.inputs.mapping is None and config.inputs.result == []
-    assert config.linking.threshold == 0.9 and config.linking.secret is None
+    assert config.linking.threshold == 0.5 and config.linking.secret is None
     assert config.linking.secret_env == "IMPACT_LINK_SECRET"
     assert len(config.linking.code_elements) == 4
     assert config.analysis.confidence_level == 0.95

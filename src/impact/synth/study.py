@@ -145,7 +145,7 @@ class SyntheticStudy(Result):
             "linking": {
                 "secret_env": "IMPACT_LINK_SECRET",
                 "secret": "synthetic-demo-secret-not-for-real-data",
-                "threshold": 0.9,
+                "threshold": 0.5,
                 "code_elements": noise.get(
                     "elements", [["letters", 2], ["digits", 2], ["letters", 2], ["digits", 1]]
                 ),

@@ -1,0 +1,250 @@
+"""Public entry points: :func:`link_study` (all waves) and :func:`link_waves` (two waves).
+
+Both validate the options, split the follow-up table by ``followup_number`` and hand the waves
+to :func:`impact.link.spine.link_to_spine`, which links them wave by wave to the spine of known
+people (the randomisation list in randomised studies, else the baseline).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from typing import get_args
+
+import pandas as pd
+
+from impact.errors import InputError, Problem
+from impact.link.pseudonymise import DEFAULT_SECRET_ENV
+from impact.link.records import InvalidCodes
+from impact.link.result import LinkResult
+from impact.link.spine import link_to_spine
+
+logger = logging.getLogger(__name__)
+
+#: Default Splink match probability threshold ("more likely than not"), chosen on synthetic
+#: truth (benchmarks/link.py threshold sweep): F1 is highest from 0.3 to 0.5 and precision is
+#: the same to three decimals up to 0.99, because the one-to-one assignment removes the
+#: competing weak candidates; higher thresholds only lose recall.
+DEFAULT_THRESHOLD = 0.5
+#: Default probability band of the pairs listed for clerical review.
+DEFAULT_REVIEW_BAND = (0.2, 0.98)
+WAVE_NAMES = {"b": "baseline", "r": "result", "rand": "randomisation"}
+
+
+def _validate_options(threshold: float, invalid_codes: str, review_band: Sequence[float]) -> None:
+    problems = []
+    if (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, (int, float))
+        or not (0 < threshold < 1)
+    ):
+        problems.append(
+            Problem(
+                "linking",
+                "a probability strictly between 0 and 1",
+                column="threshold",
+                value=repr(threshold),
+            )
+        )
+    if invalid_codes not in get_args(InvalidCodes):
+        problems.append(
+            Problem(
+                "linking",
+                f"one of {list(get_args(InvalidCodes))}",
+                column="invalid_codes",
+                value=repr(invalid_codes),
+            )
+        )
+    band = tuple(review_band)
+    if len(band) != 2 or not (0 <= band[0] <= band[1] <= 1):
+        problems.append(
+            Problem(
+                "linking",
+                "two probabilities (low, high) with low ≤ high",
+                column="review_band",
+                value=repr(review_band),
+            )
+        )
+    if problems:
+        raise InputError("Invalid linking options", problems)
+
+
+def _split_followup(followup: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
+    if "followup_number" not in followup.columns:
+        raise InputError(
+            "Follow-up table lacks followup_number",
+            [Problem("followup", "this column to be present", column="followup_number")],
+        )
+    numbers = pd.to_numeric(followup["followup_number"], errors="coerce")
+    bad = numbers.isna() | (numbers < 1) | (numbers != numbers.round())
+    if bad.any():
+        rows = [i + 1 for i, b in enumerate(bad.tolist()) if b][:20]
+        raise InputError(
+            "Follow-up numbers must be whole numbers ≥ 1",
+            [
+                Problem(
+                    "followup",
+                    "an integer ≥ 1",
+                    row=r,
+                    column="followup_number",
+                    value=str(followup["followup_number"].iloc[r - 1]),
+                )
+                for r in rows
+            ],
+        )
+    return [
+        (f"f{int(k)}", f"follow-up {int(k)}", followup[numbers == k])
+        for k in sorted(numbers.unique())
+    ]
+
+
+def link_study(
+    baseline: pd.DataFrame,
+    followup: pd.DataFrame | None = None,
+    result: pd.DataFrame | None = None,
+    randomisation: pd.DataFrame | None = None,
+    *,
+    secret: str | bytes | None,
+    secret_env: str | None = DEFAULT_SECRET_ENV,
+    allow_ephemeral_secret: bool = False,
+    threshold: float = DEFAULT_THRESHOLD,
+    code_elements: Sequence[Sequence[object]] | None = None,
+    invalid_codes: InvalidCodes = "unlinked",
+    review_band: Sequence[float] = DEFAULT_REVIEW_BAND,
+    m_priors: dict[str, float] | None = None,
+) -> LinkResult:
+    """Link all waves of a study person by person into the linked panel.
+
+    Parameters
+    ----------
+    baseline : pandas.DataFrame
+        Canonical baseline table.
+    followup : pandas.DataFrame, optional
+        Canonical follow-up table (all follow-ups, ``followup_number`` 1, 2, …).
+    result : pandas.DataFrame, optional
+        Canonical result table.
+    randomisation : pandas.DataFrame, optional
+        Randomisation list (``study_id``, ``arm``, ``stratum``, ``link_code``, ``birth_year``,
+        ``gender`` …). When given, every randomised person is a row of the panel, answered
+        baseline or not, and ``study_id``/``arm``/``stratum`` come from it.
+    secret : str, bytes or None
+        HMAC key for pseudonyms; ``None`` reads the environment variable ``secret_env``.
+    secret_env : str or None
+        Environment variable holding the key (default ``IMPACT_LINK_SECRET``).
+    allow_ephemeral_secret : bool
+        Without any key, use a random one for this run (warning) instead of raising.
+    threshold : float
+        Minimum Splink match probability for a probabilistic link (default 0.5, chosen on
+        synthetic truth; see ``docs/linking.md``).
+    code_elements : list of [alphabet, length], optional
+        Code layout (default ``[[letters, 2], [digits, 2], [letters, 2], [digits, 1]]``).
+    invalid_codes : {"unlinked", "error"}
+        Empty/invalid codes: keep as unlinked records (default; counted in the report) or
+        raise listing every row. Waves with more than half unusable codes always raise.
+    review_band : (float, float)
+        Probability band of the borderline pairs for clerical review.
+    m_priors : dict, optional
+        Overrides of the Splink m priors (:data:`impact.link.probabilistic.M_PRIORS`).
+
+    Returns
+    -------
+    LinkResult
+        ``panel``, ``pairs`` and ``report``.
+
+    Raises
+    ------
+    InputError
+        Missing/empty waves or columns, unusable codes, no secret, bad options.
+    AnalysisError
+        All codes identical in a wave, or a wave that links to nobody.
+    """
+    _validate_options(threshold, invalid_codes, review_band)
+    if baseline is None:
+        raise InputError(
+            "The baseline wave is required", [Problem("baseline", "a canonical baseline table")]
+        )
+    waves: list[tuple[str, str, pd.DataFrame]] = [("b", "baseline", baseline)]
+    if followup is not None:
+        if isinstance(followup, pd.DataFrame) and len(followup) == 0:
+            raise InputError(
+                "Wave 'followup' is empty",
+                [Problem("followup", "at least one response", column="link_code")],
+            )
+        waves += _split_followup(followup)
+    if result is not None:
+        waves.append(("r", "result", result))
+    return link_to_spine(
+        waves,
+        randomisation,
+        secret=secret,
+        secret_env=secret_env,
+        allow_ephemeral_secret=allow_ephemeral_secret,
+        threshold=threshold,
+        code_elements=code_elements,
+        invalid_codes=invalid_codes,
+        review_band=review_band,
+        m_priors=m_priors,
+    )
+
+
+def link_waves(
+    baseline: pd.DataFrame,
+    later: pd.DataFrame,
+    *,
+    secret: str | bytes | None,
+    later_wave: str = "r",
+    secret_env: str | None = DEFAULT_SECRET_ENV,
+    allow_ephemeral_secret: bool = False,
+    threshold: float = DEFAULT_THRESHOLD,
+    code_elements: Sequence[Sequence[object]] | None = None,
+    invalid_codes: InvalidCodes = "unlinked",
+    review_band: Sequence[float] = DEFAULT_REVIEW_BAND,
+    m_priors: dict[str, float] | None = None,
+) -> LinkResult:
+    """Link one later wave to the baseline.
+
+    Parameters
+    ----------
+    baseline, later : pandas.DataFrame
+        Canonical wave tables.
+    later_wave : str
+        Prefix of the later wave in the panel (``r`` result, ``f1`` first follow-up, …).
+    secret, secret_env, allow_ephemeral_secret, threshold, code_elements, invalid_codes, \
+review_band, m_priors
+        As in :func:`link_study`.
+
+    Returns
+    -------
+    LinkResult
+    """
+    if (
+        not isinstance(later_wave, str)
+        or not re.fullmatch(r"[a-z][a-z0-9]*", later_wave)
+        or (later_wave in ("b", "rand"))
+    ):
+        raise InputError(
+            "Invalid later_wave",
+            [
+                Problem(
+                    "linking",
+                    "a short lower-case prefix such as 'r' or 'f1' (not 'b')",
+                    column="later_wave",
+                    value=repr(later_wave),
+                )
+            ],
+        )
+    _validate_options(threshold, invalid_codes, review_band)
+    name = WAVE_NAMES.get(later_wave, later_wave)
+    return link_to_spine(
+        [("b", "baseline", baseline), (later_wave, name, later)],
+        None,
+        secret=secret,
+        secret_env=secret_env,
+        allow_ephemeral_secret=allow_ephemeral_secret,
+        threshold=threshold,
+        code_elements=code_elements,
+        invalid_codes=invalid_codes,
+        review_band=review_band,
+        m_priors=m_priors,
+    )

@@ -1,0 +1,67 @@
+"""The object :func:`impact.link.link_study` returns: panel, pairs and link report."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from impact.link.report import LinkReport
+from impact.outputs import atomic_directory
+from impact.results import Result
+
+
+@dataclass
+class LinkResult(Result):
+    """Linked panel, the pairs behind it and the link report.
+
+    Attributes
+    ----------
+    panel : pandas.DataFrame
+        One row per person (contract: "Linked panel" in ``docs/architecture.md``).
+    pairs : pandas.DataFrame
+        One row per linked wave record: ``wave``, ``spine_wave`` (wave of the person's first
+        record), ``person_id``, ``record``/``spine_record`` (pseudonymised response ids),
+        ``stage`` (``study_id``, ``exact``, ``splink``), ``match_probability``,
+        ``match_weight`` (Splink, log2 odds), ``elements_differing`` and the agreement
+        pattern (``agree_e1``…, ``birth_year_agreement``, ``gender_agreement``,
+        ``round_agreement``).
+    report : LinkReport
+        Counts, selectivity, probabilities, clerical review list.
+    """
+
+    panel: pd.DataFrame
+    pairs: pd.DataFrame
+    report: LinkReport
+    title: str = "Linked panel"
+
+    def tidy(self) -> pd.DataFrame:
+        """The per-wave link counts (see :meth:`LinkReport.tidy`)."""
+        return self.report.tidy()
+
+    def summary(self) -> str:
+        """Persons in the panel and the link report summary."""
+        return f"{len(self.panel)} persons in the linked panel\n{self.report.summary()}"
+
+    def write(self, directory: str | Path) -> Path:
+        """Write panel, pairs, report tables, review CSV and figure into ``directory``.
+
+        The directory appears only when everything is written (:func:`atomic_directory`).
+        Files: ``panel.csv``, ``pairs.csv``, ``link_report.csv``, ``link_balance.csv``,
+        ``link_duplicates.csv``, ``borderline_pairs.csv``, ``match_probabilities.png`` and
+        ``splink_model_<wave>.json`` (the trained Splink settings).
+        """
+        with atomic_directory(directory) as out:
+            self.panel.to_csv(out / "panel.csv", index=False)
+            self.pairs.to_csv(out / "pairs.csv", index=False)
+            self.report.waves.to_csv(out / "link_report.csv", index=False)
+            self.report.balance.to_csv(out / "link_balance.csv", index=False)
+            self.report.duplicates.to_csv(out / "link_duplicates.csv", index=False)
+            self.report.borderline.to_csv(out / "borderline_pairs.csv", index=False)
+            self.report.figure().savefig(out / "match_probabilities.png", dpi=120)
+            for wave, settings in self.report.splink_settings.items():
+                text = json.dumps(settings, indent=2, ensure_ascii=False)
+                (out / f"splink_model_{wave}.json").write_text(text, encoding="utf-8")
+        return Path(directory)
