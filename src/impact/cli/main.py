@@ -64,12 +64,16 @@ def run(argv: list[str] | None = None) -> None:
     """
     try:
         app(args=argv, standalone_mode=True)
+    except SystemExit as done:
+        if done.code == 130:  # typer turns Ctrl-C into exit code 130
+            err_console.print("interrupted; no output was changed")
+        raise
     except ImpactError as error:
         if _state["debug"]:
             raise
         err_console.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
         sys.exit(error.exit_code)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # outside a command (e.g. while importing)
         err_console.print("interrupted; no output was changed")
         sys.exit(130)
     except Exception as error:  # a bug in impact, not the user's fault

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from impact.pipeline.analyse import StudyAnalyses
@@ -89,31 +86,25 @@ def _bundle_jobs(prepared: PreparedStudy, analyses: StudyAnalyses, directory: Pa
     return jobs
 
 
-def _call(writer, kwargs: dict) -> Path:
-    return writer(**kwargs)
-
-
 def write_bundles(
-    prepared: PreparedStudy, analyses: StudyAnalyses, directory: Path, *, workers: int = 2
+    prepared: PreparedStudy, analyses: StudyAnalyses, directory: Path
 ) -> dict[str, Path]:
     """Write every results bundle of a study into ``directory``.
 
     Bundles: ``project`` (whole programme), ``round-<id>`` per round when the config asks for
     per-round reports, and for randomised studies ``rct`` and ``power``; always ``codebook``.
-    Drawing the figures dominates the time, so bundles are written in ``workers`` processes.
+    They are written one after another in this process: a process pool would need either
+    ``fork`` (unsafe once threads run, e.g. in a Jupyter kernel) or ``spawn`` (which re-runs a
+    calling script that lacks an ``if __name__ == "__main__"`` guard).
 
     Returns
     -------
     dict of str → Path
         Bundle folders by name.
     """
-    jobs = _bundle_jobs(prepared, analyses, directory)
-    if workers <= 1 or len(jobs) == 1:
-        written = {name: writer(**kwargs) for name, writer, kwargs in jobs}
-    else:
-        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = {name: pool.submit(_call, writer, kwargs) for name, writer, kwargs in jobs}
-            written = {name: future.result() for name, future in futures.items()}
+    written = {
+        name: writer(**kwargs)
+        for name, writer, kwargs in _bundle_jobs(prepared, analyses, directory)
+    }
     logger.info("wrote %d results bundles", len(written))
     return written

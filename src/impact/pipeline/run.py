@@ -108,7 +108,9 @@ def run_study(
     languages, formats : list of str, optional
         Override the config's report languages / formats.
     workers : int
-        Parallel processes for writing bundles and rendering.
+        Parallel rendering processes (``spawn``ed: a script that calls this with
+        ``workers > 1`` needs the usual ``if __name__ == "__main__":`` guard; notebooks and
+        the command line need nothing).
     progress : callable(done, total), optional
         Called as reports finish rendering (the CLI passes a progress bar).
 
@@ -124,7 +126,7 @@ def run_study(
     summary = RunSummary(out_dir=final, notes=list(analyses.notes))
     with atomic_directory(final) as staging:
         write_private(prepared, analyses, staging / "private")
-        bundles = write_bundles(prepared, analyses, staging / "bundles", workers=workers)
+        bundles = write_bundles(prepared, analyses, staging / "bundles")
         reports = pd.DataFrame()
         if render:
             batch = render_all(

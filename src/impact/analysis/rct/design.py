@@ -51,8 +51,9 @@ class RctWarning(UserWarning):
 
 
 def warn(message: str, notes: list[str] | None = None) -> None:
-    """Emit a :class:`RctWarning`, log it and append it to ``notes``."""
-    log.warning(message)
+    """Emit a :class:`RctWarning`, log it (info: the warning itself reaches the user) and
+    append it to ``notes``."""
+    log.info(message)
     warnings.warn(message, RctWarning, stacklevel=3)
     if notes is not None:
         notes.append(message)

@@ -1,0 +1,1 @@
+"""The bad-input catalogue: one broken fixture per case, built from clean synthetic studies."""

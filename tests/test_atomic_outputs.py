@@ -1,0 +1,117 @@
+"""Outputs are atomic: an interrupted or failed run leaves the previous outputs byte-identical
+and no staging folder behind; inputs are never modified."""
+
+from __future__ import annotations
+
+import pytest
+
+import impact.pipeline.run as run_module
+from bad_inputs.pipeline_runs import pipeline_runs, prepared_programme
+from bad_inputs.workspace import run_cli, tree_digest
+from impact.errors import ImpactError
+
+#: Runs the whole pipeline (shared runs: see bad_inputs.pipeline_runs).
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    return pipeline_runs(tmp_path_factory.mktemp("pipeline-runs"))
+
+
+@pytest.fixture(params=["programme", "randomised"])
+def study(request, runs):
+    return runs.studies[request.param]
+
+
+def test_first_runs_succeeded(study):
+    for outcome in study.outcomes:
+        assert outcome.exit_code == 0, outcome.output
+    assert (study.a / "bundles").is_dir()
+    assert any((study.a / "reports").rglob("*.html"))
+
+
+def test_inputs_are_never_modified(study):
+    assert study.inputs_before == study.inputs_after
+    assert study.inputs_before  # the inputs were hashed
+
+
+def _failing(real, error: BaseException, do_real_work: bool):
+    """A step that fails; with ``do_real_work`` it first writes its partial output."""
+
+    def step(*args, **kwargs):
+        if do_real_work:
+            real(*args, **kwargs)
+        raise error
+
+    return step
+
+
+def _in_process(monkeypatch, study) -> None:
+    """Use the first run's prepared study and analyses, and write bundles without forking
+    (``write_bundles`` forks workers, unsafe in a test process that runs threads)."""
+    real_write = run_module.write_bundles
+    monkeypatch.setattr(run_module, "prepare_study", lambda config: study.prepared)
+    monkeypatch.setattr(run_module, "analyse_study", lambda prepared, **kw: study.analyses)
+    monkeypatch.setattr(
+        run_module, "write_bundles", lambda *a, **kw: real_write(*a, **{**kw, "workers": 1})
+    )
+
+
+ERRORS = {
+    "interrupt": (KeyboardInterrupt(), 130, None),  # message: see test_interrupt_message
+    "crash": (RuntimeError("disk on fire"), 1, "internal error"),
+    "refused": (ImpactError("refusing to publish: 1 privacy problem(s)"), 2, "refusing"),
+}
+#: (late step, what goes wrong, do the step's real work first, extra options)
+LATE = [
+    ("write_bundles", "interrupt", True, []),
+    ("write_bundles", "crash", True, []),
+    ("render_all", "interrupt", False, []),
+    ("assert_private", "refused", False, ["--no-render"]),
+]
+
+
+@pytest.mark.parametrize(("step", "kind", "work", "options"), LATE)
+def test_interrupted_run_keeps_previous_outputs(runs, monkeypatch, step, kind, work, options):
+    study = prepared_programme(runs)
+    target = runs.base / "out" / "programme"
+    previous = tree_digest(target)
+    assert previous, "the previous output must exist"
+    _in_process(monkeypatch, study)
+    error, code, message = ERRORS[kind]
+    monkeypatch.setattr(run_module, step, _failing(getattr(run_module, step), error, work))
+    outcome = run_cli(["run", study.study / "study.yaml", "--out", target, *options])
+    assert outcome.exit_code == code, outcome.output
+    assert message is None or message in outcome.output
+    assert "Traceback" not in outcome.output
+    assert tree_digest(target) == previous
+    leftovers = [p.name for p in target.parent.iterdir() if p.name.startswith(".programme.")]
+    assert not leftovers, leftovers
+    assert tree_digest(study.study) == study.inputs_before
+
+
+def test_interrupt_message(runs, monkeypatch):
+    study = runs.studies["programme"]
+    target = runs.base / "out" / "programme"
+
+    def interrupted(config):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run_module, "prepare_study", interrupted)
+    outcome = run_cli(["run", study.study / "study.yaml", "--out", target])
+    assert outcome.exit_code == 130
+    assert "interrupted; no output was changed" in outcome.output
+
+
+def test_completed_rerun_replaces_outputs_whole(runs, monkeypatch):
+    """A successful run replaces the folder as a whole: files of the old run do not linger."""
+    study = prepared_programme(runs)
+    target = runs.base / "out" / "programme"
+    stale = target / "bundles" / "stale-file-from-an-old-version.csv"
+    stale.write_text("n\n40\n", encoding="utf-8")
+    _in_process(monkeypatch, study)
+    outcome = run_cli(["run", study.study / "study.yaml", "--out", target, "--no-render"])
+    assert outcome.exit_code == 0, outcome.output
+    assert not stale.exists()
+    assert (target / "bundles").is_dir()

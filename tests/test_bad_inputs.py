@@ -1,0 +1,97 @@
+"""Every bad input of the catalogue gets a clear answer from the real command line.
+
+For each case (tests/bad_inputs/): build the broken fixture from a clean synthetic study, run
+``impact`` in-process through :func:`impact.cli.main.run` (the wrapper that turns user errors
+into messages), and check: the exit code; the message names the file / row / column / key and
+what was expected; no traceback; the previous output folder is byte-identical (nothing partial
+written); the inputs are unchanged. Documented fallbacks (exit 0) run their own checks.
+A few cases also run through the installed ``impact`` script in a subprocess.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bad_inputs.catalogue import AREAS, all_cases
+from bad_inputs.make_doc import DOC, render
+from bad_inputs.workspace import Workspace, clean_studies, run_cli, run_script, tree_digest
+
+CASES = all_cases()
+PREVIOUS = "previous-output.txt"
+
+
+def _param(case):
+    marks = [pytest.mark.xfail(strict=True, reason=case.bug)] if case.bug else []
+    if case.slow:
+        marks.append(pytest.mark.slow)
+    return pytest.param(case, id=case.id, marks=marks)
+
+
+@pytest.fixture(scope="session")
+def clean(tmp_path_factory):
+    return clean_studies(tmp_path_factory.mktemp("clean-studies"))
+
+
+def _prepare(case, clean, tmp_path) -> tuple[Workspace, list[str], dict, dict]:
+    ws = Workspace(tmp_path, clean)
+    argv = case.build(ws)
+    if case.exit_code != 0 and case.writes:
+        # an earlier run's output: a failing run must leave it exactly as it was
+        ws.out.mkdir()
+        (ws.out / PREVIOUS).write_text("results of an earlier run\n", encoding="utf-8")
+    inputs = {k: v for k, v in tree_digest(ws.root).items() if not k.startswith("out/")}
+    return ws, argv, inputs, tree_digest(ws.out)
+
+
+def _assert_outcome(case, ws, outcome, inputs, previous) -> None:
+    assert "Traceback" not in outcome.output
+    assert "internal error" not in outcome.output, outcome.output
+    assert outcome.exit_code == case.exit_code, outcome.output
+    message = outcome.message
+    missing = [text for text in case.expect if text not in message]
+    assert not missing, f"message lacks {missing}:\n{message}"
+    for text in case.forbidden:
+        assert text not in outcome.output, f"{text!r} must never be shown"
+    if case.exit_code != 0:
+        assert tree_digest(ws.out) == previous, "a failing run changed the output folder"
+        leftovers = [p.name for p in ws.root.iterdir() if p.name.startswith(".out.")]
+        assert not leftovers, f"staging folders left behind: {leftovers}"
+    elif case.check is not None:
+        case.check(ws, outcome)
+    after = {k: v for k, v in tree_digest(ws.root).items() if not k.startswith("out/")}
+    assert after == inputs, "the inputs were modified"
+
+
+@pytest.mark.parametrize("case", [_param(c) for c in CASES])
+def test_bad_input(case, clean, tmp_path, monkeypatch):
+    ws, argv, inputs, previous = _prepare(case, clean, tmp_path)
+    if case.patch is not None:
+        case.patch(ws, monkeypatch)
+    outcome = run_script(argv) if case.isolated else run_cli(argv)
+    _assert_outcome(case, ws, outcome, inputs, previous)
+
+
+SUBPROCESS_CASES = ("unknown-answer-label",)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.id in SUBPROCESS_CASES], ids=lambda c: c.id)
+def test_bad_input_through_installed_script(case, clean, tmp_path):
+    """The console script (a separate process) behaves as the in-process runner."""
+    ws, argv, inputs, previous = _prepare(case, clean, tmp_path)
+    outcome = run_script(argv)
+    _assert_outcome(case, ws, outcome, inputs, previous)
+
+
+def test_catalogue_size_and_coverage():
+    assert len(CASES) >= 40
+    assert {c.area for c in CASES} == set(AREAS)
+    for case in CASES:
+        assert case.problem and (case.expect or case.fallback), case.id
+        assert (case.exit_code == 0) == (case.fallback is not None), case.id
+        assert case.fallback is None or case.check is not None, case.id
+
+
+def test_reliability_doc_is_generated_from_the_catalogue():
+    assert DOC.read_text(encoding="utf-8") == render(CASES), (
+        "docs/reliability.md is out of date: run .venv/bin/python tests/bad_inputs/make_doc.py"
+    )
