@@ -161,9 +161,13 @@ def test_bad_panel_inputs():
     frame["r_employment"] = pd.array([1, 2, 3], dtype="Int64")
     with pytest.raises(InputError) as info:
         compute_indicators(frame)
-    problem = info.value.problems[0]
-    assert "job_from_none" in problem.source
-    assert "cannot look for text among numbers" in problem.expected
+    problems = info.value.problems
+    assert [(p.row, p.column, p.value) for p in problems] == [
+        (1, "r_employment", "1"),
+        (2, "r_employment", "2"),
+        (3, "r_employment", "3"),
+    ]
+    assert "one of none, part_time, full_time" in problems[0].expected
     frame = panel()
     frame["responded_r"] = ["yes", "no", "yes"]
     with pytest.raises(InputError, match="response flags"):

@@ -106,7 +106,9 @@ def test_params_plain_scoped_and_text_values():
     [
         ({"min_smal_steps": 4}, "min_smal_steps", "a declared parameter"),
         ({"min_small_steps": "four"}, "min_small_steps", "of type integer"),
-        ({"min_small_steps": -1}, "min_small_steps", "at least 0"),
+        ({"min_small_steps": -1}, "min_small_steps", "a value from 0 to 8"),
+        ({"min_small_steps": 9}, "min_small_steps", "a value from 0 to 8"),
+        ({"min_extra_interviews": "0"}, "min_extra_interviews", "a value of at least 1"),
         ({"small_steps_missing": "some"}, "small_steps_missing", "one of answered, strict"),
         ({"got_job.min_small_steps": 4}, "got_job.min_small_steps", "a declared parameter"),
     ],
@@ -188,6 +190,39 @@ def test_errors_name_the_definition_and_key(tmp_path):
     assert ("indicator 'undeclared_param'", "rule") in found
     message = str(info.value)
     assert "expected a value" in message and "threshold" in message
+
+
+def test_out_of_range_param_names_definition_parameter_value_and_range():
+    with pytest.raises(InputError) as info:
+        builtin_registry().resolve_params({"min_small_steps": "9"})
+    [problem] = info.value.problems
+    assert (problem.column, problem.value) == ("min_small_steps", "9")
+    assert "took_steps" in problem.source
+    assert problem.expected == (
+        "a value from 0 to 8 for parameter 'min_small_steps' of indicator 'took_steps'"
+    )
+    assert builtin_registry().resolve_params({"min_small_steps": 8})["took_steps"] == {
+        "min_small_steps": 8
+    }
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ({"default": 9, "minimum": 0, "maximum": 8}, "default 9 is not allowed"),
+        ({"default": 1, "minimum": 5, "maximum": 2}, "minimum 5 is above maximum 2"),
+    ],
+)
+def test_param_spec_bounds_are_checked(spec, message):
+    bad = _definition(
+        params={"k": {"type": "integer", "label": {"sv": "k", "en": "k"}, **spec}},
+        rule="r.interviews_3m >= $k",
+    )
+    with pytest.raises(InputError) as info:
+        parse_definitions({"definitions": [bad]}, "test")
+    [problem] = info.value.problems
+    assert problem.column == "params.k"
+    assert message in problem.expected
 
 
 def test_param_spec_default_must_fit():

@@ -100,7 +100,7 @@ def test_rules_hold_on_random_panels(rows, flags):
 
 
 @SETTINGS
-@given(_rows(True), st.integers(0, 8))
+@given(_rows(True), st.integers(0, 7))
 def test_raising_min_small_steps_never_adds_people(rows, k):
     frame = _frame(rows)
     low = compute_indicators(frame, params={"min_small_steps": k})["took_steps"]

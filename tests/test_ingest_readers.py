@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+
 import openpyxl
 import pandas as pd
 import pyreadstat
@@ -91,6 +93,62 @@ def test_bytes_in_no_known_encoding(tmp_path):
     with pytest.raises(InputError, match="UTF-8 or Windows-1252") as info:
         read_raw(path)
     assert info.value.problems[0].row == 1
+
+
+@pytest.mark.parametrize(
+    ("bom", "codec"),
+    [
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+    ],
+)
+@pytest.mark.parametrize("delimiter", ["\t", ";"])
+def test_utf16_and_utf32_with_byte_order_mark_are_decoded(tmp_path, bom, codec, delimiter):
+    # Excel's "Unicode text" export: UTF-16 LE with a byte-order mark, tab-separated, CRLF
+    rows = valid_rows("register_persons")
+    rows[0]["county"] = "Västra Götaland, Öst"
+    text = csv_text(rows, delimiter).replace("\n", "\r\n")
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(bom + text.encode(codec))
+    raw = read_raw(path)
+    assert raw.details == {"encoding": codec, "delimiter": delimiter}
+    assert list(raw.frame.columns) == list(rows[0])
+    frame = read_table(path, "register_persons")
+    assert frame.loc[0, "county"] == "Västra Götaland, Öst"
+    assert len(frame) == 3
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le"])
+def test_utf16_without_byte_order_mark_is_one_clear_problem(tmp_path, codec):
+    path = tmp_path / "b.csv"
+    path.write_bytes(csv_text(valid_rows("baseline"), ";").encode(codec))
+    with pytest.raises(InputError, match="UTF-16 or UTF-32") as info:
+        read_table(path, "baseline")
+    [problem] = info.value.problems
+    assert problem.source == str(path)
+    assert "save it again as UTF-8" in problem.expected
+
+
+def test_broken_text_after_a_utf16_byte_order_mark(tmp_path):
+    path = tmp_path / "b.csv"
+    path.write_bytes(codecs.BOM_UTF16_LE + "a;b\n1;2\n".encode("utf-16-le") + b"\x00")
+    with pytest.raises(InputError, match="is not valid UTF-16") as info:
+        read_raw(path)
+    [problem] = info.value.problems
+    assert "UTF-16 byte-order mark" in problem.expected and "UTF-8" in problem.expected
+
+
+@pytest.mark.parametrize("content", [b";;;;\r\n", b";;;\n  ;  ;\n\n", b",,\n"])
+def test_a_file_of_delimiters_only_has_no_header_line(tmp_path, content):
+    path = tmp_path / "resultat.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match="has no header line") as info:
+        read_raw(path)
+    [problem] = info.value.problems
+    assert problem.source == str(path)
+    assert "header line" in problem.expected
 
 
 @pytest.mark.parametrize(

@@ -148,8 +148,6 @@ CASES = [
         "at least 9 of the 8 small steps",
         param_out_of_range,
         expect=("min_small_steps", "9", "8"),
-        bug="impact.indicators: parameter min_small_steps has no maximum; 9 (of 8 small steps) "
-        "is accepted and the 'five of eight' route silently never fires (exit 0)",
     ),
     Case(
         "indicator-param-no-value",
@@ -171,9 +169,6 @@ CASES = [
         "text in a count column of the panel",
         panel_wrong_type,
         expect=("r_interviews_3m", "many"),
-        bug="impact.indicators: one text cell in a panel count column makes the whole column "
-        "text; the error names the rule ('-' needs numbers, got text), not the column, row or "
-        "value",
     ),
     Case(
         "panel-unknown-code",
@@ -181,8 +176,6 @@ CASES = [
         "a non-canonical code in the panel (r_employment 'heltid')",
         panel_unknown_code,
         expect=("r_employment", "heltid", "full_time"),
-        bug="impact.indicators.compute: coded panel columns are not checked against their "
-        "codes; r_employment='heltid' is accepted silently and treated as not employed (exit 0)",
     ),
     Case(
         "definitions-unknown-column",

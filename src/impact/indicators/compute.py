@@ -23,6 +23,7 @@ from impact.indicators import expr_ast
 from impact.indicators.definitions import DefinitionSet, IndicatorDefinition
 from impact.indicators.expr_eval import EvaluationError, Evaluator, Value, classify
 from impact.indicators.metadata import build_metadata, freeze
+from impact.indicators.panel_check import panel_value_problems
 from impact.indicators.registry import BoundIndicator, IndicatorRegistry, load_registry
 
 logger = logging.getLogger(__name__)
@@ -52,6 +53,11 @@ def person_columns(linked: pd.DataFrame) -> list[str]:
 
 
 def _check_panel(linked: Any, bound: list[BoundIndicator]) -> None:
+    """Check the panel's shape and the values of the columns the indicators read.
+
+    Missing columns, repeated persons and every value that its canonical field does not allow
+    (:mod:`impact.indicators.panel_check`) are collected into one InputError.
+    """
     if not isinstance(linked, pd.DataFrame):
         raise InputError(
             "compute_indicators needs the linked panel as a pandas DataFrame",
@@ -76,6 +82,7 @@ def _check_panel(linked: Any, bound: list[BoundIndicator]) -> None:
                 "linked panel", "one row per person", column="person_id", value=f"{dupes} repeated"
             )
         )
+    problems += panel_value_problems(linked, (c for i in bound for c in i.columns))
     if problems:
         raise InputError("The linked panel cannot be used for these indicators", problems)
 
@@ -192,7 +199,9 @@ def compute_indicators(
     Raises
     ------
     InputError
-        For missing columns, unknown parameters, or values a rule cannot use.
+        For missing columns, unknown parameters, values their canonical field does not allow
+        (wrong type, out of range, not a code: every offending cell of every column the
+        indicators read, see :mod:`impact.indicators.panel_check`), or values a rule cannot use.
     """
     registry = load_registry(definitions)
     bound = registry.bind(params)

@@ -18,7 +18,7 @@ looks like::
           min_extra_interviews:
             type: integer
             default: 2
-            minimum: 0
+            minimum: 1           # optional minimum/maximum, checked for default and overrides
             label: {sv: …, en: …}
         population:              # optional; who the indicator applies to
           rule: not got_job
@@ -84,14 +84,31 @@ class ParamSpec(BaseModel):
     choices: tuple[bool | int | float | str, ...] | None = None
 
     @model_validator(mode="after")
-    def _default_is_valid(self) -> ParamSpec:
+    def _bounds_and_default_are_valid(self) -> ParamSpec:
+        if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
+            raise ValueError(f"minimum {self.minimum:g} is above maximum {self.maximum:g}")
         problem = self.check(self.default)
         if problem:
-            raise ValueError(f"default {self.default!r}: {problem}")
+            raise ValueError(f"default {self.default!r} is not allowed: expected {problem}")
         return self
 
+    def allowed_range(self) -> str | None:
+        """The allowed range in words (``"a value from 0 to 8"``), or None when unbounded."""
+        low, high = self.minimum, self.maximum
+        if low is not None and high is not None:
+            return f"a value from {low:g} to {high:g}"
+        if low is not None:
+            return f"a value of at least {low:g}"
+        if high is not None:
+            return f"a value of at most {high:g}"
+        return None
+
     def check(self, value: Any) -> str | None:
-        """Return why ``value`` is not allowed for this parameter, or None when it is."""
+        """Return what is expected when ``value`` is not allowed (None when it is allowed).
+
+        The answer names the type, the choices or the whole allowed range (``"a value from 0
+        to 8"``), so a message built from it tells the user what to give instead.
+        """
         kinds = {
             "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
             "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
@@ -99,13 +116,13 @@ class ParamSpec(BaseModel):
             "boolean": lambda v: isinstance(v, bool),
         }
         if not kinds[self.type](value):
-            return f"expected a value of type {self.type}"
+            return f"a value of type {self.type}"
         if self.choices is not None and value not in self.choices:
-            return f"expected one of {', '.join(map(str, self.choices))}"
-        if self.minimum is not None and value < self.minimum:
-            return f"expected at least {self.minimum:g}"
-        if self.maximum is not None and value > self.maximum:
-            return f"expected at most {self.maximum:g}"
+            return f"one of {', '.join(map(str, self.choices))}"
+        too_low = self.minimum is not None and value < self.minimum
+        too_high = self.maximum is not None and value > self.maximum
+        if too_low or too_high:
+            return self.allowed_range()
         return None
 
     def coerce(self, value: Any) -> Any:

@@ -245,7 +245,7 @@ class IndicatorRegistry:
                     problems.append(
                         Problem(
                             f"indicator parameters ({definition.id})",
-                            reason,
+                            f"{reason} for parameter '{name}' of indicator '{definition.id}'",
                             column=key,
                             value=str(raw),
                         )

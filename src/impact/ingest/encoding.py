@@ -1,8 +1,12 @@
 """Find the text encoding of a delimited file and decode it, or say which lines are broken.
 
 Survey exports arrive as UTF-8 (with or without a byte-order mark) or as Windows-1252 when
-they were saved from Excel on Swedish Windows. The rules, applied line by line:
+they were saved from Excel on Swedish Windows; Excel's "Unicode text" export is UTF-16 with a
+byte-order mark (tab-separated). The rules:
 
+* a UTF-16 or UTF-32 byte-order mark means that encoding, and the file is decoded with it;
+* bytes that look like UTF-16 or UTF-32 without a byte-order mark (many NUL bytes) are an
+  error that says so, because the byte order cannot be told reliably;
 * a UTF-8 byte-order mark means UTF-8;
 * if every line is valid UTF-8 the file is UTF-8;
 * if no line contains a valid non-ASCII UTF-8 sequence the file is Windows-1252 (cp1252);
@@ -30,11 +34,70 @@ class DecodedText:
     text : str
         The decoded text (byte-order mark removed).
     encoding : str
-        ``"utf-8"``, ``"utf-8-sig"`` or ``"cp1252"``.
+        ``"utf-8"``, ``"utf-8-sig"``, ``"cp1252"``, ``"utf-16-le"``, ``"utf-16-be"``,
+        ``"utf-32-le"`` or ``"utf-32-be"``.
     """
 
     text: str
     encoding: str
+
+
+#: Byte-order marks of the wide encodings and the codec that decodes the rest. UTF-32 LE comes
+#: first: its mark (FF FE 00 00) begins with the UTF-16 LE mark (FF FE).
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_SAVE_AS_UTF8 = "save it again as UTF-8 (in Excel: 'CSV UTF-8')"
+
+
+def _decode_wide(data: bytes, source: str) -> DecodedText | None:
+    """Decode a file that starts with a UTF-16/UTF-32 byte-order mark (None when it does not).
+
+    Raises
+    ------
+    InputError
+        When the mark is there but the rest is not valid in that encoding, or when the file
+        looks like UTF-16/UTF-32 without a mark (a quarter or more of its first bytes are NUL,
+        which UTF-8 and Windows-1252 text never has).
+    """
+    for bom, codec in _WIDE_BOMS:
+        if data.startswith(bom):
+            name = codec[:6].upper()
+            try:
+                return DecodedText(data[len(bom) :].decode(codec), codec)
+            except UnicodeDecodeError as error:
+                raise InputError(
+                    f"{source} is not valid {name}",
+                    [
+                        Problem(
+                            source=source,
+                            expected=(
+                                f"valid {name} text after the {name} byte-order mark "
+                                f"({error.reason} at byte {error.start + len(bom)}); "
+                                f"{_SAVE_AS_UTF8}"
+                            ),
+                        )
+                    ],
+                ) from None
+    sample = data[:4096]
+    if len(sample) >= 4 and sample.count(0) * 4 >= len(sample):
+        raise InputError(
+            f"{source} looks like UTF-16 or UTF-32 text without a byte-order mark",
+            [
+                Problem(
+                    source=source,
+                    expected=(
+                        "text encoded as UTF-8 or Windows-1252, or UTF-16 with a byte-order "
+                        "mark; the file holds NUL bytes between its characters, as UTF-16 or "
+                        f"UTF-32 without a byte-order mark does; {_SAVE_AS_UTF8}"
+                    ),
+                )
+            ],
+        )
+    return None
 
 
 def _classify(line: bytes) -> str:
@@ -70,9 +133,13 @@ def decode_text(data: bytes, source: str) -> DecodedText:
     Raises
     ------
     InputError
-        When lines use different encodings (one problem per line in the minority encoding) or
-        the bytes are neither UTF-8 nor Windows-1252.
+        When lines use different encodings (one problem per line in the minority encoding),
+        the bytes are neither UTF-8 nor Windows-1252, or the file is UTF-16/UTF-32 without a
+        byte-order mark (or broken after one).
     """
+    wide = _decode_wide(data, source)
+    if wide is not None:
+        return wide
     if data.startswith(codecs.BOM_UTF8):
         body, encoding = data[len(codecs.BOM_UTF8) :], "utf-8-sig"
     else:

@@ -5,8 +5,8 @@ headers are stripped of surrounding whitespace, and the frame's index is the 1-b
 number in the source (header excluded), so later problems can point at the row a user sees.
 
 * CSV (``.csv``, ``.tsv``, ``.txt``): delimiter ``;``, ``,`` or tab detected from the first
-  lines; encoding UTF-8, UTF-8 with byte-order mark or Windows-1252 (see
-  :mod:`impact.ingest.encoding`).
+  lines; encoding UTF-8, UTF-8 with byte-order mark, Windows-1252, or UTF-16/UTF-32 with a
+  byte-order mark such as Excel's "Unicode text" (see :mod:`impact.ingest.encoding`).
 * XLSX (``.xlsx``, ``.xlsm``): a sheet by name (default: the first); title rows above the header
   are skipped when the expected headers are found lower down.
 * SPSS (``.sav``): value labels are applied, so the mapping sees answer labels; a variable whose
@@ -185,14 +185,20 @@ def read_csv_text(path: Path, source: str) -> RawTable:
     delimiter = _sniff_delimiter(head)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        header = next(reader)
-        while not any(h.strip() for h in header):
-            header = next(reader)
+        header = next(reader, None)
+        while header is not None and not any(h.strip() for h in header):
+            header = next(reader, None)
         rows = list(enumerate(reader, start=1))
     except csv.Error as error:
         raise _fail(
             source, f"a well-formed delimited file ({error})", f"{source} is malformed"
         ) from None
+    if header is None:
+        raise _fail(
+            source,
+            "a header line naming the columns (every line holds only delimiters or spaces)",
+            f"{source} has no header line",
+        )
     frame, problems = _build(header, rows, source)
     details = {"encoding": decoded.encoding, "delimiter": delimiter}
     return RawTable(frame, source, "csv", details, problems)
