@@ -48,14 +48,9 @@ def _failing(real, error: BaseException, do_real_work: bool):
 
 
 def _in_process(monkeypatch, study) -> None:
-    """Use the first run's prepared study and analyses, and write bundles without forking
-    (``write_bundles`` forks workers, unsafe in a test process that runs threads)."""
-    real_write = run_module.write_bundles
+    """Use the first run's prepared study and analyses instead of preparing them again."""
     monkeypatch.setattr(run_module, "prepare_study", lambda config: study.prepared)
     monkeypatch.setattr(run_module, "analyse_study", lambda prepared, **kw: study.analyses)
-    monkeypatch.setattr(
-        run_module, "write_bundles", lambda *a, **kw: real_write(*a, **{**kw, "workers": 1})
-    )
 
 
 ERRORS = {

@@ -46,20 +46,12 @@ def _differences(study, suffixes: tuple[str, ...]) -> tuple[list[str], list[str]
     return only_one, differ
 
 
-SVG_BUG = (
-    "impact.report.bundle.BundleWriter.figure saves SVG without metadata={'Date': None} and "
-    "without a fixed rcParams['svg.hashsalt']: every SVG has a new <dc:date> and new random "
-    "clip-path ids, so the SVGs and the file hashes in results.json differ between two runs"
-)
-
-
 def test_tables_are_byte_identical(study):
     only_one, differ = _differences(study, (".csv", ".parquet"))
     assert not only_one, f"written in one run only: {only_one}"
     assert not differ, f"differ between two identical runs: {differ}"
 
 
-@pytest.mark.xfail(strict=True, reason=SVG_BUG)
 def test_results_json_is_byte_identical(study):
     only_one, differ = _differences(study, (".json",))
     assert not only_one, f"written in one run only: {only_one}"
@@ -67,7 +59,7 @@ def test_results_json_is_byte_identical(study):
 
 
 def test_results_json_is_identical_apart_from_figure_hashes(study):
-    """Every number, table and text of results.json is the same (the SVG bug aside)."""
+    """Every number, table and text of results.json is the same, figure hashes aside."""
     for path in sorted((study.a / "bundles").rglob("results.json")):
         twin = study.b / path.relative_to(study.a)
         a, b = (json.loads(p.read_text(encoding="utf-8")) for p in (path, twin))
@@ -89,14 +81,12 @@ def test_png_figures_are_byte_identical(study):
     assert not differ, f"figures differ between two identical runs: {differ}"
 
 
-@pytest.mark.xfail(strict=True, reason=SVG_BUG)
 def test_svg_figures_are_byte_identical(study):
     only_one, differ = _differences(study, (".svg",))
     assert not only_one, f"written in one run only: {only_one}"
     assert not differ, f"figures differ between two identical runs: {differ}"
 
 
-@pytest.mark.xfail(strict=True, reason=SVG_BUG)
 def test_figures_carry_no_creation_date(study):
     dated = []
     png_date = re.compile(rb"(Creation Time|date:create)")

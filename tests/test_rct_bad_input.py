@@ -109,6 +109,49 @@ def test_constant_covariate_is_dropped_with_warning():
     assert "one value" in row["note"]
 
 
+def test_covariate_missing_for_everyone_is_left_out_with_a_note():
+    data = trial()
+    data["years_in_sweden"] = pd.array([pd.NA] * len(data), dtype="Float64")
+    covariates = ["gender", "age", "years_in_sweden"]
+    with pytest.warns(RctWarning, match="'years_in_sweden' is missing for every row"):
+        res = balance(data, covariates)
+    reference = balance(data, ["gender", "age"])
+    joint, expected = res.joint.iloc[0], reference.joint.iloc[0]
+    assert joint["n"] == expected["n"] == len(data)
+    assert joint["n_covariates"] == expected["n_covariates"] == 2
+    assert joint["f_statistic"] == pytest.approx(expected["f_statistic"])
+    assert joint["p_value_hc2"] == pytest.approx(expected["p_value_hc2"])
+    assert "'years_in_sweden' is missing for every row; left out" in joint["note"]
+    # the whole analysis goes through: the adjusted models drop the covariate too
+    with pytest.warns(RctWarning, match="years_in_sweden"):
+        result = analyse_rct(data, outcomes=["y"], covariates=covariates, subgroups=(),
+                             ri_draws=20, seed=1)  # fmt: skip
+    row = result.itt.estimate("y", "additive")
+    assert np.isfinite(row["estimate"])
+    assert "years_in_sweden" not in row["adjusted_for"]
+    assert "years_in_sweden" in row["note"]
+
+
+def test_joint_balance_without_a_complete_row_is_not_possible():
+    data = trial()
+    data.loc[data.index % 2 == 0, "age"] = np.nan
+    data["score"] = np.where(data.index % 2 == 0, 1.0, np.nan)
+    res = balance(data, ["age", "score"])
+    joint = res.joint.iloc[0]
+    assert joint["n"] == 0
+    assert joint["n_covariates"] == 0
+    assert math.isnan(joint["p_value"])
+    assert "no row has every covariate; joint test not possible" in joint["note"]
+
+
+def test_drop_collinear_without_rows_is_an_analysis_error():
+    from impact.analysis.rct.design import drop_collinear
+
+    empty = pd.DataFrame({"(Intercept)": pd.Series([], dtype=float), "x": []})
+    with pytest.raises(AnalysisError, match="'\\(Intercept\\)' is constant"):
+        drop_collinear(empty, 1)
+
+
 def test_collinear_covariate_is_dropped_with_warning():
     data = trial()
     data["age_months"] = data["age"] * 12

@@ -204,9 +204,6 @@ CASES = [
         fallback="the covariate is left out of adjusted models and a note names it",
         check=_check_covariate,
         slow=True,
-        bug="impact.analysis.rct.balance._joint: with a covariate missing for every row the "
-        "joint balance test has no complete case and design.drop_collinear calls max() on an "
-        "empty array: ValueError (internal error, exit 1)",
     ),
     Case(
         "tiny-round",

@@ -1,8 +1,8 @@
 """Full pipeline runs shared by the atomic-output, determinism and privacy tests.
 
 The small synthetic studies (see :mod:`bad_inputs.workspace`) are run through ``impact run``
-twice each through the installed script (a fresh process per run: ``impact run`` forks
-worker processes, which is unsafe in a test process that already runs threads), into the
+twice each through the installed script (a fresh process per run, exactly as a user runs
+it), into the
 *same* output path (then moved aside as ``a/`` and ``b/``), so that paths written into the
 outputs are the same and any byte difference is real non-determinism. Run ``a`` renders the
 reports (HTML, Word, PDF; English; no per-round reports); run ``b`` writes only the bundles

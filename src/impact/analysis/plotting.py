@@ -97,35 +97,54 @@ def _group_label(group: str, by: str, lang: Language) -> str:
 
 
 def _hbar_panel(ax, rows: pd.DataFrame, names, by, groups, lang, threshold, key="indicator"):
-    """Horizontal bars: one block per name, one bar per group, CI whiskers and value labels."""
+    """Horizontal bars: one block per name, one bar per group, CI whiskers and value labels.
+
+    Each group is drawn with one ``barh`` and one ``errorbar`` call (not one per bar): the
+    figure looks the same and is built several times faster.
+    """
     height = 0.8 / len(groups)
     ypos = np.arange(len(names))[::-1].astype(float)
-    labelled: set[str] = set()
+    found = _first_rows(rows, key)
     for g_index, group in enumerate(groups):
         colour = GROUP_COLOURS[g_index % len(GROUP_COLOURS)]
+        bars: list[tuple[float, float, float, float]] = []
         for name, y0 in zip(names, ypos, strict=True):
-            hit = rows[(rows[key] == name) & (rows["group"] == group)]
-            y = y0 + (len(groups) - 1) / 2 * height - g_index * height
-            if hit.empty:
+            hit = found.get((name, group))
+            if hit is None:
                 continue
-            r = hit.iloc[0]
-            share, low, high = (float(r[c]) if pd.notna(r[c]) else np.nan
-                                for c in ("share", "ci_low", "ci_high"))  # fmt: skip
+            y = y0 + (len(groups) - 1) / 2 * height - g_index * height
+            share, low, high = hit
             if not np.isfinite(share):
                 ax.text(0.01, y, label("suppressed", lang).format(k=threshold), va="center",
                         fontsize=7, color=PALETTE["grey"])  # fmt: skip
                 continue
-            ax.barh(y, share, height=height * 0.9, color=colour,
-                    label=_once(_group_label(group, by, lang), labelled))  # fmt: skip
-            ax.errorbar(share, y, xerr=[[share - low], [high - share]], fmt="none",
-                        ecolor=CI_COLOUR, elinewidth=0.8, capsize=2)  # fmt: skip
-            ax.text(min(high + 0.01, 0.99), y, format_percent(share, lang), va="center",
-                    fontsize=7)  # fmt: skip
+            bars.append((y, share, low, high))
+        if not bars:
+            continue
+        y, share, low, high = (np.array(column) for column in zip(*bars, strict=True))
+        ax.barh(y, share, height=height * 0.9, color=colour, label=_group_label(group, by, lang))
+        ax.errorbar(share, y, xerr=[share - low, high - share], fmt="none", ecolor=CI_COLOUR,
+                    elinewidth=0.8, capsize=2)  # fmt: skip
+        for yi, si, hi in zip(y, share, high, strict=True):
+            ax.text(min(hi + 0.01, 0.99), yi, format_percent(si, lang), va="center", fontsize=7)
     ax.set_yticks(ypos, [label(n, lang) for n in names])
     percent_axis(ax.xaxis, lang, 1.05)
     ax.set_xlim(0, 1.08)
-    if (len(groups) > 1 or by != OVERALL) and labelled:
+    if (len(groups) > 1 or by != OVERALL) and ax.get_legend_handles_labels()[0]:
         ax.legend(loc="lower right")
+
+
+def _first_rows(rows: pd.DataFrame, key: str) -> dict[tuple[str, str], tuple[float, ...]]:
+    """``{(name, group): (share, ci_low, ci_high)}`` of the first row of each pair (NaN if NA)."""
+    numbers = {
+        column: pd.to_numeric(rows[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        for column in ("share", "ci_low", "ci_high")
+    }
+    found: dict[tuple[str, str], tuple[float, ...]] = {}
+    pairs = zip(rows[key].tolist(), rows["group"].tolist(), strict=True)
+    for i, pair in enumerate(pairs):
+        found.setdefault(pair, tuple(float(numbers[c][i]) for c in ("share", "ci_low", "ci_high")))
+    return found
 
 
 def _once(text: str, labelled: set[str]) -> str | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from impact.figures import save_figure
 from impact.link.report import LinkReport
 from impact.outputs import atomic_directory
 from impact.results import Result
@@ -60,7 +61,7 @@ class LinkResult(Result):
             self.report.balance.to_csv(out / "link_balance.csv", index=False)
             self.report.duplicates.to_csv(out / "link_duplicates.csv", index=False)
             self.report.borderline.to_csv(out / "borderline_pairs.csv", index=False)
-            self.report.figure().savefig(out / "match_probabilities.png", dpi=120)
+            save_figure(self.report.figure(), out / "match_probabilities.png", ("png",), dpi=120)
             for wave, settings in self.report.splink_settings.items():
                 text = json.dumps(settings, indent=2, ensure_ascii=False)
                 (out / f"splink_model_{wave}.json").write_text(text, encoding="utf-8")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from impact.figures import save_figure
 from impact.pipeline.analyse import StudyAnalyses
 from impact.pipeline.prepare import PreparedStudy
 
@@ -56,7 +57,7 @@ def write_private(prepared: PreparedStudy, analyses: StudyAnalyses, directory: P
     report.duplicates.to_csv(linking / "duplicates.csv", index=False)
     report.borderline.to_csv(linking / "borderline_pairs.csv", index=False)
     prepared.links.pairs.to_csv(linking / "pairs.csv", index=False)
-    report.figure().savefig(linking / "match_probabilities.png", dpi=120)
+    save_figure(report.figure(), linking / "match_probabilities.png", ("png",), dpi=120)
 
     outcomes = directory / "outcomes"
     outcomes.mkdir()

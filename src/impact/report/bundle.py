@@ -46,6 +46,8 @@ FORMAT_VERSION = 1
 RESULTS_FILE = "results.json"
 UNITS = ("share", "pp", "p", "count", "number", "text")
 FIGURE_FORMATS = ("png", "svg")
+#: Resolution of the PNG figures of a bundle.
+FIGURE_DPI = 150
 LANGS = ("sv", "en")
 
 #: Columns that identify people or hold free text: never allowed in a bundle table.
@@ -218,20 +220,23 @@ class BundleWriter:
         }
 
     def figure(self, name: str, figures: Mapping[str, Any], *, caption: Mapping[str, str]) -> None:
-        """Save one matplotlib Figure per language as PNG and SVG under ``figures/``."""
+        """Save one matplotlib Figure per language as PNG and SVG under ``figures/``.
+
+        Saved with :func:`impact.figures.save_figures` (reproducible bytes, PNG at
+        :data:`FIGURE_DPI` dpi); each figure is closed afterwards.
+        """
+        from impact.figures import save_figures
+
         files: dict[str, dict[str, str]] = {}
         (self.root / "figures").mkdir(exist_ok=True)
+        missing = [lang for lang in LANGS if lang not in figures]
+        if missing:
+            raise BundleError(f"figure '{name}': no figure for language '{missing[0]}'")
         for lang in LANGS:
-            if lang not in figures:
-                raise BundleError(f"figure '{name}': no figure for language '{lang}'")
             fig = figures[lang]
-            files[lang] = {}
-            for fmt in FIGURE_FORMATS:
-                rel = f"figures/{name}_{lang}.{fmt}"
-                # figures with a layout engine already fit their canvas; "tight" would redraw
-                tight = None if fig.get_layout_engine() is not None else "tight"
-                fig.savefig(self.root / rel, dpi=200, bbox_inches=tight, format=fmt)
-                files[lang][fmt] = rel
+            stem = f"{name}_{lang}"
+            save_figures({stem: fig}, self.root / "figures", FIGURE_FORMATS, dpi=FIGURE_DPI)
+            files[lang] = {fmt: f"figures/{stem}.{fmt}" for fmt in FIGURE_FORMATS}
             _close(fig)
         self.figures[name] = {"caption": _both(caption, f"figure '{name}'"), "files": files}
 

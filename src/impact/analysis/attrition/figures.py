@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from impact.outputs import atomic_file
+from impact.figures import save_figures
 
 from .rates import AttritionRates
 
@@ -110,11 +110,8 @@ def weights_figure(weights: pd.DataFrame, outcome: str) -> Figure:
 
 
 def save_figure(fig: Figure, directory: Path, stem: str) -> list[Path]:
-    """Write ``<stem>.png`` and ``<stem>.svg`` into ``directory`` atomically; return paths."""
-    paths = []
-    for fmt in ("png", "svg"):
-        path = Path(directory) / f"{stem}.{fmt}"
-        with atomic_file(path, mode="wb") as handle:
-            fig.savefig(handle, format=fmt, dpi=150)
-        paths.append(path)
-    return paths
+    """Write ``<stem>.png`` and ``<stem>.svg`` into ``directory`` atomically; return paths.
+
+    Through :func:`impact.figures.save_figures`: reproducible bytes, PNG at 150 dpi.
+    """
+    return save_figures({stem: fig}, directory)

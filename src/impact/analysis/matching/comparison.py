@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from impact.analysis.figures_style import save_figure
 from impact.analysis.labels import LANGUAGES
 from impact.errors import InputError
+from impact.figures import save_figure
 from impact.outputs import atomic_directory
 from impact.results import Result
 

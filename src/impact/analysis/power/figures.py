@@ -14,6 +14,7 @@ from matplotlib.ticker import FuncFormatter
 
 from impact.analysis.power import text
 from impact.analysis.power.design import Lang
+from impact.figures import save_figures
 
 LABELS: dict[str, dict[str, str]] = {
     "effect": {"en": "Effect (percentage points)", "sv": "Effekt (procentenheter)"},
@@ -81,8 +82,8 @@ def new_axes(width: float = 7.0, height: float = 4.5) -> tuple[Figure, Axes]:
 
 
 def save_figure(fig: Figure, directory: Path, stem: str) -> list[Path]:
-    """Write ``stem.png`` (150 dpi) and ``stem.svg`` into ``directory``; return the paths."""
-    paths = [directory / f"{stem}.png", directory / f"{stem}.svg"]
-    fig.savefig(paths[0], dpi=150)
-    fig.savefig(paths[1])
-    return paths
+    """Write ``stem.png`` and ``stem.svg`` into ``directory``; return the paths.
+
+    Through :func:`impact.figures.save_figures`: reproducible bytes, PNG at 150 dpi.
+    """
+    return save_figures({stem: fig}, directory)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from impact.errors import InputError
+from impact.figures import save_figures
 from impact.outputs import atomic_directory
 from impact.results import Result
 
@@ -165,9 +166,7 @@ class RctAnalysis(Result):
             for g, het in self.heterogeneity.items():
                 if len(het.tidy()):
                     figures[f"heterogeneity_{g}_{self.lang}"] = subgroup_figure(het, self.lang)
-            for name, fig in figures.items():
-                for fmt in formats:
-                    fig.savefig(out / f"{name}.{fmt}", dpi=150, bbox_inches="tight")
+            save_figures(figures, out, formats)
             (out / "summary.txt").write_text(self.summary() + "\n", encoding="utf-8")
             (out / "settings.json").write_text(json.dumps(self.settings, indent=2, default=str))
         return Path(directory)

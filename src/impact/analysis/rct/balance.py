@@ -10,7 +10,9 @@ Per covariate (numbers and booleans; text is split into one row per level):
 Joint test: the treatment indicator regressed on all covariates (plus stratum dummies when
 stratified) in the rows with complete covariates; the classical F-test that every covariate
 coefficient is zero (restricted model: intercept and strata), and the same Wald F-test with
-HC2 standard errors (the LPM for arm is heteroskedastic by construction).
+HC2 standard errors (the LPM for arm is heteroskedastic by construction). A covariate missing
+for every person of a sample is left out of that sample's joint test, with a note naming it (as
+a constant covariate is); when no person has every covariate, the joint test is not possible.
 
 Covariate values are described where observed; people who never answered baseline have no
 baseline covariates, so ``n_treatment``/``n_control`` are given per row.
@@ -36,6 +38,7 @@ from .design import (
     require_columns,
     strata_frame,
     treatment_indicator,
+    warn,
 )
 
 ROW_COLUMNS = [
@@ -150,11 +153,20 @@ def _categorical_rows(name, col: pd.Series, z) -> list[dict]:
 
 
 def _joint(sub: pd.DataFrame, z: np.ndarray, covariates, strata) -> dict:
-    complete = sub[list(covariates)].notna().all(axis=1).to_numpy()
+    notes: list[str] = []
+    observed = []
+    for name in covariates:
+        if sub[name].notna().any():
+            observed.append(name)
+        else:
+            warn(f"covariate {name!r} is missing for every row; left out of the joint test", notes)
+    complete = sub[observed].notna().all(axis=1).to_numpy()
+    if not complete.any():
+        notes.append("no row has every covariate")
+        return {"n": 0, "n_covariates": 0, "note": "; ".join([*notes, "joint test not possible"])}
     rows = sub[complete]
     zc = z[complete]
-    notes: list[str] = []
-    cov = covariate_frame(rows, list(covariates), notes)
+    cov = covariate_frame(rows, observed, notes)
     base = pd.concat(
         [pd.DataFrame({"(Intercept)": 1.0}, index=rows.index), strata_frame(rows, strata)], axis=1
     )

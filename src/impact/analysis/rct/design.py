@@ -260,7 +260,7 @@ def drop_collinear(
         A protected column (e.g. the treatment indicator) is collinear with earlier ones.
     """
     values = frame.to_numpy(dtype=float)
-    scale = np.maximum(np.abs(values).max(axis=0), 1.0)
+    scale = np.maximum(np.abs(values).max(axis=0, initial=0.0), 1.0)  # no rows: all columns 0
     values = values / scale
     keep: list[int] = []
     basis = np.zeros((values.shape[0], 0))

@@ -1,7 +1,7 @@
 """Figures: the CONSORT flow diagram and forest plots of effects (labels in Swedish or English).
 
 Figures are built with :class:`matplotlib.figure.Figure` directly (no pyplot state, no GUI
-backend), so they are safe in batch runs; save them with ``fig.savefig(path)``.
+backend), so they are safe in batch runs; save them with :func:`impact.figures.save_figure`.
 """
 
 from __future__ import annotations
