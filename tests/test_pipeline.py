@@ -20,8 +20,10 @@ IDENTIFYING = ("link_code", "response_id", "comments")
 def studies(tmp_path_factory) -> dict[str, Path]:
     """A small programme study and a randomised study with a register extract, as raw exports."""
     root = tmp_path_factory.mktemp("pipeline")
-    programme = programme_study(seed=11, n_participants=160, n_rounds=2)
-    randomised = randomised_study(seed=12).with_register(register_extract(seed=13, n_external=600))
+    programme = programme_study(seed=11, n_participants=100, n_rounds=2)
+    randomised = randomised_study(seed=12, n_randomised=150).with_register(
+        register_extract(seed=13, n_external=400)
+    )
     return {
         "programme": programme.write(root / "programme"),
         "randomised": randomised.write(root / "randomised"),
@@ -42,7 +44,7 @@ def _cli(argv: list[str]) -> int:
 def test_prepared_table_has_indicators_and_no_identifying_columns(studies):
     prepared = prepare_study(studies["programme"])
     table = prepared.table
-    assert len(table) >= 160
+    assert len(table) >= 100
     for column in ("got_job", "took_steps", "job_or_steps", "expanded_network", "r_employment"):
         assert column in table.columns
     assert not [c for c in table.columns if c.endswith(IDENTIFYING)]
