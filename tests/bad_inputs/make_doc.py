@@ -50,9 +50,8 @@ OUTRO = """\
 * a run interrupted late — `KeyboardInterrupt` or an exception raised after the bundles were
   written, while the reports are being rendered, or by the privacy guard — leaves the previous
   output folder byte-identical and no staging folder behind; the command exits 130
-  (interrupted), 1 (`internal error`) or 2 (the guard's message). **Known bug:** when
-  `impact run` is interrupted inside its progress bar, `interrupted; no output was changed` is
-  not shown (tested, `xfail(strict=True)`);
+  (interrupted, with `interrupted; no output was changed`), 1 (`internal error`) or 2 (the
+  guard's message);
 * a completed run replaces the whole folder: files of an older run do not linger;
 * `impact validate --out` and `impact link --out` behave the same on failure;
 * inputs are never modified: the SHA-256 of every input file is the same before and after a run.
@@ -62,13 +61,11 @@ OUTRO = """\
 The same inputs, study file and seed must give byte-identical outputs
 (`tests/test_determinism.py`): each small study is run twice into the same path and every
 file of the results bundles and analyst-only tables is compared byte for byte. CSV tables,
-Parquet files and PNG figures are identical. **Known bug:** the SVG figures of the bundles are
-saved without `metadata={"Date": None}` and without a fixed `svg.hashsalt`, so each SVG gets a
-new `<dc:date>` and new random clip-path ids, and the SHA-256 of each SVG recorded in
-`results.json` changes with it; the tests for these are `xfail(strict=True)` until
-`impact.report.bundle` is fixed. Apart from those hashes every number, table and text in
-`results.json` is identical (tested). Rendered reports are not compared (rendering is the slow
-part of a run).
+Parquet files and PNG and SVG figures are identical: every figure is saved through
+`impact.figures.save_figure`, with no dates in the metadata and a fixed `svg.hashsalt`, so the
+SHA-256 of each figure recorded in `results.json` is stable too; every number, table and text
+in `results.json` is identical (tested). Rendered reports are not compared (rendering is the
+slow part of a run).
 
 ## Privacy guard
 
