@@ -103,7 +103,9 @@ def test_run_renders_reports(studies, tmp_path):
 
 
 def test_cli_run_link_and_rct(studies, tmp_path):
-    assert _cli(["run", str(studies["programme"]), "--out", str(tmp_path / "r"), "--no-render"]) == 0
+    assert (
+        _cli(["run", str(studies["programme"]), "--out", str(tmp_path / "r"), "--no-render"]) == 0
+    )
     assert (tmp_path / "r" / "bundles" / "project" / "results.json").is_file()
     assert _cli(["link", str(studies["programme"]), "--out", str(tmp_path / "l")]) == 0
     assert (tmp_path / "l" / "link_report.csv").is_file()
