@@ -29,9 +29,9 @@ from impact.analysis.outcome_inputs import (
     iter_groups,
 )
 from impact.analysis.proportions import check_level, wilson_interval
+from impact.analysis.publishable import PublishableTable
 from impact.analysis.suppression import SuppressionRules
 from impact.errors import InputError, Problem
-from impact.results import Result
 
 ANSWERS: tuple[str, ...] = ("yes", "no", "dont_know")
 
@@ -76,7 +76,7 @@ ATTRIBUTION_RULES = SuppressionRules(
 
 
 @dataclass(frozen=True, repr=False)
-class Attribution(Result):
+class Attribution(PublishableTable):
     """Shares who say the programme contributed, among those with each outcome.
 
     Attributes
@@ -89,21 +89,12 @@ class Attribution(Result):
         Used by :meth:`publishable`.
     """
 
+    rules: ClassVar[SuppressionRules] = ATTRIBUTION_RULES
+    source: ClassVar[str] = "attribution"
     table: pd.DataFrame
     level: float
     suppression_threshold: int = 5
     title: ClassVar[str] = "Programme contribution (self-reported)"
-
-    def tidy(self) -> pd.DataFrame:
-        """All numbers, unsuppressed."""
-        return self.table.copy()
-
-    def publishable(self, threshold: int | None = None) -> pd.DataFrame:
-        """The table with small cells suppressed."""
-        threshold = check_threshold(threshold or self.suppression_threshold)
-        out = ATTRIBUTION_RULES.apply(self.table, threshold)
-        ATTRIBUTION_RULES.check(out, threshold, source="attribution")
-        return out
 
     def summary(self) -> str:
         """One line per outcome (overall)."""

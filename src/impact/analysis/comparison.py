@@ -45,9 +45,9 @@ from impact.analysis.proportions import (
     difference_interval,
     two_by_two_test,
 )
+from impact.analysis.publishable import PublishableTable
 from impact.analysis.suppression import SuppressionRules
 from impact.errors import InputError, Problem
-from impact.results import Result
 
 DEFAULT_COVARIATES: tuple[str, ...] = ("age", "education_level", "years_in_sweden")
 
@@ -115,7 +115,7 @@ COMPARISON_RULES = SuppressionRules(
 
 
 @dataclass(frozen=True, repr=False)
-class GroupComparison(Result):
+class GroupComparison(PublishableTable):
     """Group a vs group b on every indicator (unadjusted and adjusted).
 
     Attributes
@@ -128,21 +128,12 @@ class GroupComparison(Result):
         Used by :meth:`publishable`.
     """
 
+    rules: ClassVar[SuppressionRules] = COMPARISON_RULES
+    source: ClassVar[str] = "group comparison"
     table: pd.DataFrame
     level: float
     suppression_threshold: int = 5
     title: ClassVar[str] = "Group comparison"
-
-    def tidy(self) -> pd.DataFrame:
-        """All numbers, unsuppressed."""
-        return self.table.copy()
-
-    def publishable(self, threshold: int | None = None) -> pd.DataFrame:
-        """The table with small cells suppressed and statistics derived from them blanked."""
-        threshold = check_threshold(threshold or self.suppression_threshold)
-        out = COMPARISON_RULES.apply(self.table, threshold)
-        COMPARISON_RULES.check(out, threshold, source="group comparison")
-        return out
 
     def summary(self) -> str:
         """One line per indicator: the two shares, the difference with CI, p, adjusted AME."""

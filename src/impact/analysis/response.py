@@ -34,9 +34,9 @@ from impact.analysis.outcome_inputs import (
     wave_order,
 )
 from impact.analysis.proportions import check_level, wilson_interval
+from impact.analysis.publishable import PublishableTable
 from impact.analysis.suppression import SuppressionRules
 from impact.errors import InputError, Problem
-from impact.results import Result
 
 RESPONSE_COLUMNS: tuple[str, ...] = (
     "group_var",
@@ -71,7 +71,7 @@ RESPONSE_RULES = SuppressionRules(
 
 
 @dataclass(frozen=True, repr=False)
-class ResponseRates(Result):
+class ResponseRates(PublishableTable):
     """Respondents, response rate and linked rate per wave (overall and by group).
 
     Attributes
@@ -84,21 +84,12 @@ class ResponseRates(Result):
         Used by :meth:`publishable`.
     """
 
+    rules: ClassVar[SuppressionRules] = RESPONSE_RULES
+    source: ClassVar[str] = "response rates"
     table: pd.DataFrame
     level: float
     suppression_threshold: int = 5
     title: ClassVar[str] = "Response"
-
-    def tidy(self) -> pd.DataFrame:
-        """All numbers, unsuppressed."""
-        return self.table.copy()
-
-    def publishable(self, threshold: int | None = None) -> pd.DataFrame:
-        """The table with small cells suppressed."""
-        threshold = check_threshold(threshold or self.suppression_threshold)
-        out = RESPONSE_RULES.apply(self.table, threshold)
-        RESPONSE_RULES.check(out, threshold, source="response rates")
-        return out
 
     def summary(self) -> str:
         """One line per wave (overall)."""

@@ -25,8 +25,8 @@ from impact.analysis.outcome_inputs import (
     resolve_indicators,
 )
 from impact.analysis.proportions import check_level, wilson_interval
-from impact.analysis.suppression import share_rules
-from impact.results import Result
+from impact.analysis.publishable import PublishableTable
+from impact.analysis.suppression import SuppressionRules, share_rules
 
 SHARE_COLUMNS: tuple[str, ...] = (
     "indicator",
@@ -71,7 +71,7 @@ def share_row(values: pd.Series, level: float) -> dict[str, float | int]:
 
 
 @dataclass(frozen=True, repr=False)
-class IndicatorShares(Result):
+class IndicatorShares(PublishableTable):
     """Shares of indicators with Wilson CIs, overall and by group.
 
     Attributes
@@ -85,21 +85,12 @@ class IndicatorShares(Result):
         Threshold used by :meth:`publishable`.
     """
 
+    rules: ClassVar[SuppressionRules] = SHARE_RULES
+    source: ClassVar[str] = "indicator shares"
     table: pd.DataFrame
     level: float
     suppression_threshold: int = 5
     title: ClassVar[str] = "Indicator shares"
-
-    def tidy(self) -> pd.DataFrame:
-        """All numbers, unsuppressed (for analysts)."""
-        return self.table.copy()
-
-    def publishable(self, threshold: int | None = None) -> pd.DataFrame:
-        """The table with small cells suppressed (see :mod:`impact.analysis.suppression`)."""
-        threshold = check_threshold(threshold or self.suppression_threshold)
-        out = SHARE_RULES.apply(self.table, threshold)
-        SHARE_RULES.check(out, threshold, source="indicator shares")
-        return out
 
     def overall(self) -> pd.DataFrame:
         """Only the overall rows, indexed by indicator."""

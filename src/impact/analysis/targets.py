@@ -33,10 +33,10 @@ from impact.analysis.outcome_inputs import (
     resolve_indicators,
 )
 from impact.analysis.proportions import binomial_test_against, check_level
+from impact.analysis.publishable import PublishableTable
 from impact.analysis.shares import share_row
-from impact.analysis.suppression import share_rules
+from impact.analysis.suppression import SuppressionRules, share_rules
 from impact.errors import InputError, Problem
-from impact.results import Result
 
 TARGET_COLUMNS: tuple[str, ...] = (
     "indicator",
@@ -73,7 +73,7 @@ TARGET_RULES = share_rules(
 
 
 @dataclass(frozen=True, repr=False)
-class TargetAttainment(Result):
+class TargetAttainment(PublishableTable):
     """Observed shares against targets.
 
     Attributes
@@ -86,21 +86,12 @@ class TargetAttainment(Result):
         Used by :meth:`publishable`.
     """
 
+    rules: ClassVar[SuppressionRules] = TARGET_RULES
+    source: ClassVar[str] = "target attainment"
     table: pd.DataFrame
     level: float
     suppression_threshold: int = 5
     title: ClassVar[str] = "Target attainment"
-
-    def tidy(self) -> pd.DataFrame:
-        """All numbers, unsuppressed."""
-        return self.table.copy()
-
-    def publishable(self, threshold: int | None = None) -> pd.DataFrame:
-        """The table with small cells suppressed."""
-        threshold = check_threshold(threshold or self.suppression_threshold)
-        out = TARGET_RULES.apply(self.table, threshold)
-        TARGET_RULES.check(out, threshold, source="target attainment")
-        return out
 
     def summary(self) -> str:
         """One line per target (overall)."""

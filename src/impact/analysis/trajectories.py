@@ -35,10 +35,10 @@ from impact.analysis.outcome_inputs import (
     wave_order,
 )
 from impact.analysis.proportions import check_level
+from impact.analysis.publishable import PublishableTable
 from impact.analysis.shares import share_row
-from impact.analysis.suppression import share_rules
+from impact.analysis.suppression import SuppressionRules, share_rules
 from impact.errors import InputError, Problem
-from impact.results import Result
 
 Population = Literal["respondents", "balanced"]
 POPULATIONS: tuple[str, ...] = ("respondents", "balanced")
@@ -83,7 +83,7 @@ TRAJECTORY_RULES = share_rules()
 
 
 @dataclass(frozen=True, repr=False)
-class Trajectories(Result):
+class Trajectories(PublishableTable):
     """Share with each event by wave, overall and by group.
 
     Attributes
@@ -97,21 +97,12 @@ class Trajectories(Result):
         Used by :meth:`publishable`.
     """
 
+    rules: ClassVar[SuppressionRules] = TRAJECTORY_RULES
+    source: ClassVar[str] = "trajectories"
     table: pd.DataFrame
     level: float
     suppression_threshold: int = 5
     title: ClassVar[str] = "Trajectories across waves"
-
-    def tidy(self) -> pd.DataFrame:
-        """All numbers, unsuppressed."""
-        return self.table.copy()
-
-    def publishable(self, threshold: int | None = None) -> pd.DataFrame:
-        """The table with small cells suppressed."""
-        threshold = check_threshold(threshold or self.suppression_threshold)
-        out = TRAJECTORY_RULES.apply(self.table, threshold)
-        TRAJECTORY_RULES.check(out, threshold, source="trajectories")
-        return out
 
     def summary(self) -> str:
         """One line per item (overall): the share in each wave."""

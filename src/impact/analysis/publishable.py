@@ -1,0 +1,37 @@
+"""The shared behaviour of the outcome tables: the full table for analysts, a suppressed copy
+for publication."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import pandas as pd
+
+from impact.analysis.outcome_inputs import check_threshold
+from impact.analysis.suppression import SuppressionRules
+from impact.results import Result
+
+
+class PublishableTable(Result):
+    """A result held as one ``table`` whose small cells are suppressed for publication.
+
+    Subclasses (dataclasses) have the fields ``table`` and ``suppression_threshold`` and set the
+    class attributes ``rules`` (which columns are counts and which depend on them) and
+    ``source`` (the table's name in error messages).
+    """
+
+    rules: ClassVar[SuppressionRules]
+    source: ClassVar[str]
+    table: pd.DataFrame
+    suppression_threshold: int
+
+    def tidy(self) -> pd.DataFrame:
+        """All numbers, unsuppressed (for analysts)."""
+        return self.table.copy()
+
+    def publishable(self, threshold: int | None = None) -> pd.DataFrame:
+        """The table with small cells suppressed, checked before it is returned."""
+        threshold = check_threshold(threshold or self.suppression_threshold)
+        out = self.rules.apply(self.table, threshold)
+        self.rules.check(out, threshold, source=self.source)
+        return out
