@@ -12,16 +12,22 @@ import warnings
 import pandas as pd
 import pytest
 
+from impact.analysis.matching import MatchSpec, match_persons
 from impact.engines import (
     SparkEngineSession,
+    indicator_table,
     indicators_at_scale,
     link_at_scale,
     match_at_scale,
+    matched_set,
     spark_session,
 )
+from impact.indicators import compute_indicators
+from impact.link import link_study
 from impact.synth.register import register_extract
 from link_fixtures import SECRET, make_study
 from test_engines_indicators import assert_same, conformance_groups, random_panel
+from test_engines_pipeline import assert_same_links
 
 
 @pytest.fixture(scope="session")
@@ -85,3 +91,24 @@ def test_linking_on_spark_equals_pandas(spark):
     pd.testing.assert_frame_equal(on_pandas.pairs, on_spark.pairs, rtol=1e-9)
     pd.testing.assert_frame_equal(on_pandas.metrics, on_spark.metrics, rtol=1e-9)
     assert on_spark.metrics["linked_splink"].iloc[-1] > 0
+
+
+def test_study_linking_indicators_and_matching_on_spark_equal_pandas(spark):
+    """What ``engine: spark`` in a study file runs: link_study, indicator_table, matched_set."""
+    study = make_study(60, seed=4)
+    on_pandas = link_study(study.baseline, None, study.result, secret=SECRET)
+    on_spark = link_study(
+        study.baseline, None, study.result, secret=SECRET, engine="spark", session=spark
+    )
+    assert_same_links(on_pandas, on_spark)
+    assert int(on_spark.report.waves["linked_splink"].fillna(0).sum()) > 0
+    panel = random_panel(200, seed=4)
+    reference = compute_indicators(panel)
+    ours = indicator_table(panel, engine="spark", session=spark)
+    pd.testing.assert_frame_equal(reference, ours, check_dtype=False)
+    assert reference.attrs == ours.attrs
+    persons = register_extract(seed=5, n_external=300).tables["register_persons"]
+    for spec in (MatchSpec(method="exact"), MatchSpec(method="cem", coarsen={"birth_year": 4})):
+        expected = match_persons(persons, spec)
+        got = matched_set(persons, spec, engine="spark", session=spark)
+        pd.testing.assert_frame_equal(expected.persons, got.persons, rtol=1e-12)

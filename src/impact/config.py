@@ -189,6 +189,10 @@ class StudyConfig(_Strict):
         The sections (see ``docs/ingest.md``); all but ``study`` and ``inputs`` have defaults.
     output : Path
         Default output directory.
+    engine : {"pandas", "duckdb", "spark"}
+        Where linking, indicators and exact/CEM register matching run (``docs/scale.md``):
+        ``pandas`` in memory (default, small studies), ``duckdb`` in an embedded database,
+        ``spark`` on Apache Spark (needs pyspark and Java). Results are the same.
     """
 
     study: StudySection
@@ -198,8 +202,14 @@ class StudyConfig(_Strict):
     analysis: AnalysisConfig = Field(default_factory=AnalysisConfig)
     report: ReportConfig = Field(default_factory=ReportConfig)
     output: Path = Path("output")
+    engine: Literal["pandas", "duckdb", "spark"] = "pandas"
 
     _source: Path | None = PrivateAttr(default=None)
+
+    @field_validator("engine", mode="before")
+    @classmethod
+    def _engine_name(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _design_needs_randomisation(self) -> StudyConfig:

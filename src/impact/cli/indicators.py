@@ -13,9 +13,9 @@ from pathlib import Path
 
 import typer
 
+from impact.engines import indicator_table
 from impact.errors import ImpactError
 from impact.indicators.codebook import write_codebook
-from impact.indicators.compute import compute_indicators
 from impact.indicators.io import parse_params, read_panel, write_indicators
 from impact.indicators.missing import missing_counts
 
@@ -46,6 +46,9 @@ def register(app: typer.Typer) -> None:
         lang: str | None = typer.Option(
             None, "--lang", help="Codebook language: sv or en (default: both)."
         ),
+        engine: str = typer.Option(
+            "pandas", "--engine", help="Where the rules are evaluated: pandas, duckdb or spark."
+        ),
     ) -> None:
         """Compute the indicators of a linked panel, or write the indicator codebook."""
         overrides = parse_params(params)
@@ -62,7 +65,9 @@ def register(app: typer.Typer) -> None:
             )
         if lang is not None:
             raise ImpactError("--lang only applies together with --codebook.")
-        table = compute_indicators(read_panel(panel), definitions, overrides)
+        table = indicator_table(
+            read_panel(panel), engine=engine, definitions=definitions, params=overrides
+        )
         written = write_indicators(table, out)
         typer.echo(
             f"{len(table)} persons, {len(table.attrs['indicators']['definitions'])} indicators"

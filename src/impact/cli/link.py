@@ -9,6 +9,7 @@ import typer
 from impact.config import load_config
 from impact.ingest import load_study
 from impact.link import link_study
+from impact.pipeline.prepare import with_engine
 
 
 def register(app: typer.Typer) -> None:
@@ -18,6 +19,11 @@ def register(app: typer.Typer) -> None:
     def link_command(
         study: Path = typer.Argument(..., help="The study file (YAML)."),
         out: Path = typer.Option(..., "--out", help="Output folder (replaced atomically)."),
+        engine: str | None = typer.Option(
+            None,
+            "--engine",
+            help="Where the linking runs: pandas, duckdb or spark (default: the study file's).",
+        ),
     ) -> None:
         """Link the survey waves person by person (exact, then Splink, one-to-one).
 
@@ -25,6 +31,8 @@ def register(app: typer.Typer) -> None:
         borderline pairs for clerical review and the match-probability figure.
         """
         config = load_config(study)
+        if engine is not None:
+            config = with_engine(config, engine)
         data = load_study(config)
         result = link_study(
             data.baseline,
@@ -35,6 +43,7 @@ def register(app: typer.Typer) -> None:
             secret_env=config.linking.secret_env,
             threshold=config.linking.threshold,
             code_elements=config.linking.code_elements,
+            engine=config.engine,
         )
         result.write(out)
         typer.echo(result.summary())

@@ -19,6 +19,12 @@ _LANG = typer.Option(None, "--lang", help="Report language(s): sv, en (default: 
 _FORMAT = typer.Option(None, "--format", help="Report format(s): html, docx, pdf.")
 _RENDER = typer.Option(True, "--render/--no-render", help="Render the reports.")
 _WORKERS = typer.Option(2, "--workers", min=1, help="Parallel rendering processes.")
+_ENGINE = typer.Option(
+    None,
+    "--engine",
+    help="Where linking, indicators and register matching run: pandas, duckdb or spark "
+    "(default: the study file's engine).",
+)
 
 
 def _print_run(name: str, run) -> int:
@@ -52,6 +58,7 @@ def register(app: typer.Typer) -> None:
         fmt: list[str] = _FORMAT,
         render: bool = _RENDER,
         workers: int = _WORKERS,
+        engine: str | None = _ENGINE,
     ) -> None:
         """Validate, link, compute indicators, analyse and write bundles and reports."""
         from impact.pipeline import run_study
@@ -65,6 +72,7 @@ def register(app: typer.Typer) -> None:
                 formats=fmt or None,
                 workers=workers,
                 progress=advance,
+                engine=engine,
             )
         if _print_run(study.name, summary):
             raise typer.Exit(1)

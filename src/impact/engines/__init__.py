@@ -5,10 +5,10 @@ The ``engine`` setting chooses where the work happens: ``pandas`` (default, smal
 tests). Results are identical across engines. See ``docs/scale.md``.
 """
 
-from impact.engines.indicators import ScaledIndicators, indicators_at_scale
+from impact.engines.indicators import ScaledIndicators, indicator_table, indicators_at_scale
 from impact.engines.link_blocking import BLOCKINGS, Blocking
 from impact.engines.link_scale import ScaleLinkResult, link_at_scale
-from impact.engines.matching import ScaledMatching, match_at_scale
+from impact.engines.matching import ScaledMatching, match_at_scale, matched_set
 from impact.engines.selection import DEFAULT_ENGINE, ENGINES, Engine, check_engine
 from impact.engines.sessions import (
     DuckDBSession,
@@ -32,9 +32,11 @@ __all__ = [
     "ScaledMatching",
     "SparkEngineSession",
     "check_engine",
+    "indicator_table",
     "indicators_at_scale",
     "link_at_scale",
     "match_at_scale",
+    "matched_set",
     "open_session",
     "require_spark",
     "spark_session",

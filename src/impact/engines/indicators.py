@@ -26,8 +26,14 @@ from impact.engines.sessions import EngineSession, open_session, temp_name
 from impact.engines.sql_indicators import CompiledIndicator, compile_indicator
 from impact.errors import InputError, Problem
 from impact.indicators import expr_ast
-from impact.indicators.compute import Definitions, compute_indicators, person_columns
+from impact.indicators.compute import (
+    Definitions,
+    check_panel,
+    compute_indicators,
+    person_columns,
+)
 from impact.indicators.expr_eval import EvaluationError
+from impact.indicators.metadata import build_metadata, freeze
 from impact.indicators.missing import MissingCounts, missing_counts
 from impact.indicators.registry import BoundIndicator, load_registry
 from impact.results import Result
@@ -305,11 +311,11 @@ def _run_sql(
         kinds = _column_kinds(session, source, needed)
         compiled = _compile_all(bound, session, kinds)
         passed = person_columns(pd.DataFrame(columns=[c for c in columns if c != ROW_COLUMN]))
-        keep = passed + [g for g in groups if g not in passed]
-        keep += [ROW_COLUMN] if ROW_COLUMN in columns else []
+        kept_columns = passed + [g for g in groups if g not in passed]
+        kept_columns += [ROW_COLUMN] if ROW_COLUMN in columns else []
         full = session.create(
             temp_name("indicators"),
-            indicators_sql.layered_query(session, source, bound, compiled, keep),
+            indicators_sql.layered_query(session, source, bound, compiled, kept_columns),
         )
         order = {c.id: i for i, c in enumerate(compiled)}
         compiled_out = [compiled[order[i]] for i in registry.ids]
@@ -462,3 +468,69 @@ def indicators_at_scale(
     finally:
         if own:
             active.close()
+
+
+def indicator_table(
+    panel: pd.DataFrame,
+    *,
+    engine: Engine = "pandas",
+    definitions: Definitions = None,
+    params: Mapping[str, Any] | None = None,
+    session: EngineSession | None = None,
+) -> pd.DataFrame:
+    """The person-level indicator table of :func:`~impact.indicators.compute_indicators`,
+    with the indicators evaluated on ``engine``.
+
+    This is what ``impact run`` uses when a study sets ``engine: duckdb`` or ``spark``: the
+    panel is checked exactly as ``compute_indicators`` checks it (same errors), the rules run
+    as SQL in the engine, and the result — the panel's person-level columns, one column per
+    indicator, and ``attrs["indicators"]`` with definitions, parameters and missing counts —
+    equals ``compute_indicators(panel, definitions, params)``.
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        The linked panel.
+    engine : {"pandas", "duckdb", "spark"}
+        Where the rules are evaluated.
+    definitions, params
+        As for :func:`impact.indicators.compute_indicators`.
+    session : EngineSession, optional
+        An open session of ``engine`` (default: one opened for this call).
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    engine = check_engine(engine)
+    if engine == "pandas":
+        return compute_indicators(panel, definitions, params)
+    registry = load_registry(definitions)
+    bound = registry.bind(params)
+    check_panel(panel, bound)
+    passed = person_columns(panel)
+    scaled = indicators_at_scale(
+        panel,
+        engine=engine,
+        definitions=registry,
+        params=params,
+        session=session,
+        collect=True,
+    )
+    values = scaled.indicators[list(registry.ids)].set_axis(panel.index)
+    table = pd.concat([panel[passed], values], axis=1)
+    counts = {
+        row.indicator: {
+            "n": int(row.n),
+            "missing": int(row.n_missing),
+            "not_responded": int(row.n_not_responded),
+            "outside_population": int(row.n_outside_population),
+            "missing_inputs": int(row.n_missing_inputs),
+        }
+        for row in scaled.missing.tidy().itertuples(index=False)
+    }
+    table.attrs = {"indicators": freeze(build_metadata(registry, bound, counts))}
+    logger.info(
+        "computed %d indicators for %d persons on %s", len(registry.ids), len(panel), engine
+    )
+    return table

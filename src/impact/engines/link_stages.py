@@ -125,7 +125,13 @@ def sql_stage(
     m_priors: dict[str, float] | None,
     rules: list[dict[str, str]],
     predict_chunks: int,
+    keep_scored: bool = False,
 ) -> dict[str, Any]:
+    """The linking stages in a DuckDB or Spark session.
+
+    With ``keep_scored`` the result also holds ``scored``: every candidate pair with its
+    weight and probability (not only those at or above the threshold), for the link report.
+    """
     created: list[str] = []
     columns = ENGINE_RECORD_COLUMNS + elements
 
@@ -203,9 +209,11 @@ def sql_stage(
             match_weight=weight,
             match_probability=np.power(2.0, weight) / (1.0 + np.power(2.0, weight)),
         )
-        above = link_sql.pairs_of_patterns(
-            session, candidates, scored[scored["match_probability"] >= threshold], comparisons
-        )
+        wanted = scored if keep_scored else scored[scored["match_probability"] >= threshold]
+        above = link_sql.pairs_of_patterns(session, candidates, wanted, comparisons)
+        if keep_scored:
+            out["scored"] = above
+            above = above[above["match_probability"] >= threshold]
         out.update(
             above=above,
             compared=n_compared,

@@ -19,7 +19,14 @@ import pandas as pd
 from scipy import stats
 
 from impact.analysis.matching import MatchSpec, match_persons, monthly_rates
-from impact.analysis.matching.inputs import GROUPS, OUTCOMES, check_months
+from impact.analysis.matching.inputs import (
+    GROUPS,
+    OUTCOMES,
+    check_months,
+    check_persons,
+    complete_cases,
+)
+from impact.analysis.matching.matcher import SET_COLUMNS, MatchedSet
 from impact.analysis.matching.spec import DEFAULT_COARSEN, DEFAULT_EXACT, Cutpoints
 from impact.engines import matching_sql
 from impact.engines.selection import Engine, check_engine
@@ -364,3 +371,57 @@ def match_at_scale(
     finally:
         if own:
             active.close()
+
+
+def matched_set(
+    persons: pd.DataFrame,
+    spec: MatchSpec,
+    *,
+    engine: Engine = "pandas",
+    session: EngineSession | None = None,
+) -> MatchedSet:
+    """:func:`impact.analysis.matching.match_persons` with exact and CEM cells made on ``engine``.
+
+    Exact and coarsened exact matching are group-bys, so on DuckDB or Spark the cells, subclass
+    numbers and ATT weights are computed there (:func:`match_at_scale`) and only the matched
+    persons' weights come back; the returned :class:`MatchedSet` equals ``match_persons``'s.
+    Nearest-neighbour and propensity matching make sequential choices and run on pandas
+    whatever the engine. This is the matcher ``impact run`` passes to
+    :func:`impact.analysis.matching.register_comparison` when a study sets ``engine``.
+
+    Parameters
+    ----------
+    persons : pandas.DataFrame
+        ``register_persons``.
+    spec : MatchSpec
+        The specification.
+    engine : {"pandas", "duckdb", "spark"}
+    session : EngineSession, optional
+        An open session of ``engine`` (default: one opened for this call).
+
+    Returns
+    -------
+    MatchedSet
+    """
+    engine = check_engine(engine)
+    if engine == "pandas" or spec.method not in ("exact", "cem"):
+        return match_persons(persons, spec)
+    variables = spec.variables
+    data, dropped = complete_cases(check_persons(persons, variables), variables)
+    own = session is None
+    active = open_session(engine) if own else session
+    try:
+        scaled = _sql(active, data, None, spec, "employed", 0.95, collect=True)
+    finally:
+        if own:
+            active.close()
+    kept = scaled.weights.set_index("person_id")
+    ids = data["person_id"]
+    weights = ids.map(kept["weight"]).fillna(0.0).to_numpy(dtype=float)
+    out = data.copy()
+    out["matched"] = weights > 0
+    out["weight"] = weights
+    out["subclass"] = ids.map(kept["subclass"]).astype("Int64")
+    out["distance"] = np.nan
+    ordered = [*SET_COLUMNS, *[v for v in variables if v not in SET_COLUMNS]]
+    return MatchedSet(spec, out[ordered], dropped)

@@ -52,7 +52,7 @@ def person_columns(linked: pd.DataFrame) -> list[str]:
     ]
 
 
-def _check_panel(linked: Any, bound: list[BoundIndicator]) -> None:
+def check_panel(linked: Any, bound: list[BoundIndicator]) -> None:
     """Check the panel's shape and the values of the columns the indicators read.
 
     Missing columns, repeated persons and every value that its canonical field does not allow
@@ -205,7 +205,7 @@ def compute_indicators(
     """
     registry = load_registry(definitions)
     bound = registry.bind(params)
-    _check_panel(linked, bound)
+    check_panel(linked, bound)
     passed = person_columns(linked)
     clashes = [i for i in registry.ids if i in passed]
     if clashes:

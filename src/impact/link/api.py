@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from typing import get_args
+from typing import TYPE_CHECKING, get_args
 
 import pandas as pd
 
@@ -19,6 +19,9 @@ from impact.link.pseudonymise import DEFAULT_SECRET_ENV
 from impact.link.records import InvalidCodes
 from impact.link.result import LinkResult
 from impact.link.spine import link_to_spine
+
+if TYPE_CHECKING:
+    from impact.engines.sessions import EngineSession
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +116,8 @@ def link_study(
     invalid_codes: InvalidCodes = "unlinked",
     review_band: Sequence[float] = DEFAULT_REVIEW_BAND,
     m_priors: dict[str, float] | None = None,
+    engine: str = "pandas",
+    session: EngineSession | None = None,
 ) -> LinkResult:
     """Link all waves of a study person by person into the linked panel.
 
@@ -146,6 +151,11 @@ def link_study(
         Probability band of the borderline pairs for clerical review.
     m_priors : dict, optional
         Overrides of the Splink m priors (:data:`impact.link.probabilistic.M_PRIORS`).
+    engine : {"pandas", "duckdb", "spark"}
+        Where the exact stage, Splink's blocking and comparisons and the scoring run
+        (``docs/scale.md``); the links are the same on every engine.
+    session : EngineSession, optional
+        An open session of ``engine`` (default: one opened for this call).
 
     Returns
     -------
@@ -185,6 +195,8 @@ def link_study(
         invalid_codes=invalid_codes,
         review_band=review_band,
         m_priors=m_priors,
+        engine=engine,
+        session=session,
     )
 
 
@@ -201,6 +213,8 @@ def link_waves(
     invalid_codes: InvalidCodes = "unlinked",
     review_band: Sequence[float] = DEFAULT_REVIEW_BAND,
     m_priors: dict[str, float] | None = None,
+    engine: str = "pandas",
+    session: EngineSession | None = None,
 ) -> LinkResult:
     """Link one later wave to the baseline.
 
@@ -211,7 +225,7 @@ def link_waves(
     later_wave : str
         Prefix of the later wave in the panel (``r`` result, ``f1`` first follow-up, …).
     secret, secret_env, allow_ephemeral_secret, threshold, code_elements, invalid_codes, \
-review_band, m_priors
+review_band, m_priors, engine, session
         As in :func:`link_study`.
 
     Returns
@@ -247,4 +261,6 @@ review_band, m_priors
         invalid_codes=invalid_codes,
         review_band=review_band,
         m_priors=m_priors,
+        engine=engine,
+        session=session,
     )

@@ -8,6 +8,7 @@ remainder, (d) a one-to-one assignment of the Splink candidates above the thresh
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,9 @@ import pandas as pd
 from impact.link.assign import one_to_one
 from impact.link.exact import exact_links
 from impact.link.probabilistic import agreement_pattern, score_candidates
+
+if TYPE_CHECKING:
+    from impact.engines.sessions import EngineSession
 
 
 @dataclass
@@ -52,8 +56,14 @@ def link_records(
     elements: list[str],
     threshold: float,
     m_priors: dict[str, float] | None = None,
+    session: EngineSession | None = None,
 ) -> WaveLink:
     """Link a wave's records to the spine, one-to-one.
+
+    With a DuckDB or Spark ``session`` (``engine: duckdb|spark`` in the study file) the exact
+    stage, Splink's blocking and comparisons, the pattern counts for the EM and the scoring run
+    in that engine (:func:`impact.engines.link_stages.sql_stage`, with the blocking rules used
+    here); the result is the same.
 
     Parameters
     ----------
@@ -65,22 +75,52 @@ def link_records(
         Minimum Splink match probability.
     m_priors : dict, optional
         Overrides of the Splink m priors.
+    session : EngineSession, optional
+        Run the stages in this DuckDB or Spark session instead of in memory.
 
     Returns
     -------
     WaveLink
     """
+    if session is not None:
+        return _link_on_engine(spine, wave, elements, threshold, m_priors, session)
     exact = exact_links(spine, wave)
     rest_spine = spine[~spine["uid"].isin(exact.pairs["left_uid"]) & spine["code_valid"]]
     rest_wave = wave[~wave["uid"].isin(exact.pairs["right_uid"]) & wave["code_valid"]]
     known = agreement_pattern(exact.pairs, spine, wave, elements)
     scored = score_candidates(rest_spine, rest_wave, elements, known, m_priors=m_priors)
-    assignment = one_to_one(scored.pairs, threshold)
+    return _assemble(
+        exact.pairs,
+        scored.pairs,
+        threshold,
+        exact.ambiguous,
+        scored.prior_lambda,
+        scored.settings,
+    )
+
+
+def _by_uids(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Pairs in (spine uid, wave uid) order: ties in the assignment are broken the same way
+    whichever engine found the pairs."""
+    return pairs.sort_values(["left_uid", "right_uid"], kind="stable").reset_index(drop=True)
+
+
+def _assemble(
+    exact_pairs: pd.DataFrame,
+    scored: pd.DataFrame,
+    threshold: float,
+    exact_ambiguous: int,
+    prior_lambda: float,
+    settings: dict | None,
+) -> WaveLink:
+    """One-to-one assignment of the scored candidates, joined to the exact links."""
+    scored = _by_uids(scored)
+    assignment = one_to_one(scored, threshold)
     fuzzy = assignment.chosen.assign(stage="splink")
-    exact_pairs = exact.pairs.assign(match_probability=1.0, match_weight=np.nan)
+    exact_pairs = _by_uids(exact_pairs).assign(match_probability=1.0, match_weight=np.nan)
     pairs = pd.concat([exact_pairs, fuzzy] if not fuzzy.empty else [exact_pairs], ignore_index=True)
     linked_keys = set(zip(fuzzy["left_uid"], fuzzy["right_uid"], strict=True))
-    candidates = scored.pairs.copy()
+    candidates = scored.copy()
     candidates["linked"] = [
         (a, b) in linked_keys
         for a, b in zip(candidates["left_uid"], candidates["right_uid"], strict=True)
@@ -88,7 +128,49 @@ def link_records(
     return WaveLink(
         pairs=pairs,
         candidates=candidates,
-        ambiguous=exact.ambiguous + assignment.ambiguous,
-        prior_lambda=scored.prior_lambda,
-        settings=scored.settings,
+        ambiguous=exact_ambiguous + assignment.ambiguous,
+        prior_lambda=prior_lambda,
+        settings=settings,
+    )
+
+
+def _link_on_engine(
+    spine: pd.DataFrame,
+    wave: pd.DataFrame,
+    elements: list[str],
+    threshold: float,
+    m_priors: dict[str, float] | None,
+    session: EngineSession,
+) -> WaveLink:
+    """The stages of :func:`link_records` in a DuckDB or Spark session."""
+    from impact.engines.link_blocking import blocking_keys, splink_rules
+    from impact.engines.link_stages import sql_stage
+
+    keys = blocking_keys(elements, "thorough")
+    stage = sql_stage(
+        session,
+        spine,
+        wave,
+        elements,
+        keys,
+        threshold,
+        m_priors,
+        splink_rules(keys),
+        1,
+        keep_scored=True,
+    )
+    columns = ["left_uid", "right_uid", "match_weight", "match_probability"]
+    found = stage.get("scored", stage["above"])[columns].reset_index(drop=True)
+    found = found.astype({"match_weight": float, "match_probability": float})
+    pattern = agreement_pattern(found, spine, wave, elements)
+    order = [c for c in pattern.columns if c != "elements_differing"] + ["elements_differing"]
+    scored = pd.concat([found, pattern[order]], axis=1)
+    exact = stage["exact"][["left_uid", "right_uid", "stage"]]
+    return _assemble(
+        exact,
+        scored,
+        threshold,
+        int(stage["ambiguous"]),
+        float(stage["prior_lambda"]),
+        stage["settings"],
     )

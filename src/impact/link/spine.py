@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -23,6 +24,9 @@ from impact.link.pseudonymise import Pseudonymiser, resolve_secret
 from impact.link.records import InvalidCodes, make_records
 from impact.link.report import WAVE_COLUMNS, LinkReport, balance_table
 from impact.link.result import LinkResult
+
+if TYPE_CHECKING:
+    from impact.engines.sessions import EngineSession
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +70,8 @@ def link_to_spine(
     invalid_codes: InvalidCodes,
     review_band: Sequence[float],
     m_priors: dict[str, float] | None,
+    engine: str = "pandas",
+    session: EngineSession | None = None,
 ) -> LinkResult:
     """Link waves one after another to the spine and assemble panel, pairs and report.
 
@@ -77,13 +83,61 @@ def link_to_spine(
     randomisation : DataFrame or None
         The randomisation list; when given it is the spine, else the first wave is.
     secret, secret_env, allow_ephemeral_secret, threshold, code_elements, invalid_codes, \
-review_band, m_priors
+review_band, m_priors, engine, session
         As in :func:`impact.link.link_study` (already validated).
 
     Returns
     -------
     LinkResult
     """
+    from impact.engines.selection import check_engine  # impact.engines builds on impact.link
+    from impact.engines.sessions import open_session
+
+    engine = check_engine(engine, "linking")
+    if engine == "pandas" or session is not None:
+        return _link_to_spine(
+            waves,
+            randomisation,
+            secret=secret,
+            secret_env=secret_env,
+            allow_ephemeral_secret=allow_ephemeral_secret,
+            threshold=threshold,
+            code_elements=code_elements,
+            invalid_codes=invalid_codes,
+            review_band=review_band,
+            m_priors=m_priors,
+            session=session if engine != "pandas" else None,
+        )
+    with open_session(engine) as own:
+        return _link_to_spine(
+            waves,
+            randomisation,
+            secret=secret,
+            secret_env=secret_env,
+            allow_ephemeral_secret=allow_ephemeral_secret,
+            threshold=threshold,
+            code_elements=code_elements,
+            invalid_codes=invalid_codes,
+            review_band=review_band,
+            m_priors=m_priors,
+            session=own,
+        )
+
+
+def _link_to_spine(
+    waves: list[tuple[str, str, pd.DataFrame]],
+    randomisation: pd.DataFrame | None,
+    *,
+    secret: str | bytes | None,
+    secret_env: str | None,
+    allow_ephemeral_secret: bool,
+    threshold: float,
+    code_elements: Sequence[Sequence[object]] | None,
+    invalid_codes: InvalidCodes,
+    review_band: Sequence[float],
+    m_priors: dict[str, float] | None,
+    session: EngineSession | None,
+) -> LinkResult:
     layout = CodeLayout.from_config(code_elements)
     pseud = Pseudonymiser(
         resolve_secret(secret, secret_env, allow_ephemeral=allow_ephemeral_secret)
@@ -154,7 +208,7 @@ review_band, m_priors
     wave_rows = []
     for w in to_link:
         wave_records = kept_records[w]
-        link = link_records(spine, wave_records, elements, threshold, m_priors)
+        link = link_records(spine, wave_records, elements, threshold, m_priors, session)
         pairs = link.pairs
         n_kept = len(wave_records)
         if n_kept >= MIN_RECORDS_FOR_OVERLAP_CHECK and pairs.empty:

@@ -166,6 +166,11 @@ def analyse_study(prepared: PreparedStudy, *, lang: str = "en") -> StudyAnalyses
     analyses.rise = rise_reproduction()
     analyses.register = RegisterAnalyses(
         timing=analyse_timing(rows, covariates=covariates, notes=analyses.notes),
-        comparison=analyse_register(prepared.data, notes=analyses.notes, seed=config.seed),
+        comparison=analyse_register(
+            prepared.data,
+            notes=analyses.notes,
+            seed=config.seed,
+            engine=prepared.config.engine,
+        ),
     )
     return analyses

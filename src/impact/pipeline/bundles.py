@@ -31,6 +31,7 @@ def _provenance(prepared: PreparedStudy) -> dict:
         "suppression_threshold": analysis.suppression_threshold,
         "covariates": list(analysis.covariates),
         "link_threshold": config.linking.threshold,
+        "engine": config.engine,
         "mapping": prepared.data.mapping,
     }
     return make_provenance(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from impact.config import StudyConfig, load_config
-from impact.indicators import compute_indicators
+from impact.engines import check_engine, indicator_table
 from impact.ingest import StudyData, load_study
 from impact.link import LinkResult, link_study
 
@@ -75,8 +75,24 @@ def analysis_table(panel: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFram
     return table
 
 
+def with_engine(config: StudyConfig, engine: str) -> StudyConfig:
+    """A copy of ``config`` running on ``engine`` (the ``--engine`` option of the CLI).
+
+    Raises
+    ------
+    impact.errors.InputError
+        When ``engine`` is not pandas, duckdb or spark.
+    """
+    chosen = config.model_copy(deep=True)
+    chosen.engine = check_engine(engine, "--engine")
+    return chosen
+
+
 def prepare_study(config: StudyConfig | str | Path) -> PreparedStudy:
     """Validate every input, link the waves and compute the indicators.
+
+    Linking and the indicators run on the study's ``engine`` (pandas, DuckDB or Spark; the
+    result is the same).
 
     Parameters
     ----------
@@ -105,9 +121,11 @@ def prepare_study(config: StudyConfig | str | Path) -> PreparedStudy:
         secret_env=config.linking.secret_env,
         threshold=config.linking.threshold,
         code_elements=config.linking.code_elements,
+        engine=config.engine,
     )
-    indicators = compute_indicators(
+    indicators = indicator_table(
         links.panel,
+        engine=config.engine,
         definitions=config.indicators.definitions,
         params=dict(config.indicators.params),
     )

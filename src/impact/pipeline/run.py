@@ -25,7 +25,7 @@ from impact.config import StudyConfig, load_config
 from impact.outputs import atomic_directory
 from impact.pipeline.analyse import StudyAnalyses, analyse_study
 from impact.pipeline.bundles import write_bundles
-from impact.pipeline.prepare import PreparedStudy, prepare_study
+from impact.pipeline.prepare import PreparedStudy, prepare_study, with_engine
 from impact.pipeline.private import write_private
 from impact.privacy import assert_private
 from impact.report.api import render_all
@@ -94,6 +94,7 @@ def run_study(
     formats: list[str] | None = None,
     workers: int = 2,
     progress: Callable[[int, int], None] | None = None,
+    engine: str | None = None,
 ) -> RunSummary:
     """Validate, link, compute indicators, analyse, write bundles and render the reports.
 
@@ -113,6 +114,9 @@ def run_study(
         the command line need nothing).
     progress : callable(done, total), optional
         Called as reports finish rendering (the CLI passes a progress bar).
+    engine : {"pandas", "duckdb", "spark"}, optional
+        Override the study file's ``engine`` (where linking, indicators and exact/CEM register
+        matching run; the results are the same).
 
     Returns
     -------
@@ -120,6 +124,8 @@ def run_study(
     """
     if not isinstance(config, StudyConfig):
         config = load_config(config)
+    if engine is not None:
+        config = with_engine(config, engine)
     final = Path(out_dir) if out_dir is not None else Path(config.output)
     prepared: PreparedStudy = prepare_study(config)
     analyses: StudyAnalyses = analyse_study(prepared)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +32,9 @@ from .spec import (
 )
 
 log = logging.getLogger(__name__)
+
+#: ``matcher(persons, spec)`` → the matched set (see :func:`register_comparison`).
+Matcher = Callable[[pd.DataFrame, MatchSpec], MatchedSet]
 ESTIMATORS = ("end_difference", "adjusted", "did")
 
 
@@ -270,6 +273,7 @@ def register_comparison(
     end_month: int | None = None,
     reference_month: int = 0,
     confidence_level: float = 0.95,
+    matcher: Matcher = match_persons,
 ) -> RegisterComparison:
     """Compare intervention members with matched external persons in the register.
 
@@ -304,6 +308,10 @@ def register_comparison(
     reference_month : int
         Last pre-period month for the DiD and the event study (default 0, study start).
     confidence_level : float
+    matcher : callable, optional
+        ``matcher(persons, spec) -> MatchedSet``; default :func:`match_persons`. ``impact run``
+        passes :func:`impact.engines.matched_set` bound to the study's engine, so exact and CEM
+        cells are made in DuckDB or Spark (same result).
 
     Returns
     -------
@@ -335,7 +343,7 @@ def register_comparison(
         "share": outcome == "employed",
     }
     results = {
-        name: _analyse(name, match_persons(persons, spec), long, **options)
+        name: _analyse(name, matcher(persons, spec), long, **options)
         for name, spec in specs.items()
     }
     naive_persons = results["main"].matched.persons.assign(weight=1.0, matched=True)
