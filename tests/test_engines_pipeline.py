@@ -19,7 +19,7 @@ import yaml
 from impact.analysis.matching import MatchSpec, match_persons, register_comparison
 from impact.cli.main import run as cli_run
 from impact.config import load_config
-from impact.engines import indicator_table, matched_set, open_session
+from impact.engines import indicator_table, link_at_scale, matched_set, open_session
 from impact.errors import InputError
 from impact.indicators import compute_indicators
 from impact.link import link_study
@@ -104,6 +104,30 @@ def test_linking_two_waves_with_an_open_session_is_the_same():
         )
         assert not [t for t in session.con.sql("SHOW TABLES").fetchall()], "no tables left"
     assert_same_links(reference, ours)
+
+
+def test_linear_blocking_is_the_same_on_duckdb_and_as_link_at_scale():
+    study = make_study(300, seed=6)
+    on_pandas = link_study(study.baseline, None, study.result, secret=SECRET, blocking="linear")
+    on_duckdb = link_study(
+        study.baseline, None, study.result, secret=SECRET, blocking="linear", engine="duckdb"
+    )
+    assert_same_links(on_pandas, on_duckdb)
+    rules = on_duckdb.report.splink_settings["r"]["blocking_rules_to_generate_predictions"]
+    assert len(rules) == 5, "linear: one rule per left-out element, plus the whole code"
+    at_scale = link_at_scale(study.baseline, study.result, secret=SECRET, blocking="linear")
+    ours = on_pandas.pairs.sort_values("record").reset_index(drop=True)
+    pd.testing.assert_series_equal(
+        ours["record"], at_scale.pairs["record"], check_names=False, check_dtype=False
+    )
+    pd.testing.assert_series_equal(
+        ours["spine_record"], at_scale.pairs["spine_record"], check_dtype=False
+    )
+    np.testing.assert_allclose(
+        ours["match_probability"].to_numpy(float),
+        at_scale.pairs["match_probability"].to_numpy(float),
+        rtol=1e-9,
+    )
 
 
 def test_indicator_table_on_duckdb_equals_compute_indicators(prepared):

@@ -119,6 +119,7 @@ class LinkingConfig(_Strict):
     secret_env: str = "IMPACT_LINK_SECRET"
     secret: SecretStr | None = None
     threshold: float = Field(0.5, gt=0.0, le=1.0)  # chosen on synthetic truth: docs/linking.md
+    blocking: Literal["thorough", "linear"] = "thorough"
     code_elements: list[tuple[Literal["letters", "digits"], Annotated[int, Field(ge=1)]]] = Field(
         default_factory=lambda: list(DEFAULT_CODE_ELEMENTS), min_length=1
     )

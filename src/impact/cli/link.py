@@ -44,6 +44,7 @@ def register(app: typer.Typer) -> None:
             threshold=config.linking.threshold,
             code_elements=config.linking.code_elements,
             engine=config.engine,
+            blocking=config.linking.blocking,
         )
         result.write(out)
         typer.echo(result.summary())

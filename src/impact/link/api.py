@@ -118,6 +118,7 @@ def link_study(
     m_priors: dict[str, float] | None = None,
     engine: str = "pandas",
     session: EngineSession | None = None,
+    blocking: str = "thorough",
 ) -> LinkResult:
     """Link all waves of a study person by person into the linked panel.
 
@@ -156,6 +157,11 @@ def link_study(
         (``docs/scale.md``); the links are the same on every engine.
     session : EngineSession, optional
         An open session of ``engine`` (default: one opened for this call).
+    blocking : {"thorough", "linear"}
+        Which pairs the probabilistic stage compares: ``thorough`` (default) every pair with
+        at most two code elements different; ``linear`` pairs with at most one element (or
+        the birth year) different, so the comparisons grow about linearly with the waves
+        (national-size studies; ``docs/scale.md``).
 
     Returns
     -------
@@ -197,6 +203,7 @@ def link_study(
         m_priors=m_priors,
         engine=engine,
         session=session,
+        blocking=blocking,
     )
 
 
@@ -215,6 +222,7 @@ def link_waves(
     m_priors: dict[str, float] | None = None,
     engine: str = "pandas",
     session: EngineSession | None = None,
+    blocking: str = "thorough",
 ) -> LinkResult:
     """Link one later wave to the baseline.
 
@@ -225,7 +233,7 @@ def link_waves(
     later_wave : str
         Prefix of the later wave in the panel (``r`` result, ``f1`` first follow-up, …).
     secret, secret_env, allow_ephemeral_secret, threshold, code_elements, invalid_codes, \
-review_band, m_priors, engine, session
+review_band, m_priors, engine, session, blocking
         As in :func:`link_study`.
 
     Returns
@@ -263,4 +271,5 @@ review_band, m_priors, engine, session
         m_priors=m_priors,
         engine=engine,
         session=session,
+        blocking=blocking,
     )

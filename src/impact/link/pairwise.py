@@ -57,6 +57,7 @@ def link_records(
     threshold: float,
     m_priors: dict[str, float] | None = None,
     session: EngineSession | None = None,
+    blocking: str = "thorough",
 ) -> WaveLink:
     """Link a wave's records to the spine, one-to-one.
 
@@ -77,18 +78,28 @@ def link_records(
         Overrides of the Splink m priors.
     session : EngineSession, optional
         Run the stages in this DuckDB or Spark session instead of in memory.
+    blocking : {"thorough", "linear"}
+        Blocking rule set (:mod:`impact.engines.link_blocking`): ``thorough`` compares every
+        pair with at most two elements different; ``linear`` keeps the comparisons about
+        linear in the wave size (for national-size waves).
 
     Returns
     -------
     WaveLink
     """
+    from impact.engines.link_blocking import blocking_keys, check_blocking, splink_rules
+
+    keys = blocking_keys(elements, check_blocking(blocking))
     if session is not None:
-        return _link_on_engine(spine, wave, elements, threshold, m_priors, session)
+        return _link_on_engine(spine, wave, elements, threshold, m_priors, session, keys)
     exact = exact_links(spine, wave)
     rest_spine = spine[~spine["uid"].isin(exact.pairs["left_uid"]) & spine["code_valid"]]
     rest_wave = wave[~wave["uid"].isin(exact.pairs["right_uid"]) & wave["code_valid"]]
     known = agreement_pattern(exact.pairs, spine, wave, elements)
-    scored = score_candidates(rest_spine, rest_wave, elements, known, m_priors=m_priors)
+    rules = None if blocking == "thorough" else splink_rules(keys)
+    scored = score_candidates(
+        rest_spine, rest_wave, elements, known, m_priors=m_priors, rules=rules
+    )
     return _assemble(
         exact.pairs,
         scored.pairs,
@@ -141,12 +152,12 @@ def _link_on_engine(
     threshold: float,
     m_priors: dict[str, float] | None,
     session: EngineSession,
+    keys: list[tuple[str, ...]],
 ) -> WaveLink:
     """The stages of :func:`link_records` in a DuckDB or Spark session."""
-    from impact.engines.link_blocking import blocking_keys, splink_rules
+    from impact.engines.link_blocking import splink_rules
     from impact.engines.link_stages import sql_stage
 
-    keys = blocking_keys(elements, "thorough")
     stage = sql_stage(
         session,
         spine,

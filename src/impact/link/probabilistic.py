@@ -354,6 +354,7 @@ def score_candidates(
     known_pattern: pd.DataFrame,
     *,
     m_priors: dict[str, float] | None = None,
+    rules: list[dict[str, str]] | None = None,
 ) -> Candidates:
     """Find, train on and score the candidate pairs of the probabilistic stage.
 
@@ -367,6 +368,9 @@ def score_candidates(
         Agreement patterns of the exact links (matches), used in training.
     m_priors : dict, optional
         Overrides of :data:`M_PRIORS`.
+    rules : list of dict, optional
+        Splink blocking rules (default :func:`blocking_rules`, every pair with at most two
+        elements different; ``impact.engines.link_blocking`` has the ``linear`` set).
 
     Returns
     -------
@@ -384,7 +388,10 @@ def score_candidates(
     m0 = prior_m(elements, m_priors)
     n_pairs = float(len(lf)) * float(len(rf))
     # 1. candidates (blocking + comparisons) with the prior model
-    found = _predict(lf, rf, build_settings(elements, m0, u, min(len(lf), len(rf)) / n_pairs))
+    settings0 = build_settings(elements, m0, u, min(len(lf), len(rf)) / n_pairs)
+    if rules is not None:
+        settings0["blocking_rules_to_generate_predictions"] = rules
+    found = _predict(lf, rf, settings0)
     pattern = agreement_pattern(found, left, right, elements)
     # records carrying different study ids are different people
     sid_l = left.set_index("uid")["study_id"].reindex(found["left_uid"]).to_numpy()
@@ -399,6 +406,8 @@ def score_candidates(
         level_indices(pattern, elements), level_indices(known_pattern, elements), u, m0, n_pairs
     )
     settings = build_settings(elements, model.m, u, model.prior_lambda)
+    if rules is not None:
+        settings["blocking_rules_to_generate_predictions"] = rules
     # 3. Splink scores the candidates with the trained model
     scored = _predict(lf, rf, settings)
     scored = found[["left_uid", "right_uid"]].merge(

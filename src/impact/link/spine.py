@@ -72,6 +72,7 @@ def link_to_spine(
     m_priors: dict[str, float] | None,
     engine: str = "pandas",
     session: EngineSession | None = None,
+    blocking: str = "thorough",
 ) -> LinkResult:
     """Link waves one after another to the spine and assemble panel, pairs and report.
 
@@ -83,7 +84,7 @@ def link_to_spine(
     randomisation : DataFrame or None
         The randomisation list; when given it is the spine, else the first wave is.
     secret, secret_env, allow_ephemeral_secret, threshold, code_elements, invalid_codes, \
-review_band, m_priors, engine, session
+review_band, m_priors, engine, session, blocking
         As in :func:`impact.link.link_study` (already validated).
 
     Returns
@@ -107,6 +108,7 @@ review_band, m_priors, engine, session
             review_band=review_band,
             m_priors=m_priors,
             session=session if engine != "pandas" else None,
+            blocking=blocking,
         )
     with open_session(engine) as own:
         return _link_to_spine(
@@ -121,6 +123,7 @@ review_band, m_priors, engine, session
             review_band=review_band,
             m_priors=m_priors,
             session=own,
+            blocking=blocking,
         )
 
 
@@ -137,6 +140,7 @@ def _link_to_spine(
     review_band: Sequence[float],
     m_priors: dict[str, float] | None,
     session: EngineSession | None,
+    blocking: str,
 ) -> LinkResult:
     layout = CodeLayout.from_config(code_elements)
     pseud = Pseudonymiser(
@@ -208,7 +212,7 @@ def _link_to_spine(
     wave_rows = []
     for w in to_link:
         wave_records = kept_records[w]
-        link = link_records(spine, wave_records, elements, threshold, m_priors, session)
+        link = link_records(spine, wave_records, elements, threshold, m_priors, session, blocking)
         pairs = link.pairs
         n_kept = len(wave_records)
         if n_kept >= MIN_RECORDS_FOR_OVERLAP_CHECK and pairs.empty:

@@ -32,6 +32,7 @@ def _provenance(prepared: PreparedStudy) -> dict:
         "covariates": list(analysis.covariates),
         "link_threshold": config.linking.threshold,
         "engine": config.engine,
+        "link_blocking": config.linking.blocking,
         "mapping": prepared.data.mapping,
     }
     return make_provenance(

@@ -122,6 +122,7 @@ def prepare_study(config: StudyConfig | str | Path) -> PreparedStudy:
         threshold=config.linking.threshold,
         code_elements=config.linking.code_elements,
         engine=config.engine,
+        blocking=config.linking.blocking,
     )
     indicators = indicator_table(
         links.panel,
