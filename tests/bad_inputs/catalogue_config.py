@@ -66,6 +66,16 @@ def bad_threshold(ws: Workspace) -> list[str]:
     return _edit(ws, lambda doc: doc["linking"].__setitem__("threshold", 0))
 
 
+def unknown_engine(ws: Workspace) -> list[str]:
+    """``engine: polars`` and ``linking.blocking: fast`` (not engines / rule sets we have)."""
+
+    def change(doc: dict) -> None:
+        doc["engine"] = "polars"
+        doc["linking"]["blocking"] = "fast"
+
+    return _edit(ws, change)
+
+
 def bad_code_elements(ws: Workspace) -> list[str]:
     """A code element of length 0 and an unknown kind."""
     return _edit(
@@ -175,6 +185,13 @@ CASES = [
         "linking threshold 0",
         bad_threshold,
         expect=("study.yaml", "linking.threshold", "greater than 0"),
+    ),
+    Case(
+        "config-unknown-engine",
+        "config",
+        "engine 'polars' and blocking 'fast'",
+        unknown_engine,
+        expect=("study.yaml", "engine", "duckdb", "spark", "linking.blocking", "linear"),
     ),
     Case(
         "config-bad-code-elements",
