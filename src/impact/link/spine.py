@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from contextlib import nullcontext
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -95,7 +96,13 @@ review_band, m_priors, engine, session, blocking
     from impact.engines.sessions import open_session
 
     engine = check_engine(engine, "linking")
-    if engine == "pandas" or session is not None:
+    if engine == "pandas":
+        opened = nullcontext(None)
+    elif session is not None:
+        opened = nullcontext(session)
+    else:
+        opened = open_session(engine)
+    with opened as active:
         return _link_to_spine(
             waves,
             randomisation,
@@ -107,22 +114,7 @@ review_band, m_priors, engine, session, blocking
             invalid_codes=invalid_codes,
             review_band=review_band,
             m_priors=m_priors,
-            session=session if engine != "pandas" else None,
-            blocking=blocking,
-        )
-    with open_session(engine) as own:
-        return _link_to_spine(
-            waves,
-            randomisation,
-            secret=secret,
-            secret_env=secret_env,
-            allow_ephemeral_secret=allow_ephemeral_secret,
-            threshold=threshold,
-            code_elements=code_elements,
-            invalid_codes=invalid_codes,
-            review_band=review_band,
-            m_priors=m_priors,
-            session=own,
+            session=active,
             blocking=blocking,
         )
 
