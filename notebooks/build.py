@@ -30,6 +30,7 @@ NOTEBOOKS: dict[str, str] = {
     "03_power_planning": "power_planning",
     "04_reuse_indicators": "reuse_indicators",
     "05_reports": "reports",
+    "06_large_studies": "large_studies",
 }
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
