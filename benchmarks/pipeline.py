@@ -26,6 +26,8 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "benchmarks" / "results" / "pipeline.md"
+#: Every measurement, one JSON line each; the page shows the latest per size/engine/blocking.
+RAW = Path(os.environ.get("IMPACT_PIPELINE_RAW", "/tmp/impact_pipeline_benchmarks.jsonl"))
 DEFAULT_SIZES = [2_000, 10_000, 30_000]
 SPARK_MAX = 2_000
 SECRET = "benchmark-secret"
@@ -85,7 +87,6 @@ def _write_study(size: int, folder: Path) -> Path:
 
 
 def main(sizes: list[int]) -> None:
-    rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:
             study = _write_study(size, Path(tmp))
@@ -102,8 +103,18 @@ def main(sizes: list[int]) -> None:
                     raise SystemExit(f"{engine} {size}: {done.stderr[-2000:]}")
                 record = json.loads(lines[-1]) | {"size": size, "load": os.getloadavg()[0]}
                 print(record, flush=True)
-                rows.append(record)
-    _write_page(rows)
+                with RAW.open("a", encoding="utf-8") as raw:
+                    raw.write(json.dumps(record) + "\n")
+    _write_page(_latest())
+
+
+def _latest() -> list[dict]:
+    """The latest measurement per (size, engine, blocking), by size."""
+    latest: dict[tuple, dict] = {}
+    for line in RAW.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        latest[(record["size"], record["engine"], record["blocking"])] = record
+    return [latest[k] for k in sorted(latest, key=lambda k: k[0])]
 
 
 def _write_page(rows: list[dict]) -> None:

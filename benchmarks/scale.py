@@ -1,14 +1,30 @@
 """Benchmark: linking, indicators and register matching at national size on DuckDB and Spark.
 
-Three jobs, each at several sizes and on several engines, every measurement in a fresh
-subprocess (so peak memory is the job's own):
+Jobs, each at several sizes and on several engines, every measurement in a fresh subprocess
+(so peak memory is the job's own):
 
 ``link``
-    Synthetic baseline of N respondents and a later wave answered by 70 % of them plus 3 %
-    newcomers, with realistic typing (15 % mistype one code element, 2 % birth year off by
-    one, 5 % gender ``not_stated``, 30 % lower case / separators, 10 % look-alike characters,
-    1 % duplicate answers). :func:`impact.engines.link_at_scale` with the ``linear``
-    blocking rules; precision and recall against the known truth.
+    Synthetic baseline of N respondents and a later wave of N respondents too: 90 % of the
+    baseline people answer again and newcomers (10 % of N) make up the rest, so a size of 1 M
+    is a 1 M × 1 M linkage (both waves then get 1 % duplicate answers). Realistic typing: in
+    the later wave 15 % mistype one code element; in both waves 2 % give a birth year off by
+    one, 5 % gender ``not_stated``, 30 % lower case / separators, 10 % look-alike characters.
+    Round ids are drawn from 10 programme rounds. :func:`impact.engines.link_at_scale` with
+    the ``linear`` blocking rules and the default threshold 0.5; precision and recall against
+    the known truth; time per stage (records, and on DuckDB / Spark the engine steps:
+    loading, exact stage, Splink blocking and comparisons, pattern counts, EM, pairs back;
+    assignment) and the evidence of the trained model in bits (prior log2 odds; log2(m/u)
+    of agreement on each element, the birth year, gender and round; their sum; the sum with
+    one element mistyped).
+``link_thorough``
+    The same with the ``thorough`` blocking rules of :mod:`impact.link`.
+``link_rounds200``
+    The same with round ids drawn from 200 rounds (e.g. start month × local office) instead
+    of 10: round agreement is one of the comparisons, so this shows what one more stable
+    piece of information recovers at national size.
+``link_threshold02``
+    The same as ``link`` with the match probability threshold 0.2 instead of 0.5 (the
+    precision / recall trade-off).
 ``indicators``
     A linked panel of N persons with every field the built-in indicators read (10 % missing
     answers, 28 % without a result survey) generated *inside* the engine by SQL, then
@@ -26,7 +42,8 @@ Run everything (small sizes first, largest last; writes benchmarks/results/scale
 
     .venv/bin/python benchmarks/scale.py plan
 
-or one measurement (prints one JSON line)::
+or only some jobs (``plan link link_thorough`` runs the plan's rows of those jobs), or one
+measurement (prints one JSON line)::
 
     .venv/bin/python benchmarks/scale.py run link duckdb 100000
 """
@@ -51,9 +68,14 @@ RAW = Path(os.environ.get("IMPACT_SCALE_RAW", "/tmp/impact_scale_benchmarks.json
 REPORT = RESULTS / "scale.md"
 START, END = "<!-- tables: written by benchmarks/scale.py -->", "<!-- end of tables -->"
 
-#: Wait for the load average to drop below this before each run, at most QUIET_WAIT seconds.
+#: Wait for the load average to drop below this before each run: at most QUIET_WAIT seconds
+#: before the largest runs, QUIET_WAIT_SMALL before the others (IMPACT_SCALE_WAIT caps both).
 QUIET_LOAD = 2.5
-QUIET_WAIT = 900
+QUIET_WAIT = int(os.environ.get("IMPACT_SCALE_WAIT", 900))
+QUIET_WAIT_SMALL = min(120, QUIET_WAIT)
+#: Longest run allowed per engine, in seconds (Spark local mode on two cores is slow).
+TIMEOUT = {"spark": 300}
+TIMEOUT_DEFAULT = 3600
 #: (job, engine, size), run in this order: small first, the largest last.
 PLAN = [
     ("indicators", "pandas", 300_000),
@@ -66,6 +88,8 @@ PLAN = [
     ("matching", "spark", 100_000),
     ("matching", "spark", 300_000),
     ("link", "pandas", 30_000),
+    ("link", "pandas", 100_000),
+    ("link", "pandas", 300_000),
     ("link", "duckdb", 30_000),
     ("link", "duckdb", 100_000),
     ("link", "duckdb", 300_000),
@@ -76,6 +100,8 @@ PLAN = [
     ("link_thorough", "duckdb", 100_000),
     ("link_thorough", "duckdb", 300_000),
     ("link", "duckdb", 1_000_000),
+    ("link_rounds200", "duckdb", 1_000_000),
+    ("link_threshold02", "duckdb", 1_000_000),
 ]
 
 
@@ -122,13 +148,26 @@ def _zipf_choice(rng, values, n, exponent=0.8):
     return rng.choice(np.asarray(values), n, p=weights / weights.sum())
 
 
-def make_waves(n: int, seed: int = 1) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series, pd.Series]:
-    """Baseline and later wave of ``n`` people, with the person behind every response."""
+#: Share of the baseline people who answer the later wave; newcomers make up the rest.
+LATER_RETURN_SHARE = 0.9
+
+
+def make_waves(
+    n: int, seed: int = 1, rounds: int = 10
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series, pd.Series]:
+    """Baseline and later wave of ``n`` respondents each, with the person behind every response.
+
+    The later wave is answered by ``LATER_RETURN_SHARE`` of the baseline people (chosen at
+    random) plus newcomers making up the rest; every wave then gets 1 % duplicate answers.
+    ``round_id`` is drawn uniformly from ``rounds`` rounds.
+    """
     from impact.synth.codes import BIRTH_PLACES, MOTHER_NAMES
 
     rng = np.random.default_rng(seed)
-    n_new = int(0.03 * n)
+    n_return = int(round(LATER_RETURN_SHARE * n))
+    n_new = n - n_return
     total = n + n_new
+    width = len(str(rounds))
     e1 = _zipf_choice(rng, sorted({m[:2].upper() for m in MOTHER_NAMES}), total)
     e2 = np.char.zfill(rng.integers(1, 32, total).astype(str), 2)
     e3 = _zipf_choice(rng, sorted({p[:2].upper() for p in BIRTH_PLACES}), total)
@@ -142,11 +181,14 @@ def make_waves(n: int, seed: int = 1) -> tuple[pd.DataFrame, pd.DataFrame, pd.Se
             "e4": e4,
             "birth_year": rng.integers(1955, 2005, total),
             "gender": rng.choice(["woman", "man", "other"], total, p=[0.6, 0.38, 0.02]),
-            "round_id": np.char.add("R", np.char.zfill(rng.integers(1, 11, total).astype(str), 2)),
+            "round_id": np.char.add(
+                "R", np.char.zfill(rng.integers(1, rounds + 1, total).astype(str), width)
+            ),
         }
     )
     base_idx = np.arange(n)
-    later_idx = np.concatenate([base_idx[rng.random(n) < 0.7], np.arange(n, total)])
+    returning = np.sort(rng.choice(n, n_return, replace=False))
+    later_idx = np.concatenate([returning, np.arange(n, total)])
     baseline = _type_wave(people.iloc[base_idx], "b", rng, mistype=0.0)
     later = _type_wave(people.iloc[later_idx], "r", rng, mistype=0.15)
     return baseline, later, pd.Series(base_idx), pd.Series(later_idx)
@@ -201,19 +243,105 @@ def _type_wave(people: pd.DataFrame, wave: str, rng, mistype: float) -> pd.DataF
     return pd.concat([frame, extra], ignore_index=True)
 
 
-def link_job(engine: str, size: int, blocking: str = "linear") -> dict:
+def _time_engine_steps() -> dict[str, float]:
+    """Sum the wall time of the engine link steps, by wrapping their functions (benchmark only).
+
+    A step called inside another step counts for the outer one.
+    """
+    from impact.engines import link_sql, link_stages, sessions
+
+    spent: dict[str, float] = {}
+    active: list[str] = []
+
+    def wrap(owner, attr: str, step: str) -> None:
+        original = getattr(owner, attr)
+
+        def timed(*args, **kwargs):
+            if active:
+                return original(*args, **kwargs)
+            active.append(step)
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                spent[step] = spent.get(step, 0.0) + time.perf_counter() - start
+                active.pop()
+
+        setattr(owner, attr, timed)
+
+    for cls in (sessions.DuckDBSession, sessions.SparkEngineSession):
+        wrap(cls, "put", "load")
+    for name in ("exact_stage", "remainder", "exact_pairs_frame"):
+        wrap(link_sql, name, "exact")
+    for name in ("splink_compare", "filter_candidates"):
+        wrap(link_sql, name, "splink")
+    for name in ("value_counts", "pattern_counts", "known_patterns"):
+        wrap(link_sql, name, "patterns")
+    wrap(link_stages, "train_patterns", "em")
+    wrap(link_sql, "pairs_of_patterns", "pairs")
+    return spent
+
+
+def _stages(result, steps: dict[str, float]) -> dict[str, float]:
+    """Seconds per stage; on DuckDB / Spark the link stage split into its steps."""
+    stages = {"records": result.seconds["records"]}
+    if steps:
+        order = ("load", "exact", "splink", "patterns", "em", "pairs")
+        stages.update({k: steps[k] for k in order if k in steps})
+        stages["other"] = result.seconds["link"] - sum(steps.values())
+    else:
+        stages["link"] = result.seconds["link"]
+    stages["assign"] = result.seconds["assign"]
+    return {k: round(v, 1) for k, v in stages.items()}
+
+
+def evidence_bits(settings: dict) -> dict[str, object]:
+    """The trained model's evidence in bits (log2 odds), rounded to 0.1.
+
+    ``prior``: log2 odds of a match before comparing; ``elements``, ``birth_year``,
+    ``gender``, ``round``: log2(m/u) of agreement on each (birth year: the same year);
+    ``agree``: their sum, every comparison agreeing; ``one_off``: the same with one element
+    disagreeing (range over the elements).
+    """
+    lam = settings["probability_two_random_records_match"]
+    top, disagree = {}, {}
+    for comp in settings["comparisons"]:
+        levels = [x for x in comp["comparison_levels"] if not x.get("is_null_level")]
+        ratios = [float(np.log2(x["m_probability"] / x["u_probability"])) for x in levels]
+        top[comp["output_column_name"]] = ratios[0]
+        disagree[comp["output_column_name"]] = ratios[-1]
+    elements = [c for c in top if c.startswith("h_")]
+    agree = sum(top.values())
+    one_off = [agree - top[e] + disagree[e] for e in elements]
+    return {
+        "prior": round(float(np.log2(lam / (1 - lam))), 1),
+        "elements": " + ".join(f"{top[e]:.1f}" for e in elements),
+        "birth_year": round(top["birth_year"], 1),
+        "gender": round(top["gender"], 1),
+        "round": round(top["round_id"], 1),
+        "agree": round(agree, 1),
+        "one_off": f"{min(one_off):.1f}–{max(one_off):.1f}",
+    }
+
+
+def link_job(
+    engine: str, size: int, blocking: str = "linear", rounds: int = 10, threshold: float = 0.5
+) -> dict:
     from impact.engines import link_at_scale
     from impact.link.pseudonymise import Pseudonymiser
 
-    baseline, later, base_person, later_person = make_waves(size)
+    baseline, later, base_person, later_person = make_waves(size, rounds=rounds)
+    steps = _time_engine_steps() if engine != "pandas" else {}
     start = time.perf_counter()
-    result = link_at_scale(baseline, later, engine=engine, secret=SECRET, blocking=blocking)
+    result = link_at_scale(
+        baseline, later, engine=engine, secret=SECRET, blocking=blocking, threshold=threshold
+    )
     seconds = time.perf_counter() - start
     pseud = Pseudonymiser(SECRET.encode())
     truth = {}
     for frame, persons, wave in ((baseline, base_person, "b"), (later, later_person, "r")):
         ids = frame["response_id"].str.removesuffix("-dup").str.split("-").str[1].astype(int)
-        hashed = pseud.hash_many(frame["response_id"].tolist(), f"record:{wave}")
+        hashed = pseud.hash_column(frame["response_id"], f"record:{wave}").tolist()
         truth.update(zip(hashed, persons.to_numpy()[ids.to_numpy()], strict=True))
     pairs = result.pairs
     left = pairs["spine_record"].map(truth).to_numpy()
@@ -223,7 +351,7 @@ def link_job(engine: str, size: int, blocking: str = "linear") -> dict:
     row = result.metrics.iloc[-1]
     return {
         "seconds": seconds,
-        "stages": {k: round(v, 1) for k, v in result.seconds.items()},
+        "stages": _stages(result, steps),
         "records": len(baseline) + len(later),
         "comparisons": result.comparisons,
         "candidates": result.candidates,
@@ -232,6 +360,7 @@ def link_job(engine: str, size: int, blocking: str = "linear") -> dict:
         "linked_splink": int(row["linked_splink"]),
         "precision": float(correct.mean()),
         "recall": float(len(set(left[correct])) / both),
+        "bits": evidence_bits(result.settings) if result.settings else None,
     }
 
 
@@ -420,9 +549,21 @@ def link_thorough_job(engine: str, size: int) -> dict:
     return link_job(engine, size, "thorough")
 
 
+def link_rounds200_job(engine: str, size: int) -> dict:
+    """Linking with round ids from 200 rounds (start month × local office) instead of 10."""
+    return link_job(engine, size, rounds=200)
+
+
+def link_threshold02_job(engine: str, size: int) -> dict:
+    """Linking with the match probability threshold 0.2 instead of 0.5."""
+    return link_job(engine, size, threshold=0.2)
+
+
 JOBS = {
     "link": link_job,
     "link_thorough": link_thorough_job,
+    "link_rounds200": link_rounds200_job,
+    "link_threshold02": link_threshold02_job,
     "indicators": indicators_job,
     "matching": matching_job,
 }
@@ -440,16 +581,18 @@ def run_one(job: str, engine: str, size: int) -> dict:
 
 
 # ------------------------------------------------------------------ the plan and the report
-def run_plan(plan, timeout: int = 3600) -> None:
+def run_plan(plan) -> None:
     """Run every measurement in its own subprocess, one at a time, appending to RAW.
 
     Before each run, waits (up to ``QUIET_WAIT`` seconds) for the one-minute load average to
-    drop below ``QUIET_LOAD``, since the machine is shared.
+    drop below ``QUIET_LOAD``, since the machine is shared. A run longer than its engine's
+    ``TIMEOUT`` is stopped and recorded as failed.
     """
     largest = {max(p[2] for p in plan if p[:2] == (job, engine)) for job, engine, _ in plan}
     for job, engine, size in plan:
         waited = 0
-        patience = QUIET_WAIT if size in largest and size >= 1_000_000 else 120
+        timeout = TIMEOUT.get(engine, TIMEOUT_DEFAULT)
+        patience = QUIET_WAIT if size in largest and size >= 1_000_000 else QUIET_WAIT_SMALL
         while load_average() > QUIET_LOAD and waited < patience:
             time.sleep(30)
             waited += 30
@@ -494,6 +637,8 @@ def write_report() -> Path:
     titles = {
         "link": "Linking (later wave → baseline, `linear` blocking)",
         "link_thorough": "Linking with `thorough` blocking (the rules of `impact.link`)",
+        "link_rounds200": "Linking with round ids from 200 rounds instead of 10 (`linear`)",
+        "link_threshold02": "Linking with the threshold 0.2 instead of 0.5 (`linear`)",
         "indicators": "Indicators (all built-in definitions, grouped by round and gender)",
         "matching": "Exact matching and monthly weighted rates (13 months per person)",
     }

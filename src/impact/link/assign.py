@@ -5,7 +5,9 @@ separately with the optimal assignment (``scipy.optimize.linear_sum_assignment``
 the summed match weight (the log-likelihood ratio), so a record with several plausible
 partners goes to the one that makes the whole component most likely (leaving a record
 unlinked scores 0). Components with a single pair need no optimisation. Pairs above the
-threshold whose records both remain free are added last (best first).
+threshold whose records both remain free are added last (best first). Weights are compared
+to 9 decimals, so candidates with the same agreement pattern tie exactly whichever engine
+scored them, and ties go the same way for the same order of candidates.
 """
 
 from __future__ import annotations
@@ -35,6 +37,17 @@ class Assignment:
     ambiguous: int
 
 
+#: Decimals of the match weight (log2 odds) that decide the assignment. Weights equal to this
+#: precision are ties, broken by the order of the candidates: engines that compute the same
+#: weight with a different order of floating-point operations then make the same choices.
+WEIGHT_DECIMALS = 9
+
+
+def _comparable(weights: pd.Series) -> np.ndarray:
+    """Match weights rounded to :data:`WEIGHT_DECIMALS` for comparing candidates."""
+    return np.round(weights.to_numpy(dtype=float), WEIGHT_DECIMALS)
+
+
 def _fill_free(above: pd.DataFrame, keep: list[int]) -> list[int]:
     """Add remaining pairs whose two records are both still free, best first.
 
@@ -44,7 +57,8 @@ def _fill_free(above: pd.DataFrame, keep: list[int]) -> list[int]:
     """
     used_left = set(above.loc[keep, "left_uid"])
     used_right = set(above.loc[keep, "right_uid"])
-    rest = above.drop(index=keep).sort_values("match_weight", ascending=False)
+    rest = above.drop(index=keep)
+    rest = rest.iloc[np.argsort(-_comparable(rest["match_weight"]), kind="stable")]
     for row, left, right in zip(rest.index, rest["left_uid"], rest["right_uid"], strict=True):
         if left not in used_left and right not in used_right:
             keep.append(int(row))
@@ -84,7 +98,7 @@ def one_to_one(candidates: pd.DataFrame, threshold: float) -> Assignment:
     sizes = np.bincount(component)
     simple = sizes[component] == 1
     keep = np.flatnonzero(simple).tolist()
-    weights = above["match_weight"].to_numpy(dtype=float)
+    weights = _comparable(above["match_weight"])
     contested = np.flatnonzero(~simple)
     if contested.size:
         order = np.argsort(component[contested], kind="stable")

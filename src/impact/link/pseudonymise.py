@@ -16,6 +16,7 @@ import os
 import secrets as _secrets
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from impact.errors import InputError, Problem
@@ -119,16 +120,53 @@ class Pseudonymiser:
         return digest[:PSEUDONYM_HEX_CHARS]
 
     def hash_many(self, values: Iterable[object], purpose: str) -> list[str | None]:
-        """Hash every value (each distinct value once); missing values stay ``None``."""
-        cache: dict[str, str] = {}
-        out: list[str | None] = []
+        """Hash every value (each distinct value once); missing values stay ``None``.
+
+        A value is missing when it is ``None`` or :func:`pandas.isna` says so; any other value
+        is hashed as ``str(value)``.
+        """
+        slots: dict[str, int] = {}
+        positions: list[int] = []
         for value in values:
-            if value is None or pd.isna(value):
-                out.append(None)
+            # pd.isna is never true for a str, so strings skip the (slow) call
+            if value is None or (not isinstance(value, str) and pd.isna(value)):
+                positions.append(-1)
                 continue
             text = str(value)
-            digest = cache.get(text)
-            if digest is None:
-                digest = cache[text] = self.hash(text, purpose)
-            out.append(digest)
+            slot = slots.get(text)
+            if slot is None:
+                slot = slots[text] = len(slots)
+            positions.append(slot)
+        digests: list[str | None] = self._hash_texts(list(slots), purpose)
+        digests.append(None)  # slot -1
+        return [digests[i] for i in positions]
+
+    def hash_column(self, values: pd.Series, purpose: str) -> pd.Series:
+        """Hash a column: the pseudonyms of :meth:`hash_many` as a ``string`` Series.
+
+        Each distinct value is hashed once (``pandas.factorize``) and the pseudonyms are taken
+        back to the rows; missing values stay ``NA``. The index is that of ``values``.
+        """
+        if not isinstance(values.dtype, pd.StringDtype):
+            hashed = self.hash_many(values.tolist(), purpose)
+            return pd.Series(hashed, index=values.index, dtype="string")
+        inverse, uniques = pd.factorize(values)
+        digests = self._hash_texts(np.asarray(uniques, dtype=object).tolist(), purpose)
+        table = pd.array([*digests, None], dtype="string")
+        rows = np.where(inverse < 0, len(digests), inverse)
+        return pd.Series(table.take(rows), index=values.index)
+
+    def _hash_texts(self, texts: list[str], purpose: str) -> list[str]:
+        """:meth:`hash` of every text, keying the HMAC once.
+
+        The HMAC object keyed and fed ``purpose`` and the separator is the same for every
+        text, so it is made once and copied (``hmac.HMAC.copy``) for each text; the result is
+        exactly ``hmac.new(key, message, sha256)``.
+        """
+        keyed = hmac.new(self._key, f"{purpose}\x1f".encode(), hashlib.sha256)
+        out = []
+        for text in texts:
+            state = keyed.copy()
+            state.update(text.encode())
+            out.append(state.hexdigest()[:PSEUDONYM_HEX_CHARS])
         return out

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from impact.errors import AnalysisError, InputError, Problem
@@ -219,19 +220,12 @@ def make_records(
     if id_column:
         ids = frame[id_column].astype("string")
     else:
-        ids = pd.Series([str(i + 1) for i in range(n)], index=frame.index, dtype="string")
-    out["record"] = pd.Series(
-        pseudonymiser.hash_many(ids.tolist(), f"record:{wave}"), index=frame.index, dtype="string"
-    )
-    out["code_h"] = pd.Series(
-        pseudonymiser.hash_many(codes["code"].tolist(), "code"), index=frame.index, dtype="string"
-    )
+        ids = pd.Series(np.arange(1, n + 1).astype(str), index=frame.index, dtype="string")
+    # hash_column hashes each distinct value once (an element has few distinct values)
+    out["record"] = pseudonymiser.hash_column(ids, f"record:{wave}")
+    out["code_h"] = pseudonymiser.hash_column(codes["code"], "code")
     for i, name in enumerate(layout.names, start=1):
-        out[f"h_{name}"] = pd.Series(
-            pseudonymiser.hash_many(codes[name].tolist(), f"element{i}"),
-            index=frame.index,
-            dtype="string",
-        )
+        out[f"h_{name}"] = pseudonymiser.hash_column(codes[name], f"element{i}")
     out["birth_year"] = _birth_years(frame, name)
     gender = _genders(frame, name)
     out["gender"] = gender
