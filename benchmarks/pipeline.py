@@ -1,7 +1,8 @@
 """Benchmark of the study file's ``engine`` setting: ``prepare_study`` on pandas, DuckDB, Spark.
 
-Run: ``.venv/bin/python benchmarks/pipeline.py [sizes…]`` (default 2,000, 10,000 and 30,000
-participants). Each measurement runs in its own process: a synthetic programme study
+Run: ``.venv/bin/python benchmarks/pipeline.py [sizes…]`` (default 2,000, 10,000, 30,000 and
+100,000 participants; the synthetic generator draws distinct codes, so about 150,000 is its
+limit). Each measurement runs in its own process: a synthetic programme study
 (:func:`impact.synth.programme_study`, 10 rounds, ~71 % answer the result survey, Belong's raw
 export format) is written once per size, then ``prepare_study`` — reading and validating the
 exports, linking the waves (``linking.blocking: thorough`` and ``linear``) and computing every
@@ -28,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "benchmarks" / "results" / "pipeline.md"
 #: Every measurement, one JSON line each; the page shows the latest per size/engine/blocking.
 RAW = Path(os.environ.get("IMPACT_PIPELINE_RAW", "/tmp/impact_pipeline_benchmarks.jsonl"))
-DEFAULT_SIZES = [2_000, 10_000, 30_000]
+DEFAULT_SIZES = [2_000, 10_000, 30_000, 100_000]
 SPARK_MAX = 2_000
 SECRET = "benchmark-secret"
 
