@@ -22,7 +22,7 @@ from impact.report.numbers import percent, points
 from impact.report.qmd import ReportError, parse_qmd
 from impact.report.quarto import find_quarto
 from impact.report.render import render_formats, render_report
-from impact.report.template_api import open_report
+from impact.report.template_api import _separator, open_report
 from impact.resources import reports_dir
 from report_fixtures import build_bundles
 
@@ -257,3 +257,12 @@ def test_qmd_parse_errors_name_file_and_line(tmp_path):
     bad.write_text("---\ntitle: [x\n---\n", encoding="utf-8")
     with pytest.raises(ReportError, match="invalid YAML front matter"):
         parse_qmd(bad)
+
+
+def test_columns_are_at_least_as_wide_as_their_header_words():
+    """Pandoc turns pipe-table dashes into relative widths; a header word wider than its column
+    ran into the next header in the PDF ("Svarande" / "Svarsfrekvens")."""
+    assert _separator("percent", "Svarsfrekvens") == "-" * 15 + ":"
+    assert _separator("percent", "Andel") == "-" * 8 + ":"
+    assert _separator("label", "Grupp") == ":" + "-" * 26
+    assert _separator("count", "Svarande på resultatenkäten") == "-" * 17 + ":"  # "resultatenkäten"

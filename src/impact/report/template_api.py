@@ -77,9 +77,15 @@ def col(field: str, header: str, kind: Kind = "text", **options: Any) -> Column:
 _WIDTHS = {"label": 26, "text": 10, "translate": 12, "ci": 15, "ci_pp": 15, "ci_points": 15}
 
 
-def _separator(kind: str) -> str:
-    """Pipe-table separator cell: text left-aligned and wide, numbers right-aligned."""
-    dashes = "-" * _WIDTHS.get(kind, 8)
+def _separator(kind: str, header: str = "") -> str:
+    """Pipe-table separator cell: text left-aligned and wide, numbers right-aligned.
+
+    A column is at least as wide as the longest word of its header (plus a margin): Pandoc
+    turns the dashes into relative widths, and a word wider than its column would run into
+    the next column's header in the PDF.
+    """
+    longest = max((len(word) for word in header.split()), default=0)
+    dashes = "-" * max(_WIDTHS.get(kind, 8), longest + 2)
     return f":{dashes}" if kind in ("text", "label", "translate") else f"{dashes}:"
 
 
@@ -262,7 +268,7 @@ class Report:
         """
         data = list(rows) if rows is not None else self.rows(name, where)
         header = [c.title or self.t(c.header) for c in columns]
-        align = [_separator(c.kind) for c in columns]
+        align = [_separator(c.kind, h) for c, h in zip(columns, header, strict=True)]
         lines = ["| " + " | ".join(_escape(h) for h in header) + " |", "|" + "|".join(align) + "|"]
         for row in data:
             lines.append("| " + " | ".join(_escape(self.cell(row, c)) for c in columns) + " |")
