@@ -166,9 +166,7 @@ CELLS = [
     code(
         """
         on_pandas = match_at_scale(persons, months, engine="pandas", method="cem")
-        pd.testing.assert_frame_equal(
-            on_pandas.rates, matched.rates, check_dtype=False, rtol=1e-9
-        )
+        pd.testing.assert_frame_equal(on_pandas.rates, matched.rates, check_dtype=False, rtol=1e-9)
         print("DuckDB and pandas give the same weighted monthly rates")
         """
     ),
