@@ -19,14 +19,8 @@ import pandas as pd
 from scipy import stats
 
 from impact.analysis.matching import MatchSpec, match_persons, monthly_rates
-from impact.analysis.matching.inputs import (
-    GROUPS,
-    OUTCOMES,
-    check_months,
-    check_persons,
-    complete_cases,
-)
-from impact.analysis.matching.matcher import SET_COLUMNS, MatchedSet
+from impact.analysis.matching.inputs import GROUPS, OUTCOMES, check_months
+from impact.analysis.matching.matcher import MatchedSet
 from impact.analysis.matching.spec import DEFAULT_COARSEN, DEFAULT_EXACT, Cutpoints
 from impact.engines import matching_sql
 from impact.engines.selection import Engine, check_engine
@@ -406,22 +400,21 @@ def matched_set(
     engine = check_engine(engine)
     if engine == "pandas" or spec.method not in ("exact", "cem"):
         return match_persons(persons, spec)
-    variables = spec.variables
-    data, dropped = complete_cases(check_persons(persons, variables), variables)
+
+    def cells_in_engine(
+        data: pd.DataFrame, variables: Sequence[str], cuts: Mapping[str, Cutpoints]
+    ) -> tuple[pd.Series, np.ndarray]:
+        # the spec carries the same variables and cut points as match_persons passes here
+        scaled = _sql(active, data, None, spec, "employed", 0.95, collect=True)
+        kept = scaled.weights.set_index("person_id")
+        ids = data["person_id"].reset_index(drop=True)
+        subclass = ids.map(kept["subclass"]).astype("Int64")
+        return subclass, ids.map(kept["weight"]).fillna(0.0).to_numpy(dtype=float)
+
     own = session is None
     active = open_session(engine) if own else session
     try:
-        scaled = _sql(active, data, None, spec, "employed", 0.95, collect=True)
+        return match_persons(persons, spec, cells=cells_in_engine)
     finally:
         if own:
             active.close()
-    kept = scaled.weights.set_index("person_id")
-    ids = data["person_id"]
-    weights = ids.map(kept["weight"]).fillna(0.0).to_numpy(dtype=float)
-    out = data.copy()
-    out["matched"] = weights > 0
-    out["weight"] = weights
-    out["subclass"] = ids.map(kept["subclass"]).astype("Int64")
-    out["distance"] = np.nan
-    ordered = [*SET_COLUMNS, *[v for v in variables if v not in SET_COLUMNS]]
-    return MatchedSet(spec, out[ordered], dropped)

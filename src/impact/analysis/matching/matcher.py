@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,8 +20,13 @@ from .nearest import (
     pair_subclasses,
     propensity_score,
 )
-from .spec import MatchSpec
+from .spec import Cutpoints, MatchSpec
 from .subclass import cell_keys, match_cells
+
+#: ``cells(complete_persons, variables, cuts)`` → subclass numbers and ATT weights.
+CellMatcher = Callable[
+    [pd.DataFrame, Sequence[str], Mapping[str, Cutpoints]], tuple[pd.Series, np.ndarray]
+]
 
 SET_COLUMNS = ["person_id", "group", "treated", "matched", "weight", "subclass", "distance"]
 
@@ -93,7 +99,9 @@ def _distance_cells(persons: pd.DataFrame, spec: MatchSpec) -> tuple[np.ndarray,
     return cells, distance_vars
 
 
-def match_persons(persons: pd.DataFrame, spec: MatchSpec | None = None) -> MatchedSet:
+def match_persons(
+    persons: pd.DataFrame, spec: MatchSpec | None = None, *, cells: CellMatcher = match_cells
+) -> MatchedSet:
     """Match intervention members to external persons under one specification.
 
     Parameters
@@ -104,6 +112,10 @@ def match_persons(persons: pd.DataFrame, spec: MatchSpec | None = None) -> Match
     spec : MatchSpec, optional
         Default: :class:`MatchSpec` () — nearest 3:1 without replacement, exact on the default
         variables, nearest on birth year.
+    cells : callable, optional
+        ``cells(complete_persons, variables, cuts) -> (subclass, weights)`` for the exact and
+        CEM methods; default :func:`~impact.analysis.matching.subclass.match_cells`.
+        :func:`impact.engines.matched_set` passes one that makes the cells in DuckDB or Spark.
 
     Returns
     -------
@@ -124,7 +136,7 @@ def match_persons(persons: pd.DataFrame, spec: MatchSpec | None = None) -> Match
     distance = np.full(len(data), np.nan)
     if spec.method in ("exact", "cem"):
         cuts = spec.coarsen if spec.method == "cem" else {}
-        subclass, weights = match_cells(data, variables, cuts)
+        subclass, weights = cells(data, variables, cuts)
     else:
         if spec.method == "propensity":
             cells = (
