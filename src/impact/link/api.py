@@ -156,7 +156,7 @@ def link_study(
         Where the exact stage, Splink's blocking and comparisons and the scoring run
         (``docs/scale.md``); the links are the same on every engine.
     session : EngineSession, optional
-        An open session of ``engine`` (default: one opened for this call).
+        An open session of ``engine`` (default: one opened for each wave linked).
     blocking : {"thorough", "linear"}
         Which pairs the probabilistic stage compares: ``thorough`` (default) every pair with
         at most two code elements different; ``linear`` pairs with at most one element (or

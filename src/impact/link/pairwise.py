@@ -7,6 +7,7 @@ remainder, (d) a one-to-one assignment of the Splink candidates above the thresh
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -58,10 +59,11 @@ def link_records(
     m_priors: dict[str, float] | None = None,
     session: EngineSession | None = None,
     blocking: str = "thorough",
+    engine: str = "pandas",
 ) -> WaveLink:
     """Link a wave's records to the spine, one-to-one.
 
-    With a DuckDB or Spark ``session`` (``engine: duckdb|spark`` in the study file) the exact
+    On DuckDB or Spark (``engine: duckdb|spark`` in the study file) the exact
     stage, Splink's blocking and comparisons, the pattern counts for the EM and the scoring run
     in that engine (:func:`impact.engines.link_stages.sql_stage`, with the blocking rules used
     here); the result is the same.
@@ -77,11 +79,13 @@ def link_records(
     m_priors : dict, optional
         Overrides of the Splink m priors.
     session : EngineSession, optional
-        Run the stages in this DuckDB or Spark session instead of in memory.
+        An open session of ``engine`` (default: one opened for this wave).
     blocking : {"thorough", "linear"}
         Blocking rule set (:mod:`impact.engines.link_blocking`): ``thorough`` compares every
         pair with at most two elements different; ``linear`` keeps the comparisons about
         linear in the wave size (for national-size waves).
+    engine : {"pandas", "duckdb", "spark"}
+        Where the stages run: in memory, or in a DuckDB or Spark session.
 
     Returns
     -------
@@ -90,8 +94,11 @@ def link_records(
     from impact.engines.link_blocking import blocking_keys, check_blocking, splink_rules
 
     keys = blocking_keys(elements, check_blocking(blocking))
-    if session is not None:
-        return _link_on_engine(spine, wave, elements, threshold, m_priors, session, keys)
+    if engine != "pandas":
+        from impact.engines.sessions import open_session
+
+        with nullcontext(session) if session is not None else open_session(engine) as active:
+            return _link_on_engine(spine, wave, elements, threshold, m_priors, active, keys)
     exact = exact_links(spine, wave)
     rest_spine = spine[~spine["uid"].isin(exact.pairs["left_uid"]) & spine["code_valid"]]
     rest_wave = wave[~wave["uid"].isin(exact.pairs["right_uid"]) & wave["code_valid"]]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from contextlib import nullcontext
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -93,47 +92,8 @@ review_band, m_priors, engine, session, blocking
     LinkResult
     """
     from impact.engines.selection import check_engine  # impact.engines builds on impact.link
-    from impact.engines.sessions import open_session
 
     engine = check_engine(engine, "linking")
-    if engine == "pandas":
-        opened = nullcontext(None)
-    elif session is not None:
-        opened = nullcontext(session)
-    else:
-        opened = open_session(engine)
-    with opened as active:
-        return _link_to_spine(
-            waves,
-            randomisation,
-            secret=secret,
-            secret_env=secret_env,
-            allow_ephemeral_secret=allow_ephemeral_secret,
-            threshold=threshold,
-            code_elements=code_elements,
-            invalid_codes=invalid_codes,
-            review_band=review_band,
-            m_priors=m_priors,
-            session=active,
-            blocking=blocking,
-        )
-
-
-def _link_to_spine(
-    waves: list[tuple[str, str, pd.DataFrame]],
-    randomisation: pd.DataFrame | None,
-    *,
-    secret: str | bytes | None,
-    secret_env: str | None,
-    allow_ephemeral_secret: bool,
-    threshold: float,
-    code_elements: Sequence[Sequence[object]] | None,
-    invalid_codes: InvalidCodes,
-    review_band: Sequence[float],
-    m_priors: dict[str, float] | None,
-    session: EngineSession | None,
-    blocking: str,
-) -> LinkResult:
     layout = CodeLayout.from_config(code_elements)
     pseud = Pseudonymiser(
         resolve_secret(secret, secret_env, allow_ephemeral=allow_ephemeral_secret)
@@ -204,7 +164,9 @@ def _link_to_spine(
     wave_rows = []
     for w in to_link:
         wave_records = kept_records[w]
-        link = link_records(spine, wave_records, elements, threshold, m_priors, session, blocking)
+        link = link_records(
+            spine, wave_records, elements, threshold, m_priors, session, blocking, engine
+        )
         pairs = link.pairs
         n_kept = len(wave_records)
         if n_kept >= MIN_RECORDS_FOR_OVERLAP_CHECK and pairs.empty:
