@@ -21,7 +21,7 @@ from impact.cli.main import run as cli_run
 from impact.config import load_config
 from impact.engines import indicator_table, link_at_scale, matched_set, open_session
 from impact.errors import InputError
-from impact.indicators import compute_indicators
+from impact.indicators import compute_indicators, missing_counts
 from impact.link import link_study
 from impact.link.assign import one_to_one
 from impact.pipeline import prepare_study, run_study
@@ -140,6 +140,11 @@ def test_indicator_table_on_duckdb_equals_compute_indicators(prepared):
     assert reference.attrs == ours.attrs
     pd.testing.assert_frame_equal(prepared["pandas"].table, prepared["duckdb"].table)
     assert prepared["pandas"].table.attrs == prepared["duckdb"].table.attrs
+
+
+def test_missing_counts_round_trip_to_the_metadata(prepared):
+    table = prepared["pandas"].table
+    assert missing_counts(table).as_metadata() == table.attrs["indicators"]["missing"]
 
 
 def test_indicator_table_on_an_engine_checks_the_panel_like_pandas(prepared):

@@ -519,16 +519,7 @@ def indicator_table(
     )
     values = scaled.indicators[list(registry.ids)].set_axis(panel.index)
     table = pd.concat([panel[passed], values], axis=1)
-    counts = {
-        row.indicator: {
-            "n": int(row.n),
-            "missing": int(row.n_missing),
-            "not_responded": int(row.n_not_responded),
-            "outside_population": int(row.n_outside_population),
-            "missing_inputs": int(row.n_missing_inputs),
-        }
-        for row in scaled.missing.tidy().itertuples(index=False)
-    }
+    counts = scaled.missing.as_metadata()
     table.attrs = {"indicators": freeze(build_metadata(registry, bound, counts))}
     logger.info(
         "computed %d indicators for %d persons on %s", len(registry.ids), len(panel), engine

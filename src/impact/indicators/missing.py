@@ -55,6 +55,21 @@ class MissingCounts(Result):
             )
         return "\n".join(lines)
 
+    def as_metadata(self) -> dict[str, dict[str, int]]:
+        """The counts as ``attrs["indicators"]["missing"]`` holds them (the inverse of
+        :func:`missing_counts`): ``{indicator: {n, missing, not_responded,
+        outside_population, missing_inputs}}``."""
+        return {
+            row.indicator: {
+                "n": int(row.n),
+                "missing": int(row.n_missing),
+                "not_responded": int(row.n_not_responded),
+                "outside_population": int(row.n_outside_population),
+                "missing_inputs": int(row.n_missing_inputs),
+            }
+            for row in self.table.itertuples(index=False)
+        }
+
 
 def missing_counts(indicators: pd.DataFrame) -> MissingCounts:
     """Return the missing counts of an indicator table made by ``compute_indicators``.
