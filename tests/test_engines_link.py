@@ -232,3 +232,11 @@ def test_shared_codes_are_told_apart_by_round_on_every_engine(duck):
     got = on_duck.metrics.iloc[-1]
     for column in ("linked_exact", "linked_splink", "linked", "ambiguous"):
         assert got[column] == expected[column], column
+
+
+def test_records_prepared_in_chunks_give_the_same_links(study):
+    """Records are normalised and hashed ``chunk_size`` at a time; ids continue across chunks."""
+    whole = link_at_scale(study.baseline, study.result, secret=SECRET)
+    chunked = link_at_scale(study.baseline, study.result, secret=SECRET, chunk_size=97)
+    pd.testing.assert_frame_equal(whole.pairs, chunked.pairs)
+    pd.testing.assert_frame_equal(whole.metrics, chunked.metrics)

@@ -140,11 +140,15 @@ def prepare_records(
     for start in range(0, max(len(frame), 1), size):
         chunk = frame.iloc[start : start + size]
         records = make_records(
-            chunk, wave, layout, pseudonymiser, invalid_codes=invalid_codes, name=name
+            chunk,
+            wave,
+            layout,
+            pseudonymiser,
+            invalid_codes=invalid_codes,
+            name=name,
+            first_row=start,
         )
-        part = records.frame
-        part["uid"] = [f"{wave}:{start + i}" for i in range(len(part))]
-        parts.append(part)
+        parts.append(records.frame)
         invalid += records.invalid
     records = pd.concat(parts) if len(parts) > 1 else parts[0]
     return resolve_duplicates(records).kept, invalid

@@ -140,6 +140,7 @@ def make_records(
     invalid_codes: InvalidCodes = "unlinked",
     id_column: str | None = "response_id",
     name: str | None = None,
+    first_row: int = 0,
 ) -> WaveRecords:
     """Validate a wave and build its pseudonymised linking records.
 
@@ -159,6 +160,9 @@ def make_records(
     id_column : str or None
         Column identifying a record (``response_id``; ``study_id`` for the randomisation
         list); ``None`` uses the row number.
+    first_row : int
+        Position of ``frame``'s first row in its wave, for the internal ids ``<wave>:<row>``
+        (a wave prepared in chunks passes each chunk's start).
 
     Returns
     -------
@@ -216,7 +220,7 @@ def make_records(
         )
 
     out = pd.DataFrame(index=frame.index)
-    out["uid"] = [f"{wave}:{i}" for i in range(n)]
+    out["uid"] = [f"{wave}:{first_row + i}" for i in range(n)]
     if id_column:
         ids = frame[id_column].astype("string")
     else:
