@@ -230,6 +230,19 @@ class StudyConfig(_Strict):
         """Folder that relative paths are resolved against."""
         return self._source.parent if self._source is not None else Path.cwd()
 
+    def input_paths(self) -> list[Path]:
+        """Every file the study reads: the study file, each export, the mapping file and the
+        indicator definitions (an output folder may not be, contain or sit inside any)."""
+        paths = [path for files in self.inputs.files().values() for path in files]
+        if self._source is not None:
+            paths.append(self._source)
+        mapping = self.inputs.mapping
+        if mapping is not None and Path(mapping).is_absolute():
+            paths.append(Path(mapping))
+        if self.indicators.definitions is not None:
+            paths.append(self.indicators.definitions)
+        return paths
+
     def resolved(self, base: str | os.PathLike[str]) -> StudyConfig:
         """Return a copy with every relative path made absolute against ``base``."""
         base = Path(base)

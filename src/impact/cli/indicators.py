@@ -16,8 +16,9 @@ import typer
 from impact.engines import indicator_table
 from impact.errors import ImpactError
 from impact.indicators.codebook import write_codebook
-from impact.indicators.io import parse_params, read_panel, write_indicators
+from impact.indicators.io import metadata_path, parse_params, read_panel, write_indicators
 from impact.indicators.missing import missing_counts
+from impact.outputs import OutputFolder, output_file
 
 
 def register(app: typer.Typer) -> None:
@@ -55,9 +56,16 @@ def register(app: typer.Typer) -> None:
         if codebook is not None:
             if panel is not None or out is not None:
                 raise ImpactError("Use either PANEL --out FILE or --codebook DIR, not both.")
-            written = write_codebook(codebook, lang, definitions, overrides)  # type: ignore[arg-type]
+            folder = OutputFolder(
+                codebook,
+                inputs=[definitions] if definitions else [],
+                command="impact indicators --codebook",
+                keep_previous=True,
+            )
+            with folder:
+                written = write_codebook(folder.staging, lang, definitions, overrides)  # type: ignore[arg-type]
             for path in written:
-                typer.echo(f"wrote {path}")
+                typer.echo(f"wrote {codebook / path.relative_to(folder.staging)}")
             return
         if panel is None or out is None:
             raise ImpactError(
@@ -65,10 +73,21 @@ def register(app: typer.Typer) -> None:
             )
         if lang is not None:
             raise ImpactError("--lang only applies together with --codebook.")
-        table = indicator_table(
-            read_panel(panel), engine=engine, definitions=definitions, params=overrides
+        companions = [metadata_path(out).name] if out.suffix.lower() == ".csv" else []
+        folder = output_file(
+            out,
+            companions=companions,
+            inputs=[panel, *([definitions] if definitions else [])],
+            command="impact indicators",
         )
-        written = write_indicators(table, out)
+        with folder:
+            table = indicator_table(
+                read_panel(panel), engine=engine, definitions=definitions, params=overrides
+            )
+            written = [
+                out.parent / path.name
+                for path in write_indicators(table, folder.staging / out.name)
+            ]
         typer.echo(
             f"{len(table)} persons, {len(table.attrs['indicators']['definitions'])} indicators"
         )

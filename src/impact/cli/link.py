@@ -6,9 +6,12 @@ from pathlib import Path
 
 import typer
 
-from impact.config import load_config
+from impact.cli.options import OUT_FOLDER_HELP
+from impact.config import StudyConfig, load_config
 from impact.ingest import load_study
 from impact.link import link_study
+from impact.link.result import LinkResult
+from impact.outputs import OutputFolder
 from impact.pipeline.prepare import with_engine
 
 
@@ -18,7 +21,11 @@ def register(app: typer.Typer) -> None:
     @app.command("link")
     def link_command(
         study: Path = typer.Argument(..., help="The study file (YAML)."),
-        out: Path = typer.Option(..., "--out", help="Output folder (replaced atomically)."),
+        out: Path = typer.Option(
+            ...,
+            "--out",
+            help=OUT_FOLDER_HELP,
+        ),
         engine: str | None = typer.Option(
             None,
             "--engine",
@@ -33,19 +40,28 @@ def register(app: typer.Typer) -> None:
         config = load_config(study)
         if engine is not None:
             config = with_engine(config, engine)
-        data = load_study(config)
-        result = link_study(
-            data.baseline,
-            data.followup,
-            data.result,
-            data.randomisation if config.study.design == "randomised" else None,
-            secret=config.linking.resolve_secret(),
-            secret_env=config.linking.secret_env,
-            threshold=config.linking.threshold,
-            code_elements=config.linking.code_elements,
-            engine=config.engine,
-            blocking=config.linking.blocking,
+        folder = OutputFolder(
+            out, inputs=config.input_paths(), command="impact link", study=config.study.name
         )
-        result.write(out)
+        with folder:
+            result = _link(config)
+            result.write(folder.staging)
         typer.echo(result.summary())
         typer.echo(f"\nWritten to {out}")
+
+
+def _link(config: StudyConfig) -> LinkResult:
+    """Load, validate and link the study's waves."""
+    data = load_study(config)
+    return link_study(
+        data.baseline,
+        data.followup,
+        data.result,
+        data.randomisation if config.study.design == "randomised" else None,
+        secret=config.linking.resolve_secret(),
+        secret_env=config.linking.secret_env,
+        threshold=config.linking.threshold,
+        code_elements=config.linking.code_elements,
+        engine=config.engine,
+        blocking=config.linking.blocking,
+    )

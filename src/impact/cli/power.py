@@ -25,6 +25,7 @@ from impact.analysis.power import (
 )
 from impact.analysis.power.results import PowerAnswer
 from impact.analysis.power.text import check_lang
+from impact.outputs import OutputFolder
 
 power_app = typer.Typer(
     help="Power, minimum detectable effect (percentage points) and sample size for binary "
@@ -54,6 +55,22 @@ DIRECTION = typer.Option("both", "--direction", help="increase, decrease or both
 OUTCOME = typer.Option(None, "--outcome", help="Outcome id or label for the sentence.")
 LANG = typer.Option("en", "--lang", help="Language of the sentence: en or sv.")
 JSON = typer.Option(False, "--json", help="Print the result as JSON (for scripts).")
+
+
+def _checked_folder(out: Path | None, command: str) -> OutputFolder | None:
+    """The ``--out`` folder, checked before anything is computed (None without ``--out``)."""
+    if out is None:
+        return None
+    folder = OutputFolder(out, command=f"impact power {command}")
+    folder.check()
+    return folder
+
+
+def _write_tables(result, folder: OutputFolder | None) -> None:
+    """Write the result's CSV tables and figures into the ``--out`` folder, if any."""
+    if folder is not None:
+        with folder:
+            result.write(folder.staging)
 
 
 def _emit(result: PowerAnswer, lang: str, as_json: bool) -> None:
@@ -243,6 +260,7 @@ def plan_command(
 ) -> None:
     """MDE for the programme's outcomes in a new study (default 500 participants)."""
     check_lang(lang)
+    folder = _checked_folder(out, "plan")
     result = plan_study(
         n,
         attrition=attrition,
@@ -252,8 +270,7 @@ def plan_command(
         power=target_power,
         method=method,
     )
-    if out is not None:
-        result.write(out)
+    _write_tables(result, folder)
     _emit(result, lang, as_json)
 
 
@@ -265,9 +282,9 @@ def rise_command(
 ) -> None:
     """Reproduce RISE's pre-study MDE of 17–20 percentage points."""
     check_lang(lang)
+    folder = _checked_folder(out, "rise")
     result = rise_reproduction()
-    if out is not None:
-        result.write(out)
+    _write_tables(result, folder)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str))
         return

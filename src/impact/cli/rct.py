@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 import typer
 
+from impact.cli.options import OUT_FOLDER_HELP
 from impact.errors import ImpactError
-from impact.outputs import atomic_directory
+from impact.outputs import OutputFolder
 
 
 def register(app: typer.Typer) -> None:
@@ -18,23 +19,32 @@ def register(app: typer.Typer) -> None:
     @app.command("rct")
     def rct_command(
         study: Path = typer.Argument(..., help="The study file (YAML) of a randomised study."),
-        out: Path = typer.Option(..., "--out", help="Output folder (replaced atomically)."),
+        out: Path = typer.Option(
+            ...,
+            "--out",
+            help=OUT_FOLDER_HELP,
+        ),
     ) -> None:
         """Analyse a randomised study: CONSORT, balance, ITT, attrition, time to job, register.
 
         ITT with HC2 and Lin adjustment, randomisation inference, multiple testing and
         heterogeneity; attrition with the WWC standard, IPW and Lee/Manski bounds.
         """
+        from impact.config import load_config
         from impact.pipeline import analyse_study, prepare_study
 
-        prepared = prepare_study(study)
-        if not prepared.randomised:
+        config = load_config(study)
+        if config.study.design != "randomised":
             raise ImpactError(
-                f"{study}: study.design is '{prepared.config.study.design}'; `impact rct` needs "
+                f"{study}: study.design is '{config.study.design}'; `impact rct` needs "
                 "design: randomised and inputs.randomisation"
             )
-        analyses = analyse_study(prepared)
-        with atomic_directory(out) as staging:
+        folder = OutputFolder(
+            out, inputs=config.input_paths(), command="impact rct", study=config.study.name
+        )
+        with folder:
+            staging = folder.staging
+            analyses = analyse_study(prepare_study(config))
             analyses.rct.write(staging / "rct")
             if analyses.attrition is not None:
                 analyses.attrition.write(staging / "attrition")

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import typer
 
+from impact.cli.options import OUT_FOLDER_HELP
 from impact.cli.progress import progress_bar
+from impact.outputs import OutputFolder
 from impact.report.batch import render_all
 from impact.report.convert import FORMATS
 from impact.report.numbers import LANGUAGES
@@ -50,7 +52,12 @@ def register(app: typer.Typer) -> None:
         fmt: list[str] | None = typer.Option(
             None, "--format", "-f", help="Format: html, docx or pdf (repeatable; default all)."
         ),
-        out: Path = typer.Option(..., "--out", "-o", help="Output folder for the reports."),
+        out: Path = typer.Option(
+            ...,
+            "--out",
+            "-o",
+            help=OUT_FOLDER_HELP + " Reports are added.",
+        ),
         workers: int = typer.Option(
             2, "--workers", "-w", min=1, help="Parallel processes (--all)."
         ),
@@ -67,17 +74,31 @@ def register(app: typer.Typer) -> None:
             )
         if (bundle is None) == (all_bundles is None):
             raise typer.BadParameter("give either a BUNDLE directory or --all BUNDLES_DIR")
+        folder = OutputFolder(
+            out,
+            inputs=[bundle or all_bundles],
+            command="impact report",
+            keep_previous=True,
+        )
         if bundle is not None:
-            for language in langs:
-                for result in render_formats(
-                    bundle, lang=language, formats=formats, out_dir=out, renderer=renderer
-                ):
-                    typer.echo(f"{result.output}  ({result.renderer})")
+            with folder:
+                done = [
+                    result
+                    for language in langs
+                    for result in render_formats(
+                        bundle, lang=language, formats=formats, out_dir=folder.staging,
+                        renderer=renderer,
+                    )
+                ]  # fmt: skip
+            for result in done:
+                typer.echo(
+                    f"{out / result.output.relative_to(folder.staging)}  ({result.renderer})"
+                )
             return
-        with progress_bar("rendering") as advance:
+        with folder, progress_bar("rendering") as advance:
             batch = render_all(
-                all_bundles, langs=langs, formats=formats, out_dir=out, workers=workers,
-                renderer=renderer, progress=advance,
+                all_bundles, langs=langs, formats=formats, out_dir=folder.staging,
+                workers=workers, renderer=renderer, progress=advance,
             )  # fmt: skip
         typer.echo(batch.summary())
         if not batch.ok:

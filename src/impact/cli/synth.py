@@ -13,6 +13,7 @@ from pathlib import Path
 
 import typer
 
+from impact.cli.options import OUT_FOLDER_HELP
 from impact.synth.demo import write_synthetic
 
 
@@ -24,7 +25,11 @@ def register(app: typer.Typer) -> None:
         what: str = typer.Argument(
             ..., help="programme, randomised, register, or all (a ready demo folder)."
         ),
-        out: Path = typer.Option(..., "--out", help="Output folder (written atomically)."),
+        out: Path = typer.Option(
+            ...,
+            "--out",
+            help=OUT_FOLDER_HELP,
+        ),
         seed: int = typer.Option(None, "--seed", help="Random seed (default: fixed per study)."),
         n: int = typer.Option(
             None,
@@ -35,12 +40,9 @@ def register(app: typer.Typer) -> None:
         kind: str = typer.Option(
             "raw", "--kind", help="raw (Swedish survey exports) or canonical (canonical CSV)."
         ),
-        force: bool = typer.Option(
-            False, "--force", help="Replace a non-empty folder not written by impact synth."
-        ),
     ) -> None:
         """Write synthetic studies with known truth: inputs, study.yaml and truth/."""
-        written = write_synthetic(what, out, seed=seed, n=n, kind=kind, force=force)
+        written = write_synthetic(what, out, seed=seed, n=n, kind=kind)
         typer.echo(f"Synthetic data written to {out}")
         typer.echo(written.tidy().to_string(index=False))
         typer.echo("Files under truth/ hold the known truth; they are never analysis inputs.")

@@ -3,7 +3,8 @@
 Prints a per-file summary (rows, problems). On failure it prints every problem and raises
 :class:`~impact.errors.ImpactError` (the ``impact`` entry point exits with code 2) without
 writing anything. With ``--out`` and no problems it writes the canonical
-tables as Parquet plus ``validation_summary.csv``, atomically.
+tables as Parquet plus ``validation_summary.csv`` under the output contract
+(:class:`impact.outputs.OutputFolder`; the folder is checked before validation starts).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from impact.config import load_config
 from impact.errors import ImpactError, InputError
 from impact.ingest import (
     SourceFile,
@@ -25,7 +27,7 @@ from impact.ingest import (
     validate_study,
 )
 from impact.ingest.study import file_sha256
-from impact.outputs import atomic_directory
+from impact.outputs import OutputFolder
 
 __all__ = ["register"]
 
@@ -58,15 +60,26 @@ def _print_problems(console: Console, problems_frame: pd.DataFrame) -> None:
     console.print(table)
 
 
-def _write(out: Path, data: StudyData, report: ValidationReport, keep_identifying: bool) -> None:
-    """Write Parquet tables and validation_summary.csv into ``out`` atomically."""
-    with atomic_directory(out) as staging:
-        for name, frame in data.tables().items():
-            drop = [] if keep_identifying else load_table_schema(name).private_fields
-            frame.drop(columns=[c for c in drop if c in frame.columns]).to_parquet(
-                staging / f"{name}.parquet", index=False
-            )
-        report.file_table().to_csv(staging / "validation_summary.csv", index=False)
+def _write(
+    staging: Path, data: StudyData, report: ValidationReport, keep_identifying: bool
+) -> None:
+    """Write Parquet tables and validation_summary.csv into the output's staging folder."""
+    for name, frame in data.tables().items():
+        drop = [] if keep_identifying else load_table_schema(name).private_fields
+        frame.drop(columns=[c for c in drop if c in frame.columns]).to_parquet(
+            staging / f"{name}.parquet", index=False
+        )
+    report.file_table().to_csv(staging / "validation_summary.csv", index=False)
+
+
+def _inputs(path: Path, table: str | None, mapping: str | None) -> list[Path]:
+    """The files ``impact validate PATH`` reads (what ``--out`` may not overlap)."""
+    if table is not None:
+        return [path] + ([Path(mapping)] if mapping and Path(mapping).is_file() else [])
+    try:
+        return load_config(path).input_paths()
+    except ImpactError:
+        return [path]  # validation itself reports the broken study file
 
 
 def _single_file(
@@ -117,6 +130,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Validate input files against the canonical schemas; exit 2 on any problem."""
         console = _console()
+        folder = None
+        if out is not None:
+            folder = OutputFolder(
+                out, inputs=_inputs(path, table, mapping), command="impact validate"
+            )
+            folder.check()
         try:
             if table is not None:
                 report = _single_file(path, table, mapping, sheet)
@@ -136,8 +155,9 @@ def register(app: typer.Typer) -> None:
                 "(listed above); nothing was written"
             )
         assert report.data is not None
-        if out is not None:
-            _write(out, report.data, report, keep_identifying)
+        if folder is not None:
+            with folder:
+                _write(folder.staging, report.data, report, keep_identifying)
             console.print(
                 f"All files are valid; wrote {len(report.data.tables())} table(s) to {out}"
             )

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from impact.outputs import atomic_directory
-from impact.pipeline.run import RunSummary, relocate, run_study
+from impact.config import load_config
+from impact.outputs import OutputFolder
+from impact.pipeline.run import RunSummary, write_run
 from impact.results import Result
-from impact.synth.demo import write_synthetic
+from impact.synth.demo import write_synthetic_into
 
 logger = logging.getLogger(__name__)
 
@@ -65,26 +66,23 @@ def run_demo(
 
     The folder gets ``inputs/`` (raw exports in Belong's Swedish format, mappings, study files
     and, apart, the generator's truth), then ``programme/`` and ``randomised/`` with each
-    study's bundles, reports and analyst-only tables. Written atomically.
+    study's bundles, reports and analyst-only tables. Written under the output contract
+    (:class:`impact.outputs.OutputFolder`): a new, empty or earlier demo folder only.
     """
     final = Path(out_dir)
     summary = DemoSummary(out_dir=final)
-    with atomic_directory(final) as staging:
-        write_synthetic("all", staging / "inputs", seed=DEMO_SEED)
+    with OutputFolder(final, command="run_demo()", study="demo") as folder:
+        write_synthetic_into("all", folder.staging / "inputs", seed=DEMO_SEED)
         for study in ("programme", "randomised"):
             logger.info("running the %s study", study)
-            run = run_study(
-                staging / "inputs" / study / "study.yaml",
-                staging / study,
+            summary.runs[study] = write_run(
+                load_config(folder.staging / "inputs" / study / "study.yaml"),
+                folder.staging / study,
+                final / study,
                 render=render,
                 languages=languages,
                 formats=formats,
                 workers=workers,
                 progress=progress,
             )
-            run.out_dir = final / study
-            run.bundles = {k: Path(relocate(v, staging, final)) for k, v in run.bundles.items()}
-            if len(run.reports):
-                run.reports["path"] = [relocate(p, staging, final) for p in run.reports["path"]]
-            summary.runs[study] = run
     return summary

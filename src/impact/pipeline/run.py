@@ -8,7 +8,8 @@ Layout of the output folder::
                           pairs and review list, unsuppressed analysis tables
     run_summary.csv       what was written
 
-The folder appears (or replaces the previous one) only when everything succeeded.
+The new files appear (replacing the previous run's) only when everything succeeded, and only
+files impact wrote are ever replaced (the output contract, :mod:`impact.outputs.folder`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from impact.config import StudyConfig, load_config
-from impact.outputs import atomic_directory
+from impact.outputs import OutputFolder
 from impact.pipeline.analyse import StudyAnalyses, analyse_study
 from impact.pipeline.bundles import write_bundles
 from impact.pipeline.prepare import PreparedStudy, prepare_study, with_engine
@@ -103,7 +104,8 @@ def run_study(
     config : StudyConfig or path
         The study file.
     out_dir : path, optional
-        Output folder (default: the config's ``output``). Replaced atomically.
+        Output folder (default: the config's ``output``): new, empty or written by impact
+        before; checked before any work, locked during the run, replaced as a whole on success.
     render : bool
         Render the reports (otherwise only the bundles and private tables are written).
     languages, formats : list of str, optional
@@ -127,35 +129,75 @@ def run_study(
     if engine is not None:
         config = with_engine(config, engine)
     final = Path(out_dir) if out_dir is not None else Path(config.output)
+    folder = OutputFolder(
+        final,
+        inputs=config.input_paths(),
+        command=f"run_study({str(config.source or config.study.name)!r})",
+        study=config.study.name,
+    )
+    with folder:
+        summary = write_run(
+            config,
+            folder.staging,
+            final,
+            render=render,
+            languages=languages,
+            formats=formats,
+            workers=workers,
+            progress=progress,
+        )
+    return summary
+
+
+def write_run(
+    config: StudyConfig,
+    staging: Path,
+    final: Path,
+    *,
+    render: bool = True,
+    languages: list[str] | None = None,
+    formats: list[str] | None = None,
+    workers: int = 2,
+    progress: Callable[[int, int], None] | None = None,
+) -> RunSummary:
+    """Run the study and write every output into ``staging`` (an empty folder that will become
+    ``final``); paths in the returned summary are under ``final``. :func:`run_study` calls this
+    inside the output contract; the demo calls it for each study of its one folder."""
+    logger.info("preparing the study (validate, link, indicators)")
     prepared: PreparedStudy = prepare_study(config)
+    logger.info("analysing")
     analyses: StudyAnalyses = analyse_study(prepared)
     summary = RunSummary(out_dir=final, notes=list(analyses.notes))
-    with atomic_directory(final) as staging:
-        write_private(prepared, analyses, staging / "private")
-        bundles = write_bundles(prepared, analyses, staging / "bundles")
-        reports = pd.DataFrame()
-        if render:
-            batch = render_all(
-                list(bundles.values()),
-                langs=languages or list(config.report.languages),
-                formats=formats or list(config.report.formats),
-                out_dir=staging / "reports",
-                workers=workers,
-                progress=progress,
-            )
-            reports = _report_rows(batch.tidy())
-        assert_private(
-            [staging / "bundles", staging / "reports"],
-            raw_codes=_raw_codes(prepared),
-            response_ids=_response_ids(prepared),
-            free_texts=_free_texts(prepared),
-            threshold=config.analysis.suppression_threshold,
+    staging.mkdir(parents=True, exist_ok=True)
+    logger.info("writing the analyst-only tables and the results bundles")
+    write_private(prepared, analyses, staging / "private")
+    bundles = write_bundles(prepared, analyses, staging / "bundles")
+    reports = pd.DataFrame()
+    if render:
+        logger.info("rendering the reports")
+        batch = render_all(
+            list(bundles.values()),
+            langs=languages or list(config.report.languages),
+            formats=formats or list(config.report.formats),
+            out_dir=staging / "reports",
+            workers=workers,
+            progress=progress,
         )
-        summary.bundles = {name: Path(relocate(p, staging, final)) for name, p in bundles.items()}
-        if len(reports):
-            reports["path"] = [relocate(p, staging, final) for p in reports["path"]]
-        summary.reports = reports
-        summary.tidy().to_csv(staging / "run_summary.csv", index=False)
+        reports = _report_rows(batch.tidy())
+    logger.info("checking the publishable outputs for personal data")
+    assert_private(
+        [staging / "bundles", staging / "reports"],
+        raw_codes=_raw_codes(prepared),
+        response_ids=_response_ids(prepared),
+        free_texts=_free_texts(prepared),
+        threshold=config.analysis.suppression_threshold,
+    )
+    summary.bundles = {name: Path(relocate(p, staging, final)) for name, p in bundles.items()}
+    if len(reports):
+        reports["path"] = [relocate(p, staging, final) for p in reports["path"]]
+    summary.reports = reports
+    summary.tidy().to_csv(staging / "run_summary.csv", index=False)
+    logger.info("putting the output in place")
     return summary
 
 

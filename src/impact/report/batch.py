@@ -1,9 +1,9 @@
 """Render many bundles × languages × formats in parallel processes, past failures.
 
 Each (bundle, language) is one task: without Quarto its document is executed once and
-converted to every format. Tasks run in a :class:`concurrent.futures.ProcessPoolExecutor`
-(default 2 workers); a failing task or format is recorded and the batch goes on. The caller
-(the CLI) shows a progress bar and exits non-zero when anything failed.
+converted to every format. Tasks run in ``spawn``ed worker processes (default 2); a failing
+task or format is recorded and the batch goes on; Ctrl-C terminates the workers at once. The
+caller (the CLI) shows a progress bar and exits non-zero when anything failed.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -133,6 +134,48 @@ def _task(
     return done, failed
 
 
+def _ignore_interrupts() -> None:
+    """Worker start-up: Ctrl-C is the parent's to handle (it stops the workers itself)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and terminate the worker processes now (``kill`` after 2 s)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=2)
+        if process.is_alive():
+            process.kill()
+            process.join(timeout=1)
+
+
+def _in_workers(tasks: list[tuple], workers: int, collect: Callable[[tuple], None]) -> None:
+    """Run the tasks in ``spawn``ed worker processes, collecting outcomes as they finish.
+
+    On Ctrl-C (or any error) in this process the workers are terminated at once, so the
+    command stops within seconds; their Jupyter kernels notice their parent is gone and exit.
+    """
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_ignore_interrupts
+    )
+    try:
+        pending: set[Future] = {pool.submit(_task, *task) for task in tasks}
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                collect(future.result())
+    except BaseException:
+        log.info("stopping the rendering workers")
+        _stop_workers(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def render_all(
     bundle_dirs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     *,
@@ -208,13 +251,7 @@ def render_all(
         for task in tasks:
             collect(_task(*task))
     else:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            pending: set[Future] = {pool.submit(_task, *task) for task in tasks}
-            while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    collect(future.result())
+        _in_workers(tasks, workers, collect)
     order = {(str(b), lang): i for i, (b, lang, *_rest) in enumerate(tasks)}
     results.sort(key=lambda r: (order.get((str(r.bundle), r.lang), 0), formats.index(r.fmt)))
     seconds = time.perf_counter() - start

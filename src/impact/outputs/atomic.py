@@ -1,8 +1,11 @@
-"""Atomic output directories: nothing half-written ever appears where the user looks.
+"""Atomic files and directories: nothing half-written ever appears where the user looks.
 
-Writers build their output in a temporary sibling directory and the directory is moved into
-place only when the block completes without an exception. An interrupted or failed run leaves
-the previous output (if any) untouched.
+Writers build their output in a temporary sibling and it is moved into place only when the
+block completes without an exception. An interrupted or failed write leaves the previous output
+(if any) untouched. These are the building blocks *inside* an output folder; a folder the user
+names on the command line goes through :class:`impact.outputs.folder.OutputFolder`, which never
+replaces what impact did not write. Temporary names start with ``.impact-staging-``, so an
+impact run that finds one left by a killed process in its output folder removes it.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from impact.outputs.manifest import STAGING_PREFIX
 
 
 def _umask() -> int:
@@ -41,9 +46,9 @@ def atomic_directory(target: str | os.PathLike[str]) -> Iterator[Path]:
     Path
         A fresh empty directory on the same file system as ``target``; write everything here.
     """
-    target = Path(target)
+    target = Path(os.path.abspath(target))  # ``.`` and ``..`` have no name of their own
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{target.name}-", dir=target.parent))
     _usual_mode(staging, directory=True)
     try:
         yield staging
@@ -52,7 +57,7 @@ def atomic_directory(target: str | os.PathLike[str]) -> Iterator[Path]:
         raise
     backup = None
     if target.exists():
-        backup = target.with_name(f".{target.name}.old-{os.getpid()}")
+        backup = target.with_name(f"{STAGING_PREFIX}{target.name}-old-{os.getpid()}")
         os.replace(target, backup)
     os.replace(staging, target)
     if backup is not None:
@@ -64,7 +69,7 @@ def atomic_file(target: str | os.PathLike[str], mode: str = "w", **kwargs) -> It
     """Open a temporary file that replaces ``target`` only when the block succeeds."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.tmp-", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f"{STAGING_PREFIX}{target.name}-", dir=target.parent)
     os.close(fd)
     _usual_mode(Path(tmp), directory=False)
     try:
