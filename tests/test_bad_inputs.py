@@ -15,6 +15,7 @@ import pytest
 from bad_inputs.catalogue import AREAS, all_cases
 from bad_inputs.make_doc import DOC, render
 from bad_inputs.workspace import Workspace, clean_studies, run_cli, run_script, tree_digest
+from impact.outputs import MANIFEST_NAME, OutputFolder
 
 CASES = all_cases()
 PREVIOUS = "previous-output.txt"
@@ -37,8 +38,8 @@ def _prepare(case, clean, tmp_path) -> tuple[Workspace, list[str], dict, dict]:
     argv = case.build(ws)
     if case.exit_code != 0 and case.writes:
         # an earlier run's output: a failing run must leave it exactly as it was
-        ws.out.mkdir()
-        (ws.out / PREVIOUS).write_text("results of an earlier run\n", encoding="utf-8")
+        with OutputFolder(ws.out) as earlier:  # written by impact: it carries a manifest
+            (earlier.staging / PREVIOUS).write_text("results of an earlier run\n", encoding="utf-8")
     inputs = {k: v for k, v in tree_digest(ws.root).items() if not k.startswith("out/")}
     return ws, argv, inputs, tree_digest(ws.out)
 
@@ -54,8 +55,8 @@ def _assert_outcome(case, ws, outcome, inputs, previous) -> None:
         assert text not in outcome.output, f"{text!r} must never be shown"
     if case.exit_code != 0:
         assert tree_digest(ws.out) == previous, "a failing run changed the output folder"
-        leftovers = [p.name for p in ws.root.iterdir() if p.name.startswith(".out.")]
-        assert not leftovers, f"staging folders left behind: {leftovers}"
+        leftovers = [p.name for p in ws.out.glob(".impact-*") if p.name != MANIFEST_NAME]
+        assert not leftovers, f"staging folders or a lock left behind: {leftovers}"
     elif case.check is not None:
         case.check(ws, outcome)
     after = {k: v for k, v in tree_digest(ws.root).items() if not k.startswith("out/")}

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from fixtures.ingest.support import make_study, valid_rows, write_csv
 from impact.cli.main import app, run
 from impact.errors import ImpactError
+from impact.outputs import OutputFolder
 
 runner = CliRunner()
 
@@ -22,6 +23,7 @@ def test_valid_study_writes_parquet_and_summary(tmp_path):
     assert "baslinje.csv" in result.output
     written = sorted(p.name for p in out.iterdir())
     assert written == [
+        ".impact-manifest.json",
         "baseline.parquet",
         "followup.parquet",
         "randomisation.parquet",
@@ -56,15 +58,15 @@ def test_invalid_study_lists_every_problem_and_writes_nothing(tmp_path):
     rows[1]["gender"] = "kvinna"
     config = make_study(tmp_path, baseline=[write_csv(raw / "b.csv", rows)])
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "old.txt").write_text("previous run")
+    with OutputFolder(out) as previous:  # an earlier output of impact
+        (previous.staging / "old.txt").write_text("previous run")
     result = runner.invoke(app, ["validate", str(config), "--out", str(out)])
     assert result.exit_code != 0
     assert isinstance(result.exception, ImpactError)
     assert "2 problem(s)" in str(result.exception)
     assert "swedish_level" in result.output and "kvinna" in result.output
     assert "Problems (2)" in result.output
-    assert sorted(p.name for p in out.iterdir()) == ["old.txt"]  # untouched
+    assert sorted(p.name for p in out.iterdir()) == [".impact-manifest.json", "old.txt"]
 
 
 def test_entry_point_exits_with_code_2(tmp_path, capsys):

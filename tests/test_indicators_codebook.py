@@ -103,6 +103,7 @@ def test_cli_codebook(tmp_path):
     result = runner.invoke(app, ["indicators", "--codebook", str(tmp_path / "cb"), "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "cb").iterdir()) == [
+        ".impact-manifest.json",
         "codebook.en.md",
         "codebook.en.qmd",
     ]

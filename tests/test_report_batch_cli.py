@@ -74,7 +74,8 @@ def test_cli_renders_one_bundle(built, tmp_path):
 
 def test_cli_all_summarises_failures_with_nonzero_exit(bundles_dir, tmp_path):
     runner = CliRunner()
-    result = runner.invoke(app, ["report", "--all", str(bundles_dir), "--out", str(tmp_path),
+    out = tmp_path / "reports"
+    result = runner.invoke(app, ["report", "--all", str(bundles_dir), "--out", str(out),
                                  "--lang", "en", "--format", "html", "--workers", "1",
                                  "--renderer", "fallback"])  # fmt: skip
     assert result.exit_code == 1

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from impact.cli.main import app
 from impact.config import load_config
 from impact.ingest import load_study, read_table
+from impact.outputs import MANIFEST_NAME
 from impact.synth import programme_study, randomised_study, register_extract
 from impact.synth.demo import write_synthetic
 from impact.synth.labels import mapping_path
@@ -128,7 +129,12 @@ def test_canonical_kind_round_trip(tmp_path):
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    """Every file's bytes, but the manifest (it records when and by which command)."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and p.name != MANIFEST_NAME
+    }
 
 
 def test_same_seed_identical_files_different_seed_different(tmp_path):

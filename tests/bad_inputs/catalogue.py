@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from bad_inputs.workspace import CliOutcome, Workspace
 
-Area = Literal["ingest", "config", "linking", "indicators", "analyses", "reports"]
+Area = Literal["ingest", "config", "linking", "indicators", "analyses", "reports", "outputs"]
 AREAS: tuple[Area, ...] = (
     "ingest",
     "config",
@@ -26,6 +26,7 @@ AREAS: tuple[Area, ...] = (
     "indicators",
     "analyses",
     "reports",
+    "outputs",
 )
 
 
@@ -102,6 +103,7 @@ def all_cases() -> list[Case]:
         catalogue_indicators,
         catalogue_ingest,
         catalogue_linking,
+        catalogue_outputs,
         catalogue_reports,
     )
 
@@ -112,6 +114,7 @@ def all_cases() -> list[Case]:
         *catalogue_indicators.CASES,
         *catalogue_analyses.CASES,
         *catalogue_reports.CASES,
+        *catalogue_outputs.CASES,
     ]
     ids = [c.id for c in cases]
     duplicated = sorted({i for i in ids if ids.count(i) > 1})

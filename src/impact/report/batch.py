@@ -8,10 +8,13 @@ caller (the CLI) shows a progress bar and exits non-zero when anything failed.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import logging
 import multiprocessing
 import os
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -30,6 +33,9 @@ from impact.report.render import Renderer, RenderResult, check_renderer, render_
 from impact.results import Result
 
 log = logging.getLogger(__name__)
+
+#: ``prctl`` option: the signal a process gets when its parent dies (``<linux/prctl.h>``).
+_PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -134,9 +140,15 @@ def _task(
     return done, failed
 
 
-def _ignore_interrupts() -> None:
-    """Worker start-up: Ctrl-C is the parent's to handle (it stops the workers itself)."""
+def _worker_setup() -> None:
+    """Worker start-up: Ctrl-C is the parent's to handle (it stops the workers itself), and on
+    Linux a worker is sent SIGTERM when the parent dies (even by ``kill -9``), so no orphan
+    goes on rendering into a folder nobody will use."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
@@ -159,9 +171,7 @@ def _in_workers(tasks: list[tuple], workers: int, collect: Callable[[tuple], Non
     command stops within seconds; their Jupyter kernels notice their parent is gone and exit.
     """
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_ignore_interrupts
-    )
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_setup)
     try:
         pending: set[Future] = {pool.submit(_task, *task) for task in tasks}
         while pending:
