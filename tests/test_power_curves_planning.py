@@ -47,6 +47,7 @@ def test_power_curve_table_and_bilingual_figure(tmp_path):
     curve.write(tmp_path / "curve")
     names = sorted(p.name for p in (tmp_path / "curve").iterdir())
     assert names == [
+        ".impact-manifest.json",  # written under the output contract
         "power_curve.csv",
         "power_curve_en.png",
         "power_curve_en.svg",
@@ -128,6 +129,7 @@ def test_plan_study_for_500_participants(tmp_path):
     plan.write(tmp_path / "plan")
     names = {p.name for p in (tmp_path / "plan").iterdir()}
     assert names == {
+        ".impact-manifest.json",
         "plan_mde.csv",
         "plan_mde_curves.csv",
         "plan_mde_by_n_en.png",

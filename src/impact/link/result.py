@@ -10,7 +10,7 @@ import pandas as pd
 
 from impact.figures import save_figure
 from impact.link.report import LinkReport
-from impact.outputs import atomic_directory
+from impact.outputs import result_folder
 from impact.results import Result
 
 
@@ -49,12 +49,13 @@ class LinkResult(Result):
     def write(self, directory: str | Path) -> Path:
         """Write panel, pairs, report tables, review CSV and figure into ``directory``.
 
-        The directory appears only when everything is written (:func:`atomic_directory`).
+        The files appear only when everything is written, under the output contract
+        (:func:`impact.outputs.result_folder`: a folder of the user's is never replaced).
         Files: ``panel.csv``, ``pairs.csv``, ``link_report.csv``, ``link_balance.csv``,
         ``link_duplicates.csv``, ``borderline_pairs.csv``, ``match_probabilities.png`` and
         ``splink_model_<wave>.json`` (the trained Splink settings).
         """
-        with atomic_directory(directory) as out:
+        with result_folder(directory) as out:
             self.panel.to_csv(out / "panel.csv", index=False)
             self.pairs.to_csv(out / "pairs.csv", index=False)
             self.report.waves.to_csv(out / "link_report.csv", index=False)

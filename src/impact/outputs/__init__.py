@@ -8,7 +8,7 @@ stages the run and replaces only what impact wrote itself (:mod:`~impact.outputs
 """
 
 from impact.outputs.atomic import atomic_directory, atomic_file
-from impact.outputs.folder import OutputFolder, command_line, output_file
+from impact.outputs.folder import OutputFolder, command_line, output_file, result_folder
 from impact.outputs.manifest import MANIFEST_NAME, Manifest, read_manifest
 
 __all__ = [
@@ -20,4 +20,5 @@ __all__ = [
     "command_line",
     "output_file",
     "read_manifest",
+    "result_folder",
 ]

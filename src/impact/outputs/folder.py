@@ -15,14 +15,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shlex
 import shutil
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from pathlib import Path
 
+from impact.outputs.atomic import atomic_directory
 from impact.outputs.checks import (
     check_folder_target,
     check_new_files,
@@ -33,6 +36,9 @@ from impact.outputs.checks import (
 from impact.outputs.commit import commit, plan_commit, recover
 from impact.outputs.lock import OutputLock
 from impact.outputs.manifest import STAGING_PREFIX, Manifest, read_manifest
+
+#: Staging folders of the output folders this thread is writing right now.
+_STAGING: ContextVar[tuple[Path, ...]] = ContextVar("impact_staging", default=())
 
 
 def command_line(default: str) -> str:
@@ -127,10 +133,12 @@ class OutputFolder:
         except BaseException:
             self._release(failed=True)
             raise
+        self._token = _STAGING.set((*_STAGING.get(), self.staging))
         return self
 
     def __exit__(self, kind, error, traceback) -> None:
         failed = kind is not None
+        _STAGING.reset(self._token)
         try:
             if not failed:
                 plan = plan_commit(
@@ -176,3 +184,21 @@ def output_file(
         command=command,
         names=[target.name, *companions],
     )
+
+
+@contextlib.contextmanager
+def result_folder(directory: str | os.PathLike[str], *, command: str = "") -> Iterator[Path]:
+    """Where a result's ``write(directory)`` writes its files.
+
+    Inside an output folder impact is staging (``impact run``, ``impact rct`` …) the folder is
+    built with :func:`impact.outputs.atomic_directory`, as part of that run; anywhere else (a
+    notebook calling ``result.write("results/rct")``) it goes through :class:`OutputFolder`, so
+    the folder gets a manifest and a folder of the user's is never replaced.
+    """
+    path = Path(directory).expanduser().resolve()
+    if any(path == s or s in path.parents for s in _STAGING.get()):
+        with atomic_directory(path) as staging:
+            yield staging
+        return
+    with OutputFolder(path, command=command or f"write({str(directory)!r})") as folder:
+        yield folder.staging

@@ -19,7 +19,8 @@ A bundle is one directory per study (and per round)::
 * ``files`` — SHA-256 of every table and figure, checked by :func:`load_bundle`.
 
 Reports only read the bundle. Writers build it in a temporary directory that replaces the
-target only when complete (:func:`impact.outputs.atomic_directory`). No table may carry person
+target only when complete (:func:`impact.outputs.result_folder`: outside a run, under the output
+contract). No table may carry person
 identifiers, linking codes, response ids or free text (checked on writing).
 """
 
@@ -37,7 +38,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from impact.errors import ImpactError
-from impact.outputs import atomic_directory, atomic_file
+from impact.outputs import atomic_file, result_folder
 
 BundleKind = Literal["programme", "rct", "power", "codebook"]
 KINDS: tuple[str, ...] = get_args(BundleKind)
@@ -316,7 +317,7 @@ def bundle_writer(
     if not isinstance(provenance, Mapping):
         raise BundleError("provenance: expected a mapping (see impact.report.make_provenance)")
     stem = name or (kind if scope == "all" else f"{kind}_{scope}")
-    with atomic_directory(directory) as staging:
+    with result_folder(directory) as staging:
         writer = BundleWriter(
             root=staging,
             kind=kind,

@@ -173,7 +173,7 @@ class SyntheticStudy(Result):
         ----------
         directory : path
             Target folder (created; existing files with the same names are overwritten).
-            Use :func:`impact.outputs.atomic_directory` around this for atomic output.
+            Use :class:`impact.outputs.OutputFolder` around this for safe, atomic output.
         kind : {"raw", "canonical"}
             Organisation-style exports through ``belong_sv.yaml``, or canonical CSV.
 

@@ -14,7 +14,7 @@ import pandas as pd
 from impact.analysis.labels import LANGUAGES
 from impact.errors import InputError
 from impact.figures import save_figure
-from impact.outputs import atomic_directory
+from impact.outputs import result_folder
 from impact.results import Result
 
 from .balance import Balance, balance_table
@@ -182,7 +182,7 @@ class RegisterComparison(Result):
             if lang not in LANGUAGES:
                 raise InputError(f"languages must be among {', '.join(LANGUAGES)}; got {lang!r}")
         level = float(self.settings.get("confidence_level", 0.95))
-        with atomic_directory(directory) as out:
+        with result_folder(directory) as out:
             self.tidy().to_csv(out / "register_comparison.csv", index=False)
             self.balance_table().to_csv(out / "balance.csv", index=False)
             counts = [

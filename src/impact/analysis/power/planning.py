@@ -21,7 +21,7 @@ from impact.analysis.power.analytic import mde
 from impact.analysis.power.curves import mde_curve
 from impact.analysis.power.design import DEFAULT_METHOD, Lang, Method, PowerRequestError
 from impact.analysis.power.results import PowerAnswer
-from impact.outputs import atomic_directory
+from impact.outputs import result_folder
 
 #: Published outcome rates of Jobbsteget Tillsammans (seed 001), used as control rates.
 PROGRAMME_RATES: dict[str, float] = {
@@ -151,7 +151,7 @@ class StudyPlan(PowerAnswer):
 
     def write(self, directory: str | Path) -> Path:
         """Write plan_mde.csv, plan_mde_curves.csv and plan_mde_by_n_{en,sv}.{png,svg}."""
-        with atomic_directory(directory) as out:
+        with result_folder(directory) as out:
             self.table.to_csv(out / "plan_mde.csv", index=False)
             self.curves.to_csv(out / "plan_mde_curves.csv", index=False)
             for lang in ("en", "sv"):

@@ -27,7 +27,7 @@ from impact.analysis.power.design import (
     check_choice,
 )
 from impact.analysis.power.results import PowerAnswer
-from impact.outputs import atomic_directory
+from impact.outputs import result_folder
 
 #: Designs RISE may have planned with: (id, n_treatment, n_control, attrition, description).
 RISE_DESIGNS: tuple[tuple[str, int, int, float, str], ...] = (
@@ -189,7 +189,7 @@ class RiseReproduction(PowerAnswer):
 
     def write(self, directory: str | Path) -> Path:
         """Write rise_grid.csv, rise_matches.csv and rise_mde_by_base_rate_{en,sv}.{png,svg}."""
-        with atomic_directory(directory) as out:
+        with result_folder(directory) as out:
             self.grid.to_csv(out / "rise_grid.csv", index=False)
             self.matches().to_csv(out / "rise_matches.csv", index=False)
             for lang in ("en", "sv"):

@@ -13,7 +13,7 @@ import pandas as pd
 
 from impact.errors import InputError
 from impact.figures import save_figures
-from impact.outputs import atomic_directory
+from impact.outputs import result_folder
 from impact.results import Result
 
 from .balance import BalanceResult, balance
@@ -138,7 +138,7 @@ class RctAnalysis(Result):
         """
         for fmt in formats:
             check_choice(fmt, ["png", "svg", "pdf"], "formats")
-        with atomic_directory(directory) as out:
+        with result_folder(directory) as out:
             tables = {
                 "consort": self.consort.tidy(),
                 "consort_reasons": self.consort.reasons,

@@ -15,7 +15,7 @@ import pandas as pd
 from impact.analysis.labels import LANGUAGES
 from impact.errors import AnalysisError, InputError
 from impact.figures import save_figure
-from impact.outputs import atomic_directory
+from impact.outputs import result_folder
 from impact.results import Result
 
 from ._checks import check_choice, check_level, require_columns, require_frame
@@ -187,7 +187,7 @@ class TimeToJob(Result):
         """
         for lang in languages:
             check_choice(lang, LANGUAGES, "languages")
-        with atomic_directory(directory) as out:
+        with result_folder(directory) as out:
             tables = {
                 "time_to_job": self.tidy(),
                 "persons": self.persons,
