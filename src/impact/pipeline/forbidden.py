@@ -7,7 +7,6 @@ find the person, and never prints the value itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -22,20 +21,6 @@ FORBIDDEN_COLUMNS = {
     "response_ids": "response_id",
     "free_texts": "comments",
 }
-
-
-def _file_parts(data: StudyData) -> Iterator[tuple[str, pd.DataFrame]]:
-    """``(file name, that file's rows)`` of every table; stacked tables are split back by
-    the row counts of their source files (in config order, as they were stacked)."""
-    for table, frame in data.tables().items():
-        sources = [s for s in data.sources if s.table == table and s.rows is not None]
-        if sum(s.rows for s in sources) != len(frame):
-            yield table, frame
-            continue
-        start = 0
-        for source in sources:
-            yield Path(source.path).name, frame.iloc[start : start + source.rows]
-            start += source.rows
 
 
 def forbidden_values(data: StudyData) -> dict[str, dict[str, str]]:
@@ -54,11 +39,17 @@ def forbidden_values(data: StudyData) -> dict[str, dict[str, str]]:
         answers, not counting blank lines), ready for :func:`impact.privacy.assert_private`.
     """
     found: dict[str, dict[str, str]] = {keyword: {} for keyword in FORBIDDEN_COLUMNS}
-    for name, rows in _file_parts(data):
-        for keyword, column in FORBIDDEN_COLUMNS.items():
-            if column not in rows.columns:
-                continue
-            for number, value in enumerate(rows[column], start=1):
-                if not pd.isna(value):
-                    found[keyword].setdefault(str(value), f"{name}, response {number}")
+    for table in data.tables():
+        for path, rows in data.file_rows(table):
+            _collect(found, Path(path).name, rows)
     return found
+
+
+def _collect(found: dict[str, dict[str, str]], name: str, rows: pd.DataFrame) -> None:
+    """Add one file's forbidden values (first origin wins)."""
+    for keyword, column in FORBIDDEN_COLUMNS.items():
+        if column not in rows.columns:
+            continue
+        for number, value in enumerate(rows[column], start=1):
+            if not pd.isna(value):
+                found[keyword].setdefault(str(value), f"{name}, response {number}")
