@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import shutil
 import zipfile
 import zlib
 from pathlib import Path
 
+import pypdf
 import pytest
 
 from impact.errors import ImpactError
@@ -73,9 +76,8 @@ def test_forbidden_strings_found_in_text_files(tmp_path, name, text, kind):
 
 
 def test_identifier_inside_a_longer_word_is_not_a_leak(tmp_path):
-    _write(
-        tmp_path, "page.html", '<img src="data:image/png;base64,AAALI09BA5xyz/+R_kCIoLwTaIBGY5gtQ">'
-    )
+    font = "data:font/woff2;base64,AAALI09BA5xyz/+R_kCIoLwTaIBGY5gtQ"
+    _write(tmp_path, "page.html", f"<style>@font-face {{src: url({font})}}</style>")
     assert _scan(tmp_path).ok
 
 
@@ -93,27 +95,33 @@ def test_docx_xml_runs_are_joined(tmp_path):
     assert all(leak.location.startswith("word/document.xml") for leak in report.leaks)
 
 
-def test_pdf_text_is_scanned(tmp_path):
-    pypdf = pytest.importorskip("pypdf")  # a declared test dependency; skip only if absent
+def _pdf(text: bytes | None) -> bytes:
+    """A one-page PDF showing ``text`` in Helvetica (a blank page when None)."""
     from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
     writer = pypdf.PdfWriter()
     page = writer.add_blank_page(300, 200)
-    font = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica"),
-        }
-    )
-    page[NameObject("/Resources")] = DictionaryObject(
-        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
-    )
-    stream = DecodedStreamObject()
-    stream.set_data(b"BT /F1 12 Tf 20 100 Td (Participant R_kCIoLwTaIBGY5gt) Tj ET")
-    page[NameObject("/Contents")] = writer._add_object(stream)
-    with open(tmp_path / "report.pdf", "wb") as handle:
-        writer.write(handle)
+    if text is not None:
+        font = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica"),
+            }
+        )
+        page[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
+        )
+        stream = DecodedStreamObject()
+        stream.set_data(b"BT /F1 12 Tf 20 100 Td (" + text + b") Tj ET")
+        page[NameObject("/Contents")] = writer._add_object(stream)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_pdf_text_is_scanned(tmp_path):
+    _write(tmp_path, "report.pdf", _pdf(b"Participant R_kCIoLwTaIBGY5gt"))
     report = _scan(tmp_path)
     assert [(leak.kind, leak.location) for leak in report.leaks] == [("response_id", "page 1")]
 
@@ -220,11 +228,89 @@ def test_private_folder_excluded_and_several_roots(tmp_path):
     assert both.scanned == ["bundles/t.csv", "reports/r.md"]
 
 
-def test_unknown_binary_files_are_listed_as_skipped(tmp_path):
-    _write(tmp_path, "data.parquet", b"PAR1\0\0")
+# ------------------------------------------------------------ files the scan cannot read
+
+
+def _docx(tmp_path: Path, parts: dict[str, bytes | str], name: str = "report.docx") -> Path:
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document><w:p>Rapport</w:p></w:document>")
+        for part, data in parts.items():
+            archive.writestr(part, data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("data.parquet", b"PAR1\0\0", "impact publishes no '.parquet' files"),
+        ("README", b"LI09BA5", "impact publishes no files without a suffix"),
+        ("report.pdf", b"%PDF-1.7\n1 0 obj garbage", "the PDF could not be read"),
+        ("report.pdf", _pdf(None), "no text could be extracted from the PDF"),
+        ("report.docx", b"PK\3\4 not really a zip", "not a readable zip archive"),
+        ("t.csv", "code,n\nLI09BA5,12\n".encode("utf-16"), "the file is not UTF-8 text (byte 1)"),
+        ("fig.png", b"GIF89a", "not a PNG image"),
+        ("results.json", b'{"numbers": {"n": ', "not valid JSON (line 1, column 19"),
+        ("page.html", b'<img src="data:image/png;base64,AAAA">', "not a PNG image"),
+    ],
+)
+def test_a_file_that_cannot_be_read_fails_the_scan(tmp_path, name, data, reason):
+    _write(tmp_path, "tables/ok.csv", "indicator,n\ngot_job,40\n")
+    _write(tmp_path, name, data)
     report = _scan(tmp_path)
-    assert report.ok and "data.parquet" in report.skipped
-    assert "skipped data.parquet" in report.summary()
+    assert not report.ok and not report.leaks
+    assert list(report.unreadable) == [name] and reason in report.unreadable[name]
+    assert name not in report.scanned and "tables/ok.csv" in report.scanned
+    assert report.tidy().to_dict("records") == [
+        {"file": name, "kind": "unreadable", "location": "", "detail": report.unreadable[name]}
+    ]
+    with pytest.raises(PrivacyError) as caught:
+        assert_private(tmp_path, raw_codes=CODES)
+    message = str(caught.value)
+    assert "1 file(s) that could not be scanned" in message
+    assert f"  - {name}: could not be scanned — {reason}" in message
+    assert "LI09BA5" not in message
+
+
+def test_docx_with_media_that_cannot_be_checked_fails(tmp_path):
+    _docx(tmp_path, {"word/media/image1.jpeg": b"\xff\xd8\xff"})
+    report = _scan(tmp_path)
+    assert report.unreadable == {
+        "report.docx": "it holds the part word/media/image1.jpeg, whose content cannot be "
+        "checked for identifiers"
+    }
+
+
+def test_images_embedded_in_docx_and_html_are_scanned(tmp_path):
+    png = _png_with_text(b"Title", b"code LI09BA5")
+    _docx(tmp_path, {"word/media/rId9.png": png})
+    svg = b"<svg><text>R_kCIoLwTaIBGY5gt</text></svg>"
+    page = (
+        f'<img src="data:image/png;base64,{base64.b64encode(png).decode()}">'
+        f'<img src="data:image/svg+xml;base64,{base64.b64encode(svg).decode()}">'
+    )
+    _write(tmp_path, "page.html", page)
+    report = _scan(tmp_path)
+    assert report.ok is False and not report.unreadable
+    assert [(leak.file, leak.kind, leak.location) for leak in report.leaks] == [
+        ("page.html", "raw_code", "embedded image 1 (PNG metadata)"),
+        ("page.html", "response_id", "embedded image 2, line 1"),
+        ("report.docx", "raw_code", "word/media/rId9.png, line 1"),
+    ]
+
+
+def test_a_leak_names_where_the_value_came_from_never_the_value(tmp_path):
+    _write(tmp_path, "t.csv", "x\nhu 14 he 3\n")
+    _write(tmp_path, "r.html", f"<p>{COMMENT}</p>")
+    report = scan_outputs(
+        tmp_path,
+        raw_codes={"hu 14 he 3": "baseline.csv, response 2"},
+        free_texts={COMMENT: "result.csv, response 7"},
+    )
+    assert [leak.describe() for leak in report.leaks] == [
+        "r.html, line 1: a free-text answer (comments) (from result.csv, response 7)",
+        "t.csv, line 2: a raw linking code (from baseline.csv, response 2)",
+    ]
 
 
 def test_short_values_are_not_searched_but_counted(tmp_path):
@@ -295,7 +381,7 @@ def test_every_published_output_of_the_demo_is_private(runs, name):
     assert report.ok, report.summary()
     suffixes = {Path(name).suffix for name in report.scanned}
     assert {".csv", ".json", ".html", ".docx", ".pdf"} <= suffixes, suffixes
-    assert not [f for f in report.skipped if f.endswith((".pdf", ".csv", ".html"))]
+    assert not report.unreadable, report.summary()
 
 
 @pytest.mark.slow

@@ -6,14 +6,22 @@ moved into place:
 * **forbidden strings** — raw linking codes (as typed and in their compact upper-case form),
   response ids and free-text answers (``comments``) must not appear in any text-like file:
   CSV/TSV, JSON, HTML, SVG, XML, Markdown/Quarto, Typst, YAML, the XML parts of DOCX/XLSX/PPTX/ODT,
-  the text chunks of PNG files and the text of PDF files (with ``pypdf``);
+  the text chunks of PNG files (also PNG and SVG images embedded in DOCX parts and in HTML
+  ``data:`` URIs) and the text of PDF files (with ``pypdf``);
 * **small counts** — no published CSV table may show a count of 1 to ``threshold − 1`` people,
   nor let one be derived within a row (``n − numerator``, ``participants − n``, a share of a
   small ``n``); ``results.json`` key numbers with unit ``count`` are checked the same way.
   Bundles whose ``kind`` holds no counts of people (``codebook``, ``power``) are not checked
   for small counts (still for forbidden strings).
 
-The report never repeats a forbidden value: a leak is described by its kind, file and place.
+The scan never skips silently: a file it cannot read (a damaged PDF or PNG, text that is not
+UTF-8, a PDF without extractable text, a DOCX holding media it cannot look into, a file type
+impact does not publish) is listed in ``PrivacyReport.unreadable`` and makes the report fail
+(``ok`` is False), exactly like a leak.
+
+The report never repeats a forbidden value: a leak is described by its kind, file and place,
+and by where the value came from when the caller says so (``"from baseline.csv, response
+12"``).
 
 Matching rules (chosen to find real leaks without false alarms in base64 images or numbers):
 identifiers are matched case-insensitively as whole words (a run of letters, digits and ``_``);
@@ -26,6 +34,8 @@ free texts under :data:`MIN_FREE_TEXT_LENGTH` characters) are not searched and a
 
 from __future__ import annotations
 
+import base64
+import binascii
 import csv
 import html
 import io
@@ -36,12 +46,13 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 import pandas as pd
+import pypdf
 
 from impact.errors import ImpactError
 from impact.results import Result
@@ -124,6 +135,8 @@ _SUPPRESSED = re.compile(r"^(?:<\s*\d+|\.\.)$")
 _WORD = re.compile(r"\w+")
 _SPACE = re.compile(r"\s+")
 _TAG = re.compile(r"<[^>]*>")
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_DATA_URI = re.compile(r"data:image/(png|svg\+xml);base64,([A-Za-z0-9+/=\s]+)", re.IGNORECASE)
 _DOCX_BREAK = re.compile(r"</w:p>|<w:br\s*/>|<w:tab\s*/>|</w:tc>|</text:p>|</a:p>")
 
 
@@ -159,7 +172,7 @@ class Leak:
 
 @dataclass
 class PrivacyReport(Result):
-    """What :func:`scan_outputs` looked at and every leak it found.
+    """What :func:`scan_outputs` looked at, every leak it found and every file it could not read.
 
     Attributes
     ----------
@@ -167,8 +180,10 @@ class PrivacyReport(Result):
         The scanned directories.
     scanned : list of str
         Files scanned (relative paths, prefixed by the root's name when several roots).
-    skipped : dict of str → str
-        Files not scanned and why (binary formats without text, PDF without ``pypdf``).
+    unreadable : dict of str → str
+        Files that could not be scanned and why (a damaged PDF, text that is not UTF-8, a file
+        type impact does not publish …). Each one makes the scan fail: what cannot be read
+        cannot be shown to be free of identifiers.
     leaks : list of Leak
         Every leak found.
     unchecked : int
@@ -179,7 +194,7 @@ class PrivacyReport(Result):
 
     roots: list[Path]
     scanned: list[str] = field(default_factory=list)
-    skipped: dict[str, str] = field(default_factory=dict)
+    unreadable: dict[str, str] = field(default_factory=dict)
     leaks: list[Leak] = field(default_factory=list)
     unchecked: int = 0
     threshold: int = 5
@@ -187,35 +202,55 @@ class PrivacyReport(Result):
 
     @property
     def ok(self) -> bool:
-        """True when nothing leaks."""
-        return not self.leaks
+        """True when nothing leaks and every file could be scanned."""
+        return not self.leaks and not self.unreadable
 
     def tidy(self) -> pd.DataFrame:
-        """One row per leak: file, kind, location, detail."""
+        """One row per problem: file, kind, location, detail.
+
+        Leaks have their kind (``raw_code`` …); files that could not be scanned have the kind
+        ``unreadable`` and the reason as detail.
+        """
         columns = ["file", "kind", "location", "detail"]
-        return pd.DataFrame([vars(leak) for leak in self.leaks], columns=columns)
+        rows = [vars(leak) for leak in self.leaks]
+        rows += [
+            {"file": name, "kind": "unreadable", "location": "", "detail": why}
+            for name, why in self.unreadable.items()
+        ]
+        return pd.DataFrame(rows, columns=columns)
+
+    def problems(self) -> list[str]:
+        """One line per leak and per file that could not be scanned (never a forbidden value)."""
+        lines = [leak.describe() for leak in self.leaks]
+        lines += [f"{name}: could not be scanned — {why}" for name, why in self.unreadable.items()]
+        return lines
 
     def summary(self) -> str:
-        """Files scanned, leaks found by kind, files skipped."""
+        """Files scanned, leaks found, files that could not be scanned."""
         head = (
             f"{self.title}: {len(self.scanned)} file(s) scanned, {len(self.leaks)} leak(s), "
-            f"{len(self.skipped)} file(s) skipped, {self.unchecked} value(s) too short to check"
+            f"{len(self.unreadable)} file(s) could not be scanned, "
+            f"{self.unchecked} value(s) too short to check"
         )
-        lines = [head] + [f"  - {leak.describe()}" for leak in self.leaks]
-        lines += [f"  (skipped {name}: {why})" for name, why in self.skipped.items()]
-        return "\n".join(lines)
+        return "\n".join([head] + [f"  - {line}" for line in self.problems()])
 
 
 # --------------------------------------------------------------------------- forbidden strings
 
 
+#: A forbidden value's kind and where it came from (None when the caller did not say).
+_Origin = tuple[LeakKind, str | None]
+#: Forbidden values: plain values, or a mapping of value → where it came from.
+Forbidden = Iterable[str] | Mapping[str, str]
+
+
 @dataclass
 class _Needles:
-    """Forbidden values prepared for fast search."""
+    """Forbidden values prepared for fast search, each with its kind and origin."""
 
-    words: dict[str, LeakKind] = field(default_factory=dict)
-    phrases: list[tuple[re.Pattern[str], LeakKind]] = field(default_factory=list)
-    texts: list[str] = field(default_factory=list)
+    words: dict[str, _Origin] = field(default_factory=dict)
+    phrases: list[tuple[re.Pattern[str], _Origin]] = field(default_factory=list)
+    texts: list[tuple[str, str | None]] = field(default_factory=list)
     unchecked: int = 0
 
 
@@ -223,37 +258,48 @@ def _compact(value: str) -> str:
     return re.sub(r"[\s\-_./]+", "", value).upper()
 
 
-def _prepare(
-    raw_codes: Iterable[str], response_ids: Iterable[str], free_texts: Iterable[str]
-) -> _Needles:
+def _with_origins(values: Forbidden) -> dict[str, str | None]:
+    """``{value: origin}`` for plain values (origin None) or a mapping value → origin."""
+    pairs = values.items() if isinstance(values, Mapping) else ((v, None) for v in values)
+    found: dict[str, str | None] = {}
+    for value, origin in pairs:
+        if value is not None:
+            found.setdefault(str(value), origin)
+    return found
+
+
+def _prepare(raw_codes: Forbidden, response_ids: Forbidden, free_texts: Forbidden) -> _Needles:
     needles = _Needles()
-    phrases: dict[str, LeakKind] = {}
-    for kind, values in (("raw_code", raw_codes), ("response_id", response_ids)):
-        for value in {str(v).strip() for v in values if v is not None}:
+    phrases: dict[str, _Origin] = {}
+    kinds: tuple[tuple[LeakKind, Forbidden], ...] = (
+        ("raw_code", raw_codes),
+        ("response_id", response_ids),
+    )
+    for kind, values in kinds:
+        for value, origin in _with_origins(values).items():
+            value = value.strip()
             variants = {value, _compact(value)} if kind == "raw_code" else {value}
             usable = [v for v in variants if len(v) >= MIN_IDENTIFIER_LENGTH and not v.isdigit()]
             if not usable:
                 needles.unchecked += 1
             for variant in usable:
                 if _WORD.fullmatch(variant):
-                    needles.words.setdefault(variant.casefold(), kind)  # type: ignore[arg-type]
+                    needles.words.setdefault(variant.casefold(), (kind, origin))
                 else:
-                    phrases.setdefault(_SPACE.sub(" ", variant).casefold(), kind)  # type: ignore[arg-type]
-    for phrase, kind in sorted(phrases.items()):
+                    phrases.setdefault(_SPACE.sub(" ", variant).casefold(), (kind, origin))
+    for phrase, found in sorted(phrases.items()):
         pattern = re.compile(
             r"(?<!\w)" + r"\s+".join(re.escape(p) for p in phrase.split(" ")) + r"(?!\w)"
         )
-        needles.phrases.append((pattern, kind))
-    texts = set()
-    for value in free_texts:
-        if value is None:
-            continue
-        text = _SPACE.sub(" ", str(value)).strip().casefold()
+        needles.phrases.append((pattern, found))
+    texts: dict[str, str | None] = {}
+    for value, origin in _with_origins(free_texts).items():
+        text = _SPACE.sub(" ", value).strip().casefold()
         if len(text) >= MIN_FREE_TEXT_LENGTH:
-            texts.add(text)
+            texts.setdefault(text, origin)
         elif text:
             needles.unchecked += 1
-    needles.texts = sorted(texts)
+    needles.texts = sorted(texts.items())
     return needles
 
 
@@ -277,30 +323,32 @@ def _search(
     """
     leaks: list[Leak] = []
     folded = text.casefold()
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, str | None]] = set()
 
-    def add(kind: LeakKind, position: int) -> None:
+    def add(found: _Origin, position: int) -> None:
+        kind, origin = found
         location = where or _line_of(folded, position)
-        if (kind, location) not in seen:
-            seen.add((kind, location))
-            leaks.append(Leak(file, kind, location, _KIND_WORDS[kind]))
+        if (kind, location, origin) not in seen:
+            seen.add((kind, location, origin))
+            detail = _KIND_WORDS[kind] + (f" (from {origin})" if origin else "")
+            leaks.append(Leak(file, kind, location, detail))
 
     if needles.words and not texts_only:
         for match in _WORD.finditer(folded):
-            kind = needles.words.get(match.group())
-            if kind is not None:
-                add(kind, match.start())
-    for pattern, kind in [] if texts_only else needles.phrases:
+            found = needles.words.get(match.group())
+            if found is not None:
+                add(found, match.start())
+    for pattern, found in [] if texts_only else needles.phrases:
         for match in pattern.finditer(folded):
-            add(kind, match.start())
+            add(found, match.start())
     if needles.texts:
         flat = _SPACE.sub(" ", folded)
-        for needle in needles.texts:
+        for needle, origin in needles.texts:
             position = flat.find(needle)
             if position >= 0:
                 # locate the line in the original text from the first word of the needle
                 first = folded.find(needle.split(" ")[0])
-                add("free_text", max(first, 0))
+                add(("free_text", origin), max(first, 0))
     return leaks
 
 
@@ -320,106 +368,202 @@ def _json_strings(value: object, path: str) -> Iterator[tuple[str, str]]:
         yield path or "(root)", value
 
 
+class _Unreadable(Exception):
+    """A file (or a part of one) whose text cannot be read: the scan of that file fails."""
+
+
+def _utf8(data: bytes, what: str = "the file") -> str:
+    """Text of UTF-8 bytes; anything else cannot be searched reliably (UTF-16 hides codes)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise _Unreadable(
+            f"{what} is not UTF-8 text (byte {error.start + 1}); impact writes UTF-8, so it "
+            "was not written by impact or is damaged"
+        ) from None
+
+
 def _png_text(data: bytes) -> str:
     """Text of a PNG file's tEXt, zTXt and iTXt chunks (the image data carries no text)."""
+    if not data.startswith(_PNG_SIGNATURE):
+        raise _Unreadable("not a PNG image (it does not start with the PNG signature)")
     texts, position = [], 8
-    while position + 8 <= len(data):
-        length, kind = struct.unpack(">I4s", data[position : position + 8])
-        body = data[position + 8 : position + 8 + length]
-        position += 12 + length
-        if kind == b"tEXt":
-            texts.append(body.replace(b"\0", b" ").decode("latin-1"))
-        elif kind == b"zTXt":
-            key, _, rest = body.partition(b"\0")
-            texts.append(key.decode("latin-1") + " " + zlib.decompress(rest[1:]).decode("latin-1"))
-        elif kind == b"iTXt":
-            key, _, rest = body.partition(b"\0")
-            compressed, rest = rest[0], rest[2:]
-            _, _, rest = rest.partition(b"\0")  # language tag
-            _, _, rest = rest.partition(b"\0")  # translated keyword
-            payload = zlib.decompress(rest) if compressed else rest
-            texts.append(key.decode("latin-1") + " " + payload.decode("utf-8", "replace"))
-        elif kind == b"IEND":
-            break
+    try:
+        while position + 8 <= len(data):
+            length, kind = struct.unpack(">I4s", data[position : position + 8])
+            body = data[position + 8 : position + 8 + length]
+            position += 12 + length
+            if kind == b"tEXt":
+                texts.append(body.replace(b"\0", b" ").decode("latin-1"))
+            elif kind == b"zTXt":
+                key, _, rest = body.partition(b"\0")
+                text = zlib.decompress(rest[1:]).decode("latin-1")
+                texts.append(key.decode("latin-1") + " " + text)
+            elif kind == b"iTXt":
+                key, _, rest = body.partition(b"\0")
+                compressed, rest = rest[0], rest[2:]
+                _, _, rest = rest.partition(b"\0")  # language tag
+                _, _, rest = rest.partition(b"\0")  # translated keyword
+                payload = zlib.decompress(rest) if compressed else rest
+                texts.append(key.decode("latin-1") + " " + payload.decode("utf-8", "replace"))
+            elif kind == b"IEND":
+                break
+    except (zlib.error, IndexError) as error:
+        raise _Unreadable(f"a damaged PNG text chunk ({error})") from None
     return "\n".join(texts)
+
+
+def _embedded_images(markup: str) -> Iterator[tuple[int, str, bytes]]:
+    """``(number, type, bytes)`` of the PNG and SVG images in ``data:`` URIs of markup."""
+    for number, match in enumerate(_DATA_URI.finditer(markup), start=1):
+        try:
+            data = base64.b64decode(_SPACE.sub("", match.group(2)), validate=True)
+        except (binascii.Error, ValueError):
+            raise _Unreadable(f"embedded image {number} is not valid base64") from None
+        yield number, match.group(1), data
 
 
 def _search_markup(raw: str, content: str, needles: _Needles, file: str) -> list[Leak]:
     """Markup: the source with entities decoded, then (for free texts split by tags, when
-    none was found in the source) its text content."""
+    none was found in the source) its text content, then the images embedded as ``data:``
+    URIs (their PNG text chunks, their SVG source)."""
     leaks = _search(html.unescape(raw), needles, file)
     if not any(leak.kind == "free_text" for leak in leaks):
         leaks += _search(html.unescape(content), needles, file, texts_only=True)
+    for number, kind, data in _embedded_images(raw):
+        where = f"embedded image {number}"
+        if kind.lower() == "png":
+            leaks += _search(_png_text(data), needles, file, f"{where} (PNG metadata)")
+        else:
+            svg = _utf8(data, where)
+            leaks += [
+                Leak(file, leak.kind, f"{where}, {leak.location}", leak.detail)
+                for leak in _search_markup(svg, _TAG.sub(" ", svg), needles, file)
+            ]
     return leaks
 
 
 def _zip_parts(path: Path) -> Iterator[tuple[str, str, str]]:
-    """(part name, XML source, text with runs joined and paragraphs as lines)."""
-    with zipfile.ZipFile(path) as archive:
-        for name in sorted(archive.namelist()):
-            if name.endswith((".xml", ".rels")):
-                raw = archive.read(name).decode("utf-8", "replace")
-                yield name, raw, _TAG.sub("", _DOCX_BREAK.sub("\n", raw))
+    """(part name, source text, text content) of every part of an Office/ODF archive.
 
-
-def _pdf_pages(path: Path) -> Iterator[tuple[int, str]] | None:
+    XML parts give their source and their text with runs joined and paragraphs as lines;
+    embedded PNG images give their text chunks. Any other part (a JPEG, an EMF, an embedded
+    object) cannot be searched and makes the whole file unreadable.
+    """
     try:
-        import pypdf
-    except ImportError:
-        return None
-    reader = pypdf.PdfReader(str(path))
-    return ((i, page.extract_text() or "") for i, page in enumerate(reader.pages, start=1))
+        with zipfile.ZipFile(path) as archive:
+            for name in sorted(archive.namelist()):
+                lowered = name.lower()
+                if name.endswith("/"):
+                    continue
+                data = archive.read(name)
+                if lowered.endswith((".xml", ".rels", ".svg")):
+                    raw = _utf8(data, f"part {name}")
+                    yield name, raw, _TAG.sub("", _DOCX_BREAK.sub("\n", raw))
+                elif lowered.endswith(".png"):
+                    text = _png_text(data)
+                    yield name, text, text
+                elif lowered != "mimetype":
+                    raise _Unreadable(
+                        f"it holds the part {name}, whose content cannot be checked for identifiers"
+                    )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error) as error:
+        raise _Unreadable(f"not a readable zip archive ({error})") from None
+
+
+def _pdf_pages(path: Path) -> list[tuple[int, str]]:
+    """Text of every page; a damaged, encrypted or text-less PDF is unreadable."""
+    try:
+        reader = pypdf.PdfReader(str(path))
+        if reader.is_encrypted:
+            raise _Unreadable("the PDF is encrypted")
+        pages = [(i, page.extract_text() or "") for i, page in enumerate(reader.pages, start=1)]
+    except _Unreadable:
+        raise
+    except Exception as error:  # pypdf raises many types for damaged files
+        reason = f"{type(error).__name__}: {error}"[:200]
+        raise _Unreadable(f"the PDF could not be read ({reason})") from None
+    if not any(text.strip() for _, text in pages):
+        raise _Unreadable(
+            "no text could be extracted from the PDF (no pages, only images, or a font "
+            "encoding pypdf cannot read)"
+        )
+    return pages
+
+
+def _scan_text(path: Path, name: str, needles: _Needles, report: PrivacyReport) -> None:
+    report.leaks += _search(_utf8(path.read_bytes()), needles, name)
+    if path.suffix.lower() in TABLE_SUFFIXES and _bundle_kind(path) not in NO_PERSON_COUNTS:
+        report.leaks += _table_counts(path, name, report.threshold)
+
+
+def _scan_markup(path: Path, name: str, needles: _Needles, report: PrivacyReport) -> None:
+    text = _utf8(path.read_bytes())
+    report.leaks += _search_markup(text, _TAG.sub(" ", text), needles, name)
+
+
+def _scan_json(path: Path, name: str, needles: _Needles, report: PrivacyReport) -> None:
+    text = _utf8(path.read_bytes())
+    report.leaks += _search(text, needles, name)
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise _Unreadable(
+            f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}), so its "
+            "counts cannot be checked"
+        ) from None
+    if "\\u" in text:
+        for where, value in _json_strings(document, ""):
+            report.leaks += _search(value, needles, name, where=where)
+    report.leaks += _json_counts(document, name, report.threshold)
+
+
+def _scan_zip(path: Path, name: str, needles: _Needles, report: PrivacyReport) -> None:
+    for part, raw, content in list(_zip_parts(path)):
+        report.leaks += [
+            Leak(name, leak.kind, f"{part}, {leak.location}", leak.detail)
+            for leak in _search_markup(raw, content, needles, name)
+        ]
+
+
+def _scan_pdf(path: Path, name: str, needles: _Needles, report: PrivacyReport) -> None:
+    for number, text in _pdf_pages(path):
+        report.leaks += _search(text, needles, name, where=f"page {number}")
+
+
+def _scan_png(path: Path, name: str, needles: _Needles, report: PrivacyReport) -> None:
+    report.leaks += _search(_png_text(path.read_bytes()), needles, name, "PNG metadata")
+
+
+_SCANNERS = {
+    **dict.fromkeys(TEXT_SUFFIXES, _scan_text),
+    **dict.fromkeys(MARKUP_SUFFIXES, _scan_markup),
+    **dict.fromkeys(ZIP_SUFFIXES, _scan_zip),
+    ".json": _scan_json,
+    ".pdf": _scan_pdf,
+    ".png": _scan_png,
+}
 
 
 def _scan_file(path: Path, name: str, needles: _Needles, report: PrivacyReport) -> None:
+    """Scan one file by its type; a file that cannot be read is recorded as unreadable."""
     suffix = path.suffix.lower()
-    if suffix in TEXT_SUFFIXES:
-        text = path.read_bytes().decode("utf-8", "replace")
-        report.leaks += _search(text, needles, name)
-    elif suffix in MARKUP_SUFFIXES:
-        text = path.read_bytes().decode("utf-8", "replace")
-        report.leaks += _search_markup(text, _TAG.sub(" ", text), needles, name)
-    elif suffix == ".json":
-        text = path.read_bytes().decode("utf-8", "replace")
-        report.leaks += _search(text, needles, name)
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError:
-            document = None
-        if document is not None and "\\u" in text:
-            for where, value in _json_strings(document, ""):
-                report.leaks += _search(value, needles, name, where=where)
-        if document is not None:
-            report.leaks += _json_counts(document, name, report.threshold)
-    elif suffix in ZIP_SUFFIXES:
-        try:
-            parts = list(_zip_parts(path))
-        except zipfile.BadZipFile:
-            report.skipped[name] = "not a readable zip archive"
-            return
-        for part, raw, content in parts:
-            report.leaks += [
-                Leak(name, leak.kind, f"{part}, {leak.location}", leak.detail)
-                for leak in _search_markup(raw, content, needles, name)
-            ]
-    elif suffix == ".pdf":
-        pages = _pdf_pages(path)
-        if pages is None:
-            report.skipped[name] = "PDF text not checked: install pypdf"
-            return
-        try:
-            for number, text in pages:
-                report.leaks += _search(text, needles, name, where=f"page {number}")
-        except Exception as error:  # pypdf raises many types for damaged files
-            report.skipped[name] = f"PDF could not be read ({type(error).__name__})"
-            return
-    elif suffix == ".png":
-        report.leaks += _search(_png_text(path.read_bytes()), needles, name, "PNG metadata")
-    else:
-        report.skipped[name] = f"no text to check in {suffix or 'files without suffix'}"
+    scanner = _SCANNERS.get(suffix)
+    if scanner is None:
+        kind = f"'{suffix}' files" if suffix else "files without a suffix"
+        report.unreadable[name] = (
+            f"impact publishes no {kind} and cannot check their content; move the file out "
+            "of the published folders (analyst-only files belong in private/)"
+        )
         return
-    if suffix in TABLE_SUFFIXES and _bundle_kind(path) not in NO_PERSON_COUNTS:
-        report.leaks += _table_counts(path, name, report.threshold)
+    try:
+        scanner(path, name, needles, report)
+    except _Unreadable as error:
+        report.unreadable[name] = str(error)
+        return
+    except OSError as error:
+        report.unreadable[name] = f"could not be opened ({error.strerror or error})"
+        return
     report.scanned.append(name)
 
 
@@ -604,9 +748,9 @@ def _files(root: Path, exclude: Sequence[str]) -> Iterator[Path]:
 def scan_outputs(
     directory: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     *,
-    raw_codes: Iterable[str] = (),
-    response_ids: Iterable[str] = (),
-    free_texts: Iterable[str] = (),
+    raw_codes: Forbidden = (),
+    response_ids: Forbidden = (),
+    free_texts: Forbidden = (),
     threshold: int = 5,
     exclude: Sequence[str] = ("private",),
 ) -> PrivacyReport:
@@ -617,12 +761,14 @@ def scan_outputs(
     directory : path or sequence of paths
         The publishable folder(s) (results bundles, rendered reports). A missing folder is
         skipped (e.g. no reports rendered).
-    raw_codes : iterable of str
-        Linking codes as respondents typed them (searched as typed and in compact form).
-    response_ids : iterable of str
-        Response ids of every wave.
-    free_texts : iterable of str
-        Free-text answers (``comments``).
+    raw_codes : iterable of str, or mapping of str → str
+        Linking codes as respondents typed them (searched as typed and in compact form). A
+        mapping gives each value's origin (``"baseline.csv, response 12"``), named in the
+        leak's detail instead of the value.
+    response_ids : iterable of str, or mapping of str → str
+        Response ids of every wave (optionally with their origins).
+    free_texts : iterable of str, or mapping of str → str
+        Free-text answers (``comments``; optionally with their origins).
     threshold : int
         Suppression threshold: published counts from 1 to ``threshold − 1`` are leaks.
     exclude : sequence of str
@@ -631,6 +777,7 @@ def scan_outputs(
     Returns
     -------
     PrivacyReport
+        Leaks and files that could not be scanned (both make ``ok`` False).
 
     Raises
     ------
@@ -661,23 +808,24 @@ def scan_outputs(
 def assert_private(
     directory: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     *,
-    raw_codes: Iterable[str] = (),
-    response_ids: Iterable[str] = (),
-    free_texts: Iterable[str] = (),
+    raw_codes: Forbidden = (),
+    response_ids: Forbidden = (),
+    free_texts: Forbidden = (),
     threshold: int = 5,
     exclude: Sequence[str] = ("private",),
 ) -> PrivacyReport:
-    """Like :func:`scan_outputs`, but raise :class:`PrivacyError` listing every leak.
+    """Like :func:`scan_outputs`, but raise :class:`PrivacyError` listing every problem.
 
     Returns
     -------
     PrivacyReport
-        The clean report, when nothing leaks.
+        The clean report, when nothing leaks and every file could be scanned.
 
     Raises
     ------
     PrivacyError
-        (an :class:`~impact.errors.ImpactError`) naming every leaking file and place.
+        (an :class:`~impact.errors.ImpactError`) naming every leaking file and place, and
+        every file that could not be scanned and why.
     """
     report = scan_outputs(
         directory,
@@ -688,10 +836,19 @@ def assert_private(
         exclude=exclude,
     )
     if not report.ok:
-        lines = [f"  - {leak.describe()}" for leak in report.leaks]
+        parts = []
+        if report.leaks:
+            parts.append(
+                f"{len(report.leaks)} privacy problem(s) (identifiers, free text or counts "
+                "below the suppression threshold)"
+            )
+        if report.unreadable:
+            parts.append(
+                f"{len(report.unreadable)} file(s) that could not be scanned (what cannot be "
+                "read cannot be shown to be free of identifiers)"
+            )
+        lines = [f"  - {line}" for line in report.problems()]
         raise PrivacyError(
-            f"refusing to publish: {len(report.leaks)} privacy problem(s) in the outputs "
-            "(identifiers, free text or counts below the suppression threshold):\n"
-            + "\n".join(lines)
+            f"refusing to publish: {' and '.join(parts)} in the outputs:\n" + "\n".join(lines)
         )
     return report

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 
 from bad_inputs.catalogue import Case
-from bad_inputs.catalogue_ingest import BASELINE, CODE, ID, RESULT
+from bad_inputs.catalogue_ingest import BASELINE, CODE, ID, RESULT, ROUND
 from bad_inputs.workspace import CliOutcome, Workspace, edit_rows, edit_yaml, set_column
 
 #: A code of the wrong shape, used to check that codes are never echoed.
@@ -104,6 +104,23 @@ def wrong_code_layout(ws: Workspace) -> list[str]:
     return link(ws)
 
 
+def _relabel_round(ws: Workspace, old: str, new: str) -> None:
+    """The result export calls round ``old`` ``new`` (the baseline keeps ``old``)."""
+    set_column(ws.raw(RESULT), ROUND, lambda i, value: new if value == old else value)
+
+
+def round_label_changed(ws: Workspace) -> list[str]:
+    """The result export labels round R03 'R3' (the baseline says 'R03')."""
+    _relabel_round(ws, "R03", "R3")
+    return ["validate", ws.config(), "--out", ws.out]
+
+
+def round_label_changed_run(ws: Workspace) -> list[str]:
+    """The result export labels round R05 'Omgång 5'; ``impact run`` stops at validation."""
+    _relabel_round(ws, "R05", "Omgång 5")
+    return ["run", ws.config(), "--out", ws.out, "--no-render"]
+
+
 CASES = [
     Case(
         "duplicate-respondent",
@@ -161,5 +178,33 @@ CASES = [
         "code_elements describes another code layout",
         wrong_code_layout,
         expect=("link_code", "code_elements"),
+    ),
+    Case(
+        "round-label-changed",
+        "linking",
+        "the result export labels round R03 'R3' (the baseline says 'R03')",
+        round_label_changed,
+        expect=(
+            RESULT,
+            "column 'round_id'",
+            "got 'R3'",
+            "a round label of the baseline (baslinje.csv)",
+            "answer(s) in this file) is not one",
+            "gave a linking code that answered the baseline in round 'R03'",
+            "values: {round_id: {'R3': 'R03'}}",
+        ),
+    ),
+    Case(
+        "round-label-changed-run",
+        "linking",
+        "the result export labels round R05 'Omgång 5'; impact run",
+        round_label_changed_run,
+        expect=(
+            RESULT,
+            "'Omgång 5'",
+            "round 'R05'",
+            "splits the round in two",
+            "values: {round_id: {'Omgång 5': 'R05'}}",
+        ),
     ),
 ]

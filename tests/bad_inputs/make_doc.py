@@ -70,10 +70,14 @@ slow part of a run).
 ## Privacy guard
 
 `impact.privacy.scan_outputs(directory, *, raw_codes, response_ids, free_texts, threshold)`
-returns a `PrivacyReport` (a `Result`: `tidy()` has one row per leak: file, kind, location,
-detail); `assert_private(...)` raises `PrivacyError` (an `ImpactError`) listing every leak.
-`impact run` calls it on the publishable `bundles/` and `reports/` folders before they are
-moved into place (not on the analyst-only `private/` folder).
+returns a `PrivacyReport` (a `Result`: `tidy()` has one row per problem: file, kind, location,
+detail); `assert_private(...)` raises `PrivacyError` (an `ImpactError`, exit code 2) listing
+every problem. `impact run` calls it on the publishable `bundles/` and `reports/` folders before
+they are moved into place (not on the analyst-only `private/` folder), keeps the report in
+`RunSummary.privacy` and prints how many files it checked. The forbidden values may be given
+with their origins (`impact run` gives `"baseline.csv, response 12"`): a leak then says which
+input answer the value came from, never the value itself — e.g.
+`reports/project/programme.en.pdf, page 1: a raw linking code (from baseline.csv, response 1)`.
 
 | what | how it is found |
 |---|---|
@@ -89,11 +93,25 @@ a share shown beside its `n` that reveals such a count; in `results.json`, numbe
 `count` or an `n` of that size.
 
 Files scanned: CSV/TSV, JSON (also its decoded strings), HTML, SVG, XML, Markdown/Quarto, Typst,
-YAML, the XML parts of DOCX/XLSX/PPTX/ODT, PNG text chunks, PDF text (with `pypdf`). Other
-files are listed as skipped. The report never repeats a forbidden value. Identifiers shorter
+YAML, the XML parts and embedded PNG images of DOCX/XLSX/PPTX/ODT, PNG text chunks, PNG and SVG
+images embedded in HTML as `data:` URIs, PDF text (`pypdf`, a runtime dependency).
+
+**The scan never skips silently.** A file it cannot read fails the scan exactly like a leak
+(`PrivacyReport.unreadable`, `ok` is False, the run exits 2 naming the file and the reason):
+a file type impact does not publish (`.parquet`, `.xlsx` with images, a file without a
+suffix …), a damaged or encrypted PDF, a PDF from which no text can be extracted, a damaged zip
+archive or PNG, a DOCX part that is neither XML nor PNG (a JPEG, an embedded object), text that
+is not UTF-8 (a UTF-16 CSV would hide a code from the search), JSON that does not parse (its
+counts cannot be checked). What cannot be read cannot be shown to be free of identifiers.
+
+The report never repeats a forbidden value. Identifiers shorter
 than 5 characters or made only of digits, and free texts shorter than 12 characters, cannot be
 searched without false alarms; they are counted as `unchecked`.
-`tests/test_privacy.py` checks every file type and rule, and scans every output of the demo.
+`tests/test_privacy.py` checks every file type and rule, and scans every output of the demo;
+`tests/test_privacy_run.py` plants a code, a response id or a comment in a published CSV, HTML,
+DOCX and PDF file, and an unreadable PDF and an unknown file type, and checks that each run
+exits 2 naming the file, the input answer the value came from (never the value) and that the
+previous output folder is byte-identical.
 
 ## Test time
 

@@ -33,6 +33,11 @@ def _print_run(name: str, run) -> int:
     for note in run.notes:
         console.print(f"  note: {note}")
     console.print(f"  {len(run.bundles)} results bundles in {run.out_dir / 'bundles'}")
+    if run.privacy is not None:
+        console.print(
+            f"  privacy scan: {len(run.privacy.scanned)} published file(s) checked; no "
+            "identifiers, free text or small counts found"
+        )
     if len(run.reports):
         ok = run.reports[run.reports["ok"]]
         console.print(

@@ -21,6 +21,7 @@ from impact.errors import InputError, Problem
 from impact.ingest.convert import convert_types
 from impact.ingest.mapping import Mapping, load_mapping
 from impact.ingest.readers import read_raw
+from impact.ingest.round_labels import round_label_problems
 from impact.ingest.schema import TABLES, check_table_name, load_table_schema
 from impact.ingest.translate import apply_mapping, known_headers
 from impact.ingest.validate import validate_frame
@@ -96,6 +97,26 @@ class StudyData:
     def tables(self) -> dict[str, pd.DataFrame]:
         """``{table: frame}`` for the tables that are present, in pipeline order."""
         return {t: getattr(self, t) for t in TABLES if getattr(self, t) is not None}
+
+    def file_rows(self, table: str) -> list[tuple[str, pd.DataFrame]]:
+        """``(file path, that file's rows)`` of one table, in the order they were stacked.
+
+        A table stacked from several files is split back by the files' row counts; when the
+        counts do not add up (tables built in code), the whole table comes back once, under
+        the names of its files (or the table's name).
+        """
+        frame = getattr(self, table)
+        if frame is None:
+            return []
+        sources = [s for s in self.sources if s.table == table]
+        if not sources or sum(s.rows or 0 for s in sources) != len(frame):
+            return [(", ".join(s.path for s in sources) or table, frame)]
+        parts, start = [], 0
+        for source in sources:
+            rows = source.rows or 0
+            parts.append((source.path, frame.iloc[start : start + rows]))
+            start += rows
+        return parts
 
 
 @dataclass
@@ -299,11 +320,15 @@ def validate_study(config: StudyConfig | PathLike) -> ValidationReport:
                 stacked.setdefault(table, []).append(frame)
     report = ValidationReport(files=files, problems=problems)
     if not problems:
-        report.data = StudyData(
+        data = StudyData(
             **{t: _stack(f) for t, f in stacked.items()},
             sources=files,
             mapping=mapping.name if mapping is not None else None,
         )
+        # across files: a round label that changed between waves would split the round
+        report.problems = round_label_problems(data, config.linking.code_elements)
+        if not report.problems:
+            report.data = data
     return report
 
 

@@ -20,6 +20,7 @@ from impact.analysis.power import (
 )
 from impact.analysis.rct import RctAnalysis, RctWarning, analyse_rct
 from impact.errors import AnalysisError, ImpactError
+from impact.pipeline.in_progress import completed_rounds, rounds_in_progress
 from impact.pipeline.prepare import PreparedStudy
 from impact.pipeline.register import RegisterAnalyses, analyse_register, analyse_timing
 
@@ -45,6 +46,10 @@ class StudyAnalyses:
         Time to job and the register-matched comparison, when the data allow them.
     notes : list of str
         What was not computed and why.
+    in_progress : dict of str → int
+        Rounds still in progress (baseline answers, no result answers yet) and their
+        participants; they are left out of every analysis above (see
+        :mod:`impact.pipeline.in_progress`).
     """
 
     outcomes: dict[str, ProgrammeOutcomes]
@@ -55,6 +60,7 @@ class StudyAnalyses:
     rise: RiseReproduction | None = None
     register: RegisterAnalyses | None = None
     notes: list[str] = field(default_factory=list)
+    in_progress: dict[str, int] = field(default_factory=dict)
 
 
 def _rct_covariates(rows: pd.DataFrame, covariates: list[str]) -> list[str]:
@@ -104,6 +110,9 @@ def _power_as_run(
 def analyse_study(prepared: PreparedStudy, *, lang: str = "en") -> StudyAnalyses:
     """Run the outcome analyses, and for randomised studies the RCT, attrition and power ones.
 
+    Rounds still in progress (no result answers yet) are left out of every analysis and listed
+    in ``in_progress`` (:mod:`impact.pipeline.in_progress`).
+
     Parameters
     ----------
     prepared : PreparedStudy
@@ -116,7 +125,8 @@ def analyse_study(prepared: PreparedStudy, *, lang: str = "en") -> StudyAnalyses
     StudyAnalyses
     """
     config = prepared.config.analysis
-    table = prepared.table
+    in_progress = rounds_in_progress(prepared.table, prepared.data.result)
+    table = completed_rounds(prepared.table, in_progress)
     groups = [g for g in config.groups if g in table.columns]
     covariates = [c for c in config.covariates if c in table.columns]
     outcomes = outcomes_by_round(
@@ -128,7 +138,12 @@ def analyse_study(prepared: PreparedStudy, *, lang: str = "en") -> StudyAnalyses
         suppression_threshold=config.suppression_threshold,
         lang=lang,
     )
-    analyses = StudyAnalyses(outcomes=outcomes)
+    analyses = StudyAnalyses(outcomes=outcomes, in_progress=in_progress)
+    analyses.notes += [
+        f"round {round_id} is still in progress ({people} participant(s), no result answers "
+        "yet): left out of the project's figures; its report says so"
+        for round_id, people in in_progress.items()
+    ]
     if not prepared.randomised:
         return analyses
 

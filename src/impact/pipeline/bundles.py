@@ -13,6 +13,7 @@ from impact.report.api import (
     write_power_bundle,
     write_programme_bundle,
     write_rct_bundle,
+    write_round_in_progress_bundle,
 )
 
 logger = logging.getLogger(__name__)
@@ -60,6 +61,16 @@ def _bundle_jobs(prepared: PreparedStudy, analyses: StudyAnalyses, directory: Pa
             # link counts describe the whole study, so only the project report shows them
             "link_report": prepared.links.report if scope == "all" else None,
             "round_id": None if scope == "all" else scope,
+            "rounds_in_progress": analyses.in_progress if scope == "all" else None,
+            **common,
+        }))  # fmt: skip
+    for round_id, participants in analyses.in_progress.items() if per_round else ():
+        name = f"round-{round_id}"
+        jobs.append((name, write_round_in_progress_bundle, {
+            "directory": directory / name,
+            "round_id": round_id,
+            "participants": participants,
+            "suppression_threshold": prepared.config.analysis.suppression_threshold,
             **common,
         }))  # fmt: skip
     if analyses.rct is not None:
@@ -94,7 +105,8 @@ def write_bundles(
     """Write every results bundle of a study into ``directory``.
 
     Bundles: ``project`` (whole programme), ``round-<id>`` per round when the config asks for
-    per-round reports, and for randomised studies ``rct`` and ``power``; always ``codebook``.
+    per-round reports (a round still in progress gets a bundle saying so), and for randomised
+    studies ``rct`` and ``power``; always ``codebook``.
     They are written one after another in this process: a process pool would need either
     ``fork`` (unsafe once threads run, e.g. in a Jupyter kernel) or ``spawn`` (which re-runs a
     calling script that lacks an ``if __name__ == "__main__"`` guard).

@@ -12,6 +12,7 @@ from impact.config import StudyConfig, load_config
 from impact.engines import check_engine, indicator_table
 from impact.ingest import StudyData, load_study
 from impact.link import LinkResult, link_study
+from impact.pipeline.in_progress import require_result_answers
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +112,7 @@ def prepare_study(config: StudyConfig | str | Path) -> PreparedStudy:
     if not isinstance(config, StudyConfig):
         config = load_config(config)
     data = load_study(config)
+    require_result_answers(config, data)
     logger.info("validated %s", ", ".join(f"{k} ({len(v)})" for k, v in data.tables().items()))
     links = link_study(
         data.baseline,

@@ -26,9 +26,10 @@ from impact.config import StudyConfig, load_config
 from impact.outputs import OutputFolder
 from impact.pipeline.analyse import StudyAnalyses, analyse_study
 from impact.pipeline.bundles import write_bundles
+from impact.pipeline.forbidden import forbidden_values
 from impact.pipeline.prepare import PreparedStudy, prepare_study, with_engine
 from impact.pipeline.private import write_private
-from impact.privacy import assert_private
+from impact.privacy import PrivacyReport, assert_private
 from impact.report.api import render_all
 from impact.results import Result
 
@@ -49,12 +50,16 @@ class RunSummary(Result):
         One row per rendered report: bundle, lang, format, path, renderer, ok, error.
     notes : list of str
         Analyses that were not possible and why.
+    privacy : PrivacyReport or None
+        The privacy scan of the published folders (a run whose scan fails raises
+        :class:`~impact.privacy.PrivacyError` instead of returning).
     """
 
     out_dir: Path
     bundles: dict[str, Path] = field(default_factory=dict)
     reports: pd.DataFrame = field(default_factory=pd.DataFrame)
     notes: list[str] = field(default_factory=list)
+    privacy: PrivacyReport | None = None
     title = "Study run"
 
     def tidy(self) -> pd.DataFrame:
@@ -185,12 +190,10 @@ def write_run(
         )
         reports = _report_rows(batch.tidy())
     logger.info("checking the publishable outputs for personal data")
-    assert_private(
+    summary.privacy = assert_private(
         [staging / "bundles", staging / "reports"],
-        raw_codes=_raw_codes(prepared),
-        response_ids=_response_ids(prepared),
-        free_texts=_free_texts(prepared),
         threshold=config.analysis.suppression_threshold,
+        **forbidden_values(prepared.data),
     )
     summary.bundles = {name: Path(relocate(p, staging, final)) for name, p in bundles.items()}
     if len(reports):
@@ -214,23 +217,3 @@ def _report_rows(batch: pd.DataFrame) -> pd.DataFrame:
             "error": batch["error"],
         }
     )
-
-
-def _column_values(prepared: PreparedStudy, column: str) -> list[str]:
-    values: set[str] = set()
-    for frame in prepared.data.tables().values():
-        if column in frame.columns:
-            values.update(str(v) for v in frame[column].dropna().unique())
-    return sorted(values)
-
-
-def _raw_codes(prepared: PreparedStudy) -> list[str]:
-    return _column_values(prepared, "link_code")
-
-
-def _response_ids(prepared: PreparedStudy) -> list[str]:
-    return _column_values(prepared, "response_id")
-
-
-def _free_texts(prepared: PreparedStudy) -> list[str]:
-    return _column_values(prepared, "comments")

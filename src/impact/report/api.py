@@ -8,7 +8,10 @@ from impact.report.batch import BatchResult, RenderFailure, find_bundles, render
 from impact.report.bundle import Bundle, BundleError, file_sha256, load_bundle, make_provenance
 from impact.report.exporters_codebook import write_codebook_bundle
 from impact.report.exporters_power import write_power_bundle
-from impact.report.exporters_programme import write_programme_bundle
+from impact.report.exporters_programme import (
+    write_programme_bundle,
+    write_round_in_progress_bundle,
+)
 from impact.report.exporters_rct import write_rct_bundle
 from impact.report.i18n import TranslationError, Translator
 from impact.report.qmd import ReportError
@@ -36,4 +39,5 @@ __all__ = [
     "write_power_bundle",
     "write_programme_bundle",
     "write_rct_bundle",
+    "write_round_in_progress_bundle",
 ]

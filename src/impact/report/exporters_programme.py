@@ -118,6 +118,7 @@ def write_programme_bundle(
     study: Mapping[str, Any],
     provenance: Mapping[str, Any],
     round_id: str | None = None,
+    rounds_in_progress: Mapping[str, int] | None = None,
 ) -> Path:
     """Write the bundle of a programme report (whole project, or one round).
 
@@ -135,6 +136,9 @@ def write_programme_bundle(
         See :func:`impact.report.bundle.make_provenance`.
     round_id : str, optional
         The round this bundle describes (default: the outcomes' scope when it is not ``all``).
+    rounds_in_progress : mapping of str → int, optional
+        Rounds left out of ``outcomes`` because they have no result answers yet, with their
+        participants; the report names them (counts below the suppression threshold hidden).
 
     Returns
     -------
@@ -169,6 +173,7 @@ def write_programme_bundle(
             }
         )
         w.notes.extend(outcomes.notes)
+        _in_progress(w, rounds_in_progress or {}, threshold)
         _shares(w, shares)
         if outcomes.response is not None:
             _response(w, published["response"])
@@ -194,6 +199,75 @@ def write_programme_bundle(
         for name in figures["en"]:
             w.figure(name, {lang: figures[lang][name] for lang in figures},
                      caption=_FIGURE_CAPTIONS.get(name, {"sv": name, "en": name}))  # fmt: skip
+    return Path(directory)
+
+
+def _participants(w, round_id: str, participants: int, threshold: int) -> None:
+    """The participants of a round in progress (hidden when below the threshold)."""
+    shown = participants if participants == 0 or participants >= threshold else None
+    w.number(f"in_progress_participants.{round_id}", shown, unit="count",
+             label={"sv": f"Deltagare i omgång {round_id}",
+                    "en": f"Participants in round {round_id}"})  # fmt: skip
+
+
+def _in_progress(w, rounds: Mapping[str, int], threshold: int) -> None:
+    """Name the rounds left out because they have no result answers yet."""
+    w.data["rounds_in_progress"] = [str(r) for r in rounds]
+    if rounds:
+        w.section("in_progress")
+    for round_id, participants in rounds.items():
+        _participants(w, str(round_id), int(participants), threshold)
+
+
+def write_round_in_progress_bundle(
+    directory: str | os.PathLike[str],
+    *,
+    round_id: str,
+    participants: int,
+    suppression_threshold: int,
+    study: Mapping[str, Any],
+    provenance: Mapping[str, Any],
+) -> Path:
+    """Write the bundle of a round that has no result answers yet.
+
+    Its report (the programme template) says that the round is still in progress and how
+    many participants answered the baseline; there are no outcomes to show yet.
+
+    Parameters
+    ----------
+    directory : path
+        Bundle directory (replaced atomically).
+    round_id : str
+        The round.
+    participants : int
+        Its participants (people who answered the baseline); hidden in the report when
+        below ``suppression_threshold``.
+    suppression_threshold : int
+        Small-cell threshold.
+    study, provenance : mapping
+        As for :func:`write_programme_bundle`.
+
+    Returns
+    -------
+    Path
+        The bundle directory.
+    """
+    round_id = str(round_id)
+    with bundle_writer(
+        directory, "programme", study=study, provenance=provenance, scope=round_id,
+        round_id=round_id, name=f"programme_{round_id}",
+    ) as w:  # fmt: skip
+        w.data.update(
+            {
+                "in_progress": True,
+                "suppression_threshold": int(suppression_threshold),
+                "indicators": [],
+                "headline": [],
+                "components": [],
+            }
+        )
+        w.section("in_progress")
+        _participants(w, round_id, int(participants), int(suppression_threshold))
     return Path(directory)
 
 

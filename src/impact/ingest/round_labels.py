@@ -1,0 +1,146 @@
+"""Round labels must be the same in every wave: ``R03`` at baseline is not ``R3`` at the result.
+
+A label that changed between waves (``R03`` → ``R3`` or ``Omgång 3``) would silently split a
+round in two: linking compares rounds, so its people would not be linked, the baseline round
+would look as if it had no result answers yet, and the per-round reports would be wrong. This
+cannot be resolved safely by guessing, so it is an input problem: :func:`round_label_problems`
+names both labels, both files and how many people, and says how to map one label onto the
+other.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from impact.errors import Problem
+
+__all__ = ["round_label_problems"]
+
+logger = logging.getLogger(__name__)
+
+#: Waves whose round labels must be rounds of the baseline.
+LATER_WAVES = ("followup", "result", "randomisation")
+_NUMBER = re.compile(r"\d+")
+
+
+def _codes(frame: pd.DataFrame, layout) -> pd.Series:
+    """Normalised linking codes (the linking step's normalisation), NA when invalid."""
+    from impact.link.normalise import normalise_codes
+
+    if "link_code" not in frame.columns:
+        return pd.Series(pd.NA, index=frame.index, dtype="string")
+    return normalise_codes(frame["link_code"], layout)["code"].astype("string")
+
+
+def _number(label: str) -> int | None:
+    digits = _NUMBER.findall(label)
+    return int(digits[-1]) if len(digits) == 1 else None
+
+
+def _quoted(labels: Sequence[str]) -> str:
+    return ", ".join(f"'{label}'" for label in labels)
+
+
+def _explain(
+    label: str,
+    answers: int,
+    linked: Counter,
+    baseline_file: str,
+    baseline_labels: list[str],
+    counts: pd.Series,
+) -> str:
+    """What was expected, naming the baseline label this one most likely stands for."""
+    text = (
+        f"a round label of the baseline ({baseline_file}); '{label}' ({answers} answer(s) "
+        "in this file) is not one"
+    )
+    if linked:
+        (best, people), *_ = linked.most_common()
+        text += (
+            f" — {people} of these {answers} people gave a linking code that answered the "
+            f"baseline in round '{best}' ({int(counts.get(best, 0))} baseline answer(s))"
+        )
+        others = [b for b, _ in linked.most_common()[1:]]
+        if others:
+            text += f" and some in {_quoted(others)}"
+    else:
+        number = _number(label)
+        same = [b for b in baseline_labels if number is not None and _number(b) == number]
+        if same:
+            best = same[0]
+            text += f" — it looks like baseline round '{best}'"
+        else:
+            best = None
+            text += " and no code links it to a baseline round (baseline rounds: "
+            text += f"{_quoted(baseline_labels[:12])}{' …' if len(baseline_labels) > 12 else ''})"
+    target = best or "<the baseline's label>"
+    return (
+        text + ". A round label that changed between waves splits the round in two and leaves "
+        "its people unlinked: use one label per round in every wave — correct the export, or "
+        f"map the label in the mapping file (inputs.mapping): values: {{round_id: "
+        f"{{'{label}': '{target}'}}}}"
+    )
+
+
+def round_label_problems(data, code_elements=None) -> list[Problem]:
+    """Round labels of follow-up, result and randomisation files that the baseline lacks.
+
+    Parameters
+    ----------
+    data : StudyData
+        The validated canonical tables of a study (with their sources).
+    code_elements : list of [alphabet, length], optional
+        The linking code layout (``linking.code_elements``), used to tell which baseline round
+        the people with an unknown label answered in.
+
+    Returns
+    -------
+    list of Problem
+        One per file and unknown label: the file, column ``round_id``, the label, and what was
+        expected (the baseline round it most likely stands for, how many people, the fix).
+    """
+    from impact.link.normalise import CodeLayout
+
+    baseline = data.baseline
+    if baseline is None or "round_id" not in baseline.columns:
+        return []
+    rounds = baseline["round_id"].astype("string")
+    counts = rounds.value_counts()
+    baseline_labels = sorted(counts.index.tolist())
+    if not baseline_labels:
+        return []
+    baseline_file = (
+        ", ".join(Path(s.path).name for s in data.sources if s.table == "baseline") or "baseline"
+    )
+    layout = CodeLayout.from_config(code_elements)
+    baseline_codes = pd.DataFrame({"code": _codes(baseline, layout), "round": rounds}).dropna()
+    code_rounds = baseline_codes.groupby("code")["round"].agg(lambda r: sorted(set(r)))
+    problems: list[Problem] = []
+    for table in LATER_WAVES:
+        frame = getattr(data, table)
+        if frame is None or "round_id" not in frame.columns:
+            continue
+        for path, rows in data.file_rows(table):
+            labels = rows["round_id"].astype("string")
+            unknown = sorted(set(labels.dropna()) - set(baseline_labels))
+            if not unknown:
+                continue
+            codes = _codes(rows, layout)
+            for label in unknown:
+                chosen = (labels == label).fillna(False).to_numpy(bool)
+                linked: Counter = Counter()
+                for code in codes[chosen].dropna():
+                    for baseline_round in code_rounds.get(code, []):
+                        linked[baseline_round] += 1
+                expected = _explain(
+                    label, int(chosen.sum()), linked, baseline_file, baseline_labels, counts
+                )
+                problems.append(Problem(path, expected, column="round_id", value=label))
+                logger.info("%s: round label %r is not a baseline round", path, label)
+    return problems
