@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from impact.errors import InputError, Problem
 from impact.ingest.schema import TABLES, FieldSpec, load_table_schema
+from impact.ingest.unicode_text import nfc_strings
 from impact.ingest.yamlfile import load_yaml, pydantic_problems, suggest
 from impact.resources import data_schema_dir
 
@@ -326,7 +327,7 @@ def load_mapping(path_or_name: str | Path | Mapping) -> Mapping:
                 ],
             )
     source = str(path)
-    doc = load_yaml(path, what="mapping file")
+    doc = nfc_strings(load_yaml(path, what="mapping file"))  # labels match NFC cells
     if not isinstance(doc, dict):
         raise InputError(
             f"Mapping {source} is not valid",

@@ -123,7 +123,7 @@ class ValidationReport(Result):
         return not self.problems
 
     def tidy(self) -> pd.DataFrame:
-        """One row per problem: source, row, column, value, expected."""
+        """One row per problem: source, row, column, value, expected, fix, kind."""
         frame = InputError("", self.problems).to_frame()
         return frame.astype({"row": "Int64"})
 
