@@ -107,5 +107,13 @@ class InputError(ImpactError):
 PROBLEM_COLUMNS = ["source", "row", "column", "value", "expected", "fix", "kind"]
 
 
+class DataError(InputError):
+    """The data files of a study failed validation (cells, rows, columns, file layout).
+
+    Raised by :meth:`impact.ingest.study.ValidationReport.raise_if_problems`; the commands
+    write its full problem table beside the study file (:mod:`impact.problem_table`).
+    """
+
+
 class AnalysisError(ImpactError):
     """An analysis cannot be carried out on these data (e.g. one arm empty), with the reason."""

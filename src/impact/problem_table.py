@@ -106,6 +106,6 @@ def save_problem_table(
     if written is None:
         return ""
     return (
-        f"The full table of {len(problems)} problem(s) is in {written} (it holds values from "
-        "the exports: personal data; delete it when the problems are fixed)."
+        f"The full table of {len(problems)} problem(s) is in {written} (it may hold values "
+        "from the exports: personal data; delete it when the problems are fixed)."
     )

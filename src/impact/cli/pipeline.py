@@ -61,7 +61,7 @@ def register(app: typer.Typer) -> None:
         engine: str | None = _ENGINE,
     ) -> None:
         """Validate, link, compute indicators, analyse and write bundles and reports."""
-        from impact.errors import InputError
+        from impact.errors import DataError
         from impact.pipeline import run_study
         from impact.problem_table import save_problem_table
 
@@ -77,11 +77,11 @@ def register(app: typer.Typer) -> None:
                     progress=advance,
                     engine=engine,
                 )
-        except InputError as error:
+        except DataError as error:
             note = save_problem_table(error.problems, study, out)
             if not note:
                 raise
-            raise InputError(error.summary_line, error.problems, note=note) from None
+            raise DataError(error.summary_line, error.problems, note=note) from None
         if _print_run(study.name, summary):
             raise typer.Exit(1)
 

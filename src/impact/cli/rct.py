@@ -31,7 +31,9 @@ def register(app: typer.Typer) -> None:
         if not prepared.randomised:
             raise ImpactError(
                 f"{study}: study.design is '{prepared.config.study.design}'; `impact rct` needs "
-                "design: randomised and inputs.randomisation"
+                "design: randomised and inputs.randomisation; fix: use `impact run` for a "
+                "programme study, or set study.design: randomised and name the randomisation "
+                "list under inputs.randomisation"
             )
         analyses = analyse_study(prepared)
         with atomic_directory(out) as staging:

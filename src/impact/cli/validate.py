@@ -115,13 +115,16 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Validate input files against the canonical schemas; exit 2 on any problem."""
         console = _console()
+        data_checked = False
         try:
             if table is not None:
                 report = _single_file(path, table, mapping, sheet)
+                data_checked = True
             else:
                 if mapping is not None or sheet is not None:
                     raise ImpactError("--mapping and --sheet apply to one file: add --table")
                 report = validate_study(path)
+                data_checked = True
         except InputError as error:
             report = ValidationReport(files=[], problems=list(error.problems))
             console.print(error.summary_line)
@@ -129,7 +132,7 @@ def register(app: typer.Typer) -> None:
             _print_files(console, report)
         if not report.ok:
             _print_problems(console, report.problems)
-            table_note = save_problem_table(report.problems, path, out)
+            table_note = save_problem_table(report.problems, path, out) if data_checked else ""
             raise ImpactError(
                 f"validation failed: {len(report.problems)} problem(s) in the input "
                 f"(listed above by cause); nothing was written. {table_note}".rstrip()

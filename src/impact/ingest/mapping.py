@@ -192,6 +192,8 @@ class Mapping(BaseModel):
                             column=f"columns.{section}.{header}",
                             value=target,
                             expected=f"a canonical field of {where}{suggest(target, allowed)}",
+                            fix="write a field name from data_schema/, or list the header under "
+                            "ignore if the question is not needed",
                         )
                     )
         for name, labels in self.values.items():
@@ -205,6 +207,7 @@ class Mapping(BaseModel):
                             f"a canonical field name: '{name}' is not a field of any table"
                             f"{suggest(name, everything)}"
                         ),
+                        fix="write a field name from data_schema/ as the key under values",
                     )
                 )
                 continue
@@ -218,6 +221,8 @@ class Mapping(BaseModel):
                             column=f"values.{name}.{label}",
                             value=str(code),
                             expected=f"a code of field {name}: {why}",
+                            fix=f"map the label to one of the codes of {name} (docs/architecture.md"
+                            " lists them)",
                         )
                     )
                 key = label.strip().casefold()
@@ -228,6 +233,8 @@ class Mapping(BaseModel):
                             column=f"values.{name}.{label}",
                             value=str(code),
                             expected=f"one code per label; the same label also maps to {seen[key]}",
+                            fix="keep one of the two entries (labels are compared ignoring case "
+                            "and surrounding spaces)",
                         )
                     )
                 seen[key] = code
@@ -323,6 +330,8 @@ def load_mapping(path_or_name: str | Path | Mapping) -> Mapping:
                             f"{', '.join(names) or '(none installed)'}"
                             f"{suggest(str(path_or_name), names)}"
                         ),
+                        fix="correct inputs.mapping in the study file (a path is read from the "
+                        "study file's folder)",
                     )
                 ],
             )
@@ -333,7 +342,9 @@ def load_mapping(path_or_name: str | Path | Mapping) -> Mapping:
             f"Mapping {source} is not valid",
             [
                 Problem(
-                    source=source, expected="a YAML mapping with keys name, columns, values, ..."
+                    source=source,
+                    expected="a YAML mapping with keys name, columns, values, ...",
+                    fix="start from data_schema/mappings/belong_sv.yaml",
                 )
             ],
         )

@@ -49,6 +49,7 @@ MAX_FIELD_CHARS = 1_000_000
 SUPPORTED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".sav")
 _DELIMITERS = (";", ",", "\t")
 _HEADER_SEARCH_ROWS = 30
+_SNIFF_CHARS = 65_536
 
 
 @dataclass
@@ -272,11 +273,15 @@ def read_csv_text(path: Path, source: str) -> RawTable:
             f"{source} is empty",
             _EMPTY_FIX,
         )
-    head = [line for line in text.splitlines()[:20] if line.strip()]
-    delimiter = _sniff_delimiter(head)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # the delimiter is told from the start of the first lines (a huge field is cut short)
+    head = [line[:_SNIFF_CHARS] for line in text.splitlines()[:20] if line.strip()]
     rows: list[tuple[int, list[str]]] = []
     with _field_limit(MAX_FIELD_CHARS):
+        try:
+            delimiter = _sniff_delimiter(head)
+        except csv.Error as error:
+            raise _csv_error(source, None, error) from None
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:
             header = next(reader, None)
             while header is not None and not any(h.strip() for h in header):

@@ -258,7 +258,14 @@ def load_yaml(path: str | Path, what: str = "YAML file") -> Any:
     except yaml.YAMLError as error:
         raise InputError(
             f"The {what} is not valid YAML",
-            [Problem(source=source, expected=f"valid YAML ({error})", fix=_SYNTAX_FIX)],
+            [
+                Problem(
+                    source=source,
+                    expected=f"valid YAML ({error})",
+                    fix=f"check that this is the {what}, saved as UTF-8 text (it holds "
+                    "characters YAML does not allow)",
+                )
+            ],
         ) from None
 
 
@@ -332,6 +339,28 @@ def _expected(err: dict[str, Any], model: type[BaseModel]) -> str:
     return message[0].lower() + message[1:] if message else "a valid value"
 
 
+_LIMITS = ("greater_than", "greater_than_equal", "less_than", "less_than_equal")
+
+
+def _fix(err: dict[str, Any], key: str) -> str:
+    """How to fix one pydantic error at ``key``."""
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return "correct the spelling of the key, or delete it"
+    if kind == "missing":
+        return f"add the key {key}"
+    if kind in ("literal_error", "enum"):
+        return "write one of the values listed"
+    value = err.get("input")
+    limit = (err.get("ctx") or {}).get("lt", (err.get("ctx") or {}).get("le"))
+    percent = isinstance(value, int | float) and not isinstance(value, bool) and 2 <= value <= 100
+    if kind in ("less_than", "less_than_equal") and limit == 1 and percent:
+        return f"give a proportion, not a percentage (e.g. {value / 100:g} for {value:g} %)"
+    if kind in _LIMITS:
+        return "change the value to one within the limit"
+    return f"correct the value of {key}" if key else "correct the file"
+
+
 def pydantic_problems(
     error: ValidationError, source: str, model: type[BaseModel], prefix: str = ""
 ) -> list[Problem]:
@@ -367,5 +396,14 @@ def pydantic_problems(
             # cross-field rules name their key first: "inputs.randomisation: a list, because ..."
             key = f"{key}.{keyed.group(1)}" if key else keyed.group(1)
             expected, shown = keyed.group(2), None
-        problems.append(Problem(source=source, column=key or None, value=shown, expected=expected))
+        expected, _, fix = expected.partition("; fix: ")  # a validator may name the fix
+        problems.append(
+            Problem(
+                source=source,
+                column=key or None,
+                value=shown,
+                expected=expected,
+                fix=fix or _fix(err, key),
+            )
+        )
     return problems
