@@ -15,10 +15,31 @@ import pytest
 from bad_inputs.catalogue import AREAS, all_cases
 from bad_inputs.make_doc import DOC, render
 from bad_inputs.workspace import Workspace, clean_studies, run_cli, run_script, tree_digest
+from impact.errors import PROBLEM_COLUMNS
 from impact.outputs import MANIFEST_NAME, OutputFolder
 
 CASES = all_cases()
 PREVIOUS = "previous-output.txt"
+PROBLEM_TABLE = "impact-problems-"
+
+
+def _inputs(ws: Workspace) -> dict[str, str]:
+    """Digest of the inputs: everything but the output folder and the problem table."""
+    return {
+        k: v
+        for k, v in tree_digest(ws.root).items()
+        if not k.startswith("out/") and not k.rsplit("/", 1)[-1].startswith(PROBLEM_TABLE)
+    }
+
+
+def _assert_problem_tables(ws: Workspace, message: str) -> None:
+    """A problem table lies beside the study file, never in the output; the message names it."""
+    for table in ws.root.rglob(f"{PROBLEM_TABLE}*.csv"):
+        assert ws.out not in table.parents, "the problem table was written into the output"
+        assert str(table) in message, f"the message does not name {table}"
+        assert "personal data" in message
+        header = table.read_text(encoding="utf-8").splitlines()[0]
+        assert header.split(",") == PROBLEM_COLUMNS
 
 
 def _param(case):
@@ -40,8 +61,7 @@ def _prepare(case, clean, tmp_path) -> tuple[Workspace, list[str], dict, dict]:
         # an earlier run's output: a failing run must leave it exactly as it was
         with OutputFolder(ws.out) as earlier:  # written by impact: it carries a manifest
             (earlier.staging / PREVIOUS).write_text("results of an earlier run\n", encoding="utf-8")
-    inputs = {k: v for k, v in tree_digest(ws.root).items() if not k.startswith("out/")}
-    return ws, argv, inputs, tree_digest(ws.out)
+    return ws, argv, _inputs(ws), tree_digest(ws.out)
 
 
 def _assert_outcome(case, ws, outcome, inputs, previous) -> None:
@@ -54,13 +74,14 @@ def _assert_outcome(case, ws, outcome, inputs, previous) -> None:
     for text in case.forbidden:
         assert text not in outcome.output, f"{text!r} must never be shown"
     if case.exit_code != 0:
+        assert case.fix is not None and case.fix in message, f"no fix {case.fix!r}:\n{message}"
+        _assert_problem_tables(ws, message)
         assert tree_digest(ws.out) == previous, "a failing run changed the output folder"
         leftovers = [p.name for p in ws.out.glob(".impact-*") if p.name != MANIFEST_NAME]
         assert not leftovers, f"staging folders or a lock left behind: {leftovers}"
     elif case.check is not None:
         case.check(ws, outcome)
-    after = {k: v for k, v in tree_digest(ws.root).items() if not k.startswith("out/")}
-    assert after == inputs, "the inputs were modified"
+    assert _inputs(ws) == inputs, "the inputs were modified"
 
 
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])
@@ -85,10 +106,12 @@ def test_bad_input_through_installed_script(case, clean, tmp_path):
 
 def test_catalogue_size_and_coverage():
     assert len(CASES) >= 40
+    assert len([c for c in CASES if c.exit_code != 0]) >= 80  # issue #18: 80 hostile inputs
     assert {c.area for c in CASES} == set(AREAS)
     for case in CASES:
         assert case.problem and (case.expect or case.fallback), case.id
         assert (case.exit_code == 0) == (case.fallback is not None), case.id
+        assert (case.exit_code == 0) == (case.fix is None), case.id
         assert case.fallback is None or case.check is not None, case.id
 
 

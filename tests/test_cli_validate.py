@@ -65,8 +65,12 @@ def test_invalid_study_lists_every_problem_and_writes_nothing(tmp_path):
     assert isinstance(result.exception, ImpactError)
     assert "2 problem(s)" in str(result.exception)
     assert "swedish_level" in result.output and "kvinna" in result.output
-    assert "Problems (2)" in result.output
+    assert "Problems by cause (2 problem(s)):" in result.output
+    assert "fix: type a whole number" not in result.output  # a label, not a type problem
     assert sorted(p.name for p in out.iterdir()) == [".impact-manifest.json", "old.txt"]
+    table = config.parent / "impact-problems-study.csv"
+    assert str(table) in " ".join(str(result.exception).split())
+    assert table.read_text(encoding="utf-8").count("\n") == 3  # header and two problems
 
 
 def test_entry_point_exits_with_code_2(tmp_path, capsys):
@@ -232,5 +236,5 @@ def test_bad_input_list(tmp_path, case):
     assert result.exit_code != 0
     assert isinstance(result.exception, ImpactError)
     assert needle in result.output, result.output
-    assert "Problems (" in result.output
+    assert "Problems by cause (" in result.output
     assert not out.exists()

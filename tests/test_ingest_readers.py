@@ -128,7 +128,7 @@ def test_utf16_without_byte_order_mark_is_one_clear_problem(tmp_path, codec):
         read_table(path, "baseline")
     [problem] = info.value.problems
     assert problem.source == str(path)
-    assert "save it again as UTF-8" in problem.expected
+    assert "save it again as UTF-8" in problem.fix
 
 
 def test_broken_text_after_a_utf16_byte_order_mark(tmp_path):
@@ -137,7 +137,7 @@ def test_broken_text_after_a_utf16_byte_order_mark(tmp_path):
     with pytest.raises(InputError, match="is not valid UTF-16") as info:
         read_raw(path)
     [problem] = info.value.problems
-    assert "UTF-16 byte-order mark" in problem.expected and "UTF-8" in problem.expected
+    assert "UTF-16 byte-order mark" in problem.expected and "UTF-8" in problem.fix
 
 
 @pytest.mark.parametrize("content", [b";;;;\r\n", b";;;\n  ;  ;\n\n", b",,\n"])

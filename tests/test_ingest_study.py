@@ -115,7 +115,7 @@ def test_validate_study_report(tmp_path):
     assert isinstance(report, ValidationReport)
     assert not report.ok and report.data is None
     tidy = report.tidy()
-    assert list(tidy.columns) == ["source", "row", "column", "value", "expected"]
+    assert list(tidy.columns) == ["source", "row", "column", "value", "expected", "fix", "kind"]
     assert tidy[["row", "column", "value"]].values.tolist() == [[1, "swedish_level", "7"]]
     files = report.file_table()
     assert list(files.columns) == ["table", "source", "rows", "problems", "sha256"]

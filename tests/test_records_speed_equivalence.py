@@ -212,7 +212,8 @@ def ref_make_records(
         raise InputError(
             f"Wave '{name}': {int(unusable.sum())} of {n} codes in column 'link_code' are empty "
             f"or do not fit the layout {layout.describe()} — is it the right column and "
-            "code layout (linking.code_elements)?",
+            "code layout (linking.code_elements)? Fix: map the code question to link_code in "
+            "the mapping, or set linking.code_elements to the layout the questionnaire asks for",
             _ref_problem_rows(name, "link_code", invalid_mask, codes["code_problem"]),
         )
     if invalid_codes == "error" and invalid_mask.any():
@@ -225,7 +226,8 @@ def ref_make_records(
     if len(valid_codes) >= 3 and valid_codes.nunique() == 1:
         raise AnalysisError(
             f"Wave '{name}': all {len(valid_codes)} codes in column 'link_code' are identical "
-            "— codes cannot tell respondents apart (was a placeholder exported?)"
+            "— codes cannot tell respondents apart (was a placeholder exported?). Fix: map the "
+            "question holding each respondent's own code to link_code, and export it again"
         )
 
     out = pd.DataFrame(index=frame.index)

@@ -217,6 +217,8 @@ class StudyConfig(_Strict):
         if self.study.design == "randomised" and not self.inputs.randomisation:
             raise ValueError(
                 "inputs.randomisation: a randomisation list, because study.design is randomised"
+                "; fix: name the randomisation list file under inputs.randomisation, or set "
+                "study.design: programme"
             )
         return self
 
@@ -347,6 +349,8 @@ def load_config(path: str | os.PathLike[str]) -> StudyConfig:
                 Problem(
                     source=source,
                     expected="a YAML mapping with the sections study, inputs, analysis, ...",
+                    fix="start from the example that `impact synth programme --out example` "
+                    "writes (example/study.yaml)",
                 )
             ],
         )

@@ -3,7 +3,10 @@
 Every error a user can cause (a bad file, a bad config key, an impossible power request) is an
 :class:`ImpactError`. The command line turns these into a clear message and a non-zero exit
 code, without a traceback. Validation collects *every* failure into :class:`Problem` rows before
-raising, so the user fixes all of them in one go.
+raising, so the user fixes all of them in one go. Each problem may carry a ``fix`` (what to do
+about it) and a ``kind`` (its cause); messages group problems by cause (file, column, kind), so
+287 rows failing the same way are one line with the count and three examples
+(:mod:`impact.problem_groups`).
 """
 
 from __future__ import annotations
@@ -30,6 +33,12 @@ class Problem:
         The offending value, as text (never a linking code: callers mask those).
     expected : str
         What was expected, in words a user can act on.
+    fix : str or None
+        How to fix it (``"declare date_format: in the mapping"``), when ``expected`` does not
+        already say so.
+    kind : str or None
+        The cause, when ``expected`` differs from row to row for one cause (e.g. names the
+        other row of a duplicate); problems are grouped by (source, column, kind or expected).
     """
 
     source: str
@@ -37,16 +46,23 @@ class Problem:
     row: int | None = None
     column: str | None = None
     value: str | None = None
+    fix: str | None = None
+    kind: str | None = None
 
     def describe(self) -> str:
-        """One line naming file, row, column, value and what was expected."""
+        """One line naming file, row, column, value, what was expected and the fix."""
         where = [self.source]
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column is not None:
             where.append(f"column '{self.column}'")
         got = f": got {self.value!r}" if self.value is not None else ""
-        return f"{', '.join(where)}{got} — expected {self.expected}"
+        return f"{', '.join(where)}{got} — expected {self.expected}{self.fix_text}"
+
+    @property
+    def fix_text(self) -> str:
+        """``"; fix: …"`` or an empty string."""
+        return f"; fix: {self.fix}" if self.fix else ""
 
 
 class ImpactError(Exception):
@@ -64,24 +80,39 @@ class InputError(ImpactError):
         A one-line summary.
     problems : iterable of Problem
         Every problem found (not just the first).
+    note : str, optional
+        A closing line (e.g. where the full problem table was written).
     """
 
-    def __init__(self, message: str, problems: Iterable[Problem] = ()):
+    def __init__(self, message: str, problems: Iterable[Problem] = (), note: str | None = None):
         self.problems: list[Problem] = list(problems)
         self.summary_line = message
+        self.note = note
         super().__init__(self._format())
 
     def _format(self) -> str:
-        if not self.problems:
-            return self.summary_line
-        lines = [f"{self.summary_line} ({len(self.problems)} problem(s)):"]
-        lines += [f"  - {p.describe()}" for p in self.problems]
-        return "\n".join(lines)
+        from impact.problem_groups import describe_by_cause
+
+        text = self.summary_line
+        if self.problems:
+            text = f"{text} {describe_by_cause(self.problems)}"
+        return f"{text}\n{self.note}" if self.note else text
 
     def to_frame(self) -> pd.DataFrame:
-        """Return the problems as a table with columns source, row, column, value, expected."""
-        cols = ["source", "row", "column", "value", "expected"]
-        return pd.DataFrame([asdict(p) for p in self.problems], columns=cols)
+        """The problems as a table: source, row, column, value, expected, fix, kind."""
+        return pd.DataFrame([asdict(p) for p in self.problems], columns=PROBLEM_COLUMNS)
+
+
+#: Columns of :meth:`InputError.to_frame` (and of the problem table CSV).
+PROBLEM_COLUMNS = ["source", "row", "column", "value", "expected", "fix", "kind"]
+
+
+class DataError(InputError):
+    """The data files of a study failed validation (cells, rows, columns, file layout).
+
+    Raised by :meth:`impact.ingest.study.ValidationReport.raise_if_problems`; the commands
+    write its full problem table beside the study file (:mod:`impact.problem_table`).
+    """
 
 
 class AnalysisError(ImpactError):

@@ -47,6 +47,9 @@ class Case:
         returns the ``impact`` command line to run (without the program name).
     expect : tuple of str
         Strings the output must contain (file, row, column, key, what was expected).
+    fix : str or None
+        For an error: how the message tells the user to fix it (must appear in the message;
+        required for every error case).
     exit_code : int
         Expected exit code (2 for user errors; 0 for documented fallbacks).
     fallback : str or None
@@ -76,6 +79,7 @@ class Case:
     problem: str
     build: Callable[[Workspace], list[str]]
     expect: tuple[str, ...] = ()
+    fix: str | None = None
     exit_code: int = 2
     fallback: str | None = None
     check: Callable[[Workspace, CliOutcome], None] | None = None
@@ -92,7 +96,7 @@ class Case:
         if self.fallback is not None:
             return f"fallback (exit {self.exit_code}): {self.fallback}"
         quoted = ", ".join(f"“{s}”" for s in self.expect)
-        return f"exit {self.exit_code}; message names {quoted}"
+        return f"exit {self.exit_code}; message names {quoted}; fix: “{self.fix}”"
 
 
 def all_cases() -> list[Case]:
@@ -100,6 +104,7 @@ def all_cases() -> list[Case]:
     from bad_inputs import (
         catalogue_analyses,
         catalogue_config,
+        catalogue_hostile,
         catalogue_indicators,
         catalogue_ingest,
         catalogue_linking,
@@ -109,6 +114,7 @@ def all_cases() -> list[Case]:
 
     cases = [
         *catalogue_ingest.CASES,
+        *catalogue_hostile.CASES,
         *catalogue_config.CASES,
         *catalogue_linking.CASES,
         *catalogue_indicators.CASES,

@@ -164,6 +164,7 @@ CASES = [
         one_arm,
         expect=("arm", "control"),
         slow=True,
+        fix="check the arm column of the randomisation list",
     ),
     Case(
         "no-control-respondents",
@@ -223,5 +224,6 @@ CASES = [
         "impact rct on a study without randomisation",
         programme_for_rct,
         expect=("study.yaml", "design: randomised", "inputs.randomisation"),
+        fix="use `impact run` for a programme study",
     ),
 ]

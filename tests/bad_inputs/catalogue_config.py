@@ -129,6 +129,7 @@ CASES = [
         "a misspelt key (analysis.targts)",
         unknown_key,
         expect=("study.yaml", "analysis.targts", "did you mean 'targets'"),
+        fix="correct the spelling of the key, or delete it",
     ),
     Case(
         "config-yaml-syntax",
@@ -136,6 +137,7 @@ CASES = [
         "a YAML syntax error",
         yaml_syntax,
         expect=("study.yaml", "line"),
+        fix="correct the line named",
     ),
     Case(
         "config-target-out-of-range",
@@ -143,6 +145,7 @@ CASES = [
         "a target of 1.5",
         target_out_of_range,
         expect=("study.yaml", "analysis.targets.job_or_steps", "1"),
+        fix="change the value to one within the limit",
     ),
     Case(
         "config-randomised-without-list",
@@ -150,6 +153,7 @@ CASES = [
         "design randomised without a randomisation list",
         randomised_without_list,
         expect=("study.yaml", "inputs.randomisation"),
+        fix="or set study.design: programme",
     ),
     Case(
         "config-unknown-design",
@@ -157,6 +161,7 @@ CASES = [
         "design 'rct'",
         unknown_design,
         expect=("study.yaml", "study.design", "programme", "randomised"),
+        fix="write one of the values listed",
     ),
     Case(
         "config-bad-language",
@@ -164,6 +169,7 @@ CASES = [
         "report language 'de'",
         bad_language,
         expect=("study.yaml", "report.languages", "'sv'", "'en'"),
+        fix="write one of the values listed",
     ),
     Case(
         "config-not-a-mapping",
@@ -171,6 +177,7 @@ CASES = [
         "the study file is a YAML list",
         not_a_mapping,
         expect=("study.yaml", "a YAML mapping"),
+        fix="impact synth programme --out example",
     ),
     Case(
         "config-file-missing",
@@ -178,6 +185,7 @@ CASES = [
         "the study file does not exist",
         missing_study_file,
         expect=("studie.yaml",),
+        fix="check the path (relative paths are read from the current folder)",
     ),
     Case(
         "config-threshold-zero",
@@ -185,6 +193,7 @@ CASES = [
         "linking threshold 0",
         bad_threshold,
         expect=("study.yaml", "linking.threshold", "greater than 0"),
+        fix="change the value to one within the limit",
     ),
     Case(
         "config-unknown-engine",
@@ -192,6 +201,7 @@ CASES = [
         "engine 'polars' and blocking 'fast'",
         unknown_engine,
         expect=("study.yaml", "engine", "duckdb", "spark", "linking.blocking", "linear"),
+        fix="write one of the values listed",
     ),
     Case(
         "config-bad-code-elements",
@@ -199,6 +209,7 @@ CASES = [
         "a code element of length 0 and kind 'runes'",
         bad_code_elements,
         expect=("study.yaml", "linking.code_elements", "runes", "letters"),
+        fix="write one of the values listed",
     ),
     Case(
         "config-confidence-95",
@@ -206,6 +217,7 @@ CASES = [
         "confidence level 95 instead of 0.95",
         confidence_out_of_range,
         expect=("study.yaml", "analysis.confidence_level", "less than 1"),
+        fix="give a proportion, not a percentage (e.g. 0.95 for 95 %)",
     ),
     Case(
         "mapping-bad-code",
@@ -213,6 +225,7 @@ CASES = [
         "the mapping maps a label to education level 6",
         mapping_bad_code,
         expect=("mapping_belong_sv.yaml", "education_level", "6"),
+        fix="map the label to one of the codes of education_level",
     ),
     Case(
         "mapping-unknown-field",
@@ -220,6 +233,7 @@ CASES = [
         "the mapping targets a field that does not exist",
         mapping_unknown_field,
         expect=("mapping_belong_sv.yaml", "favourite_colour"),
+        fix="write a field name from data_schema/",
     ),
     Case(
         "mapping-conflicting-label",
@@ -227,6 +241,7 @@ CASES = [
         "one label (ignoring case) given two different codes",
         mapping_conflicting_label,
         expect=("mapping_belong_sv.yaml", "values.employment.ja, heltid", "full_time"),
+        fix="keep one of the two entries",
     ),
     Case(
         "mapping-not-found",
@@ -234,5 +249,6 @@ CASES = [
         "inputs.mapping names no file and no bundled mapping",
         mapping_missing,
         expect=("belong_se", "belong_sv"),
+        fix="correct inputs.mapping in the study file",
     ),
 ]

@@ -134,6 +134,7 @@ CASES = [
         "a misspelt parameter name",
         unknown_param,
         expect=("min_smal_steps", "min_small_steps"),
+        fix="correct the parameter's name; did you mean 'min_small_steps'?",
     ),
     Case(
         "indicator-param-not-number",
@@ -141,6 +142,7 @@ CASES = [
         "a parameter value that is not a number",
         param_not_a_number,
         expect=("min_small_steps", "many"),
+        fix="give a value of type integer (the definitions in data_schema/indicators.yaml",
     ),
     Case(
         "indicator-param-out-of-range",
@@ -148,6 +150,7 @@ CASES = [
         "at least 9 of the 8 small steps",
         param_out_of_range,
         expect=("min_small_steps", "9", "8"),
+        fix="give a value from 0 to 8",
     ),
     Case(
         "indicator-param-no-value",
@@ -155,6 +158,7 @@ CASES = [
         "a parameter without =value",
         param_without_value,
         expect=("min_small_steps", "name=value"),
+        fix="write the value after an equals sign, e.g. min_small_steps=3",
     ),
     Case(
         "panel-missing-column",
@@ -162,6 +166,7 @@ CASES = [
         "the panel lacks r_employment",
         panel_missing_column,
         expect=("r_employment",),
+        fix="override the definition if your questionnaire lacks this question",
     ),
     Case(
         "panel-wrong-type",
@@ -169,6 +174,7 @@ CASES = [
         "text in a count column of the panel",
         panel_wrong_type,
         expect=("r_interviews_3m", "many"),
+        fix="write the panel again with `impact link`",
     ),
     Case(
         "panel-unknown-code",
@@ -176,6 +182,7 @@ CASES = [
         "a non-canonical code in the panel (r_employment 'heltid')",
         panel_unknown_code,
         expect=("r_employment", "heltid", "full_time"),
+        fix="write the panel again with `impact link`",
     ),
     Case(
         "definitions-unknown-column",
@@ -183,6 +190,7 @@ CASES = [
         "a definition's rule uses a column the panel lacks",
         definitions_bad_expression,
         expect=("got_mentor_job", "mentor_job"),
+        fix="override the definition if your questionnaire lacks this question",
     ),
     Case(
         "definitions-yaml-syntax",
@@ -190,6 +198,7 @@ CASES = [
         "a definitions file with a YAML syntax error",
         definitions_syntax,
         expect=("definitions.yaml", "line"),
+        fix="correct the line named",
     ),
     Case(
         "panel-unsupported-format",
@@ -197,6 +206,7 @@ CASES = [
         "the panel given as .xlsx",
         panel_unsupported,
         expect=("panel.xlsx", ".parquet or .csv"),
+        fix="save the panel as CSV",
     ),
     Case(
         "panel-not-found",
@@ -204,6 +214,7 @@ CASES = [
         "the panel file does not exist",
         panel_not_found,
         expect=("panelen.csv",),
+        fix="`impact link study.yaml --out DIR` writes DIR/panel.csv",
     ),
     Case(
         "power-rate-in-percent",
@@ -212,6 +223,7 @@ CASES = [
         power_rate,
         expect=("control", "30"),
         writes=False,
+        fix="give a proportion, e.g. 0.3 for 30 %",
     ),
     Case(
         "power-unknown-method",
@@ -220,6 +232,7 @@ CASES = [
         power_method,
         expect=("method", "unpooled"),
         writes=False,
+        fix="fix: give one of these",
     ),
     Case(
         "power-zero-effect",
@@ -228,6 +241,7 @@ CASES = [
         power_zero_effect,
         expect=("effect",),
         writes=False,
+        fix="give the smallest effect worth detecting",
     ),
     Case(
         "power-one-per-arm",
@@ -236,5 +250,6 @@ CASES = [
         power_too_few,
         expect=("n_treatment", "at least 2"),
         writes=False,
+        fix="give the number of participants in each arm",
     ),
 ]

@@ -348,6 +348,7 @@ CASES = [
         "a UTF-8 row pasted into a Windows-1252 export",
         mixed_encodings,
         expect=("baslinje.csv", "row 123", "one text encoding"),
+        fix="if two exports were pasted together, export once",
     ),
     Case(
         "unknown-encoding",
@@ -355,6 +356,7 @@ CASES = [
         "a byte that is neither UTF-8 nor Windows-1252",
         unknown_encoding,
         expect=("baslinje.csv", "row 3", "UTF-8 or Windows-1252"),
+        fix="save it again as UTF-8",
     ),
     Case(
         "utf16-export",
@@ -380,6 +382,7 @@ CASES = [
         "comma-delimited file with an unquoted decimal comma (one field too many)",
         unquoted_decimal_comma,
         expect=("baslinje.csv", "row 2", "fields, one per header"),
+        fix="quote fields that hold the delimiter",
     ),
     Case(
         "decimal-comma",
@@ -414,6 +417,7 @@ CASES = [
         "Excel merged cells: the round typed once for four rows",
         excel_merged_cells,
         expect=("baslinje.xlsx", "row 2", "round_id"),
+        fix="unmerge merged cells and fill down",
     ),
     Case(
         "excel-missing-sheet",
@@ -421,6 +425,7 @@ CASES = [
         "inputs.sheets names a sheet the workbook lacks",
         excel_missing_sheet,
         expect=("baslinje.xlsx", "Blad9", "Blad1"),
+        fix="correct inputs.sheets in the study file",
     ),
     Case(
         "excel-not-a-workbook",
@@ -428,6 +433,7 @@ CASES = [
         "a CSV file renamed to .xlsx",
         excel_not_a_workbook,
         expect=("baslinje.xlsx", "readable .xlsx workbook"),
+        fix="give it the ending .csv in the study file",
     ),
     Case(
         "spss-label-not-in-mapping",
@@ -435,6 +441,7 @@ CASES = [
         "SPSS value label 'Kvinnor' not in the mapping",
         spss_unmapped_label,
         expect=("baslinje.sav", "Kvinnor", "gender", "Kvinna"),
+        fix="add the label with its code under values.gender in the mapping",
     ),
     Case(
         "unknown-answer-label",
@@ -442,6 +449,7 @@ CASES = [
         "answer label 'Ja, timanställd' not in the mapping",
         unknown_label,
         expect=("baslinje.csv", "row 4", "employment", "Ja, timanställd", "Ja, heltid"),
+        fix="add the label with its code under values.employment in the mapping",
     ),
     Case(
         "mixed-date-formats",
@@ -449,6 +457,7 @@ CASES = [
         "submission times in other date formats in two rows",
         mixed_dates,
         expect=("baslinje.csv", "row 2", "row 5", "submitted_at", "13/02/2023 16:06"),
+        fix="write dates and times as YYYY-MM-DD HH:MM (ISO 8601)",
     ),
     Case(
         "duplicate-response-id",
@@ -456,6 +465,7 @@ CASES = [
         "two answers with the same response id",
         duplicate_response_id,
         expect=("baslinje.csv", "row 7", "row 3", "response_id"),
+        fix="delete the repeated answer (a double submission)",
     ),
     Case(
         "missing-column",
@@ -463,6 +473,7 @@ CASES = [
         "the linking-code column is missing",
         missing_column,
         expect=("baslinje.csv", "link_code"),
+        fix="map a source header to it in the mapping's columns section",
     ),
     Case(
         "unknown-column",
@@ -470,6 +481,7 @@ CASES = [
         "a column the mapping does not know",
         unknown_column,
         expect=("baslinje.csv", "Favoritfärg"),
+        fix="map it or list it under ignore",
     ),
     Case(
         "birth-year-out-of-range",
@@ -477,6 +489,7 @@ CASES = [
         "birth year 1890",
         out_of_range,
         expect=("baslinje.csv", "row 6", "birth_year", "1890", "1940"),
+        fix="correct the value in the export (a typing error?)",
     ),
     Case(
         "negative-count",
@@ -484,6 +497,7 @@ CASES = [
         "a negative number of job interviews",
         negative_count,
         expect=("baslinje.csv", "row 8", "interviews_3m", "-2"),
+        fix="correct the value in the export (a typing error?)",
     ),
     Case(
         "fractional-count",
@@ -491,6 +505,7 @@ CASES = [
         "a fractional number of job interviews ('2,5')",
         fractional_count,
         expect=("baslinje.csv", "row 9", "interviews_3m", "2,5"),
+        fix="type a whole number (digits only)",
     ),
     Case(
         "text-in-number",
@@ -498,6 +513,7 @@ CASES = [
         "text in a number column ('ungefär fem')",
         text_in_number,
         expect=("baslinje.csv", "row 12", "years_in_sweden", "ungefär fem"),
+        fix="type a number (digits, with a decimal comma or point)",
     ),
     Case(
         "missing-required-value",
@@ -505,6 +521,7 @@ CASES = [
         "the round is empty in one row",
         missing_required,
         expect=("baslinje.csv", "row 11", "round_id"),
+        fix="fill in the value in every row",
     ),
     Case(
         "ragged-row",
@@ -512,6 +529,7 @@ CASES = [
         "a row with more fields than headers",
         ragged_row,
         expect=("baslinje.csv", "row 10", "fields, one per header"),
+        fix="quote fields that hold the delimiter",
     ),
     Case(
         "duplicate-header",
@@ -519,6 +537,7 @@ CASES = [
         "two columns with the same header",
         duplicate_header,
         expect=("baslinje.csv", "Kön", "each header once"),
+        fix="rename or delete one of the two columns",
     ),
     Case(
         "blank-header",
@@ -526,6 +545,7 @@ CASES = [
         "a column with data but no header",
         blank_header,
         expect=("baslinje.csv", "a header for every column"),
+        fix="type a header in the first line above this column",
     ),
     Case(
         "unsupported-format",
@@ -533,6 +553,7 @@ CASES = [
         "the baseline given as .json",
         unsupported_format,
         expect=("baslinje.json", ".csv", ".xlsx"),
+        fix="export the answers from the survey tool as CSV, XLSX or SPSS (.sav)",
     ),
     Case(
         "missing-file",
@@ -540,6 +561,7 @@ CASES = [
         "the result file does not exist",
         missing_file,
         expect=("saknas.csv", "not found"),
+        fix="check the path under inputs: in the study file",
     ),
     Case(
         "empty-file",
@@ -547,6 +569,7 @@ CASES = [
         "the result file is empty (0 bytes)",
         empty_file,
         expect=("resultat.csv", "empty"),
+        fix="export the answers again from the survey tool",
     ),
     Case(
         "empty-wave",
@@ -554,6 +577,7 @@ CASES = [
         "the result wave has a header but no answers",
         empty_wave,
         expect=("resultat.csv", "no data"),
+        fix="export the answers again, including the responses",
     ),
     Case(
         "blank-lines-only",
@@ -561,6 +585,7 @@ CASES = [
         "the result wave has only blank lines below the header",
         blank_lines_only,
         expect=("resultat.csv", "no data"),
+        fix="export the answers again, including the responses",
     ),
     Case(
         "delimiters-only",
@@ -568,5 +593,6 @@ CASES = [
         "the result file holds only delimiters (';;;;')",
         delimiters_only,
         expect=("resultat.csv", "header"),
+        fix="export the answers again with the question texts as the first line",
     ),
 ]

@@ -139,6 +139,7 @@ CASES = [
         identical_codes,
         expect=("baseline", "link_code", "identical"),
         forbidden=("FA07KA2",),
+        fix="map the question holding each respondent's own code to link_code",
     ),
     Case(
         "codes-in-wrong-column",
@@ -147,6 +148,7 @@ CASES = [
         codes_in_wrong_column,
         expect=("link_code", "code_elements"),
         forbidden=("user2@example",),
+        fix="map the code question to link_code in the mapping",
     ),
     Case(
         "few-invalid-codes",
@@ -164,6 +166,7 @@ CASES = [
         "the result file of a different study",
         other_study,
         expect=("result", "baseline", "could be linked", "same study"),
+        fix="check that inputs: names this study's exports",
     ),
     Case(
         "no-linking-secret",
@@ -171,6 +174,7 @@ CASES = [
         "no HMAC secret configured",
         no_secret,
         expect=(UNSET_SECRET_ENV,),
+        fix="=<a long random key> before running",
     ),
     Case(
         "wrong-code-layout",
@@ -178,6 +182,7 @@ CASES = [
         "code_elements describes another code layout",
         wrong_code_layout,
         expect=("link_code", "code_elements"),
+        fix="set linking.code_elements to the layout the questionnaire asks for",
     ),
     Case(
         "round-label-changed",

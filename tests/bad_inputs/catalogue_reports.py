@@ -119,6 +119,7 @@ CASES = [
         "a results bundle with a table file deleted",
         missing_file,
         expect=("results bundle", "tables/", "is missing"),
+        fix="write the bundle again with the command that made it",
     ),
     Case(
         "bundle-edited-file",
@@ -126,6 +127,7 @@ CASES = [
         "a bundle table edited after the bundle was written",
         edited_file,
         expect=("tables/", "SHA-256", "write the bundle again"),
+        fix="write the bundle again",
     ),
     Case(
         "bundle-corrupt-json",
@@ -133,6 +135,7 @@ CASES = [
         "results.json cut off in the middle",
         corrupt_json,
         expect=("results.json", "not valid JSON", "line"),
+        fix="write the bundle again with the command that made it",
     ),
     Case(
         "bundle-future-version",
@@ -140,6 +143,7 @@ CASES = [
         "a bundle with format_version 99",
         future_version,
         expect=("format version 99", "expected 1"),
+        fix="rewrite the bundle with this version",
     ),
     Case(
         "bundle-missing-key",
@@ -147,6 +151,7 @@ CASES = [
         "results.json without its numbers section",
         missing_key,
         expect=("results.json", "numbers"),
+        fix="write the bundle again with the command that made it",
     ),
     Case(
         "bundle-unknown-kind",
@@ -154,6 +159,7 @@ CASES = [
         "a bundle of kind 'survey'",
         unknown_kind,
         expect=("survey", "programme", "rct"),
+        fix="write the bundle again with the command that made it",
     ),
     Case(
         "not-a-bundle",
@@ -161,6 +167,7 @@ CASES = [
         "a folder without results.json",
         not_a_bundle,
         expect=("not-a-bundle", "results.json", "missing"),
+        fix="name a folder under bundles/ of an `impact run` output",
     ),
     Case(
         "report-bad-language",
@@ -168,6 +175,7 @@ CASES = [
         "report language 'de'",
         bad_language,
         expect=("--lang", "de", "sv"),
+        fix="one of them, e.g. --lang sv",
     ),
     Case(
         "report-bad-format",
@@ -175,6 +183,7 @@ CASES = [
         "report format 'odt'",
         bad_format,
         expect=("--format", "odt", "html"),
+        fix="one of them, e.g. --format html",
     ),
     Case(
         "template-missing-translation-key",
@@ -183,5 +192,6 @@ CASES = [
         missing_translation,
         expect=(MISSING_KEY, "en.yml"),
         patch=_templates_in_workspace,
+        fix="if you changed a report template or a translation file (reports/), correct it",
     ),
 ]

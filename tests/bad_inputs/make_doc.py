@@ -31,10 +31,34 @@ Each case starts from a clean synthetic study (`impact synth programme --n 120` 
 `impact synth randomised --n 100`, written once per test session), breaks one thing, and runs
 the real command line (`impact.cli.main.run`, plus one case through the installed `impact`
 script). For an **error** the test checks: the exit code is 2, the message names the file, row,
-column or key and what was expected, there is no traceback, an earlier output folder is left
-byte-identical (nothing partial is written) and the inputs are unchanged. A **fallback** is a
-case whose right answer is documented behaviour rather than an error (exit 0); the test checks
-the fallback itself (the value read, the note, the caution flag, the counted duplicate).
+column or key and what was expected **and how to fix it** (the *fix* text of each case must
+appear in the message), there is no traceback, an earlier output folder is left byte-identical
+(nothing partial is written) and the inputs are unchanged. A **fallback** is a case whose right
+answer is documented behaviour rather than an error (exit 0); the test checks the fallback
+itself (the value read, the note, the caution flag, the counted duplicate).
+
+**Errors by cause.** Problems are shown grouped by cause — the same file, column and kind of
+failure — one line each: when 287 rows fail the same way the line gives the column, the count,
+three example rows with their values, what was expected and the fix
+(`impact.problem_groups`). `impact validate` and `impact run` also write the full table, one
+row per problem (`source, row, column, value, expected, fix, kind`), to
+`impact-problems-<study file name>.csv` **beside the study file** (beside the data file for
+`impact validate --table`; beside the output folder if the study file lies inside it), never
+inside an output folder, and print its path (`impact.problem_table`). The table may hold values
+typed in the exports, so it is personal data: it is created readable by its owner only, holds
+no linking codes or other identifying fields, and cells a spreadsheet would run as a formula are
+written with a leading `'`. It is rewritten by the next failing run of that study; delete it
+when the problems are fixed. The catalogue tests check that it is never inside the output
+folder and that the message names it.
+
+**Hostile files** are refused before they cost much time or memory: YAML files over 5 MB,
+documents that expand to more than 200,000 values through aliases (alias bombs), recursive
+aliases, nesting deeper than Python's recursion limit, a key written twice in one mapping
+(named with both line numbers), files that are not text (a known file signature such as ZIP,
+PDF or PNG, NUL or control bytes), more than 5,000 columns, CSV fields over 1,000,000
+characters (usually an unclosed quote; the row is named). Headers, cells and mapping texts are
+normalised to Unicode NFC, and offsets written `GMT+1` / `UTC+01:00` mean one hour ahead of
+UTC (as in ISO 8601; POSIX `Etc/GMT+1` has the opposite sign).
 
 Cases marked *known bug* expose a defect in another module; their tests are
 `xfail(strict=True)` until the module is fixed (the suite then tells that the mark must go).
@@ -144,7 +168,8 @@ def render(cases: Sequence[Case]) -> str:
         chosen = [c for c in cases if c.area == area]
         if not chosen:
             continue
-        lines.append(f"### {area.capitalize()} ({len(chosen)} cases)\n")
+        errors = sum(1 for c in chosen if c.exit_code != 0)
+        lines.append(f"### {area.capitalize()} ({len(chosen)} cases, {errors} errors)\n")
         lines.append("| case | what is wrong | answer | known bug |")
         lines.append("|---|---|---|---|")
         for case in chosen:
@@ -159,7 +184,8 @@ def render(cases: Sequence[Case]) -> str:
     bugs = [c for c in cases if c.bug]
     lines.append(f"\n### Known bugs found by the catalogue ({len(bugs)})\n")
     lines += [f"* `{c.id}` — {_cell(c.bug or '')}" for c in bugs] or ["* none"]
-    lines.append(f"\n{len(cases)} cases in total.\n")
+    errors = sum(1 for c in cases if c.exit_code != 0)
+    lines.append(f"\n{len(cases)} cases in total: {errors} errors, {len(fallbacks)} fallbacks.\n")
     lines.append(OUTRO)
     return "\n".join(lines)
 

@@ -66,19 +66,27 @@ def register(app: typer.Typer) -> None:
         engine: str | None = _ENGINE,
     ) -> None:
         """Validate, link, compute indicators, analyse and write bundles and reports."""
+        from impact.errors import DataError
         from impact.pipeline import run_study
+        from impact.problem_table import save_problem_table
 
-        with progress_bar("rendering") as advance:
-            summary = run_study(
-                study,
-                out,
-                render=render,
-                languages=lang or None,
-                formats=fmt or None,
-                workers=workers,
-                progress=advance,
-                engine=engine,
-            )
+        try:
+            with progress_bar("rendering") as advance:
+                summary = run_study(
+                    study,
+                    out,
+                    render=render,
+                    languages=lang or None,
+                    formats=fmt or None,
+                    workers=workers,
+                    progress=advance,
+                    engine=engine,
+                )
+        except DataError as error:
+            note = save_problem_table(error.problems, study, out)
+            if not note:
+                raise
+            raise DataError(error.summary_line, error.problems, note=note) from None
         if _print_run(study.name, summary):
             raise typer.Exit(1)
 

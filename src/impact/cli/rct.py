@@ -37,7 +37,9 @@ def register(app: typer.Typer) -> None:
         if config.study.design != "randomised":
             raise ImpactError(
                 f"{study}: study.design is '{config.study.design}'; `impact rct` needs "
-                "design: randomised and inputs.randomisation"
+                "design: randomised and inputs.randomisation; fix: use `impact run` for a "
+                "programme study, or set study.design: randomised and name the randomisation "
+                "list under inputs.randomisation"
             )
         folder = OutputFolder(
             out, inputs=config.input_paths(), command="impact rct", study=config.study.name

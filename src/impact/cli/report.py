@@ -29,7 +29,8 @@ def _choices(values: list[str] | None, allowed: tuple[str, ...], option: str) ->
     bad = [v for v in chosen if v not in allowed]
     if bad:
         raise typer.BadParameter(
-            f"{', '.join(bad)} not allowed; expected one of {', '.join(allowed)}",
+            f"{', '.join(bad)} not allowed; expected one of {', '.join(allowed)}; fix: give "
+            f"one of them, e.g. {option} {allowed[0]}",
             param_hint=option,
         )
     return list(dict.fromkeys(chosen))

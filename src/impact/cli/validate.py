@@ -1,6 +1,8 @@
 """``impact validate``: check every input file of a study (or one file) against the schemas.
 
-Prints a per-file summary (rows, problems). On failure it prints every problem and raises
+Prints a per-file summary (rows, problems). On failure it prints the problems grouped by cause
+(one line per file, column and kind of failure, with the count, three example rows and the
+fix), writes the full table beside the study file (:mod:`impact.problem_table`) and raises
 :class:`~impact.errors.ImpactError` (the ``impact`` entry point exits with code 2) without
 writing anything. With ``--out`` and no problems it writes the canonical
 tables as Parquet plus ``validation_summary.csv`` under the output contract
@@ -11,13 +13,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from impact.config import load_config
-from impact.errors import ImpactError, InputError
+from impact.errors import ImpactError, InputError, Problem
 from impact.ingest import (
     SourceFile,
     StudyData,
@@ -28,6 +29,8 @@ from impact.ingest import (
 )
 from impact.ingest.study import file_sha256
 from impact.outputs import OutputFolder
+from impact.problem_groups import describe_by_cause
+from impact.problem_table import save_problem_table
 
 __all__ = ["register"]
 
@@ -50,14 +53,9 @@ def _print_files(console: Console, report: ValidationReport) -> None:
     console.print(table)
 
 
-def _print_problems(console: Console, problems_frame: pd.DataFrame) -> None:
-    table = Table(title=f"Problems ({len(problems_frame)})", title_justify="left")
-    for name in ("source", "row", "column", "value", "expected"):
-        table.add_column(name, overflow="fold")
-    for rec in problems_frame.itertuples(index=False):
-        cells = ["" if pd.isna(v) else str(v) for v in rec]
-        table.add_row(*cells)
-    console.print(table)
+def _print_problems(console: Console, problems: list[Problem]) -> None:
+    """One line per cause: file, column, count, three examples, what was expected, the fix."""
+    console.print(f"Problems by cause {describe_by_cause(problems)}", markup=False)
 
 
 def _write(
@@ -136,23 +134,27 @@ def register(app: typer.Typer) -> None:
                 out, inputs=_inputs(path, table, mapping), command="impact validate"
             )
             folder.check()
+        data_checked = False
         try:
             if table is not None:
                 report = _single_file(path, table, mapping, sheet)
+                data_checked = True
             else:
                 if mapping is not None or sheet is not None:
                     raise ImpactError("--mapping and --sheet apply to one file: add --table")
                 report = validate_study(path)
+                data_checked = True
         except InputError as error:
             report = ValidationReport(files=[], problems=list(error.problems))
             console.print(error.summary_line)
         if report.files:
             _print_files(console, report)
         if not report.ok:
-            _print_problems(console, report.tidy())
+            _print_problems(console, report.problems)
+            table_note = save_problem_table(report.problems, path, out) if data_checked else ""
             raise ImpactError(
                 f"validation failed: {len(report.problems)} problem(s) in the input "
-                "(listed above); nothing was written"
+                f"(listed above by cause); nothing was written. {table_note}".rstrip()
             )
         assert report.data is not None
         if folder is not None:

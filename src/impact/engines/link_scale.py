@@ -45,7 +45,7 @@ from impact.link.assign import one_to_one
 from impact.link.duplicates import resolve_duplicates
 from impact.link.normalise import CodeLayout
 from impact.link.pseudonymise import DEFAULT_SECRET_ENV, Pseudonymiser, resolve_secret
-from impact.link.records import InvalidCodes, make_records
+from impact.link.records import NO_OVERLAP_FIX, InvalidCodes, make_records
 from impact.link.report import WAVE_COLUMNS
 from impact.results import Result
 
@@ -320,7 +320,7 @@ def link_at_scale(
         raise AnalysisError(
             f"No record of wave '{later_wave}' could be linked to the baseline "
             f"({len(right)} records, column 'link_code'): are these waves of the same study and "
-            "is the code layout the same?"
+            f"is the code layout the same? {NO_OVERLAP_FIX}"
         )
     record_of = pd.concat([left.set_index("uid")["record"], right.set_index("uid")["record"]])
     out = pd.DataFrame(

@@ -34,10 +34,8 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -51,6 +49,7 @@ from pydantic import (
 from impact.errors import InputError, Problem
 from impact.indicators import expr_ast
 from impact.indicators.expr_parser import ExpressionError, parse
+from impact.ingest.yamlfile import load_yaml
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 FORMAT_VERSION = 1
@@ -379,16 +378,5 @@ def load_definitions(path: str | os.PathLike[str]) -> DefinitionSet:
     InputError
         When the file is missing, is not valid YAML, or any definition is invalid.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(
-            "Indicator definition file not found", [Problem(str(path), "an existing YAML file")]
-        )
-    try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise InputError(
-            f"Indicator definition file {path} is not valid YAML",
-            [Problem(str(path), f"valid YAML ({error})")],
-        ) from None
+    content = load_yaml(path, what="indicator definition file")
     return parse_definitions(content, str(path))

@@ -30,7 +30,15 @@ def _suffix(path: Path, role: str) -> str:
     if suffix not in SUFFIXES:
         raise InputError(
             f"Unsupported {role} file type",
-            [Problem(str(path), "a .parquet or .csv file", value=path.suffix or "(no suffix)")],
+            [
+                Problem(
+                    str(path),
+                    "a .parquet or .csv file",
+                    value=path.suffix or "(no suffix)",
+                    fix=f"save the {role} as CSV (or use the panel.parquet/panel.csv that "
+                    "`impact link` writes)",
+                )
+            ],
         )
     return suffix
 
@@ -74,7 +82,14 @@ def parse_params(items: Iterable[str]) -> dict[str, str]:
             continue
         name, sep, value = text.partition("=")
         if not sep or not name.strip():
-            problems.append(Problem("indicator parameters", "name=value", value=text))
+            problems.append(
+                Problem(
+                    "indicator parameters",
+                    "name=value",
+                    value=text,
+                    fix=f"write the value after an equals sign, e.g. {text.strip() or 'name'}=3",
+                )
+            )
             continue
         params[name.strip()] = value.strip()
     if problems:
@@ -99,7 +114,16 @@ def read_panel(path: str | os.PathLike[str]) -> pd.DataFrame:
     path = Path(path)
     suffix = _suffix(path, "panel")
     if not path.is_file():
-        raise InputError("Linked panel not found", [Problem(str(path), "an existing file")])
+        raise InputError(
+            "Linked panel not found",
+            [
+                Problem(
+                    str(path),
+                    "an existing file",
+                    fix="check the path; `impact link study.yaml --out DIR` writes DIR/panel.csv",
+                )
+            ],
+        )
     if suffix == ".parquet":
         return pd.read_parquet(path)
     raw = pd.read_csv(path, dtype=str, keep_default_na=False)

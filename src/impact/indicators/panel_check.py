@@ -41,6 +41,11 @@ __all__ = ["MAX_ROWS_SHOWN", "canonical_field", "panel_value_problems"]
 #: Offending rows listed per column; the rest are counted.
 MAX_ROWS_SHOWN = 20
 SOURCE = "linked panel"
+#: How to fix a bad cell of the linked panel.
+PANEL_FIX = (
+    "write the panel again with `impact link` (edited panels must keep the canonical codes and "
+    "types), or correct the cell"
+)
 _WAVE = re.compile(r"^(b|r|f[1-9][0-9]*)_(.+)$")
 _TABLES = {"b": "baseline", "r": "result"}
 
@@ -132,7 +137,14 @@ def _check_column(series: pd.Series, spec: FieldSpec) -> pd.Series | None:
 def _problems(column: str, series: pd.Series, bad: pd.Series, expected: str) -> list[Problem]:
     positions = np.flatnonzero(bad.to_numpy(dtype=bool))
     problems = [
-        Problem(SOURCE, expected, row=int(i) + 1, column=column, value=str(series.iloc[i]))
+        Problem(
+            SOURCE,
+            expected,
+            row=int(i) + 1,
+            column=column,
+            value=str(series.iloc[i]),
+            fix=PANEL_FIX,
+        )
         for i in positions[:MAX_ROWS_SHOWN]
     ]
     if len(positions) > MAX_ROWS_SHOWN:

@@ -25,6 +25,7 @@ from impact.indicators.definitions import (
     load_definitions,
 )
 from impact.indicators.expr_parser import FUNCTIONS, KEYWORDS
+from impact.ingest.yamlfile import suggest
 from impact.resources import data_schema_dir
 
 BUILTIN_FILE = "indicators.yaml"
@@ -234,6 +235,7 @@ class IndicatorRegistry:
                         " as <indicator id>.<parameter>",
                         column=key,
                         value=str(raw),
+                        fix=f"correct the parameter's name{suggest(name, declared) or ''}",
                     )
                 )
                 continue
@@ -248,6 +250,8 @@ class IndicatorRegistry:
                             f"{reason} for parameter '{name}' of indicator '{definition.id}'",
                             column=key,
                             value=str(raw),
+                            fix=f"give {reason} (the definitions in "
+                            "data_schema/indicators.yaml declare it)",
                         )
                     )
                 else:

@@ -3,7 +3,11 @@
 Numbers accept a decimal comma (``3,5``) and spaces as thousands separators (``12 500``);
 integers accept ``3`` and ``3.0`` but not ``3.5``; dates and times must be ISO-like
 (``2024-03-01``, ``2024-03-01 14:30``, ``2024-03-01T14:30:00+01:00``; time zones are converted
-to UTC). Every cell that cannot be read is a :class:`~impact.errors.Problem`.
+to UTC). Offsets written as ``GMT+1``, ``UTC+01:00`` or ``UTC-3`` mean that many hours
+**ahead of** (``+``) or behind (``-``) UTC, as ISO 8601 offsets do (the POSIX zone names
+``Etc/GMT+1`` use the opposite sign; dateutil follows them, so these offsets are rewritten as
+ISO offsets before parsing). Every cell that cannot be read is a
+:class:`~impact.errors.Problem` with the fix for its type.
 """
 
 from __future__ import annotations
@@ -21,6 +25,10 @@ __all__ = ["convert_types", "parse_value"]
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 _DOTTED_TIME = re.compile(r"^\d{1,2}\.\d{2}(\.\d{2})?$")
+_GMT_OFFSET = re.compile(
+    r"\s*(?:GMT|UTC)\s*(?:(?P<sign>[+-])(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?)?\s*$",
+    flags=re.IGNORECASE,
+)
 _DATE = re.compile(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}([ T]\d{1,2}[:.]\d{2}([:.]\d{2}(\.\d+)?)?)?")
 
 
@@ -41,10 +49,23 @@ def _number(text: str) -> float:
     return value
 
 
+def _iso_offset(text: str) -> str:
+    """Rewrite a trailing ``GMT+1`` / ``UTC+01:00`` / ``UTC`` as an ISO offset (``+01:00``)."""
+    match = _GMT_OFFSET.search(text)
+    if match is None:
+        return text
+    if match.group("sign") is None:
+        offset = "+00:00"
+    else:
+        offset = f"{match.group('sign')}{int(match.group('hours')):02d}:"
+        offset += match.group("minutes") or "00"
+    return text[: match.start()] + offset
+
+
 def _timestamp(text: str) -> pd.Timestamp:
     if not _DATE.match(text):
         raise _Unreadable(text)
-    normal = text.replace("/", "-")
+    normal = _iso_offset(text).replace("/", "-")
     parts = re.split(r"[ T]", normal, maxsplit=1)
     if len(parts) == 2 and _DOTTED_TIME.match(parts[1]):
         date_part, time_part = parts
@@ -56,6 +77,19 @@ def _timestamp(text: str) -> pd.Timestamp:
     if stamp.tzinfo is not None:
         stamp = stamp.tz_convert("UTC").tz_localize(None)
     return stamp
+
+
+#: How to fix a cell that is not of its field's type.
+_FIXES = {
+    "datetime": "write dates and times as YYYY-MM-DD HH:MM (ISO 8601): format the column as "
+    "yyyy-mm-dd hh:mm in Excel, or choose ISO dates in the survey tool, and export again",
+    "date": "write dates as YYYY-MM-DD (ISO 8601): format the column as yyyy-mm-dd in Excel, "
+    "or choose ISO dates in the survey tool, and export again",
+    "integer": "type a whole number (digits only), or empty the cell when the answer is missing",
+    "number": "type a number (digits, with a decimal comma or point), or empty the cell when "
+    "the answer is missing",
+    "boolean": "use a true/false label the mapping lists under booleans, or true or false",
+}
 
 
 def parse_value(value: Any, kind: str) -> Any:
@@ -165,6 +199,7 @@ def convert_types(mapped: MappedTable, schema: TableSchema) -> tuple[pd.DataFram
                         column=display_column(spec.name, mapped.headers.get(spec.name)),
                         value=None if spec.privacy == "identifying" else str(value),
                         expected=spec.expected_words(),
+                        fix=_FIXES.get(spec.type),
                     )
                 )
                 result = pd.NA

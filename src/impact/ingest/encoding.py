@@ -76,9 +76,9 @@ def _decode_wide(data: bytes, source: str) -> DecodedText | None:
                             source=source,
                             expected=(
                                 f"valid {name} text after the {name} byte-order mark "
-                                f"({error.reason} at byte {error.start + len(bom)}); "
-                                f"{_SAVE_AS_UTF8}"
+                                f"({error.reason} at byte {error.start + len(bom)})"
                             ),
+                            fix=_SAVE_AS_UTF8,
                         )
                     ],
                 ) from None
@@ -92,8 +92,9 @@ def _decode_wide(data: bytes, source: str) -> DecodedText | None:
                     expected=(
                         "text encoded as UTF-8 or Windows-1252, or UTF-16 with a byte-order "
                         "mark; the file holds NUL bytes between its characters, as UTF-16 or "
-                        f"UTF-32 without a byte-order mark does; {_SAVE_AS_UTF8}"
+                        "UTF-32 without a byte-order mark does"
                     ),
+                    fix=_SAVE_AS_UTF8,
                 )
             ],
         )
@@ -167,8 +168,10 @@ def decode_text(data: bytes, source: str) -> DecodedText:
                 column=None if i > 0 else "(header line)",
                 expected=(
                     f"one text encoding for the whole file: line {i + 1} is {found} while the "
-                    f"rest of the file is {rest}; save the file again as UTF-8"
+                    f"rest of the file is {rest}"
                 ),
+                fix=f"{_SAVE_AS_UTF8}; if two exports were pasted together, export once",
+                kind="mixed text encodings",
             )
             for i in bad
         ]
@@ -187,6 +190,7 @@ def decode_text(data: bytes, source: str) -> DecodedText:
                         f"text encoded as UTF-8 or Windows-1252; byte 0x{body[error.start]:02x} "
                         f"on line {line_index + 1} is neither"
                     ),
+                    fix=_SAVE_AS_UTF8,
                 )
             ],
         ) from None

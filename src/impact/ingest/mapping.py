@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from impact.errors import InputError, Problem
 from impact.ingest.schema import TABLES, FieldSpec, load_table_schema
+from impact.ingest.unicode_text import nfc_strings
 from impact.ingest.yamlfile import load_yaml, pydantic_problems, suggest
 from impact.resources import data_schema_dir
 
@@ -191,6 +192,8 @@ class Mapping(BaseModel):
                             column=f"columns.{section}.{header}",
                             value=target,
                             expected=f"a canonical field of {where}{suggest(target, allowed)}",
+                            fix="write a field name from data_schema/, or list the header under "
+                            "ignore if the question is not needed",
                         )
                     )
         for name, labels in self.values.items():
@@ -204,6 +207,7 @@ class Mapping(BaseModel):
                             f"a canonical field name: '{name}' is not a field of any table"
                             f"{suggest(name, everything)}"
                         ),
+                        fix="write a field name from data_schema/ as the key under values",
                     )
                 )
                 continue
@@ -217,6 +221,8 @@ class Mapping(BaseModel):
                             column=f"values.{name}.{label}",
                             value=str(code),
                             expected=f"a code of field {name}: {why}",
+                            fix=f"map the label to one of the codes of {name} (docs/architecture.md"
+                            " lists them)",
                         )
                     )
                 key = label.strip().casefold()
@@ -227,6 +233,8 @@ class Mapping(BaseModel):
                             column=f"values.{name}.{label}",
                             value=str(code),
                             expected=f"one code per label; the same label also maps to {seen[key]}",
+                            fix="keep one of the two entries (labels are compared ignoring case "
+                            "and surrounding spaces)",
                         )
                     )
                 seen[key] = code
@@ -322,17 +330,21 @@ def load_mapping(path_or_name: str | Path | Mapping) -> Mapping:
                             f"{', '.join(names) or '(none installed)'}"
                             f"{suggest(str(path_or_name), names)}"
                         ),
+                        fix="correct inputs.mapping in the study file (a path is read from the "
+                        "study file's folder)",
                     )
                 ],
             )
     source = str(path)
-    doc = load_yaml(path, what="mapping file")
+    doc = nfc_strings(load_yaml(path, what="mapping file"))  # labels match NFC cells
     if not isinstance(doc, dict):
         raise InputError(
             f"Mapping {source} is not valid",
             [
                 Problem(
-                    source=source, expected="a YAML mapping with keys name, columns, values, ..."
+                    source=source,
+                    expected="a YAML mapping with keys name, columns, values, ...",
+                    fix="start from data_schema/mappings/belong_sv.yaml",
                 )
             ],
         )

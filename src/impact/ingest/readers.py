@@ -11,15 +11,22 @@ number in the source (header excluded), so later problems can point at the row a
   are skipped when the expected headers are found lower down.
 * SPSS (``.sav``): value labels are applied, so the mapping sees answer labels; a variable whose
   name is not a known header but whose label is, is renamed to its label.
+
+Headers and cells are put in Unicode normal form C (:mod:`impact.ingest.unicode_text`), so
+labels typed in NFD still match the mapping. Hostile files are refused with a clear message,
+bounded in time and memory: binary files and files of another kind under a ``.csv`` name
+(:mod:`impact.ingest.text_guard`), more than :data:`MAX_COLUMNS` columns, and CSV fields longer
+than :data:`MAX_FIELD_CHARS` characters (usually an unclosed quote).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,13 +35,21 @@ import pandas as pd
 
 from impact.errors import InputError, Problem
 from impact.ingest.encoding import decode_text
+from impact.ingest.text_guard import refuse_binary
+from impact.ingest.unicode_text import nfc
 from impact.ingest.yamlfile import suggest
 
-__all__ = ["RawTable", "read_raw", "SUPPORTED_SUFFIXES"]
+__all__ = ["MAX_COLUMNS", "MAX_FIELD_CHARS", "RawTable", "read_raw", "SUPPORTED_SUFFIXES"]
+
+#: Most columns a file may have (survey exports have tens to a few hundred).
+MAX_COLUMNS = 5_000
+#: Longest CSV field, in characters (a long free-text answer is a few thousand).
+MAX_FIELD_CHARS = 1_000_000
 
 SUPPORTED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".sav")
 _DELIMITERS = (";", ",", "\t")
 _HEADER_SEARCH_ROWS = 30
+_SNIFF_CHARS = 65_536
 
 
 @dataclass
@@ -63,8 +78,32 @@ class RawTable:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _fail(source: str, expected: str, summary: str) -> InputError:
-    return InputError(summary, [Problem(source=source, expected=expected)])
+def _fail(source: str, expected: str, summary: str, fix: str | None = None) -> InputError:
+    return InputError(summary, [Problem(source=source, expected=expected, fix=fix)])
+
+
+_NO_DATA_FIX = (
+    "export the answers again, including the responses (this export has only the header); "
+    "or remove the file from the study file until the wave has answers"
+)
+_EMPTY_FIX = "export the answers again from the survey tool (the file has no content)"
+
+
+def _check_width(header: Sequence[Any], source: str, how: str) -> None:
+    """Refuse more than MAX_COLUMNS columns before any row is processed."""
+    if len(header) > MAX_COLUMNS:
+        raise InputError(
+            f"{source} has too many columns",
+            [
+                Problem(
+                    source=source,
+                    value=f"{len(header):,} columns",
+                    expected=f"at most {MAX_COLUMNS:,} columns ({how})",
+                    fix="check the delimiter and that this is a survey export; remove unused "
+                    "columns (or split the export) before exporting again",
+                )
+            ],
+        )
 
 
 def _cell_text(value: Any) -> str:
@@ -97,13 +136,14 @@ def _build(
     without a header are problems; they are returned so the rest of the file is still
     checked. A file without data rows raises.
     """
-    names = [_cell_text(h).strip() for h in header]
+    _check_width(header, source, "one per question")
+    names = [nfc(_cell_text(h).strip()) for h in header]
     problems: list[Problem] = []
     records: list[list[str]] = []
     index: list[int] = []
     width = len(names)
     for number, cells in rows:
-        texts = [_cell_text(c) for c in cells]
+        texts = [nfc(_cell_text(c)) for c in cells]
         if not any(t.strip() for t in texts):
             continue
         if len(texts) > width:
@@ -115,6 +155,9 @@ def _build(
                         row=number,
                         value=f"{len(texts)} fields",
                         expected=f"at most {width} fields, one per header",
+                        fix="quote fields that hold the delimiter (e.g. a decimal comma in a "
+                        "comma-separated file), or delete the extra fields",
+                        kind="too many fields",
                     )
                 )
                 continue
@@ -132,6 +175,7 @@ def _build(
                     source=source,
                     column=f"column {position + 1}",
                     expected="a header for every column that holds data",
+                    fix="type a header in the first line above this column, or delete the column",
                 )
             )
     seen: dict[str, int] = {}
@@ -146,6 +190,7 @@ def _build(
                         f"each header once; '{name}' is column {seen[name] + 1} and "
                         f"column {position + 1}"
                     ),
+                    fix="rename or delete one of the two columns",
                 )
             )
         seen.setdefault(name, position)
@@ -157,6 +202,7 @@ def _build(
             source,
             "at least one data row below the header (the file has a header but no data)",
             f"{source} has no data rows",
+            _NO_DATA_FIX,
         )
     return frame, problems
 
@@ -175,29 +221,86 @@ def _sniff_delimiter(lines: list[str]) -> str:
     return best
 
 
+@contextlib.contextmanager
+def _field_limit(limit: int) -> Iterator[None]:
+    """Let the csv module read fields up to ``limit`` characters, then restore its limit."""
+    previous = csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _csv_error(source: str, row: int | None, error: csv.Error) -> InputError:
+    """A parse error of the csv module, naming the row it happened in."""
+    if "field larger than field limit" in str(error):
+        return InputError(
+            f"{source} has a field that is too long",
+            [
+                Problem(
+                    source=source,
+                    row=row,
+                    column=None if row is not None else "(header line)",
+                    expected=f"fields of at most {MAX_FIELD_CHARS:,} characters",
+                    fix='look for a quote (") that is opened but never closed before this '
+                    'row: it makes the rest of the file one field; quote it as "" or remove it',
+                )
+            ],
+        )
+    return InputError(
+        f"{source} is malformed",
+        [
+            Problem(
+                source=source,
+                row=row,
+                expected=f"a well-formed delimited file ({error})",
+                fix="open the file in a spreadsheet and save it again as CSV UTF-8",
+            )
+        ],
+    )
+
+
 def read_csv_text(path: Path, source: str) -> RawTable:
     """Read a delimited text file (delimiter and encoding detected)."""
-    decoded = decode_text(path.read_bytes(), source)
+    data = path.read_bytes()
+    refuse_binary(data, source)
+    decoded = decode_text(data, source)
     text = decoded.text
     if not text.strip():
-        raise _fail(source, "a header line and data rows (the file is empty)", f"{source} is empty")
-    head = [line for line in text.splitlines()[:20] if line.strip()]
-    delimiter = _sniff_delimiter(head)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader, None)
-        while header is not None and not any(h.strip() for h in header):
-            header = next(reader, None)
-        rows = list(enumerate(reader, start=1))
-    except csv.Error as error:
         raise _fail(
-            source, f"a well-formed delimited file ({error})", f"{source} is malformed"
-        ) from None
+            source,
+            "a header line and data rows (the file is empty)",
+            f"{source} is empty",
+            _EMPTY_FIX,
+        )
+    # the delimiter is told from the start of the first lines (a huge field is cut short)
+    head = [line[:_SNIFF_CHARS] for line in text.splitlines()[:20] if line.strip()]
+    rows: list[tuple[int, list[str]]] = []
+    with _field_limit(MAX_FIELD_CHARS):
+        try:
+            delimiter = _sniff_delimiter(head)
+        except csv.Error as error:
+            raise _csv_error(source, None, error) from None
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            header = next(reader, None)
+            while header is not None and not any(h.strip() for h in header):
+                header = next(reader, None)
+        except csv.Error as error:
+            raise _csv_error(source, None, error) from None
+        if header is not None:
+            _check_width(header, source, f"read with the delimiter {delimiter!r}")
+        try:
+            for number, cells in enumerate(reader, start=1):
+                rows.append((number, cells))
+        except csv.Error as error:
+            raise _csv_error(source, len(rows) + 1, error) from None
     if header is None:
         raise _fail(
             source,
             "a header line naming the columns (every line holds only delimiters or spaces)",
             f"{source} has no header line",
+            "export the answers again with the question texts as the first line",
         )
     frame, problems = _build(header, rows, source)
     details = {"encoding": decoded.encoding, "delimiter": delimiter}
@@ -230,6 +333,8 @@ def read_xlsx(path: Path, source: str, sheet: str | None, known: set[str]) -> Ra
             source,
             f"a readable .xlsx workbook ({type(error).__name__}: {error})",
             f"{source} could not be opened",
+            "open the file in Excel and save it as an Excel workbook (.xlsx); if it is a CSV "
+            "file, give it the ending .csv in the study file",
         ) from None
     try:
         if sheet is None:
@@ -247,6 +352,7 @@ def read_xlsx(path: Path, source: str, sheet: str | None, known: set[str]) -> Ra
                             f"a sheet name among {', '.join(book.sheetnames)}"
                             f"{suggest(sheet, book.sheetnames)}"
                         ),
+                        fix="correct inputs.sheets in the study file",
                     )
                 ],
             )
@@ -256,7 +362,10 @@ def read_xlsx(path: Path, source: str, sheet: str | None, known: set[str]) -> Ra
         book.close()
     if not any(_cell_text(c).strip() for r in rows for c in r):
         raise _fail(
-            source, f"a header row and data rows (sheet '{title}' is empty)", f"{source} is empty"
+            source,
+            f"a header row and data rows (sheet '{title}' is empty)",
+            f"{source} is empty",
+            "name the sheet holding the answers in inputs.sheets, or export the answers again",
         )
     h = _header_row(rows, known)
     data = [(i, r) for i, r in enumerate(rows[h + 1 :], start=1)]
@@ -272,7 +381,10 @@ def read_sav(path: Path, source: str, known: set[str]) -> RawTable:
         df, meta = pyreadstat.read_sav(str(path), apply_value_formats=True)
     except Exception as error:  # pyreadstat raises its own error types
         raise _fail(
-            source, f"a readable SPSS .sav file ({error})", f"{source} could not be opened"
+            source,
+            f"a readable SPSS .sav file ({error})",
+            f"{source} could not be opened",
+            "export the answers again from the survey tool as SPSS (.sav), CSV or XLSX",
         ) from None
     labels = meta.column_names_to_labels or {}
     header = []
@@ -284,6 +396,7 @@ def read_sav(path: Path, source: str, known: set[str]) -> RawTable:
             source,
             "at least one data row below the header (the file has a header but no data)",
             f"{source} has no data rows",
+            _NO_DATA_FIX,
         )
     rows = [(i, list(r)) for i, r in enumerate(df.itertuples(index=False, name=None), start=1)]
     frame, problems = _build(header, rows, source)
@@ -317,18 +430,35 @@ def read_raw(
     path = Path(path)
     source = str(path)
     if not path.exists():
-        raise _fail(source, "an existing file (file not found)", f"{source} was not found")
+        raise _fail(
+            source,
+            "an existing file (file not found)",
+            f"{source} was not found",
+            "check the path under inputs: in the study file (relative paths are read from the "
+            "study file's folder)",
+        )
     if not path.is_file():
-        raise _fail(source, "a file, not a folder", f"{source} is not a file")
+        raise _fail(
+            source,
+            "a file, not a folder",
+            f"{source} is not a file",
+            "name the export file itself under inputs:, not its folder",
+        )
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise _fail(
             source,
             f"a file ending in one of {', '.join(SUPPORTED_SUFFIXES)}",
             f"{source} has an unsupported format",
+            "export the answers from the survey tool as CSV, XLSX or SPSS (.sav)",
         )
     if path.stat().st_size == 0:
-        raise _fail(source, "a header line and data rows (the file is empty)", f"{source} is empty")
+        raise _fail(
+            source,
+            "a header line and data rows (the file is empty)",
+            f"{source} is empty",
+            _EMPTY_FIX,
+        )
     known = set(known_headers)
     if suffix in (".xlsx", ".xlsm"):
         return read_xlsx(path, source, sheet, known)

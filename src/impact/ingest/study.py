@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from impact.errors import InputError, Problem
+from impact.errors import DataError, InputError, Problem
 from impact.ingest.convert import convert_types
 from impact.ingest.mapping import Mapping, load_mapping
 from impact.ingest.readers import read_raw
@@ -144,7 +144,7 @@ class ValidationReport(Result):
         return not self.problems
 
     def tidy(self) -> pd.DataFrame:
-        """One row per problem: source, row, column, value, expected."""
+        """One row per problem: source, row, column, value, expected, fix, kind."""
         frame = InputError("", self.problems).to_frame()
         return frame.astype({"row": "Int64"})
 
@@ -167,7 +167,7 @@ class ValidationReport(Result):
         """Raise one InputError listing every problem (does nothing when valid)."""
         if self.problems:
             n_files = len({p.source for p in self.problems})
-            raise InputError(f"Input validation failed in {n_files} file(s)", self.problems)
+            raise DataError(f"Input validation failed in {n_files} file(s)", self.problems)
 
 
 def file_sha256(path: Path) -> str | None:

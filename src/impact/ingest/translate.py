@@ -109,6 +109,7 @@ def _rename(raw: RawTable, table: str, mapping: Mapping) -> MappedTable:
                         f"one source column per field: '{out.headers[target]}' already maps to "
                         f"'{target}'"
                     ),
+                    fix="map only one of the two columns; list the other under ignore",
                 )
             )
             continue
@@ -181,6 +182,8 @@ def _translate(mapped: MappedTable, table: str, mapping: Mapping) -> None:
                         column=where,
                         value=None if spec.privacy == "identifying" else str(value).strip(),
                         expected=f"a known answer label; allowed: {allowed}",
+                        fix=f"add the label with its code under values.{name} in the mapping, "
+                        "or correct the answer in the export",
                     )
                 )
         mapped.frame[name] = pd.Series(

@@ -32,10 +32,7 @@ def _words(check: str, table: str, column: str | None, value: object) -> str:
     """What a built-in pandera check expected, in words."""
     ts = load_table_schema(table)
     if check == "column_in_dataframe":
-        return (
-            f"a column for the required field '{value}' of the {table} table (missing column); "
-            "map a source header to it in the mapping's columns section"
-        )
+        return f"a column for the required field '{value}' of the {table} table (missing column)"
     if check == "column_in_schema":
         return f"only fields of the {table} table (unknown column)"
     if check == "not_nullable":
@@ -45,6 +42,28 @@ def _words(check: str, table: str, column: str | None, value: object) -> str:
     if check == "multiple_fields_uniqueness":
         return f"a unique combination of {', '.join(ts.primary_key)} within the file (duplicate)"
     return check
+
+
+#: How to fix what a pandera check found, by check name (range checks: ``_RANGE_FIX``).
+_FIXES = {
+    "column_in_dataframe": "map a source header to it in the mapping's columns section, or "
+    "export the question again if it was left out",
+    "column_in_schema": "remove the column, or list it under ignore in the mapping",
+    "not_nullable": "fill in the value in every row (in Excel: unmerge merged cells and fill "
+    "down), or delete rows that are not answers",
+    "field_uniqueness": "delete the repeated answer (a double submission), or give each answer "
+    "its own value",
+    "multiple_fields_uniqueness": "delete the repeated row, or correct the values that repeat",
+}
+_RANGE_FIX = (
+    "correct the value in the export (a typing error?), or empty the cell when the true answer "
+    "is unknown"
+)
+
+
+def _fix(check: str) -> str:
+    """How to fix what ``check`` found."""
+    return _FIXES.get(check, _RANGE_FIX)
 
 
 def dtype_matches(series: pd.Series, dtype: str) -> bool:
@@ -160,6 +179,7 @@ def validate_frame(
                 column=display_column(column, headers.get(column)) if column else None,
                 value=shown,
                 expected=expected,
+                fix=_fix(check),
             )
         )
     problems.sort(key=lambda p: (p.row is not None, p.row or 0))

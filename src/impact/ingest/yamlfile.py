@@ -5,6 +5,11 @@ Two jobs, shared by :mod:`impact.ingest.mapping` and :mod:`impact.config`:
 * :func:`load_yaml` reads a YAML file with YAML 1.2 booleans (only ``true``/``false``), so
   answer codes such as ``yes``/``no`` and labels such as ``Yes``/``No``/``On`` stay text, and
   turns syntax errors into an :class:`~impact.errors.InputError` naming the line and column.
+  It is bounded against hostile files: files over :data:`MAX_YAML_BYTES`, documents that
+  expand to more than :data:`MAX_YAML_NODES` values through aliases (``&a`` / ``*a`` "alias
+  bombs"), recursive aliases and nesting deeper than Python's recursion limit are refused
+  before they use much time or memory; a key written twice in one mapping is an error naming
+  the key and both lines (PyYAML would silently keep the last).
 * :func:`pydantic_problems` turns a pydantic ``ValidationError`` into
   :class:`~impact.errors.Problem` rows with the dotted key path (``analysis.targets``) and, for
   misspelt keys or choices, a "did you mean" suggestion found with :mod:`difflib`.
@@ -24,11 +29,115 @@ from pydantic import BaseModel, ValidationError
 
 from impact.errors import InputError, Problem
 
-__all__ = ["dotted", "load_yaml", "pydantic_problems", "suggest"]
+__all__ = [
+    "MAX_YAML_BYTES",
+    "MAX_YAML_NODES",
+    "dotted",
+    "load_yaml",
+    "pydantic_problems",
+    "suggest",
+]
+
+#: Largest YAML file read (study files and mappings are a few kB; big questionnaires < 1 MB).
+MAX_YAML_BYTES = 5 * 1024 * 1024
+#: Most values (scalars, lists, mappings) a document may hold once its aliases are expanded.
+MAX_YAML_NODES = 200_000
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _Refused(Exception):
+    """A YAML document refused before it is built (carries the problem, without the source)."""
+
+    def __init__(
+        self, summary: str, expected: str, fix: str, line: int | None = None, key=None
+    ) -> None:
+        super().__init__(summary)
+        self.summary = summary
+        self.expected = expected
+        self.fix = fix
+        self.line = line
+        self.key = key
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """Values in the document once every alias is expanded; stops past MAX_YAML_NODES.
+
+    Raises
+    ------
+    _Refused
+        When the document expands past the budget or an alias refers to a node holding it.
+    """
+    sizes: dict[int, int | None] = {}
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            known = sizes[key]
+            if known is None:
+                raise _Refused(
+                    "uses a recursive alias",
+                    "no alias inside the value it refers to (a recursive alias)",
+                    "write the value out instead of referring to itself",
+                    node.start_mark.line + 1,
+                )
+            return known
+        sizes[key] = None
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        else:
+            children = []
+        total = 1
+        for child in children:
+            total += size(child)
+            if total > MAX_YAML_NODES:
+                raise _Refused(
+                    "expands to too many values",
+                    f"at most {MAX_YAML_NODES:,} values once aliases (*name) are expanded; "
+                    "this file expands to more (an alias bomb)",
+                    "write the values out instead of nesting aliases of aliases",
+                    node.start_mark.line + 1,
+                )
+        sizes[key] = total
+        return total
+
+    return size(root)
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe loader whose booleans are only ``true`` and ``false`` (as in YAML 1.2)."""
+    """Safe loader whose booleans are only ``true`` and ``false`` (as in YAML 1.2).
+
+    It also refuses a key written twice in one mapping and documents that alias expansion
+    would make huge (see :func:`_expanded_size`).
+    """
+
+    def compose_mapping_node(self, anchor):
+        """Compose a mapping; refuse a key written twice (naming the key and both lines)."""
+        node = super().compose_mapping_node(anchor)
+        lines: dict[tuple[str, str], int] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE_TAG:
+                continue
+            key = (key_node.tag, key_node.value)
+            line = key_node.start_mark.line + 1
+            if key in lines:
+                raise _Refused(
+                    f"has the key '{key_node.value}' twice",
+                    f"each key once in a mapping; '{key_node.value}' is on line {lines[key]} "
+                    f"and line {line}",
+                    "delete one of the two lines, or merge their values under one key",
+                    line,
+                    key_node.value,
+                )
+            lines[key] = line
+        return node
+
+    def construct_document(self, node):
+        """Build the document once its expanded size is known to be within the budget."""
+        _expanded_size(node)
+        return super().construct_document(node)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -67,17 +176,68 @@ def load_yaml(path: str | Path, what: str = "YAML file") -> Any:
     if not path.is_file():
         raise InputError(
             f"The {what} was not found",
-            [Problem(source=source, expected=f"an existing {what} (file not found)")],
+            [
+                Problem(
+                    source=source,
+                    expected=f"an existing {what} (file not found)",
+                    fix="check the path (relative paths are read from the current folder)",
+                )
+            ],
+        )
+    size = path.stat().st_size
+    if size > MAX_YAML_BYTES:
+        raise InputError(
+            f"The {what} is too large",
+            [
+                Problem(
+                    source=source,
+                    value=f"{size / 2**20:.1f} MB",
+                    expected=f"a {what} of at most {MAX_YAML_BYTES // 2**20} MB",
+                    fix=f"check that this is the {what} (they are a few kB); a data export "
+                    "belongs under inputs:, not here",
+                )
+            ],
         )
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
         raise InputError(
             f"The {what} could not be read",
-            [Problem(source=source, expected=f"a UTF-8 text file ({error.reason})")],
+            [
+                Problem(
+                    source=source,
+                    expected=f"a UTF-8 text file ({error.reason} at byte {error.start})",
+                    fix="save the file again as UTF-8 text in a text editor",
+                )
+            ],
         ) from None
     try:
         return yaml.load(text, Loader=_Loader)
+    except _Refused as refused:
+        raise InputError(
+            f"The {what} {refused.summary}",
+            [
+                Problem(
+                    source=source,
+                    row=refused.line,
+                    column=refused.key,
+                    expected=refused.expected,
+                    fix=refused.fix,
+                )
+            ],
+        ) from None
+    except RecursionError:
+        raise InputError(
+            f"The {what} is nested too deeply",
+            [
+                Problem(
+                    source=source,
+                    expected="YAML nested at most a few hundred levels deep",
+                    fix="check that this is the right file; a study file or mapping is "
+                    "nested a few levels deep",
+                )
+            ],
+        ) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -86,13 +246,33 @@ def load_yaml(path: str | Path, what: str = "YAML file") -> Any:
         reason = error.problem or error.context or "invalid syntax"
         raise InputError(
             f"The {what} is not valid YAML",
-            [Problem(source=source, row=line, expected=f"valid YAML; {reason} at {where}")],
+            [
+                Problem(
+                    source=source,
+                    row=line,
+                    expected=f"valid YAML; {reason} at {where}",
+                    fix=_SYNTAX_FIX,
+                )
+            ],
         ) from None
     except yaml.YAMLError as error:
         raise InputError(
             f"The {what} is not valid YAML",
-            [Problem(source=source, expected=f"valid YAML ({error})")],
+            [
+                Problem(
+                    source=source,
+                    expected=f"valid YAML ({error})",
+                    fix=f"check that this is the {what}, saved as UTF-8 text (it holds "
+                    "characters YAML does not allow)",
+                )
+            ],
         ) from None
+
+
+_SYNTAX_FIX = (
+    "correct the line named (indent with spaces, not tabs; put a space after each ':'; quote "
+    "texts holding ': ' or starting with a special character)"
+)
 
 
 def suggest(word: str, choices: typing.Iterable[str]) -> str:
@@ -159,6 +339,28 @@ def _expected(err: dict[str, Any], model: type[BaseModel]) -> str:
     return message[0].lower() + message[1:] if message else "a valid value"
 
 
+_LIMITS = ("greater_than", "greater_than_equal", "less_than", "less_than_equal")
+
+
+def _fix(err: dict[str, Any], key: str) -> str:
+    """How to fix one pydantic error at ``key``."""
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return "correct the spelling of the key, or delete it"
+    if kind == "missing":
+        return f"add the key {key}"
+    if kind in ("literal_error", "enum"):
+        return "write one of the values listed"
+    value = err.get("input")
+    limit = (err.get("ctx") or {}).get("lt", (err.get("ctx") or {}).get("le"))
+    percent = isinstance(value, int | float) and not isinstance(value, bool) and 2 <= value <= 100
+    if kind in ("less_than", "less_than_equal") and limit == 1 and percent:
+        return f"give a proportion, not a percentage (e.g. {value / 100:g} for {value:g} %)"
+    if kind in _LIMITS:
+        return "change the value to one within the limit"
+    return f"correct the value of {key}" if key else "correct the file"
+
+
 def pydantic_problems(
     error: ValidationError, source: str, model: type[BaseModel], prefix: str = ""
 ) -> list[Problem]:
@@ -194,5 +396,14 @@ def pydantic_problems(
             # cross-field rules name their key first: "inputs.randomisation: a list, because ..."
             key = f"{key}.{keyed.group(1)}" if key else keyed.group(1)
             expected, shown = keyed.group(2), None
-        problems.append(Problem(source=source, column=key or None, value=shown, expected=expected))
+        expected, _, fix = expected.partition("; fix: ")  # a validator may name the fix
+        problems.append(
+            Problem(
+                source=source,
+                column=key or None,
+                value=shown,
+                expected=expected,
+                fix=fix or _fix(err, key),
+            )
+        )
     return problems

@@ -79,6 +79,8 @@ def resolve_secret(
                     f"a secret key: pass secret=...{where} (linking.secret_env in the study "
                     "config), or allow an ephemeral key explicitly",
                     column="secret",
+                    fix=f"export {secret_env or 'IMPACT_LINK_SECRET'}=<a long random key> "
+                    "before running, and keep the key (the same key gives the same pseudonyms)",
                 )
             ],
         )

@@ -26,6 +26,11 @@ GENDER_CODES = ("woman", "man", "other", "not_stated")
 #: Above this share of unusable codes a wave is rejected whatever ``invalid_codes`` says: the
 #: column or the code layout is almost certainly wrong.
 MAX_UNUSABLE_SHARE = 0.5
+#: How to fix a wave none of whose records links to the other waves.
+NO_OVERLAP_FIX = (
+    "Fix: check that inputs: names this study's exports and that linking.code_elements "
+    "matches the code question of every wave"
+)
 _MAX_LISTED = 20
 
 
@@ -197,7 +202,8 @@ def make_records(
         raise InputError(
             f"Wave '{name}': {int(unusable.sum())} of {n} codes in column 'link_code' are empty "
             f"or do not fit the layout {layout.describe()} — is it the right column and "
-            "code layout (linking.code_elements)?",
+            "code layout (linking.code_elements)? Fix: map the code question to link_code in "
+            "the mapping, or set linking.code_elements to the layout the questionnaire asks for",
             _problem_rows(name, "link_code", invalid_mask, codes["code_problem"]),
         )
     if invalid_codes == "error" and invalid_mask.any():
@@ -210,7 +216,8 @@ def make_records(
     if len(valid_codes) >= 3 and valid_codes.nunique() == 1:
         raise AnalysisError(
             f"Wave '{name}': all {len(valid_codes)} codes in column 'link_code' are identical "
-            "— codes cannot tell respondents apart (was a placeholder exported?)"
+            "— codes cannot tell respondents apart (was a placeholder exported?). Fix: map the "
+            "question holding each respondent's own code to link_code, and export it again"
         )
     if invalid_mask.any():
         logger.warning(

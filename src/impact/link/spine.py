@@ -21,7 +21,7 @@ from impact.link.pairwise import link_records
 from impact.link.panel import build_panel
 from impact.link.probabilistic import M_PRIORS, agreement_pattern
 from impact.link.pseudonymise import Pseudonymiser, resolve_secret
-from impact.link.records import InvalidCodes, make_records
+from impact.link.records import NO_OVERLAP_FIX, InvalidCodes, make_records
 from impact.link.report import WAVE_COLUMNS, LinkReport, balance_table
 from impact.link.result import LinkResult
 
@@ -173,7 +173,7 @@ review_band, m_priors, engine, session, blocking
             raise AnalysisError(
                 f"No record of wave '{names[w]}' could be linked to "
                 f"'{names[spine_wave]}' ({n_kept} records, column 'link_code'): are these "
-                "waves of the same study and is the code layout the same?"
+                f"waves of the same study and is the code layout the same? {NO_OVERLAP_FIX}"
             )
         person_of_uid = pd.Series(spine.index, index=spine["uid"])
         uid_to_index = pd.Series(wave_records.index, index=wave_records["uid"])

@@ -70,6 +70,13 @@ class BundleError(ImpactError):
     """A results bundle is missing, incomplete, corrupt or would leak identifiers."""
 
 
+#: How to fix a bundle that is incomplete, corrupt or edited.
+REWRITE_FIX = (
+    "fix: write the bundle again with the command that made it (`impact run`); do not edit "
+    "bundle files by hand"
+)
+
+
 def impact_version() -> str:
     """The installed version of the ``impact`` package."""
     from impact import __version__
@@ -414,18 +421,26 @@ def load_bundle(path: str | os.PathLike[str], *, verify_hashes: bool = True) -> 
     if root.name == RESULTS_FILE:
         root = root.parent
     if not root.is_dir():
-        raise BundleError(f"results bundle {root} does not exist (expected a directory)")
+        raise BundleError(
+            f"results bundle {root} does not exist (expected a directory); fix: name a folder "
+            "under bundles/ of an `impact run` output"
+        )
     results = root / RESULTS_FILE
     if not results.is_file():
-        raise BundleError(f"results bundle {root}: file {RESULTS_FILE} is missing")
+        raise BundleError(
+            f"results bundle {root}: file {RESULTS_FILE} is missing; fix: name a folder under "
+            "bundles/ of an `impact run` output (each holds results.json)"
+        )
     try:
         content = json.loads(results.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise BundleError(
-            f"results bundle {root}: {RESULTS_FILE} is not valid JSON ({error})"
+            f"results bundle {root}: {RESULTS_FILE} is not valid JSON ({error}); {REWRITE_FIX}"
         ) from None
     if not isinstance(content, dict) or content.get("format") != FORMAT:
-        raise BundleError(f"results bundle {root}: {RESULTS_FILE} is not an impact results bundle")
+        raise BundleError(
+            f"results bundle {root}: {RESULTS_FILE} is not an impact results bundle; {REWRITE_FIX}"
+        )
     if content.get("format_version") != FORMAT_VERSION:
         raise BundleError(
             f"results bundle {root}: format version {content.get('format_version')!r} is not "
@@ -433,10 +448,13 @@ def load_bundle(path: str | os.PathLike[str], *, verify_hashes: bool = True) -> 
         )
     absent = [key for key in _REQUIRED if key not in content]
     if absent:
-        raise BundleError(f"results bundle {root}: {RESULTS_FILE} lacks key(s) {', '.join(absent)}")
+        raise BundleError(
+            f"results bundle {root}: {RESULTS_FILE} lacks key(s) {', '.join(absent)}; {REWRITE_FIX}"
+        )
     if content["kind"] not in KINDS:
         raise BundleError(
-            f"results bundle {root}: kind {content['kind']!r} is not one of {', '.join(KINDS)}"
+            f"results bundle {root}: kind {content['kind']!r} is not one of {', '.join(KINDS)}; "
+            f"{REWRITE_FIX}"
         )
     listed = set(content["files"])
     listed |= {t["file"] for t in content["tables"].values()}
@@ -445,7 +463,7 @@ def load_bundle(path: str | os.PathLike[str], *, verify_hashes: bool = True) -> 
     for rel in sorted(listed):
         file = root / rel
         if not file.is_file():
-            raise BundleError(f"results bundle {root}: file {rel} is missing")
+            raise BundleError(f"results bundle {root}: file {rel} is missing; {REWRITE_FIX}")
         expected = content["files"].get(rel)
         if verify_hashes and expected and file_sha256(file) != expected:
             raise BundleError(

@@ -103,7 +103,11 @@ class Translator:
         try:
             text = self.strings[key]
         except KeyError:
-            raise TranslationError(f"translation key '{key}' is missing from {self.path}") from None
+            raise TranslationError(
+                f"translation key '{key}' is missing from {self.path}; fix: add the key to "
+                "every language file in reports/i18n/ (sv.yml and en.yml), or correct the key "
+                "in the template"
+            ) from None
         if not values:
             return text
         try:

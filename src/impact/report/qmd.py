@@ -219,6 +219,13 @@ def execute_notebook(nb, workdir: Path, *, timeout: int = 600):
     return nb
 
 
+#: How to fix a failing template cell (the lines before it name the failing code).
+CELL_FIX = (
+    "fix: if you changed a report template or a translation file (reports/), correct it as "
+    "the lines above say; otherwise this is a bug in impact: please report it"
+)
+
+
 def _cell_error_text(error: Exception) -> str:
     text = str(error)
     ansi = re.compile(r"\x1b\[[0-9;]*m")
@@ -226,7 +233,7 @@ def _cell_error_text(error: Exception) -> str:
     last = [line for line in text.splitlines() if line.strip()]
     # the last lines carry the exception type and message (e.g. a missing translation key)
     tail = "\n".join(last[-3:]) if last else text
-    return f"a report cell failed:\n{tail}"
+    return f"a report cell failed:\n{tail}\n{CELL_FIX}"
 
 
 def weave(document: QmdDocument, nb, positions: list[int | None], figures_dir: Path) -> str:

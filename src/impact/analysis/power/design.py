@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import Literal, get_args
 
 from impact.errors import ImpactError
+from impact.ingest.yamlfile import suggest
 
 #: Variance method of the normal approximation (see :mod:`impact.analysis.power.methods`).
 Method = Literal["unpooled", "pooled", "arcsine"]
@@ -40,7 +41,10 @@ def check_choice(name: str, value: object, allowed: tuple) -> None:
     """Raise unless ``value`` is one of ``allowed``."""
     if value not in allowed:
         options = ", ".join(repr(a) for a in allowed)
-        raise PowerRequestError(f"{name}: got {value!r} — expected one of {options}")
+        raise PowerRequestError(
+            f"{name}: got {value!r} — expected one of {options}; fix: give one of these"
+            f"{suggest(str(value), [str(a) for a in allowed])}"
+        )
 
 
 def check_finite(name: str, value: object) -> float:
@@ -181,7 +185,9 @@ class Arms:
             value = check_finite(name, getattr(self, name))
             if value < 2:
                 raise PowerRequestError(
-                    f"{name}: got {getattr(self, name)!r} — expected at least 2 participants"
+                    f"{name}: got {getattr(self, name)!r} — expected at least 2 participants; "
+                    "fix: give the number of participants in each arm, or the total n with "
+                    "the control/treatment ratio"
                 )
             object.__setattr__(self, name, value)
 

@@ -119,7 +119,8 @@ def treatment_indicator(data: pd.DataFrame, arm: str = "arm") -> np.ndarray:
         if count == 0:
             raise AnalysisError(
                 f"{SOURCE}: arm {name!r} has no rows in column {arm!r}; an RCT analysis needs "
-                "people randomised to both 'treatment' and 'control'"
+                "people randomised to both 'treatment' and 'control'; fix: check the arm "
+                "column of the randomisation list (inputs.randomisation)"
             )
     return z
 
