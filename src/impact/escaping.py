@@ -18,9 +18,9 @@ through one of these functions, so that it is shown *as written* and never acts:
   built from labels: no ``/``, ``\\``, ``..``, NUL or control characters, at most
   :data:`MAX_NAME_BYTES` bytes, and labels whose names would clash (also only by case, as on
   macOS and Windows) get distinct names; :func:`inside` checks that a path stays in its folder.
-* :func:`plot_text` — matplotlib: ``$`` would start mathtext; figures are saved with math
-  parsing off (:func:`impact.figures.save_figure`), and this escapes text for figures drawn
-  elsewhere.
+
+Figures need no escaping function: :func:`impact.figures.save_figure`, the one way impact saves
+a figure, turns matplotlib's mathtext off, so ``$`` in a label prints as written.
 """
 
 from __future__ import annotations
@@ -257,11 +257,3 @@ def inside(folder: str | os.PathLike[str], path: str | os.PathLike[str]) -> Path
             "the data must not choose where files go (this is a bug in impact, please report it)"
         )
     return Path(path)
-
-
-# Figures --------------------------------------------------------------------------------------
-
-
-def plot_text(value: Any) -> str:
-    """Text for a matplotlib label that prints as written (``$`` does not start math)."""
-    return str(value).replace("$", r"\$")

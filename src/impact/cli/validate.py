@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from impact.errors import ImpactError, InputError
+from impact.escaping import write_csv
 from impact.ingest import (
     SourceFile,
     StudyData,
@@ -66,7 +67,7 @@ def _write(out: Path, data: StudyData, report: ValidationReport, keep_identifyin
             frame.drop(columns=[c for c in drop if c in frame.columns]).to_parquet(
                 staging / f"{name}.parquet", index=False
             )
-        report.file_table().to_csv(staging / "validation_summary.csv", index=False)
+        write_csv(report.file_table(), staging / "validation_summary.csv", index=False)
 
 
 def _single_file(

@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from impact.config import StudyConfig, load_config
+from impact.escaping import write_csv
 from impact.outputs import atomic_directory
 from impact.pipeline.analyse import StudyAnalyses, analyse_study
 from impact.pipeline.bundles import write_bundles
@@ -155,7 +156,7 @@ def run_study(
         if len(reports):
             reports["path"] = [relocate(p, staging, final) for p in reports["path"]]
         summary.reports = reports
-        summary.tidy().to_csv(staging / "run_summary.csv", index=False)
+        write_csv(summary.tidy(), staging / "run_summary.csv", index=False)
     return summary
 
 

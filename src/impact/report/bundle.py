@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from impact.errors import ImpactError
+from impact.escaping import safe_filename, write_csv
 from impact.outputs import atomic_directory, atomic_file
 
 BundleKind = Literal["programme", "rct", "power", "codebook"]
@@ -210,7 +211,7 @@ class BundleWriter:
         rel = f"tables/{name}.csv"
         path = self.root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        write_csv(frame, path, index=False, encoding="utf-8", lineterminator="\n")
         self.tables[name] = {
             "file": rel,
             "title": _both(title, f"table '{name}'"),
@@ -315,7 +316,8 @@ def bundle_writer(
         raise BundleError("study: expected a mapping such as {'name': …, 'organisation': …}")
     if not isinstance(provenance, Mapping):
         raise BundleError("provenance: expected a mapping (see impact.report.make_provenance)")
-    stem = name or (kind if scope == "all" else f"{kind}_{scope}")
+    # the name is the reports' file stem and may hold a round label: make it a safe file name
+    stem = safe_filename(name or (kind if scope == "all" else f"{kind}_{scope}"))
     with atomic_directory(directory) as staging:
         writer = BundleWriter(
             root=staging,
