@@ -177,6 +177,7 @@ def write_csv(frame: pd.DataFrame, target: Any, **options: Any) -> None:
 #: the rest is left for prefixes and suffixes such as ``round-`` and ``.sv.html``).
 MAX_NAME_BYTES = 100
 _UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f-\x9f/\\:*?"<>|\u2028\u2029]+')
+_DOTS = re.compile(r"\.{2,}")
 _WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
 _HASH_CHARS = 8
 
@@ -193,29 +194,34 @@ def _truncate(text: str, limit: int) -> str:
 def _clean_name(label: str) -> str:
     name = unicodedata.normalize("NFC", label)
     name = _UNSAFE_IN_NAME.sub("_", name)
-    name = name.strip(" .")  # no "..", no hidden files, no trailing dot (Windows)
+    name = _DOTS.sub("_", name)  # no "..", even inside a name
+    name = name.strip(" .")  # no hidden files, no trailing dot or space (Windows)
     return name or "_"
 
 
 def safe_filename(label: Any) -> str:
     """A file or folder name for ``label`` that is safe on every file system.
 
-    NFC-normalised; ``/``, ``\\``, NUL, control characters and characters Windows forbids are
-    replaced by ``_``; leading and trailing dots and spaces are removed (so never ``.`` or
-    ``..``). When anything had to change, or the name is reserved on Windows (``CON``,
-    ``NUL`` …) or longer than :data:`MAX_NAME_BYTES`, a short hash of the label is appended,
-    so two different labels never get the same name.
+    NFC-normalised; ``/``, ``\\``, NUL, control characters, characters Windows forbids and
+    runs of dots (``..``) are replaced by ``_``; leading and trailing dots and spaces are
+    removed (so never ``.``, ``..`` or a hidden file). When anything had to change, or the
+    name is reserved on Windows (``CON``, ``NUL`` …) or longer than :data:`MAX_NAME_BYTES`, a
+    short hash of the label is appended, so two different labels never get the same name
+    (labels that differ only in Unicode normalisation get one name; :func:`safe_filenames`
+    tells them apart).
 
     Examples
     --------
     >>> safe_filename("R01")
     'R01'
     >>> safe_filename("../etc/passwd")
-    '_etc_passwd-7fef78f5'
+    '__etc_passwd-7fef78f5'
     """
     label = str(label)
     name = _clean_name(label)
-    changed = name != label or _WINDOWS_RESERVED.match(name) is not None
+    changed = (
+        name != unicodedata.normalize("NFC", label) or _WINDOWS_RESERVED.match(name) is not None
+    )
     if changed or len(name.encode("utf-8")) > MAX_NAME_BYTES:
         room = MAX_NAME_BYTES - _HASH_CHARS - 1
         name = f"{_truncate(name, room).rstrip(' .')}-{_digest(label)}"

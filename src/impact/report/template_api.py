@@ -99,6 +99,8 @@ def _separator(kind: str, header: str = "") -> str:
     return f":{dashes}" if kind in ("text", "label", "translate") else f"{dashes}:"
 
 
+#: How a suppressed count is written in a published table (impact.analysis.suppression).
+_SUPPRESSED = re.compile(r"^(\.\.|<\d+)$")
 _P = re.compile(r"^(p|p_value|.*_p|p_.*)$")
 _COUNTS = re.compile(r"^(n|n_.*|.*_n|events|at_risk|count.*)$")
 
@@ -267,8 +269,8 @@ class Report:
                 return nf.MISSING
             return nf.interval(scale * float(low), scale * float(high), lang,
                                lambda v, lg: nf.decimal(v, d, lg))  # fmt: skip
-        if raw.strip() in ("..",) or raw.strip().startswith("<"):
-            return raw.strip()  # suppressed count
+        if _SUPPRESSED.match(raw.strip()):
+            return raw.strip()  # suppressed count ("<5", ".."); a label such as "<b>" is not
         formatters: dict[str, Callable[[str], str]] = {
             "text": lambda v: v or nf.MISSING,
             "label": self.label,
