@@ -13,6 +13,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the tests folder importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bad_inputs import hostile_text
 from bad_inputs.catalogue import AREAS, Case, all_cases
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "reliability.md"
@@ -142,6 +143,7 @@ def render(cases: Sequence[Case]) -> str:
     lines.append(f"\n### Known bugs found by the catalogue ({len(bugs)})\n")
     lines += [f"* `{c.id}` — {_cell(c.bug or '')}" for c in bugs] or ["* none"]
     lines.append(f"\n{len(cases)} cases in total.\n")
+    lines.append(hostile_text.section())
     lines.append(OUTRO)
     return "\n".join(lines)
 
