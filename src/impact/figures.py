@@ -8,7 +8,10 @@ two runs with the same inputs give **byte-identical files**:
 * SVG element ids (clip paths, glyphs, markers) are derived from a fixed salt
   (``rcParams["svg.hashsalt"]``) instead of random UUIDs;
 * SVG text is drawn as paths (``svg.fonttype: path``), so the figure looks the same wherever it
-  is shown (a PDF converter needs no font), and PDF fonts are embedded as TrueType.
+  is shown (a PDF converter needs no font), and PDF fonts are embedded as TrueType;
+* text is never read as mathtext (``text.parse_math: False``, also for text already in the
+  figure): a label from the data such as ``$5 $10`` prints as written and cannot make
+  matplotlib fail.
 
 It is also fast: a figure with a layout engine (constrained layout) is laid out once, when the
 first format is drawn; the other formats reuse that layout instead of computing it again, and
@@ -27,6 +30,7 @@ from typing import Literal, get_args
 
 import matplotlib
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from impact.errors import ImpactError
 from impact.outputs import atomic_file
@@ -41,8 +45,10 @@ DEFAULT_DPI = 150
 #: The software named in every figure's metadata.
 SOFTWARE = "impact"
 
-#: rcParams in force while a figure is saved (fixed SVG ids; fonts as paths / TrueType).
+#: rcParams in force while a figure is saved (fixed SVG ids; fonts as paths / TrueType; no
+#: mathtext, so ``$`` in a label from the data is shown as written).
 SAVE_RC: dict[str, object] = {
+    "text.parse_math": False,
     "svg.hashsalt": "impact",
     "svg.fonttype": "path",
     "pdf.fonttype": 42,
@@ -136,6 +142,8 @@ def _write(
         raise ImpactError(f"figure dpi must be a positive number, got {dpi!r}")
     if tight is None:
         tight = figure.get_layout_engine() is None
+    for text in figure.findobj(Text):  # text made before saving; SAVE_RC covers text made later
+        text.set_parse_math(False)
     written = []
     with matplotlib.rc_context(SAVE_RC), _layout_once(figure) as laid_out:
         for fmt in formats:

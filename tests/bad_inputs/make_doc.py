@@ -13,6 +13,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the tests folder importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bad_inputs import hostile_text
 from bad_inputs.catalogue import AREAS, Case, all_cases
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "reliability.md"
@@ -186,6 +187,7 @@ def render(cases: Sequence[Case]) -> str:
     lines += [f"* `{c.id}` — {_cell(c.bug or '')}" for c in bugs] or ["* none"]
     errors = sum(1 for c in cases if c.exit_code != 0)
     lines.append(f"\n{len(cases)} cases in total: {errors} errors, {len(fallbacks)} fallbacks.\n")
+    lines.append(hostile_text.section())
     lines.append(OUTRO)
     return "\n".join(lines)
 

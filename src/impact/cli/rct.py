@@ -10,6 +10,7 @@ import typer
 
 from impact.cli.options import OUT_FOLDER_HELP
 from impact.errors import ImpactError
+from impact.escaping import write_csv
 from impact.outputs import OutputFolder
 
 
@@ -56,8 +57,10 @@ def register(app: typer.Typer) -> None:
             if register is not None and register.comparison is not None:
                 register.comparison.write(staging / "register")
             if analyses.power_as_run:
-                pd.concat([r.tidy() for r in analyses.power_as_run]).to_csv(
-                    staging / "power_as_run.csv", index=False
+                write_csv(
+                    pd.concat([r.tidy() for r in analyses.power_as_run]),
+                    staging / "power_as_run.csv",
+                    index=False,
                 )
         typer.echo(analyses.rct.summary())
         for note in analyses.notes:

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from impact.config import load_config
 from impact.errors import ImpactError, InputError, Problem
+from impact.escaping import write_csv
 from impact.ingest import (
     SourceFile,
     StudyData,
@@ -67,7 +68,7 @@ def _write(
         frame.drop(columns=[c for c in drop if c in frame.columns]).to_parquet(
             staging / f"{name}.parquet", index=False
         )
-    report.file_table().to_csv(staging / "validation_summary.csv", index=False)
+    write_csv(report.file_table(), staging / "validation_summary.csv", index=False)
 
 
 def _inputs(path: Path, table: str | None, mapping: str | None) -> list[Path]:

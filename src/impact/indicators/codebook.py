@@ -1,17 +1,22 @@
 """The codebook: every indicator's label, definition, rule, inputs, population and parameters.
 
 Generated from the definitions (built-in plus a study's own) with the parameter values in force,
-as Markdown and as a Quarto page, in Swedish and English.
+as Markdown and as a Quarto page, in Swedish and English. A study's own definitions are data:
+their ids, labels, texts, rules and parameter values are escaped
+(:func:`impact.escaping.markdown_text`, :func:`~impact.escaping.markdown_code`), so they print
+as written.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, get_args
 
 from impact.errors import InputError, Problem
+from impact.escaping import markdown_code, markdown_text
 from impact.indicators import expr_ast
 from impact.indicators.compute import Definitions
 from impact.indicators.registry import BoundIndicator, IndicatorRegistry, load_registry
@@ -109,38 +114,46 @@ def _population(b: BoundIndicator, lang: Lang) -> str:
     population = b.definition.population
     if population is None or b.population is None:
         return base
-    rule = expr_ast.render(b.population, lang, b.params)
+    rule = markdown_text(expr_ast.render(b.population, lang, b.params))
     outside = _t("outside_false" if population.outside == "false" else "outside_missing", lang)
-    return f"{base}; {population.label.in_language(lang)}: {rule} ({outside})"
+    return f"{base}; {markdown_text(population.label.in_language(lang))}: {rule} ({outside})"
 
 
 def _value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return markdown_text(value)
+
+
+def _code_block(lines: list[str]) -> list[str]:
+    """A fenced code block whose fence no line of ``lines`` can close."""
+    longest = max((len(run) for line in lines for run in re.findall(r"`+", line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [fence, *lines, fence]
 
 
 def _indicator_section(b: BoundIndicator, lang: Lang) -> list[str]:
     d = b.definition
     lines = [
-        f"### `{d.id}` — {d.label.in_language(lang)}",
+        f"### {markdown_code(d.id)} — {markdown_text(d.label.in_language(lang))}",
         "",
-        f"- **{_t('col_version', lang)}:** {d.version}"
+        f"- **{_t('col_version', lang)}:** {markdown_text(d.version)}"
         f" · **{_t('col_kind', lang)}:** {_t(f'kind_{d.kind}', lang)}",
-        f"- **{_t('definition', lang)}:** {d.definition.in_language(lang)}",
-        f"- **{_t('rule', lang)}:** {expr_ast.render(b.rule, lang, b.params)}",
+        f"- **{_t('definition', lang)}:** {markdown_text(d.definition.in_language(lang))}",
+        f"- **{_t('rule', lang)}:** {markdown_text(expr_ast.render(b.rule, lang, b.params))}",
         f"- **{_t('inputs', lang)}:** "
-        + (", ".join(f"`{c}`" for c in b.columns) or _t("none", lang)),
+        + (", ".join(markdown_code(c) for c in b.columns) or _t("none", lang)),
     ]
     if d.references():
-        lines.append(f"- **{_t('reads', lang)}:** " + ", ".join(f"`{r}`" for r in d.references()))
+        references = ", ".join(markdown_code(r) for r in d.references())
+        lines.append(f"- **{_t('reads', lang)}:** {references}")
     lines.append(f"- **{_t('population', lang)}:** {_population(b, lang)}")
     if b.source != "builtin":
-        lines.append(f"- **{_t('source', lang)}:** `{b.source}`")
+        lines.append(f"- **{_t('source', lang)}:** {markdown_code(b.source)}")
     code = [f"rule: {expr_ast.to_text(b.rule)}"]
     if b.population is not None:
         code.append(f"population: {expr_ast.to_text(b.population)}")
-    lines += ["", f"{_t('rule_text', lang)}:", "", "```", *code, "```", ""]
+    lines += ["", f"{_t('rule_text', lang)}:", "", *_code_block(code), ""]
     if d.params:
         lines += [
             f"{_t('params', lang)}:",
@@ -151,8 +164,8 @@ def _indicator_section(b: BoundIndicator, lang: Lang) -> list[str]:
         ]
         for name, spec in d.params.items():
             lines.append(
-                f"| `{name}` | {_value(b.params[name])} | {_value(spec.default)}"
-                f" | {spec.label.in_language(lang)} |"
+                f"| {markdown_code(name)} | {_value(b.params[name])} | {_value(spec.default)}"
+                f" | {markdown_text(spec.label.in_language(lang))} |"
             )
         lines.append("")
     return lines
@@ -188,7 +201,8 @@ def codebook_markdown(
     ]
     for d in registry.definitions:
         kind = _t(f"kind_{d.kind}", lang)
-        lines.append(f"| `{d.id}` | {d.label.in_language(lang)} | {kind} | {d.version} |")
+        label, version = markdown_text(d.label.in_language(lang)), markdown_text(d.version)
+        lines.append(f"| {markdown_code(d.id)} | {label} | {kind} | {version} |")
     lines.append("")
     sections = list(registry.sections)
     known = {s.id for s in sections}
@@ -197,11 +211,11 @@ def codebook_markdown(
         members = [d for d in registry.definitions if d.section == section.id]
         if not members:
             continue
-        lines += [f"## {section.label.in_language(lang)}", ""]
+        lines += [f"## {markdown_text(section.label.in_language(lang))}", ""]
         for d in members:
             lines += _indicator_section(bound[d.id], lang)
     for section_id in dict.fromkeys(extra):
-        lines += [f"## {section_id}", ""]
+        lines += [f"## {markdown_text(section_id)}", ""]
         for d in registry.definitions:
             if d.section == section_id:
                 lines += _indicator_section(bound[d.id], lang)

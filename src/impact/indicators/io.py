@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from impact.errors import InputError, Problem
+from impact.escaping import spreadsheet_text, write_csv
 from impact.outputs import atomic_file
 
 SUFFIXES = (".parquet", ".csv")
@@ -106,6 +107,9 @@ def metadata_path(path: str | os.PathLike[str]) -> Path:
 def read_panel(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read a linked panel from Parquet (dtypes kept) or CSV (typed cell by cell).
 
+    A CSV panel written by impact has formula-like text guarded with a leading ``'``
+    (:func:`impact.escaping.write_csv`); the guard is removed again here.
+
     Raises
     ------
     InputError
@@ -127,6 +131,8 @@ def read_panel(path: str | os.PathLike[str]) -> pd.DataFrame:
     if suffix == ".parquet":
         return pd.read_parquet(path)
     raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    # cells impact guarded against formula injection when writing are read as written
+    raw = raw.map(spreadsheet_text).rename(columns=spreadsheet_text)
     return pd.DataFrame(
         {
             c: raw[c].replace("", pd.NA).astype("string")
@@ -153,7 +159,7 @@ def write_indicators(table: pd.DataFrame, path: str | os.PathLike[str]) -> list[
             table.to_parquet(handle, index=False)
         return [path]
     with atomic_file(path, encoding="utf-8", newline="") as handle:
-        table.to_csv(handle, index=False)
+        write_csv(table, handle, index=False)
     meta = metadata_path(path)
     with atomic_file(meta, encoding="utf-8") as handle:
         json.dump(table.attrs.get("indicators", {}), handle, ensure_ascii=False, indent=2)

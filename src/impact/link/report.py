@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from impact.escaping import write_csv
 from impact.outputs import atomic_file
 from impact.results import Result
 
@@ -182,7 +183,7 @@ class LinkReport(Result):
     def write_borderline_csv(self, path) -> None:
         """Write :attr:`borderline` to ``path`` (atomically)."""
         with atomic_file(path, "w", newline="", encoding="utf-8") as handle:
-            self.borderline.to_csv(handle, index=False)
+            write_csv(self.borderline, handle, index=False)
 
     def summary(self) -> str:
         """Short text: linked shares per wave and notable selectivity."""

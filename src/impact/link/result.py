@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from impact.escaping import write_csv
 from impact.figures import save_figure
 from impact.link.report import LinkReport
 from impact.outputs import result_folder
@@ -56,12 +57,12 @@ class LinkResult(Result):
         ``splink_model_<wave>.json`` (the trained Splink settings).
         """
         with result_folder(directory) as out:
-            self.panel.to_csv(out / "panel.csv", index=False)
-            self.pairs.to_csv(out / "pairs.csv", index=False)
-            self.report.waves.to_csv(out / "link_report.csv", index=False)
-            self.report.balance.to_csv(out / "link_balance.csv", index=False)
-            self.report.duplicates.to_csv(out / "link_duplicates.csv", index=False)
-            self.report.borderline.to_csv(out / "borderline_pairs.csv", index=False)
+            write_csv(self.panel, out / "panel.csv", index=False)
+            write_csv(self.pairs, out / "pairs.csv", index=False)
+            write_csv(self.report.waves, out / "link_report.csv", index=False)
+            write_csv(self.report.balance, out / "link_balance.csv", index=False)
+            write_csv(self.report.duplicates, out / "link_duplicates.csv", index=False)
+            write_csv(self.report.borderline, out / "borderline_pairs.csv", index=False)
             save_figure(self.report.figure(), out / "match_probabilities.png", ("png",), dpi=120)
             for wave, settings in self.report.splink_settings.items():
                 text = json.dumps(settings, indent=2, ensure_ascii=False)

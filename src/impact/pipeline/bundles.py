@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from impact.escaping import inside, safe_filenames
 from impact.pipeline.analyse import StudyAnalyses
 from impact.pipeline.prepare import PreparedStudy
 from impact.report.api import (
@@ -46,17 +47,28 @@ def _study(prepared: PreparedStudy) -> dict:
     return {"name": section.name, "organisation": section.organisation, "design": section.design}
 
 
+def round_folders(scopes) -> dict[str, str]:
+    """Bundle folder names by scope: ``project`` for ``all``, ``round-<label>`` per round.
+
+    Round labels come from the data: :func:`impact.escaping.safe_filenames` makes each a safe
+    file name, distinct from the others' also when case is ignored.
+    """
+    rounds = safe_filenames(str(s) for s in scopes if s != "all")
+    return {"all": "project", **{label: f"round-{name}" for label, name in rounds.items()}}
+
+
 def _bundle_jobs(prepared: PreparedStudy, analyses: StudyAnalyses, directory: Path) -> list:
     """``(name, writer, keyword arguments)`` for every bundle of the study."""
     common = {"study": _study(prepared), "provenance": _provenance(prepared)}
     per_round = prepared.config.report.per_round
+    folders = round_folders(analyses.outcomes)
     jobs = []
     for scope, outcomes in analyses.outcomes.items():
         if scope != "all" and not per_round:
             continue
-        name = "project" if scope == "all" else f"round-{scope}"
+        name = folders[scope]
         jobs.append((name, write_programme_bundle, {
-            "directory": directory / name,
+            "directory": inside(directory, directory / name),
             "outcomes": outcomes,
             # link counts describe the whole study, so only the project report shows them
             "link_report": prepared.links.report if scope == "all" else None,
@@ -105,8 +117,9 @@ def write_bundles(
     """Write every results bundle of a study into ``directory``.
 
     Bundles: ``project`` (whole programme), ``round-<id>`` per round when the config asks for
-    per-round reports (a round still in progress gets a bundle saying so), and for randomised
-    studies ``rct`` and ``power``; always ``codebook``.
+    per-round reports (the round label made a safe file name, see :func:`round_folders`; a round
+    still in progress gets a bundle saying so), and for randomised studies ``rct`` and ``power``;
+    always ``codebook``.
     They are written one after another in this process: a process pool would need either
     ``fork`` (unsafe once threads run, e.g. in a Jupyter kernel) or ``spawn`` (which re-runs a
     calling script that lacks an ``if __name__ == "__main__"`` guard).

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from impact.escaping import inside, safe_filenames, write_csv
 from impact.figures import save_figure
 from impact.pipeline.analyse import StudyAnalyses
 from impact.pipeline.prepare import PreparedStudy
@@ -52,18 +53,20 @@ def write_private(prepared: PreparedStudy, analyses: StudyAnalyses, directory: P
     linking = directory / "linking"
     linking.mkdir()
     report = prepared.links.report
-    report.waves.to_csv(linking / "link_report.csv", index=False)
-    report.balance.to_csv(linking / "link_balance.csv", index=False)
-    report.duplicates.to_csv(linking / "duplicates.csv", index=False)
-    report.borderline.to_csv(linking / "borderline_pairs.csv", index=False)
-    prepared.links.pairs.to_csv(linking / "pairs.csv", index=False)
+    write_csv(report.waves, linking / "link_report.csv", index=False)
+    write_csv(report.balance, linking / "link_balance.csv", index=False)
+    write_csv(report.duplicates, linking / "duplicates.csv", index=False)
+    write_csv(report.borderline, linking / "borderline_pairs.csv", index=False)
+    write_csv(prepared.links.pairs, linking / "pairs.csv", index=False)
     save_figure(report.figure(), linking / "match_probabilities.png", ("png",), dpi=120)
 
     outcomes = directory / "outcomes"
     outcomes.mkdir()
+    scopes = safe_filenames(analyses.outcomes)  # round labels come from the data
     for scope, result in analyses.outcomes.items():
         for name, frame in result.tables().items():
-            frame.to_csv(outcomes / f"{name}_{scope}.csv", index=False)
+            target = inside(outcomes, outcomes / f"{name}_{scopes[str(scope)]}.csv")
+            write_csv(frame, target, index=False)
     if analyses.rct is not None:
         analyses.rct.write(directory / "rct")
     if analyses.attrition is not None:

@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from impact.config import StudyConfig, load_config
+from impact.escaping import write_csv
 from impact.outputs import OutputFolder
 from impact.pipeline.analyse import StudyAnalyses, analyse_study
 from impact.pipeline.bundles import write_bundles
@@ -199,7 +200,7 @@ def write_run(
     if len(reports):
         reports["path"] = [relocate(p, staging, final) for p in reports["path"]]
     summary.reports = reports
-    summary.tidy().to_csv(staging / "run_summary.csv", index=False)
+    write_csv(summary.tidy(), staging / "run_summary.csv", index=False)
     logger.info("putting the output in place")
     return summary
 

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from impact.errors import ImpactError
+from impact.escaping import safe_filename, write_csv
 from impact.outputs import atomic_file, result_folder
 
 BundleKind = Literal["programme", "rct", "power", "codebook"]
@@ -218,7 +219,7 @@ class BundleWriter:
         rel = f"tables/{name}.csv"
         path = self.root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        write_csv(frame, path, index=False, encoding="utf-8", lineterminator="\n")
         self.tables[name] = {
             "file": rel,
             "title": _both(title, f"table '{name}'"),
@@ -323,7 +324,8 @@ def bundle_writer(
         raise BundleError("study: expected a mapping such as {'name': …, 'organisation': …}")
     if not isinstance(provenance, Mapping):
         raise BundleError("provenance: expected a mapping (see impact.report.make_provenance)")
-    stem = name or (kind if scope == "all" else f"{kind}_{scope}")
+    # the name is the reports' file stem and may hold a round label: make it a safe file name
+    stem = safe_filename(name or (kind if scope == "all" else f"{kind}_{scope}"))
     with result_folder(directory) as staging:
         writer = BundleWriter(
             root=staging,

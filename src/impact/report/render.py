@@ -21,6 +21,7 @@ from typing import ClassVar, Literal, get_args
 
 import pandas as pd
 
+from impact.escaping import safe_filename
 from impact.outputs import atomic_file
 from impact.report.bundle import load_bundle
 from impact.report.convert import EXTENSIONS, check_format, convert
@@ -96,8 +97,8 @@ def check_renderer(renderer: object) -> str:
 
 
 def output_name(bundle_name: str, lang: str, fmt: str) -> str:
-    """File name of a report, e.g. ``programme_R01.sv.pdf``."""
-    return f"{bundle_name}.{lang}{EXTENSIONS[fmt]}"
+    """File name of a report, e.g. ``programme_R01.sv.pdf`` (the bundle name made safe)."""
+    return f"{safe_filename(bundle_name)}.{lang}{EXTENSIONS[fmt]}"
 
 
 def _publish(produced: Path, target: Path) -> Path:
@@ -186,7 +187,8 @@ def render_group(
         "round": bundle.content.get("round_id") or "",
     }
     outcomes: dict[str, RenderResult | Exception] = {}
-    with tempfile.TemporaryDirectory(prefix=f"impact-render-{bundle.name}-{lang}-") as tmp:
+    prefix = f"impact-render-{safe_filename(bundle.name)}-{lang}-"
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         work = Path(tmp)
         start = time.perf_counter()
         markdown = ""

@@ -5,6 +5,15 @@ A template's code cells stay short and only *format*: every number comes from th
 print Markdown (``#| output: asis``), which Quarto — or :mod:`impact.report.qmd` without
 Quarto — passes on to Pandoc.
 
+Text from the data (labels, round ids, the study's name, table cells, captions, analysis
+sentences) is escaped wherever these methods put it into Markdown
+(:func:`impact.escaping.markdown_text`): :meth:`Report.t` escapes the values it fills in,
+:meth:`Report.table` every header and cell, :meth:`Report.text`, :meth:`Report.figure` and
+:meth:`Report.front_matter` what they return. Translations are trusted Markdown
+(:class:`~impact.escaping.Markdown`), so nothing is escaped twice. Accessors that return data
+for the template's own logic (:meth:`Report.label`, :meth:`Report.study`, ``round_id``) return
+it as it is: pass it through :meth:`Report.t` or :meth:`Report.table` to print it.
+
 >>> r = open_report("output/bundles/programme", "sv")           # doctest: +SKIP
 >>> print(r.fmt("share.job_or_steps"))                           # doctest: +SKIP
 78,5 %
@@ -20,6 +29,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from impact.escaping import Markdown, markdown_code, markdown_text, spreadsheet_text
 from impact.report import numbers as nf
 from impact.report.bundle import Bundle, BundleError, load_bundle
 from impact.report.i18n import Translator
@@ -89,6 +99,8 @@ def _separator(kind: str, header: str = "") -> str:
     return f":{dashes}" if kind in ("text", "label", "translate") else f"{dashes}:"
 
 
+#: How a suppressed count is written in a published table (impact.analysis.suppression).
+_SUPPRESSED = re.compile(r"^(\.\.|<\d+)$")
 _P = re.compile(r"^(p|p_value|.*_p|p_.*)$")
 _COUNTS = re.compile(r"^(n|n_.*|.*_n|events|at_risk|count.*)$")
 
@@ -116,8 +128,9 @@ def _is_float(text: str) -> bool:
     return True
 
 
-def _escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def _table_row(cells: Iterable[str]) -> str:
+    """One pipe-table row; every cell escaped (``|`` included) unless already Markdown."""
+    return "| " + " | ".join(markdown_text(c) for c in cells) + " |"
 
 
 class Report:
@@ -136,17 +149,32 @@ class Report:
         self.round_id = own
 
     # text ---------------------------------------------------------------------------------
-    def t(self, key: str, **values: Any) -> str:
-        """Translated text of ``key`` (placeholders filled from ``values``)."""
-        return self.tr.t(key, **values)
+    def t(self, key: str, **values: Any) -> Markdown:
+        """Translated text of ``key``; placeholders are filled with ``values`` escaped.
+
+        Values that are already Markdown (another translation) are filled in as they are.
+        """
+        escaped = {name: markdown_text(value) for name, value in values.items()}
+        return Markdown(self.tr.t(key, **escaped))
 
     def label(self, ident: object) -> str:
         """Label of an indicator / outcome / group code from the bundle (the code if unknown)."""
         entry = self.bundle.content.get("labels", {}).get(str(ident))
         return entry[self.lang] if entry else str(ident)
 
-    def text(self, key: str) -> str:
-        """A sentence the analysis wrote into the bundle, in this language."""
+    def text(self, key: str) -> Markdown:
+        """A sentence the analysis wrote into the bundle, in this language (escaped)."""
+        return markdown_text(self._text(key))
+
+    def markdown(self, key: str) -> Markdown:
+        """A text of the bundle that impact wrote *as Markdown* (the codebook's body).
+
+        The writer of such a text escapes the data it contains
+        (:func:`impact.indicators.codebook.codebook_markdown` does).
+        """
+        return Markdown(self._text(key))
+
+    def _text(self, key: str) -> str:
         try:
             return self.bundle.content["texts"][key][self.lang]
         except KeyError:
@@ -208,9 +236,16 @@ class Report:
 
     # tables and figures -------------------------------------------------------------------
     def rows(self, name: str, where: Mapping[str, object] | None = None) -> list[dict[str, str]]:
-        """Rows of a bundle table (CSV text), optionally only those matching ``where``."""
+        """Rows of a bundle table (CSV text), optionally only those matching ``where``.
+
+        Cells are read back as written before the CSV guarded them against formula injection
+        (:func:`impact.escaping.spreadsheet_text`).
+        """
         with open(self.bundle.table_path(name), encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
+            rows = [
+                {spreadsheet_text(k): spreadsheet_text(v or "") for k, v in row.items()}
+                for row in csv.DictReader(handle)
+            ]
         for key, wanted in (where or {}).items():
             allowed = (
                 {str(v) for v in wanted}
@@ -234,8 +269,8 @@ class Report:
                 return nf.MISSING
             return nf.interval(scale * float(low), scale * float(high), lang,
                                lambda v, lg: nf.decimal(v, d, lg))  # fmt: skip
-        if raw.strip() in ("..",) or raw.strip().startswith("<"):
-            return raw.strip()  # suppressed count
+        if _SUPPRESSED.match(raw.strip()):
+            return raw.strip()  # suppressed count ("<5", ".."); a label such as "<b>" is not
         formatters: dict[str, Callable[[str], str]] = {
             "text": lambda v: v or nf.MISSING,
             "label": self.label,
@@ -269,13 +304,12 @@ class Report:
         data = list(rows) if rows is not None else self.rows(name, where)
         header = [c.title or self.t(c.header) for c in columns]
         align = [_separator(c.kind, h) for c, h in zip(columns, header, strict=True)]
-        lines = ["| " + " | ".join(_escape(h) for h in header) + " |", "|" + "|".join(align) + "|"]
-        for row in data:
-            lines.append("| " + " | ".join(_escape(self.cell(row, c)) for c in columns) + " |")
+        lines = [_table_row(header), "|" + "|".join(align) + "|"]
+        lines += [_table_row(self.cell(row, c) for c in columns) for row in data]
         label = f" {{#tbl-{ident or name}}}"
-        block = "\n".join(lines) + f"\n\n: {caption}{label}\n"
+        block = "\n".join(lines) + f"\n\n: {markdown_text(caption)}{label}\n"
         if note:
-            block += f"\n::: {{.table-note}}\n{note}\n:::\n"
+            block += f"\n::: {{.table-note}}\n{markdown_text(note)}\n:::\n"
         if wide:
             block = (
                 "\n```{=typst}\n#page(flipped: true)[\n#set text(size: 7.5pt)\n```\n\n"
@@ -310,8 +344,8 @@ class Report:
         if entry is None:
             raise BundleError(f"bundle {self.bundle.path}: results.json has no figure '{name}'")
         path = self.bundle.figure_path(name, self.lang, "png").as_posix()
-        text = caption or entry["caption"][self.lang]
-        return f"\n![{text}]({path}){{#fig-{name} width={width}}}\n"
+        text = markdown_text(caption or entry["caption"][self.lang])
+        return f"\n![{text}](<{path}>){{#fig-{name} width={width}}}\n"
 
     def has_figure(self, name: str) -> bool:
         """True when the bundle has this figure."""
@@ -327,9 +361,9 @@ class Report:
         """A YAML metadata block with title, subtitle, date, language and TOC title."""
         created = dt.date.today().isoformat()
         meta = {
-            "title": title,
-            "subtitle": subtitle or "",
-            "author": self.study("organisation"),
+            "title": markdown_text(title),
+            "subtitle": markdown_text(subtitle or ""),
+            "author": markdown_text(self.study("organisation")),
             "date": created,
             "lang": "sv-SE" if self.lang == "sv" else "en-GB",
             "toc-title": self.t("common.table_of_contents"),
@@ -340,16 +374,20 @@ class Report:
     def provenance(self) -> str:
         """A Markdown list of the bundle's provenance (version, seed, inputs with hashes)."""
         prov = self.bundle.content.get("provenance", {})
-        lines = [f"- {self.t('common.impact_version')}: {prov.get('impact_version', nf.MISSING)}"]
+        version = markdown_text(prov.get("impact_version", nf.MISSING))
+        lines = [f"- {self.t('common.impact_version')}: {version}"]
         if prov.get("seed") is not None:
-            lines.append(f"- {self.t('common.seed')}: {prov['seed']}")
+            lines.append(f"- {self.t('common.seed')}: {markdown_text(prov['seed'])}")
         for name, entry in (prov.get("inputs") or {}).items():
             digest = str(entry.get("sha256", ""))[:12] if isinstance(entry, Mapping) else ""
             file = entry.get("file", name) if isinstance(entry, Mapping) else entry
-            lines.append(f"- {self.t('common.input')} `{name}`: `{file}` (SHA-256 {digest}…)")
+            lines.append(f"- {self.t('common.input')} {markdown_code(name)}: "
+                         f"{markdown_code(file)} (SHA-256 {markdown_text(digest)}…)")  # fmt: skip
         definitions = prov.get("definitions") or {}
         if definitions:
-            listed = ", ".join(f"`{k}` v{v}" for k, v in definitions.items())
+            listed = ", ".join(
+                f"{markdown_code(k)} v{markdown_text(v)}" for k, v in definitions.items()
+            )
             lines.append(f"- {self.t('common.definitions')}: {listed}")
         return "\n".join(lines) + "\n"
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from impact.errors import AnalysisError
+from impact.escaping import write_csv
 from impact.outputs import atomic_file
 from impact.results import Result
 
@@ -143,7 +144,7 @@ class AttritionSummary(Result):
         for name, table in tables.items():
             path = directory / f"{name}.csv"
             with atomic_file(path, mode="w", encoding="utf-8", newline="") as handle:
-                table.to_csv(handle, index=False)
+                write_csv(table, handle, index=False)
             written.append(path)
         path = directory / "summary.txt"
         with atomic_file(path, mode="w", encoding="utf-8") as handle:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from impact.analysis.labels import LANGUAGES
 from impact.errors import InputError
+from impact.escaping import write_csv
 from impact.figures import save_figure
 from impact.outputs import result_folder
 from impact.results import Result
@@ -183,21 +184,23 @@ class RegisterComparison(Result):
                 raise InputError(f"languages must be among {', '.join(LANGUAGES)}; got {lang!r}")
         level = float(self.settings.get("confidence_level", 0.95))
         with result_folder(directory) as out:
-            self.tidy().to_csv(out / "register_comparison.csv", index=False)
-            self.balance_table().to_csv(out / "balance.csv", index=False)
+            write_csv(self.tidy(), out / "register_comparison.csv", index=False)
+            write_csv(self.balance_table(), out / "balance.csv", index=False)
             counts = [
                 r.matched.tidy().assign(specification=n) for n, r in self.specifications.items()
             ]
-            pd.concat(counts, ignore_index=True).to_csv(out / "matched_counts.csv", index=False)
-            self.unmatched.rates.to_csv(out / "rates_unmatched.csv", index=False)
+            write_csv(pd.concat(counts, ignore_index=True), out / "matched_counts.csv", index=False)
+            write_csv(self.unmatched.rates, out / "rates_unmatched.csv", index=False)
             for name, result in self.specifications.items():
                 columns = ["person_id", "group", "weight", "subclass"]
                 matched = result.matched.persons
-                matched.loc[matched["weight"] > 0, columns].to_csv(
-                    out / f"matched_set_{name}.csv", index=False
+                write_csv(
+                    matched.loc[matched["weight"] > 0, columns],
+                    out / f"matched_set_{name}.csv",
+                    index=False,
                 )
-                result.rates.to_csv(out / f"rates_{name}.csv", index=False)
-                result.events.to_csv(out / f"event_study_{name}.csv", index=False)
+                write_csv(result.rates, out / f"rates_{name}.csv", index=False)
+                write_csv(result.events, out / f"event_study_{name}.csv", index=False)
                 for lang in languages:
                     save_figure(
                         love_plot(result.balance.tidy(), lang, result.balance.threshold),

@@ -34,6 +34,7 @@ from impact.analysis.power.design import (
     check_rate,
 )
 from impact.analysis.power.methods import power_of_test
+from impact.escaping import write_csv
 from impact.outputs import result_folder
 from impact.results import Result
 
@@ -94,7 +95,7 @@ class PowerCurve(Result):
     def write(self, directory: str | Path, stem: str = "power_curve") -> Path:
         """Write ``<stem>.csv`` and the figure in both languages (PNG and SVG) atomically."""
         with result_folder(directory) as out:
-            self.table.to_csv(out / f"{stem}.csv", index=False)
+            write_csv(self.table, out / f"{stem}.csv", index=False)
             for lang in ("en", "sv"):
                 figures.save_figure(self.figure(lang), out, f"{stem}_{lang}")
         return Path(directory)
@@ -241,7 +242,7 @@ class MDECurve(Result):
     def write(self, directory: str | Path, stem: str = "mde_curve") -> Path:
         """Write ``<stem>.csv`` and the figure in both languages (PNG and SVG) atomically."""
         with result_folder(directory) as out:
-            self.table.to_csv(out / f"{stem}.csv", index=False)
+            write_csv(self.table, out / f"{stem}.csv", index=False)
             for lang in ("en", "sv"):
                 figures.save_figure(self.figure(lang), out, f"{stem}_{lang}")
         return Path(directory)

@@ -21,6 +21,7 @@ from impact.analysis.power.analytic import mde
 from impact.analysis.power.curves import mde_curve
 from impact.analysis.power.design import DEFAULT_METHOD, Lang, Method, PowerRequestError
 from impact.analysis.power.results import PowerAnswer
+from impact.escaping import write_csv
 from impact.outputs import result_folder
 
 #: Published outcome rates of Jobbsteget Tillsammans (seed 001), used as control rates.
@@ -152,8 +153,8 @@ class StudyPlan(PowerAnswer):
     def write(self, directory: str | Path) -> Path:
         """Write plan_mde.csv, plan_mde_curves.csv and plan_mde_by_n_{en,sv}.{png,svg}."""
         with result_folder(directory) as out:
-            self.table.to_csv(out / "plan_mde.csv", index=False)
-            self.curves.to_csv(out / "plan_mde_curves.csv", index=False)
+            write_csv(self.table, out / "plan_mde.csv", index=False)
+            write_csv(self.curves, out / "plan_mde_curves.csv", index=False)
             for lang in ("en", "sv"):
                 figures.save_figure(self.figure(lang), out, f"plan_mde_by_n_{lang}")
         return Path(directory)

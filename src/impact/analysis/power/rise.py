@@ -27,6 +27,7 @@ from impact.analysis.power.design import (
     check_choice,
 )
 from impact.analysis.power.results import PowerAnswer
+from impact.escaping import write_csv
 from impact.outputs import result_folder
 
 #: Designs RISE may have planned with: (id, n_treatment, n_control, attrition, description).
@@ -190,8 +191,8 @@ class RiseReproduction(PowerAnswer):
     def write(self, directory: str | Path) -> Path:
         """Write rise_grid.csv, rise_matches.csv and rise_mde_by_base_rate_{en,sv}.{png,svg}."""
         with result_folder(directory) as out:
-            self.grid.to_csv(out / "rise_grid.csv", index=False)
-            self.matches().to_csv(out / "rise_matches.csv", index=False)
+            write_csv(self.grid, out / "rise_grid.csv", index=False)
+            write_csv(self.matches(), out / "rise_matches.csv", index=False)
             for lang in ("en", "sv"):
                 figures.save_figure(self.figure(lang), out, f"rise_mde_by_base_rate_{lang}")
         return Path(directory)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from impact.errors import InputError
+from impact.escaping import write_csv
 from impact.figures import save_figures
 from impact.outputs import result_folder
 from impact.results import Result
@@ -158,7 +159,7 @@ class RctAnalysis(Result):
             if self.components is not None:
                 tables["components_job"] = self.components.tidy()
             for name, table in tables.items():
-                table.to_csv(out / f"{name}.csv", index=False)
+                write_csv(table, out / f"{name}.csv", index=False)
             figures = {
                 f"consort_{self.lang}": consort_figure(self.consort, self.lang),
                 f"effects_{self.lang}": effects_figure(self.itt, lang=self.lang),

@@ -14,6 +14,7 @@ import pandas as pd
 
 from impact.analysis.labels import LANGUAGES
 from impact.errors import AnalysisError, InputError
+from impact.escaping import write_csv
 from impact.figures import save_figure
 from impact.outputs import result_folder
 from impact.results import Result
@@ -201,7 +202,7 @@ class TimeToJob(Result):
             if self.hazard is not None:
                 tables["hazard_models"] = self.hazard.tidy()
             for name, table in tables.items():
-                table.to_csv(out / f"{name}.csv", index=False)
+                write_csv(table, out / f"{name}.csv", index=False)
             for lang in languages:
                 save_figure(self.figure(lang), out / f"time_to_job_{lang}", formats)
             (out / "summary.txt").write_text(self.summary() + "\n", encoding="utf-8")
