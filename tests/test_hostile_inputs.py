@@ -174,3 +174,18 @@ def test_nfd_headers_and_cells_become_nfc(tmp_path):
 )
 def test_gmt_and_utc_offsets_mean_ahead_of_utc(text, utc):
     assert parse_value(text, "datetime") == pd.Timestamp(utc)
+
+
+def test_too_many_columns_in_a_workbook_are_refused_before_rows_load(tmp_path, monkeypatch):
+    import openpyxl
+
+    monkeypatch.setattr(readers, "MAX_COLUMNS", 100)
+    book = openpyxl.Workbook()
+    book.active.append([f"q{i}" for i in range(120)])
+    book.active.append(["1"] * 120)
+    book.save(tmp_path / "wide.xlsx")
+    with pytest.raises(InputError, match="too many columns") as error:
+        read_raw(tmp_path / "wide.xlsx")
+    problem = _problem(error)
+    assert problem.value == "120 columns"
+    assert problem.expected == "at most 100 columns (in sheet 'Sheet')"

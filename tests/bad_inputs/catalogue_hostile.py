@@ -23,6 +23,7 @@ from bad_inputs.catalogue_ingest import (
 from bad_inputs.workspace import (
     CliOutcome,
     Workspace,
+    edit_yaml,
     read_rows,
     set_cells,
     set_column,
@@ -110,6 +111,19 @@ def fifty_thousand_columns(ws: Workspace) -> list[str]:
     """A result export with 50,000 columns."""
     header = [f"q{i}" for i in range(50_000)]
     write_rows(ws.raw(RESULT), header, [["1"] * 50_000] * 3, encoding="utf-8")
+    return validate(ws)
+
+
+def wide_workbook(ws: Workspace) -> list[str]:
+    """A baseline workbook with 6,000 columns (a pivoted export)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Blad1"
+    book.active.append([f"q{i}" for i in range(6_000)])
+    book.active.append(["1"] * 6_000)
+    book.save(ws.study() / "raw" / "baslinje.xlsx")
+    edit_yaml(ws.config(), lambda doc: doc["inputs"].__setitem__("baseline", "raw/baslinje.xlsx"))
     return validate(ws)
 
 
@@ -325,6 +339,14 @@ CASES = [
         fifty_thousand_columns,
         expect=(RESULT, "50,000 columns", "at most 5,000 columns", "delimiter ';'"),
         fix="check the delimiter and that this is a survey export",
+    ),
+    Case(
+        "xlsx-6000-columns",
+        "ingest",
+        "a baseline workbook with 6,000 columns",
+        wide_workbook,
+        expect=("baslinje.xlsx", "6,000 columns", "at most 5,000 columns (in sheet 'Blad1')"),
+        fix="remove unused columns (or split the export) before exporting again",
     ),
     Case(
         "csv-overlong-field",

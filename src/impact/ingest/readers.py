@@ -356,6 +356,8 @@ def read_xlsx(path: Path, source: str, sheet: str | None, known: set[str]) -> Ra
                     )
                 ],
             )
+        # the sheet's stated size bounds the columns before any row is loaded
+        _check_width(range(ws.max_column or 0), source, f"in sheet '{ws.title}'")
         rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
         title = ws.title
     finally:
