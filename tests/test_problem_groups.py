@@ -117,7 +117,10 @@ def test_validate_prints_one_line_per_cause_and_writes_the_table(tmp_path):
         "column 'submitted_at': 40 rows fail the same way (e.g. row 1: '01/02/2023 14:31'"
         in (lines[0])
     )
-    assert "and 37 more) — expected a date and time like 2024-03-01 14:30; fix: write" in lines[0]
+    assert (
+        "and 37 more) — expected a date and time like 2024-03-01 14:30; fix: declare " in (lines[0])
+    )
+    assert "date_format: '%d/%m/%Y %H:%M' in the mapping" in lines[0]
     assert "row 4, column 'years_in_sweden': got 'ungefär fem'" in lines[1]
     table = tmp_path / "impact-problems-study.csv"
     with table.open(encoding="utf-8", newline="") as handle:

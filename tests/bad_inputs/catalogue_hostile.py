@@ -199,6 +199,26 @@ def run_every_row_day_first(ws: Workspace) -> list[str]:
     return ["run", ws.config(), "--out", ws.out, "--no-render"]
 
 
+def declared_date_format(ws: Workspace) -> list[str]:
+    """Every submission time day first, and the mapping declares date_format accordingly."""
+    set_column(ws.raw(BASELINE), SUBMITTED, _day_first)
+    _append(ws.study() / MAPPING, 'date_format: "%d/%m/%Y %H:%M"\n')
+    return validate(ws)
+
+
+def _check_declared(ws: Workspace, outcome: CliOutcome) -> None:
+    header, rows = read_rows(ws.clean.programme / "raw" / BASELINE)
+    first = rows[0][header.index(SUBMITTED)]
+    frame = pd.read_parquet(ws.out / "baseline.parquet")
+    assert frame["submitted_at"].iloc[0] == pd.Timestamp(first)
+
+
+def bad_date_format(ws: Workspace) -> list[str]:
+    """The mapping declares a date format without strptime codes ('dd/mm/yyyy')."""
+    _append(ws.study() / MAPPING, "date_format: dd/mm/yyyy\n")
+    return validate(ws)
+
+
 # ------------------------------------------------------------------ Unicode and time zones
 
 
@@ -417,7 +437,7 @@ CASES = [
             "more) — expected a date and time like 2024-03-01 14:30",
             "with 1 cause(s)",
         ),
-        fix="write dates and times as YYYY-MM-DD HH:MM (ISO 8601)",
+        fix="declare date_format: '%d/%m/%Y %H:%M' in the mapping (it reads all of these values)",
     ),
     Case(
         "run-every-row-one-cause",
@@ -429,7 +449,24 @@ CASES = [
             "rows fail the same way (e.g. row 1: '13/02/2023",
             "impact-problems-study.csv",
         ),
-        fix="write dates and times as YYYY-MM-DD HH:MM (ISO 8601)",
+        fix="declare date_format: '%d/%m/%Y %H:%M' in the mapping",
+    ),
+    Case(
+        "declared-date-format",
+        "ingest",
+        "every submission time day first, with date_format: '%d/%m/%Y %H:%M' in the mapping",
+        declared_date_format,
+        exit_code=0,
+        fallback="read with the declared format (ISO dates are still read too)",
+        check=_check_declared,
+    ),
+    Case(
+        "mapping-bad-date-format",
+        "config",
+        "the mapping's date_format has no strptime codes ('dd/mm/yyyy')",
+        bad_date_format,
+        expect=(MAPPING, "column 'date_format'", "no % directive found"),
+        fix="write the export's format with strptime codes: %d day, %m month, %Y year",
     ),
     Case(
         "nfd-exports",
