@@ -189,3 +189,22 @@ def test_too_many_columns_in_a_workbook_are_refused_before_rows_load(tmp_path, m
     problem = _problem(error)
     assert problem.value == "120 columns"
     assert problem.expected == "at most 100 columns (in sheet 'Sheet')"
+
+
+def test_unclosed_quote_is_named_but_multiline_answers_are_read(tmp_path):
+    path = tmp_path / "q.csv"
+    path.write_text('a;b\n1;"two\nlines"\n2;ok\n', encoding="utf-8")
+    assert read_raw(path).frame.loc[1, "b"] == "two\nlines"
+    path.write_text('a;b\n1;ok\n2;"never closed\n3;x\n4;y\n', encoding="utf-8")
+    with pytest.raises(InputError, match="quote that is never closed") as error:
+        read_raw(path)
+    problem = _problem(error)
+    assert problem.row == 2 and 'write a quote inside a field as ""' in problem.fix
+
+
+def test_nul_further_into_the_file_names_its_row(tmp_path):
+    path = tmp_path / "n.csv"
+    path.write_bytes(b"a;b\n" + b"1;2\n" * 30_000 + b"3;\x00\n")
+    with pytest.raises(InputError, match="holds binary data") as error:
+        read_raw(path)
+    assert _problem(error).row == 30_001

@@ -144,6 +144,24 @@ def _check_long_field(ws: Workspace, outcome: CliOutcome) -> None:
     assert frame["occupation_field"].iloc[2] == "y" * 200_000
 
 
+def unclosed_quote(ws: Workspace) -> list[str]:
+    """A quote opened in row 118's free-text answer and never closed (it swallows the rest)."""
+    path = ws.raw(BASELINE)
+    lines = path.read_bytes().split(b"\r\n")
+    lines[118] = lines[118].replace(b";", b';"', 1)
+    path.write_bytes(b"\r\n".join(lines))
+    return validate(ws)
+
+
+def nul_late_in_file(ws: Workspace) -> list[str]:
+    """A NUL byte in row 100 of an otherwise good export (binary data pasted in)."""
+    path = ws.raw(BASELINE)
+    lines = path.read_bytes().split(b"\r\n")
+    lines[100] = lines[100].replace(b";", b";\x00", 1)
+    path.write_bytes(b"\r\n".join(lines))
+    return validate(ws)
+
+
 def binary_garbage(ws: Workspace) -> list[str]:
     """The result export replaced by 4 kB of random bytes."""
     ws.raw(RESULT).write_bytes(b"Svars-ID;" + random.Random(7).randbytes(4096))
@@ -384,6 +402,22 @@ CASES = [
         exit_code=0,
         fallback="read in full (fields up to 1,000,000 characters are accepted)",
         check=_check_long_field,
+    ),
+    Case(
+        "csv-unclosed-quote",
+        "ingest",
+        "a quote opened in row 118 and never closed (the rest of the file would be one field)",
+        unclosed_quote,
+        expect=(BASELINE, "row 118", 'every quote (") closed'),
+        fix='close the quote, write a quote inside a field as "", or remove it',
+    ),
+    Case(
+        "csv-nul-in-row",
+        "ingest",
+        "a NUL byte in row 100 of an otherwise good export",
+        nul_late_in_file,
+        expect=(BASELINE, "row 100", "binary data"),
+        fix="export the answers again from the survey tool",
     ),
     Case(
         "csv-binary-garbage",

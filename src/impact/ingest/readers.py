@@ -35,7 +35,7 @@ import pandas as pd
 
 from impact.errors import InputError, Problem
 from impact.ingest.encoding import decode_text
-from impact.ingest.text_guard import refuse_binary
+from impact.ingest.text_guard import refuse_binary, refuse_nul
 from impact.ingest.unicode_text import nfc
 from impact.ingest.yamlfile import suggest
 
@@ -260,12 +260,43 @@ def _csv_error(source: str, row: int | None, error: csv.Error) -> InputError:
     )
 
 
+def _refuse_unclosed_quote(text: str, delimiter: str, source: str, row: int) -> None:
+    """Raise when the last record runs to the end of the file inside a quote.
+
+    A quote that is opened and never closed makes the csv module read the rest of the file as
+    one field, silently. Only when the last record spans lines is the text parsed again,
+    strictly, to tell that from a legitimate multi-line answer.
+    """
+    strict = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        for _ in strict:
+            pass
+    except csv.Error as error:
+        if "unexpected end of data" not in str(error):
+            return  # another irregularity the lenient reading already coped with
+        raise InputError(
+            f"{source} has a quote that is never closed",
+            [
+                Problem(
+                    source=source,
+                    row=row,
+                    expected=(
+                        'every quote (") closed: a quote opened in this row is never closed, so '
+                        "the rest of the file was read as one field"
+                    ),
+                    fix='close the quote, write a quote inside a field as "", or remove it',
+                )
+            ],
+        ) from None
+
+
 def read_csv_text(path: Path, source: str) -> RawTable:
     """Read a delimited text file (delimiter and encoding detected)."""
     data = path.read_bytes()
     refuse_binary(data, source)
     decoded = decode_text(data, source)
     text = decoded.text
+    refuse_nul(text, source)
     if not text.strip():
         raise _fail(
             source,
@@ -295,6 +326,8 @@ def read_csv_text(path: Path, source: str) -> RawTable:
                 rows.append((number, cells))
         except csv.Error as error:
             raise _csv_error(source, len(rows) + 1, error) from None
+    if rows and any("\n" in cell or "\r" in cell for cell in rows[-1][1]):
+        _refuse_unclosed_quote(text, delimiter, source, rows[-1][0])
     if header is None:
         raise _fail(
             source,
