@@ -127,3 +127,26 @@ def test_validate_prints_one_line_per_cause_and_writes_the_table(tmp_path):
         assert len(list(csv.DictReader(handle))) == 41
     assert str(table) in " ".join(str(result.exception).split())
     assert not (tmp_path / "out").exists()
+
+
+def test_validate_one_file_writes_the_table_beside_that_file(tmp_path):
+    rows = valid_rows("baseline", n=5)
+    for row in rows:
+        row["years_in_sweden"] = "many"
+    (tmp_path / "raw").mkdir()
+    path = write_csv(tmp_path / "raw" / "b.csv", rows)
+    result = runner.invoke(app, ["validate", "--table", "baseline", str(path)])
+    assert isinstance(result.exception, ImpactError)
+    assert "column 'years_in_sweden': 5 rows fail the same way" in result.output
+    table = tmp_path / "raw" / "impact-problems-b.csv"
+    with table.open(encoding="utf-8", newline="") as handle:
+        assert [r["value"] for r in csv.DictReader(handle)] == ["many"] * 5
+
+
+def test_a_config_error_writes_no_table(tmp_path):
+    study = tmp_path / "study.yaml"
+    study.write_text("study: [unclosed\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(study)])
+    assert isinstance(result.exception, ImpactError)
+    assert "correct the line named" in result.output
+    assert list(tmp_path.iterdir()) == [study]
