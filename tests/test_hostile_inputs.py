@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from impact.errors import InputError
-from impact.ingest import readers, yamlfile
+from impact.ingest import bounds, yamlfile
 from impact.ingest.convert import parse_value
 from impact.ingest.readers import read_raw
 from impact.ingest.text_guard import refuse_binary
@@ -127,7 +127,7 @@ def test_text_and_wide_text_pass_the_guard():
 
 
 def test_too_many_columns_is_refused_with_the_count(tmp_path, monkeypatch):
-    monkeypatch.setattr(readers, "MAX_COLUMNS", 100)
+    monkeypatch.setattr(bounds, "MAX_COLUMNS", 100)
     path = tmp_path / "wide.csv"
     path.write_text(";".join(f"q{i}" for i in range(150)) + "\n" + ";".join("1" * 150) + "\n")
     with pytest.raises(InputError, match="too many columns") as error:
@@ -141,7 +141,7 @@ def test_long_fields_are_read_and_overlong_fields_name_their_row(tmp_path, monke
     path = tmp_path / "long.csv"
     path.write_text(f"a;b\n1;{'x' * 200_000}\n2;y\n", encoding="utf-8")
     assert len(read_raw(path).frame.loc[1, "b"]) == 200_000
-    monkeypatch.setattr(readers, "MAX_FIELD_CHARS", 150_000)
+    monkeypatch.setattr(bounds, "MAX_FIELD_CHARS", 150_000)
     with pytest.raises(InputError, match="field that is too long") as error:
         read_raw(path)
     problem = _problem(error)
@@ -179,7 +179,7 @@ def test_gmt_and_utc_offsets_mean_ahead_of_utc(text, utc):
 def test_too_many_columns_in_a_workbook_are_refused_before_rows_load(tmp_path, monkeypatch):
     import openpyxl
 
-    monkeypatch.setattr(readers, "MAX_COLUMNS", 100)
+    monkeypatch.setattr(bounds, "MAX_COLUMNS", 100)
     book = openpyxl.Workbook()
     book.active.append([f"q{i}" for i in range(120)])
     book.active.append(["1"] * 120)
