@@ -25,6 +25,7 @@ from bad_inputs.workspace import (
     Workspace,
     edit_yaml,
     read_rows,
+    replace_in_line,
     set_cells,
     set_column,
     write_rows,
@@ -146,19 +147,13 @@ def _check_long_field(ws: Workspace, outcome: CliOutcome) -> None:
 
 def unclosed_quote(ws: Workspace) -> list[str]:
     """A quote opened in row 118's free-text answer and never closed (it swallows the rest)."""
-    path = ws.raw(BASELINE)
-    lines = path.read_bytes().split(b"\r\n")
-    lines[118] = lines[118].replace(b";", b';"', 1)
-    path.write_bytes(b"\r\n".join(lines))
+    replace_in_line(ws.raw(BASELINE), 118, b";", b';"')
     return validate(ws)
 
 
 def nul_late_in_file(ws: Workspace) -> list[str]:
     """A NUL byte in row 100 of an otherwise good export (binary data pasted in)."""
-    path = ws.raw(BASELINE)
-    lines = path.read_bytes().split(b"\r\n")
-    lines[100] = lines[100].replace(b";", b";\x00", 1)
-    path.write_bytes(b"\r\n".join(lines))
+    replace_in_line(ws.raw(BASELINE), 100, b";", b";\x00")
     return validate(ws)
 
 

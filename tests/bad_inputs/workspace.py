@@ -248,6 +248,13 @@ def edit_rows(
     write_rows(path, header, rows, encoding, delimiter)
 
 
+def replace_in_line(path: Path, line: int, old: bytes, new: bytes) -> None:
+    """Replace the first ``old`` by ``new`` in line ``line`` (0 = header) of a CRLF file."""
+    lines = path.read_bytes().split(b"\r\n")
+    lines[line] = lines[line].replace(old, new, 1)
+    path.write_bytes(b"\r\n".join(lines))
+
+
 def set_cells(path: Path, column: str, values: dict[int, str], **kwargs) -> None:
     """Set ``column`` in data rows (1-based) to the given texts."""
 
