@@ -10,6 +10,9 @@ A few cases also run through the installed ``impact`` script in a subprocess.
 
 from __future__ import annotations
 
+import csv
+import re
+
 import pytest
 
 from bad_inputs.catalogue import AREAS, all_cases
@@ -32,14 +35,24 @@ def _inputs(ws: Workspace) -> dict[str, str]:
     }
 
 
-def _assert_problem_tables(ws: Workspace, message: str) -> None:
-    """A problem table lies beside the study file, never in the output; the message names it."""
-    for table in ws.root.rglob(f"{PROBLEM_TABLE}*.csv"):
+def _assert_problem_tables(case, ws: Workspace, argv: list[str], message: str) -> None:
+    """Data problems of validate/run go to a table beside the study file, never the output.
+
+    The message names the table, says it is personal data, and the table has one row per
+    problem counted in the message.
+    """
+    tables = list(ws.root.rglob(f"{PROBLEM_TABLE}*.csv"))
+    if case.area == "ingest" and str(argv[0]) in ("validate", "run"):
+        assert tables, "the full problem table was not written"
+    for table in tables:
         assert ws.out not in table.parents, "the problem table was written into the output"
         assert str(table) in message, f"the message does not name {table}"
         assert "personal data" in message
-        header = table.read_text(encoding="utf-8").splitlines()[0]
-        assert header.split(",") == PROBLEM_COLUMNS
+        with table.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        assert rows and list(rows[0]) == PROBLEM_COLUMNS
+        counted = re.search(r"The full table of (\d+) problem", message)
+        assert counted and int(counted.group(1)) == len(rows)
 
 
 def _param(case):
@@ -64,7 +77,7 @@ def _prepare(case, clean, tmp_path) -> tuple[Workspace, list[str], dict, dict]:
     return ws, argv, _inputs(ws), tree_digest(ws.out)
 
 
-def _assert_outcome(case, ws, outcome, inputs, previous) -> None:
+def _assert_outcome(case, ws, argv, outcome, inputs, previous) -> None:
     assert "Traceback" not in outcome.output
     assert "internal error" not in outcome.output, outcome.output
     assert outcome.exit_code == case.exit_code, outcome.output
@@ -75,7 +88,7 @@ def _assert_outcome(case, ws, outcome, inputs, previous) -> None:
         assert text not in outcome.output, f"{text!r} must never be shown"
     if case.exit_code != 0:
         assert case.fix is not None and case.fix in message, f"no fix {case.fix!r}:\n{message}"
-        _assert_problem_tables(ws, message)
+        _assert_problem_tables(case, ws, argv, message)
         assert tree_digest(ws.out) == previous, "a failing run changed the output folder"
         leftovers = [p.name for p in ws.out.glob(".impact-*") if p.name != MANIFEST_NAME]
         assert not leftovers, f"staging folders or a lock left behind: {leftovers}"
@@ -90,7 +103,7 @@ def test_bad_input(case, clean, tmp_path, monkeypatch):
     if case.patch is not None:
         case.patch(ws, monkeypatch)
     outcome = run_script(argv) if case.isolated else run_cli(argv)
-    _assert_outcome(case, ws, outcome, inputs, previous)
+    _assert_outcome(case, ws, argv, outcome, inputs, previous)
 
 
 SUBPROCESS_CASES = ("unknown-answer-label",)
@@ -101,7 +114,7 @@ def test_bad_input_through_installed_script(case, clean, tmp_path):
     """The console script (a separate process) behaves as the in-process runner."""
     ws, argv, inputs, previous = _prepare(case, clean, tmp_path)
     outcome = run_script(argv)
-    _assert_outcome(case, ws, outcome, inputs, previous)
+    _assert_outcome(case, ws, argv, outcome, inputs, previous)
 
 
 def test_catalogue_size_and_coverage():

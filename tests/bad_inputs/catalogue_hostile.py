@@ -23,7 +23,9 @@ from bad_inputs.catalogue_ingest import (
 from bad_inputs.workspace import (
     CliOutcome,
     Workspace,
+    edit_yaml,
     read_rows,
+    replace_in_line,
     set_cells,
     set_column,
     write_rows,
@@ -80,8 +82,8 @@ def recursive_alias(ws: Workspace) -> list[str]:
 
 
 def deep_yaml(ws: Workspace) -> list[str]:
-    """A value nested 5,000 lists deep."""
-    _append(ws.config(), "deep: " + "[" * 5000 + "]" * 5000 + "\n")
+    """A value nested 2,000 lists deep."""
+    _append(ws.config(), "deep: " + "[" * 2000 + "]" * 2000 + "\n")
     return validate(ws)
 
 
@@ -113,6 +115,19 @@ def fifty_thousand_columns(ws: Workspace) -> list[str]:
     return validate(ws)
 
 
+def wide_workbook(ws: Workspace) -> list[str]:
+    """A baseline workbook with 6,000 columns (a pivoted export)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Blad1"
+    book.active.append([f"q{i}" for i in range(6_000)])
+    book.active.append(["1"] * 6_000)
+    book.save(ws.study() / "raw" / "baslinje.xlsx")
+    edit_yaml(ws.config(), lambda doc: doc["inputs"].__setitem__("baseline", "raw/baslinje.xlsx"))
+    return validate(ws)
+
+
 def overlong_field(ws: Workspace) -> list[str]:
     """A free-text answer of 1.1 million characters in row 3 (beyond the field limit)."""
     set_cells(ws.raw(BASELINE), OCCUPATION, {3: "x" * 1_100_000})
@@ -128,6 +143,18 @@ def long_field(ws: Workspace) -> list[str]:
 def _check_long_field(ws: Workspace, outcome: CliOutcome) -> None:
     frame = pd.read_parquet(ws.out / "baseline.parquet")
     assert frame["occupation_field"].iloc[2] == "y" * 200_000
+
+
+def unclosed_quote(ws: Workspace) -> list[str]:
+    """A quote opened in row 118's free-text answer and never closed (it swallows the rest)."""
+    replace_in_line(ws.raw(BASELINE), 118, b";", b';"')
+    return validate(ws)
+
+
+def nul_late_in_file(ws: Workspace) -> list[str]:
+    """A NUL byte in row 100 of an otherwise good export (binary data pasted in)."""
+    replace_in_line(ws.raw(BASELINE), 100, b";", b";\x00")
+    return validate(ws)
 
 
 def binary_garbage(ws: Workspace) -> list[str]:
@@ -183,6 +210,26 @@ def run_every_row_day_first(ws: Workspace) -> list[str]:
     """``impact run`` on the same export: the same grouped message and problem table."""
     set_column(ws.raw(BASELINE), SUBMITTED, _day_first)
     return ["run", ws.config(), "--out", ws.out, "--no-render"]
+
+
+def declared_date_format(ws: Workspace) -> list[str]:
+    """Every submission time day first, and the mapping declares date_format accordingly."""
+    set_column(ws.raw(BASELINE), SUBMITTED, _day_first)
+    _append(ws.study() / MAPPING, 'date_format: "%d/%m/%Y %H:%M"\n')
+    return validate(ws)
+
+
+def _check_declared(ws: Workspace, outcome: CliOutcome) -> None:
+    header, rows = read_rows(ws.clean.programme / "raw" / BASELINE)
+    first = rows[0][header.index(SUBMITTED)]
+    frame = pd.read_parquet(ws.out / "baseline.parquet")
+    assert frame["submitted_at"].iloc[0] == pd.Timestamp(first)
+
+
+def bad_date_format(ws: Workspace) -> list[str]:
+    """The mapping declares a date format without strptime codes ('dd/mm/yyyy')."""
+    _append(ws.study() / MAPPING, "date_format: dd/mm/yyyy\n")
+    return validate(ws)
 
 
 # ------------------------------------------------------------------ Unicode and time zones
@@ -289,7 +336,7 @@ CASES = [
     Case(
         "yaml-nested-too-deeply",
         "config",
-        "a value nested 5,000 lists deep",
+        "a value nested 2,000 lists deep",
         deep_yaml,
         expect=("study.yaml", "nested too deeply", "a few hundred levels"),
         fix="check that this is the right file",
@@ -327,6 +374,14 @@ CASES = [
         fix="check the delimiter and that this is a survey export",
     ),
     Case(
+        "xlsx-6000-columns",
+        "ingest",
+        "a baseline workbook with 6,000 columns",
+        wide_workbook,
+        expect=("baslinje.xlsx", "6,000 columns", "at most 5,000 columns (in sheet 'Blad1')"),
+        fix="remove unused columns (or split the export) before exporting again",
+    ),
+    Case(
         "csv-overlong-field",
         "ingest",
         "a field of 1.1 million characters (beyond the field limit)",
@@ -342,6 +397,22 @@ CASES = [
         exit_code=0,
         fallback="read in full (fields up to 1,000,000 characters are accepted)",
         check=_check_long_field,
+    ),
+    Case(
+        "csv-unclosed-quote",
+        "ingest",
+        "a quote opened in row 118 and never closed (the rest of the file would be one field)",
+        unclosed_quote,
+        expect=(BASELINE, "row 118", 'every quote (") closed'),
+        fix='close the quote, write a quote inside a field as "", or remove it',
+    ),
+    Case(
+        "csv-nul-in-row",
+        "ingest",
+        "a NUL byte in row 100 of an otherwise good export",
+        nul_late_in_file,
+        expect=(BASELINE, "row 100", "binary data"),
+        fix="export the answers again from the survey tool",
     ),
     Case(
         "csv-binary-garbage",
@@ -395,7 +466,7 @@ CASES = [
             "more) — expected a date and time like 2024-03-01 14:30",
             "with 1 cause(s)",
         ),
-        fix="write dates and times as YYYY-MM-DD HH:MM (ISO 8601)",
+        fix="declare date_format: '%d/%m/%Y %H:%M' in the mapping (it reads all of these values)",
     ),
     Case(
         "run-every-row-one-cause",
@@ -407,7 +478,24 @@ CASES = [
             "rows fail the same way (e.g. row 1: '13/02/2023",
             "impact-problems-study.csv",
         ),
-        fix="write dates and times as YYYY-MM-DD HH:MM (ISO 8601)",
+        fix="declare date_format: '%d/%m/%Y %H:%M' in the mapping",
+    ),
+    Case(
+        "declared-date-format",
+        "ingest",
+        "every submission time day first, with date_format: '%d/%m/%Y %H:%M' in the mapping",
+        declared_date_format,
+        exit_code=0,
+        fallback="read with the declared format (ISO dates are still read too)",
+        check=_check_declared,
+    ),
+    Case(
+        "mapping-bad-date-format",
+        "config",
+        "the mapping's date_format has no strptime codes ('dd/mm/yyyy')",
+        bad_date_format,
+        expect=(MAPPING, "column 'date_format'", "no % directive found"),
+        fix="write the export's format with strptime codes: %d day, %m month, %Y year",
     ),
     Case(
         "nfd-exports",

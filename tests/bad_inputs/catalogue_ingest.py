@@ -14,6 +14,7 @@ from bad_inputs.workspace import (
     edit_rows,
     edit_yaml,
     read_rows,
+    replace_in_line,
     set_cells,
     write_rows,
 )
@@ -68,10 +69,7 @@ def mixed_encodings(ws: Workspace) -> list[str]:
 
 def unknown_encoding(ws: Workspace) -> list[str]:
     """A byte that is neither UTF-8 nor Windows-1252 (0x81) in data row 3."""
-    path = ws.raw(BASELINE)
-    lines = path.read_bytes().split(b"\r\n")
-    lines[3] = lines[3].replace(b";R01;", b";R\x8101;", 1)
-    path.write_bytes(b"\r\n".join(lines))
+    replace_in_line(ws.raw(BASELINE), 3, b";R01;", b";R\x8101;")
     return validate(ws)
 
 

@@ -57,9 +57,11 @@ documents that expand to more than 200,000 values through aliases (alias bombs),
 aliases, nesting deeper than Python's recursion limit, a key written twice in one mapping
 (named with both line numbers), files that are not text (a known file signature such as ZIP,
 PDF or PNG, NUL or control bytes), more than 5,000 columns, CSV fields over 1,000,000
-characters (usually an unclosed quote; the row is named). Headers, cells and mapping texts are
-normalised to Unicode NFC, and offsets written `GMT+1` / `UTC+01:00` mean one hour ahead of
-UTC (as in ISO 8601; POSIX `Etc/GMT+1` has the opposite sign).
+characters, a quote never closed (the row is named), a NUL character in any row. Headers,
+cells and mapping texts are normalised to Unicode NFC, and offsets written `GMT+1` /
+`UTC+01:00` mean one hour ahead of UTC (as in ISO 8601; POSIX `Etc/GMT+1` has the opposite
+sign). Dates in another format are read when the mapping declares `date_format:`; when they
+fail, the fix names the usual format that reads every failing value.
 
 Cases marked *known bug* expose a defect in another module; their tests are
 `xfail(strict=True)` until the module is fixed (the suite then tells that the mark must go).

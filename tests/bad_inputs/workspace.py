@@ -42,33 +42,14 @@ class CliOutcome:
 
     @property
     def message(self) -> str:
-        """The output plus each row of a printed problems table as one line.
+        """The output, also unwrapped (the error console wraps long lines at 80 columns).
 
-        ``impact validate`` prints problems as a table (source | row | column | value |
-        expected); this adds ``source, row 4, column 'x': got 'v' — expected e`` for each
-        table row, the same wording as :meth:`impact.errors.Problem.describe`, and the output
-        unwrapped (the error console wraps long lines at 80 columns).
+        Offers the text as printed, with line breaks read as spaces, and with line breaks
+        removed (a path wrapped in the middle), so expected texts are found however wrapped.
         """
-        lines, names = [], None
-        for line in self.output.splitlines():
-            if line.startswith("┃"):
-                names = [c.strip() for c in line.strip("┃").split("┃")]
-            elif line.startswith("│") and names and "expected" in names:
-                cells = dict(
-                    zip(names, (c.strip() for c in line.strip("│").split("│")), strict=False)
-                )
-                where = [cells.get("source", "")]
-                if cells.get("row"):
-                    where.append(f"row {cells['row']}")
-                if cells.get("column"):
-                    where.append(f"column '{cells['column']}'")
-                got = f": got {cells['value']!r}" if cells.get("value") else ""
-                lines.append(f"{', '.join(where)}{got} — expected {cells.get('expected', '')}")
-        # the error console wraps long messages at 80 columns, at spaces or inside long paths:
-        # also offer the text with line breaks read as spaces, and with line breaks removed
         flat = " ".join(self.output.split())
         joined = "".join(line.rstrip(" ") for line in self.output.splitlines())
-        return "\n".join([self.output, flat, joined, *lines])
+        return "\n".join([self.output, flat, joined])
 
 
 def run_cli(argv: list[str]) -> CliOutcome:
@@ -265,6 +246,13 @@ def edit_rows(
     if changed is not None:
         header, rows = changed
     write_rows(path, header, rows, encoding, delimiter)
+
+
+def replace_in_line(path: Path, line: int, old: bytes, new: bytes) -> None:
+    """Replace the first ``old`` by ``new`` in line ``line`` (0 = header) of a CRLF file."""
+    lines = path.read_bytes().split(b"\r\n")
+    lines[line] = lines[line].replace(old, new, 1)
+    path.write_bytes(b"\r\n".join(lines))
 
 
 def set_cells(path: Path, column: str, values: dict[int, str], **kwargs) -> None:

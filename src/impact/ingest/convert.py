@@ -3,8 +3,10 @@
 Numbers accept a decimal comma (``3,5``) and spaces as thousands separators (``12 500``);
 integers accept ``3`` and ``3.0`` but not ``3.5``; dates and times must be ISO-like
 (``2024-03-01``, ``2024-03-01 14:30``, ``2024-03-01T14:30:00+01:00``; time zones are converted
-to UTC). Offsets written as ``GMT+1``, ``UTC+01:00`` or ``UTC-3`` mean that many hours
-**ahead of** (``+``) or behind (``-``) UTC, as ISO 8601 offsets do (the POSIX zone names
+to UTC) unless a mapping's ``date_format`` declares the export's format
+(:mod:`impact.ingest.date_formats`); when dates fail, the format that reads them all is
+suggested as the fix. Offsets written as ``GMT+1``, ``UTC+01:00`` or ``UTC-3`` mean that many
+hours **ahead of** (``+``) or behind (``-``) UTC, as ISO 8601 offsets do (the POSIX zone names
 ``Etc/GMT+1`` use the opposite sign; dateutil follows them, so these offsets are rewritten as
 ISO offsets before parsing). Every cell that cannot be read is a
 :class:`~impact.errors.Problem` with the fix for its type.
@@ -18,7 +20,8 @@ from typing import Any
 import pandas as pd
 
 from impact.errors import Problem
-from impact.ingest.schema import TableSchema
+from impact.ingest.date_formats import guess_format, parse_with_format
+from impact.ingest.schema import FieldSpec, TableSchema
 from impact.ingest.translate import MappedTable, display_column
 
 __all__ = ["convert_types", "parse_value"]
@@ -92,7 +95,7 @@ _FIXES = {
 }
 
 
-def parse_value(value: Any, kind: str) -> Any:
+def parse_value(value: Any, kind: str, date_format: str | None = None) -> Any:
     """Parse one cell into the Python value of a Frictionless type.
 
     Parameters
@@ -101,6 +104,8 @@ def parse_value(value: Any, kind: str) -> Any:
         A text cell, an already-translated code, or ``pd.NA``.
     kind : str
         Frictionless type: string, integer, number, boolean, datetime or date.
+    date_format : str, optional
+        A strptime pattern dates are written in (tried before the ISO-like forms).
 
     Returns
     -------
@@ -129,8 +134,39 @@ def parse_value(value: Any, kind: str) -> Any:
         return int(number)
     if kind == "number":
         return float(value) if isinstance(value, int | float) else _number(str(value))
-    stamp = _timestamp(str(value))
+    stamp = _declared_or_iso(str(value), date_format)
     return stamp.normalize() if kind == "date" else stamp
+
+
+def _declared_or_iso(text: str, date_format: str | None) -> pd.Timestamp:
+    """A date in the declared format when one is given, else (or failing that) ISO-like."""
+    if date_format is not None:
+        try:
+            return parse_with_format(text, date_format)
+        except ValueError:
+            pass
+    return _timestamp(text)
+
+
+def _date_fix(failed: list[str], declared: str | None) -> str:
+    """How to fix unreadable dates: the format that reads them all, when one does."""
+    guess = guess_format(failed)
+    if guess is not None and declared is not None:
+        return (
+            f"change the mapping's date_format from '{declared}' to '{guess}' (it reads all of "
+            "these values), or correct the cells"
+        )
+    if guess is not None:
+        return (
+            f"declare date_format: '{guess}' in the mapping (it reads all of these values), or "
+            "write dates as YYYY-MM-DD HH:MM (ISO 8601) and export again"
+        )
+    if declared is not None:
+        return f"correct the cells so they follow the mapping's date_format '{declared}'"
+    return (
+        f"{_FIXES['datetime']}; or declare the export's format in the mapping, e.g. "
+        "date_format: '%d/%m/%Y %H:%M'"
+    )
 
 
 def _series(values: list[Any], dtype: str, index: pd.Index) -> pd.Series:
@@ -150,7 +186,33 @@ def _infer_extra(column: pd.Series) -> pd.Series:
     return pd.Series(pd.array(numbers, dtype="Float64"), index=column.index)
 
 
-def convert_types(mapped: MappedTable, schema: TableSchema) -> tuple[pd.DataFrame, list[Problem]]:
+def _type_problems(
+    mapped: MappedTable, spec: FieldSpec, failed: list[tuple[Any, Any]], declared: str | None
+) -> list[Problem]:
+    """One problem per unreadable cell of a column, with the fix for its type."""
+    fix = _FIXES.get(spec.type)
+    expected = spec.expected_words()
+    if spec.type in ("date", "datetime"):
+        fix = _date_fix([str(value) for _, value in failed], declared)
+        if declared is not None:
+            expected = f"{expected}, or the mapping's date_format '{declared}'"
+    column = display_column(spec.name, mapped.headers.get(spec.name))
+    return [
+        Problem(
+            source=mapped.source,
+            row=int(row),
+            column=column,
+            value=None if spec.privacy == "identifying" else str(value),
+            expected=expected,
+            fix=fix,
+        )
+        for row, value in failed
+    ]
+
+
+def convert_types(
+    mapped: MappedTable, schema: TableSchema, date_formats: dict[str, str] | None = None
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Give every mapped column its canonical dtype.
 
     Optional fields absent from the file are added with every value missing. Required fields
@@ -163,6 +225,9 @@ def convert_types(mapped: MappedTable, schema: TableSchema) -> tuple[pd.DataFram
         every cell reported here.
     schema : TableSchema
         The canonical table.
+    date_formats : dict, optional
+        ``{field: strptime pattern}`` for date and time fields written in a declared format
+        (the mapping's ``date_format``); ISO-like dates are read too.
 
     Returns
     -------
@@ -174,37 +239,33 @@ def convert_types(mapped: MappedTable, schema: TableSchema) -> tuple[pd.DataFram
     problems: list[Problem] = []
     columns: dict[str, pd.Series] = {}
     index = mapped.frame.index
+    date_formats = date_formats or {}
     for spec in schema.fields:
         if spec.name not in mapped.frame.columns:
             if spec.optional:
                 columns[spec.name] = _series([pd.NA] * len(index), spec.dtype, index)
             continue
         column = mapped.frame[spec.name]
+        declared = date_formats.get(spec.name)
         parsed: dict[Any, Any] = {}
         values = []
+        failed: list[tuple[Any, Any]] = []
         for row, value in column.items():
             key = (type(value), value) if value is not pd.NA else "NA"
             if key not in parsed:
                 try:
-                    parsed[key] = parse_value(value, spec.type)
+                    parsed[key] = parse_value(value, spec.type, declared)
                 except ValueError:
                     parsed[key] = _Unreadable
             result = parsed[key]
             if result is _Unreadable:
                 mapped.reported.add((row, spec.name))
-                problems.append(
-                    Problem(
-                        source=mapped.source,
-                        row=int(row),
-                        column=display_column(spec.name, mapped.headers.get(spec.name)),
-                        value=None if spec.privacy == "identifying" else str(value),
-                        expected=spec.expected_words(),
-                        fix=_FIXES.get(spec.type),
-                    )
-                )
+                failed.append((row, value))
                 result = pd.NA
             values.append(result)
         columns[spec.name] = _series(values, spec.dtype, index)
+        if failed:
+            problems += _type_problems(mapped, spec, failed, declared)
     for name in mapped.extra:
         columns[name] = _infer_extra(mapped.frame[name])
     return pd.DataFrame(columns, index=index), problems

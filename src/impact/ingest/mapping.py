@@ -14,7 +14,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from impact.errors import InputError, Problem
-from impact.ingest.schema import TABLES, FieldSpec, load_table_schema
+from impact.ingest.date_formats import format_problem
+from impact.ingest.schema import TABLES, FieldSpec, TableSchema, load_table_schema
 from impact.ingest.unicode_text import nfc_strings
 from impact.ingest.yamlfile import load_yaml, pydantic_problems, suggest
 from impact.resources import data_schema_dir
@@ -131,6 +132,9 @@ class Mapping(BaseModel):
     ignore : list of str, or dict
         Source headers to drop without complaint: a list for every table, or
         ``{section: [headers]}``.
+    date_format : str, dict or None
+        The strptime pattern dates and times are written in (``"%d/%m/%Y %H:%M"``), for every
+        date and time field, or ``{field: pattern}``; ISO dates are always read too.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -143,6 +147,7 @@ class Mapping(BaseModel):
     booleans: dict[str, bool] = {}
     missing_labels: list[str] = [""]
     ignore: list[str] | dict[Section, list[str]] = []
+    date_format: str | dict[str, str] | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -238,6 +243,47 @@ class Mapping(BaseModel):
                         )
                     )
                 seen[key] = code
+        return problems + self._date_format_problems(source)
+
+    def date_formats(self, schema: TableSchema) -> dict[str, str]:
+        """``{field: strptime pattern}`` for the date and time fields of ``schema``."""
+        dates = [f.name for f in schema.fields if f.type in ("date", "datetime")]
+        if isinstance(self.date_format, str):
+            return dict.fromkeys(dates, self.date_format)
+        return {f: p for f, p in (self.date_format or {}).items() if f in dates}
+
+    def _date_format_problems(self, source: str) -> list[Problem]:
+        """A declared date format that is not a strptime pattern, or names no date field."""
+        if self.date_format is None:
+            return []
+        named = (
+            {"date_format": self.date_format}
+            if isinstance(self.date_format, str)
+            else {f"date_format.{k}": v for k, v in self.date_format.items()}
+        )
+        dates = {
+            f.name
+            for t in TABLES
+            for f in load_table_schema(t).fields
+            if f.type in ("date", "datetime")
+        }
+        problems = []
+        for key, pattern in named.items():
+            field = key.partition(".")[2]
+            why = format_problem(pattern)
+            if field and field not in dates:
+                why = f"a date or time field ({', '.join(sorted(dates))}) as the key"
+            if why is not None:
+                problems.append(
+                    Problem(
+                        source=source,
+                        column=key,
+                        value=pattern,
+                        expected=why,
+                        fix="write the export's format with strptime codes: %d day, %m month, "
+                        "%Y year, %H hour, %M minute",
+                    )
+                )
         return problems
 
     def columns_for(self, table: str) -> dict[str, tuple[str, str]]:

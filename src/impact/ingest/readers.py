@@ -15,18 +15,17 @@ number in the source (header excluded), so later problems can point at the row a
 Headers and cells are put in Unicode normal form C (:mod:`impact.ingest.unicode_text`), so
 labels typed in NFD still match the mapping. Hostile files are refused with a clear message,
 bounded in time and memory: binary files and files of another kind under a ``.csv`` name
-(:mod:`impact.ingest.text_guard`), more than :data:`MAX_COLUMNS` columns, and CSV fields longer
-than :data:`MAX_FIELD_CHARS` characters (usually an unclosed quote).
+(:mod:`impact.ingest.text_guard`), too many columns, over-long CSV fields and quotes never
+closed (:mod:`impact.ingest.bounds`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import io
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,17 +33,13 @@ from typing import Any
 import pandas as pd
 
 from impact.errors import InputError, Problem
+from impact.ingest.bounds import check_width, csv_error, field_limit, refuse_unclosed_quote
 from impact.ingest.encoding import decode_text
-from impact.ingest.text_guard import refuse_binary
+from impact.ingest.text_guard import refuse_binary, refuse_nul
 from impact.ingest.unicode_text import nfc
 from impact.ingest.yamlfile import suggest
 
-__all__ = ["MAX_COLUMNS", "MAX_FIELD_CHARS", "RawTable", "read_raw", "SUPPORTED_SUFFIXES"]
-
-#: Most columns a file may have (survey exports have tens to a few hundred).
-MAX_COLUMNS = 5_000
-#: Longest CSV field, in characters (a long free-text answer is a few thousand).
-MAX_FIELD_CHARS = 1_000_000
+__all__ = ["RawTable", "read_raw", "SUPPORTED_SUFFIXES"]
 
 SUPPORTED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".sav")
 _DELIMITERS = (";", ",", "\t")
@@ -89,23 +84,6 @@ _NO_DATA_FIX = (
 _EMPTY_FIX = "export the answers again from the survey tool (the file has no content)"
 
 
-def _check_width(header: Sequence[Any], source: str, how: str) -> None:
-    """Refuse more than MAX_COLUMNS columns before any row is processed."""
-    if len(header) > MAX_COLUMNS:
-        raise InputError(
-            f"{source} has too many columns",
-            [
-                Problem(
-                    source=source,
-                    value=f"{len(header):,} columns",
-                    expected=f"at most {MAX_COLUMNS:,} columns ({how})",
-                    fix="check the delimiter and that this is a survey export; remove unused "
-                    "columns (or split the export) before exporting again",
-                )
-            ],
-        )
-
-
 def _cell_text(value: Any) -> str:
     """Render a cell value from openpyxl or pyreadstat as text."""
     if value is None:
@@ -136,7 +114,7 @@ def _build(
     without a header are problems; they are returned so the rest of the file is still
     checked. A file without data rows raises.
     """
-    _check_width(header, source, "one per question")
+    check_width(header, source, "one per question")
     names = [nfc(_cell_text(h).strip()) for h in header]
     problems: list[Problem] = []
     records: list[list[str]] = []
@@ -221,51 +199,13 @@ def _sniff_delimiter(lines: list[str]) -> str:
     return best
 
 
-@contextlib.contextmanager
-def _field_limit(limit: int) -> Iterator[None]:
-    """Let the csv module read fields up to ``limit`` characters, then restore its limit."""
-    previous = csv.field_size_limit(limit)
-    try:
-        yield
-    finally:
-        csv.field_size_limit(previous)
-
-
-def _csv_error(source: str, row: int | None, error: csv.Error) -> InputError:
-    """A parse error of the csv module, naming the row it happened in."""
-    if "field larger than field limit" in str(error):
-        return InputError(
-            f"{source} has a field that is too long",
-            [
-                Problem(
-                    source=source,
-                    row=row,
-                    column=None if row is not None else "(header line)",
-                    expected=f"fields of at most {MAX_FIELD_CHARS:,} characters",
-                    fix='look for a quote (") that is opened but never closed before this '
-                    'row: it makes the rest of the file one field; quote it as "" or remove it',
-                )
-            ],
-        )
-    return InputError(
-        f"{source} is malformed",
-        [
-            Problem(
-                source=source,
-                row=row,
-                expected=f"a well-formed delimited file ({error})",
-                fix="open the file in a spreadsheet and save it again as CSV UTF-8",
-            )
-        ],
-    )
-
-
 def read_csv_text(path: Path, source: str) -> RawTable:
     """Read a delimited text file (delimiter and encoding detected)."""
     data = path.read_bytes()
     refuse_binary(data, source)
     decoded = decode_text(data, source)
     text = decoded.text
+    refuse_nul(text, source)
     if not text.strip():
         raise _fail(
             source,
@@ -276,25 +216,27 @@ def read_csv_text(path: Path, source: str) -> RawTable:
     # the delimiter is told from the start of the first lines (a huge field is cut short)
     head = [line[:_SNIFF_CHARS] for line in text.splitlines()[:20] if line.strip()]
     rows: list[tuple[int, list[str]]] = []
-    with _field_limit(MAX_FIELD_CHARS):
+    with field_limit():
         try:
             delimiter = _sniff_delimiter(head)
         except csv.Error as error:
-            raise _csv_error(source, None, error) from None
+            raise csv_error(source, None, error) from None
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:
             header = next(reader, None)
             while header is not None and not any(h.strip() for h in header):
                 header = next(reader, None)
         except csv.Error as error:
-            raise _csv_error(source, None, error) from None
+            raise csv_error(source, None, error) from None
         if header is not None:
-            _check_width(header, source, f"read with the delimiter {delimiter!r}")
+            check_width(header, source, f"read with the delimiter {delimiter!r}")
         try:
             for number, cells in enumerate(reader, start=1):
                 rows.append((number, cells))
         except csv.Error as error:
-            raise _csv_error(source, len(rows) + 1, error) from None
+            raise csv_error(source, len(rows) + 1, error) from None
+    if rows and any("\n" in cell or "\r" in cell for cell in rows[-1][1]):
+        refuse_unclosed_quote(text, delimiter, source, rows[-1][0])
     if header is None:
         raise _fail(
             source,
@@ -356,6 +298,8 @@ def read_xlsx(path: Path, source: str, sheet: str | None, known: set[str]) -> Ra
                     )
                 ],
             )
+        # the sheet's stated size bounds the columns before any row is loaded
+        check_width(range(ws.max_column or 0), source, f"in sheet '{ws.title}'")
         rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
         title = ws.title
     finally:

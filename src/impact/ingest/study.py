@@ -216,7 +216,8 @@ def _ingest_file(
         and "followup_number" not in mapped.frame.columns
     ):
         mapped.frame["followup_number"] = followup_number
-    frame, type_problems = convert_types(mapped, schema)
+    date_formats = mapping.date_formats(schema) if mapping is not None else None
+    frame, type_problems = convert_types(mapped, schema, date_formats)
     problems = raw.problems + mapped.problems + type_problems
     problems += validate_frame(frame, table, raw.source, mapped.headers, mapped.reported)
     problems.sort(key=lambda p: (p.row is not None, p.row or 0))

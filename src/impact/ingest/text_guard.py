@@ -5,13 +5,15 @@ of binary garbage, would otherwise decode as Windows-1252 nonsense and give hund
 confusing problems. :func:`refuse_binary` looks at the first bytes: known file signatures
 name what the file really is; NUL bytes or many control characters (outside the UTF-16/UTF-32
 pattern, which :mod:`impact.ingest.encoding` explains) mean the file is not a text export.
+:func:`refuse_nul` catches a NUL character further into the decoded text (binary data pasted
+into an export), naming its row.
 """
 
 from __future__ import annotations
 
 from impact.errors import InputError, Problem
 
-__all__ = ["SAMPLE_BYTES", "refuse_binary"]
+__all__ = ["SAMPLE_BYTES", "refuse_binary", "refuse_nul"]
 
 #: How many leading bytes are inspected.
 SAMPLE_BYTES = 65536
@@ -86,6 +88,32 @@ def refuse_binary(data: bytes, source: str) -> None:
                     "a text export; this file holds binary data (NUL or control bytes), so it "
                     "is not a CSV file"
                 ),
+                fix=_EXPORT_AGAIN,
+            )
+        ],
+    )
+
+
+def refuse_nul(text: str, source: str) -> None:
+    """Raise when the decoded ``text`` holds a NUL character anywhere, naming its row.
+
+    Raises
+    ------
+    InputError
+        With the row of the first NUL (None for the header line) and how to fix it.
+    """
+    position = text.find("\x00")
+    if position < 0:
+        return
+    line = text.count("\n", 0, position)
+    raise InputError(
+        f"{source} holds binary data",
+        [
+            Problem(
+                source=source,
+                row=line if line > 0 else None,
+                value=f"a NUL character on line {line + 1}",
+                expected="text without NUL characters (binary data was pasted into the export)",
                 fix=_EXPORT_AGAIN,
             )
         ],
