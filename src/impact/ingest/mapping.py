@@ -14,6 +14,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from impact.errors import InputError, Problem
+from impact.ingest.adapters.base import DateFormat, option_header
+from impact.ingest.adapters.checkbox import CheckboxQuestion
+from impact.ingest.adapters.registry import adapter_names
 from impact.ingest.schema import TABLES, FieldSpec, load_table_schema
 from impact.ingest.yamlfile import load_yaml, pydantic_problems, suggest
 from impact.resources import data_schema_dir
@@ -63,6 +66,11 @@ def _field_spec(name: str) -> FieldSpec | None:
         if ts.has(name):
             return ts.field(name)
     return None
+
+
+def _is_boolean(name: str) -> bool:
+    spec = _field_spec(name)
+    return spec is not None and spec.type == "boolean"
 
 
 def _all_fields() -> list[str]:
@@ -130,6 +138,15 @@ class Mapping(BaseModel):
     ignore : list of str, or dict
         Source headers to drop without complaint: a list for every table, or
         ``{section: [headers]}``.
+    source : str
+        The survey tool that wrote the exports (``qualtrics``; see
+        :mod:`impact.ingest.adapters`), or ``auto`` to recognise it from each file's header.
+    date_format : str, optional
+        How the exports write dates (``iso``, ``us``, ``eu``, ``excel``, ``auto``); default:
+        the tool's own.
+    checkboxes : dict
+        ``{section: [CheckboxQuestion]}``: "tick all that apply" questions whose options set
+        boolean fields, with the rule for a blank option.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -142,6 +159,9 @@ class Mapping(BaseModel):
     booleans: dict[str, bool] = {}
     missing_labels: list[str] = [""]
     ignore: list[str] | dict[Section, list[str]] = []
+    source: str = "auto"
+    date_format: DateFormat | None = None
+    checkboxes: dict[Section, list[CheckboxQuestion]] = {}
 
     @model_validator(mode="before")
     @classmethod
@@ -180,6 +200,19 @@ class Mapping(BaseModel):
         """
         problems: list[Problem] = []
         everything = _all_fields()
+        if self.source not in adapter_names():
+            problems.append(
+                Problem(
+                    source=source,
+                    column="source",
+                    value=self.source,
+                    expected=(
+                        f"a survey tool among {', '.join(adapter_names())}"
+                        f"{suggest(self.source, adapter_names())}"
+                    ),
+                )
+            )
+        problems += self._checkbox_problems(source, everything)
         for section, entries in self.columns.items():
             allowed = everything if section == "all" else load_table_schema(section).field_names
             where = "any table" if section == "all" else f"the {section} table"
@@ -232,6 +265,45 @@ class Mapping(BaseModel):
                 seen[key] = code
         return problems
 
+    def _checkbox_problems(self, source: str, everything: list[str]) -> list[Problem]:
+        """Checkbox options must set boolean fields of the section's table(s)."""
+        problems = []
+        for section, questions in self.checkboxes.items():
+            allowed = everything if section == "all" else load_table_schema(section).field_names
+            for number, question in enumerate(questions):
+                where = f"checkboxes.{section}[{number}]"
+                for option, target in question.options.items():
+                    spec = _field_spec(target) if target in allowed else None
+                    if spec is None or spec.type != "boolean":
+                        booleans = [f for f in allowed if _is_boolean(f)]
+                        problems.append(
+                            Problem(
+                                source=source,
+                                column=f"{where}.options.{option}",
+                                value=target,
+                                expected=(
+                                    "a true/false field of the table, set when the option is "
+                                    f"ticked{suggest(target, booleans)}"
+                                ),
+                            )
+                        )
+                if question.blank_is_false_when == "page" and not question.page:
+                    problems.append(
+                        Problem(
+                            source=source,
+                            column=f"{where}.page",
+                            expected=(
+                                "the headers of the other questions on the page, since "
+                                "blank_is_false_when is 'page'"
+                            ),
+                        )
+                    )
+        return problems
+
+    def checkboxes_for(self, table: str) -> list[CheckboxQuestion]:
+        """Checkbox questions of ``table`` (``all`` first, then the table's own)."""
+        return [*self.checkboxes.get("all", []), *self.checkboxes.get(table, [])]
+
     def columns_for(self, table: str) -> dict[str, tuple[str, str]]:
         """``{source header: (field, section)}`` for ``table``: ``all`` overridden by the table."""
         out = {h.strip(): (f, "all") for h, f in self.columns.get("all", {}).items()}
@@ -264,10 +336,17 @@ class Mapping(BaseModel):
 
     def known_headers(self, table: str) -> set[str]:
         """Headers a file of ``table`` may have: mapped, ignored and canonical names."""
+        checkbox_headers = {
+            header
+            for q in self.checkboxes_for(table)
+            for option in q.labels()
+            for header in (option, option_header(q.question, option), q.question)
+        }
         return (
             set(self.columns_for(table))
             | self.ignored_for(table)
             | set(load_table_schema(table).field_names)
+            | checkbox_headers
         )
 
 

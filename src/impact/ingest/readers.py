@@ -175,7 +175,22 @@ def _sniff_delimiter(lines: list[str]) -> str:
     return best
 
 
-def read_csv_text(path: Path, source: str) -> RawTable:
+#: Joins the cells of a multi-row header into one header (``header_rows`` > 1).
+HEADER_JOIN = "\u241f"
+
+
+def _join_headers(rows: Sequence[Sequence[Any]]) -> list[str]:
+    """One header per column from several header rows, the cells joined by HEADER_JOIN."""
+    width = max(len(r) for r in rows)
+    return [
+        HEADER_JOIN.join(_cell_text(r[i]).strip() if i < len(r) else "" for r in rows).rstrip(
+            HEADER_JOIN
+        )
+        for i in range(width)
+    ]
+
+
+def read_csv_text(path: Path, source: str, header_rows: int = 1) -> RawTable:
     """Read a delimited text file (delimiter and encoding detected)."""
     decoded = decode_text(path.read_bytes(), source)
     text = decoded.text
@@ -188,6 +203,9 @@ def read_csv_text(path: Path, source: str) -> RawTable:
         header = next(reader, None)
         while header is not None and not any(h.strip() for h in header):
             header = next(reader, None)
+        if header is not None and header_rows > 1:
+            extra = [next(reader, []) for _ in range(header_rows - 1)]
+            header = _join_headers([header, *extra])
         rows = list(enumerate(reader, start=1))
     except csv.Error as error:
         raise _fail(
@@ -219,7 +237,9 @@ def _header_row(rows: list[tuple[Any, ...]], known: set[str]) -> int:
     return 0
 
 
-def read_xlsx(path: Path, source: str, sheet: str | None, known: set[str]) -> RawTable:
+def read_xlsx(
+    path: Path, source: str, sheet: str | None, known: set[str], header_rows: int = 1
+) -> RawTable:
     """Read one sheet of an Excel workbook (title rows above the header are skipped)."""
     import openpyxl
 
@@ -259,8 +279,9 @@ def read_xlsx(path: Path, source: str, sheet: str | None, known: set[str]) -> Ra
             source, f"a header row and data rows (sheet '{title}' is empty)", f"{source} is empty"
         )
     h = _header_row(rows, known)
-    data = [(i, r) for i, r in enumerate(rows[h + 1 :], start=1)]
-    frame, problems = _build(rows[h], data, source)
+    header = rows[h] if header_rows == 1 else _join_headers(rows[h : h + header_rows])
+    data = [(i, r) for i, r in enumerate(rows[h + header_rows :], start=1)]
+    frame, problems = _build(header, data, source)
     return RawTable(frame, source, "xlsx", {"sheet": title, "header_row": h + 1}, problems)
 
 
@@ -291,7 +312,10 @@ def read_sav(path: Path, source: str, known: set[str]) -> RawTable:
 
 
 def read_raw(
-    path: str | Path, sheet: str | None = None, known_headers: Iterable[str] = ()
+    path: str | Path,
+    sheet: str | None = None,
+    known_headers: Iterable[str] = (),
+    header_rows: int = 1,
 ) -> RawTable:
     """Read any supported export into a :class:`RawTable` of text cells.
 
@@ -304,6 +328,9 @@ def read_raw(
     known_headers : iterable of str
         Headers the caller expects (mapping source headers and canonical names); used to find
         the header row in Excel files and to prefer SPSS variable labels.
+    header_rows : int
+        Header rows of CSV and Excel files (SurveyMonkey 2, Qualtrics 3); several rows are
+        joined per column with :data:`HEADER_JOIN`, and data rows are numbered below the last.
 
     Returns
     -------
@@ -331,7 +358,7 @@ def read_raw(
         raise _fail(source, "a header line and data rows (the file is empty)", f"{source} is empty")
     known = set(known_headers)
     if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx(path, source, sheet, known)
+        return read_xlsx(path, source, sheet, known, header_rows)
     if suffix == ".sav":
         return read_sav(path, source, known)
-    return read_csv_text(path, source)
+    return read_csv_text(path, source, header_rows)
