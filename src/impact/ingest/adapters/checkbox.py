@@ -21,7 +21,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from impact.errors import Problem
-from impact.ingest.adapters.base import Adapter, ExportColumn, normal_text
+from impact.ingest.adapters.base import Adapter, ExportColumn, normal_text, option_header
 
 __all__ = [
     "DECISIONS",
@@ -170,6 +170,9 @@ def _find(question: CheckboxQuestion, columns: Sequence[ExportColumn]) -> _Found
     labels = {normal_text(label): label for label in question.labels()}
     others = [normal_text(o) for o in question.other]
     asked = normal_text(question.question)
+    combined = {
+        normal_text(option_header(question.question, label)): label for label in question.labels()
+    }
     found = _Found()
     for column in columns:
         own = normal_text(column.question) == asked and bool(asked)
@@ -181,10 +184,15 @@ def _find(question: CheckboxQuestion, columns: Sequence[ExportColumn]) -> _Found
                 found.texts.append(column.position)
         elif own:
             found.cells.append(column.position)
-        elif normal_text(column.header) in labels and column.option is None:
+        elif column.option is None and normal_text(column.header) in labels:
             found.options[column.position] = labels[normal_text(column.header)]
+        elif column.option is None and normal_text(column.header) in combined:
+            found.options[column.position] = combined[normal_text(column.header)]
     if found.options:
-        found.cells = []  # Kobo writes both layouts: the option columns are the exact ones
+        # Kobo writes both layouts: the option columns decide; the joined cell only tells
+        # whether the question was answered
+        found.texts += found.cells
+        found.cells = []
     return found
 
 

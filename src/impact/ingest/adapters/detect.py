@@ -64,6 +64,12 @@ def _layout_evidence(adapter: Adapter, headers: list[str], first_rows: list[list
         return "'Question [Option]' headers"
     if adapter.name == "kobo" and sum("/" in h and " " not in h for h in headers) >= 2:
         return "'group/question' headers"
+    if (
+        adapter.name == "google_forms"
+        and headers
+        and normal_text(headers[0]) in {normal_text(t) for t in adapter.time_columns}
+    ):
+        return f"the submission time '{headers[0]}' as the first column"
     return ""
 
 

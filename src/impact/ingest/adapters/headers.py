@@ -66,8 +66,10 @@ def _common_question(texts: list[str]) -> str | None:
     return None
 
 
-def _dash_style(parts: list[list[str]], declared: set[str]) -> list[ExportColumn]:
-    """Qualtrics: tag on row 1, ``Question - Option`` on row 2, grouped by tag ``Q5_1``."""
+def _dash_style(parts: list[list[str]], declared_texts: Sequence[str]) -> list[ExportColumn]:
+    """``Question - Option``: Qualtrics (row 2, grouped by the tag ``Q5_1`` on row 1) or one
+    header row naming a declared checkbox question (Netigate)."""
+    declared = {normal_text(q) for q in declared_texts}
     groups: dict[str, list[int]] = defaultdict(list)
     for position, cells in enumerate(parts):
         match = _TAG_OPTION.match(cells[0])
@@ -81,6 +83,11 @@ def _dash_style(parts: list[list[str]], declared: set[str]) -> list[ExportColumn
             continue
         for p in positions:
             question_of[p] = question
+    for position, cells in enumerate(parts):
+        if len(cells) == 1 and position not in question_of:  # one header row (Netigate)
+            for question in declared_texts:
+                if normal_text(cells[0]).startswith(normal_text(question) + " - "):
+                    question_of[position] = cells[0][: len(question)]
     out = []
     for position, cells in enumerate(parts):
         tag = cells[0]
@@ -144,7 +151,7 @@ def parse_headers(
     if style == "rows":
         return _rows_style(parts)
     if style == "dash":
-        return _dash_style(parts, declared)
+        return _dash_style(parts, [_nfc(q) for q in declared_questions if q])
     if style == "path":
         return _path_style(parts, adapter.path_separator, declared)
     if style == "brackets":
