@@ -16,15 +16,8 @@ from rich.console import Console
 from rich.table import Table
 
 from impact.errors import ImpactError, InputError
-from impact.ingest import (
-    SourceFile,
-    StudyData,
-    ValidationReport,
-    load_table_schema,
-    read_table,
-    validate_study,
-)
-from impact.ingest.study import file_sha256
+from impact.ingest import ValidationReport, load_table_schema, validate_file, validate_study
+from impact.ingest.study import StudyData
 from impact.outputs import atomic_directory
 
 __all__ = ["register"]
@@ -58,6 +51,45 @@ def _print_problems(console: Console, problems_frame: pd.DataFrame) -> None:
     console.print(table)
 
 
+def _print_exports(console: Console, report: ValidationReport) -> None:
+    """How each export was read: tool and confidence, dropped rows, checkbox decisions."""
+    if not report.exports:
+        return
+    table = Table(title="How each export was read", title_justify="left")
+    for name in ("file", "survey tool", "rows read", "kept", "dropped, and why"):
+        table.add_column(name, overflow="fold")
+    for e in report.exports:
+        lines = e.describe()
+        dropped = [
+            line.strip() for line in lines if line.strip().startswith(("dropped", "no resp"))
+        ]
+        kept = e.rows_read - sum(len(r) for r in e.dropped.values())
+        tool = lines[0].split(": ", 1)[1]
+        table.add_row(e.source, tool, str(e.rows_read), str(kept), "\n".join(dropped))
+    console.print(table)
+    boxes = report.checkbox_table()
+    if not boxes.empty:
+        table = Table(title="Checkbox answers: rows decided by each rule", title_justify="left")
+        for name in boxes.columns:
+            table.add_column(name.replace("_", " "), overflow="fold")
+        for rec in boxes.itertuples(index=False):
+            table.add_row(*[str(v) for v in rec])
+        console.print(table)
+    answers = report.answer_table()
+    if not answers.empty:
+        table = Table(
+            title="What the answers became (rows per canonical code)", title_justify="left"
+        )
+        for name in ("file", "question", "field", "codes"):
+            table.add_column(name, overflow="fold")
+        for (source, header, name), part in answers.groupby(
+            ["source", "header", "field"], sort=False
+        ):
+            codes = ", ".join(f"{c} {n}" for c, n in zip(part["code"], part["rows"], strict=True))
+            table.add_row(str(source), str(header), str(name), codes)
+        console.print(table)
+
+
 def _write(out: Path, data: StudyData, report: ValidationReport, keep_identifying: bool) -> None:
     """Write Parquet tables and validation_summary.csv into ``out`` atomically."""
     with atomic_directory(out) as staging:
@@ -67,25 +99,9 @@ def _write(out: Path, data: StudyData, report: ValidationReport, keep_identifyin
                 staging / f"{name}.parquet", index=False
             )
         report.file_table().to_csv(staging / "validation_summary.csv", index=False)
-
-
-def _single_file(
-    path: Path, table: str, mapping: str | None, sheet: str | None
-) -> ValidationReport:
-    """Validate one file into a report (problems collected, not raised)."""
-    try:
-        frame = read_table(path, table, mapping=mapping, sheet=sheet)
-    except InputError as error:
-        rows = None
-        problems = list(error.problems)
-        return ValidationReport(
-            files=[SourceFile(table, str(path), file_sha256(path), rows, len(problems))],
-            problems=problems,
-        )
-    files = [SourceFile(table, str(path), file_sha256(path), len(frame), 0)]
-    report = ValidationReport(files=files, problems=[])
-    report.data = StudyData(**{table: frame}, sources=files)
-    return report
+        boxes = report.checkbox_table()
+        if not boxes.empty:
+            boxes.to_csv(staging / "checkbox_decisions.csv", index=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -119,7 +135,7 @@ def register(app: typer.Typer) -> None:
         console = _console()
         try:
             if table is not None:
-                report = _single_file(path, table, mapping, sheet)
+                report = validate_file(path, table, mapping=mapping, sheet=sheet)
             else:
                 if mapping is not None or sheet is not None:
                     raise ImpactError("--mapping and --sheet apply to one file: add --table")
@@ -129,6 +145,7 @@ def register(app: typer.Typer) -> None:
             console.print(error.summary_line)
         if report.files:
             _print_files(console, report)
+        _print_exports(console, report)
         if not report.ok:
             _print_problems(console, report.tidy())
             raise ImpactError(

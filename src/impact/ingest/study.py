@@ -21,7 +21,7 @@ from impact.errors import InputError, Problem
 from impact.ingest.adapters.export import ExportReport, read_export
 from impact.ingest.convert import convert_types
 from impact.ingest.mapping import Mapping, load_mapping
-from impact.ingest.schema import TABLES, check_table_name, load_table_schema
+from impact.ingest.schema import TABLES, TableSchema, check_table_name, load_table_schema
 from impact.ingest.translate import apply_mapping
 from impact.ingest.validate import validate_frame
 from impact.results import Result
@@ -37,6 +37,7 @@ __all__ = [
     "file_sha256",
     "load_study",
     "read_table",
+    "validate_file",
     "validate_study",
 ]
 
@@ -150,6 +151,17 @@ class ValidationReport(Result):
         columns = ["source", "question", "field", "rule", *DECISIONS]
         return pd.DataFrame(records, columns=columns)
 
+    def answer_table(self) -> pd.DataFrame:
+        """One row per file, coded field and canonical code: what the answers became."""
+        records = [
+            (e.source, a["header"], a["field"], code, count)
+            for e in self.exports
+            for a in e.answers
+            for code, count in a["counts"].items()
+        ]
+        columns = ["source", "header", "field", "code", "rows"]
+        return pd.DataFrame(records, columns=columns)
+
     def summary(self) -> str:
         """Per-file rows and problem counts, how each export was read, then the verdict."""
         lines = [self.title]
@@ -194,6 +206,44 @@ def derive_age(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def answer_counts(
+    frame: pd.DataFrame, schema: TableSchema, headers: dict[str, str]
+) -> list[dict[str, object]]:
+    """What each coded question's answers became: counts per canonical code.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A typed canonical table of one file.
+    schema : TableSchema
+        Its table.
+    headers : dict
+        ``{field: source header}`` of the mapped columns.
+
+    Returns
+    -------
+    list of dict
+        One record per coded field present in the file (categories, true/false, labelled
+        scales): ``field``, ``header`` and ``counts`` (``{code: rows}``, missing as
+        ``"(missing)"``). Identifying and free-text fields are never counted.
+    """
+    out: list[dict[str, object]] = []
+    for spec in schema.fields:
+        coded = spec.enum is not None or spec.type == "boolean" or bool(spec.labels)
+        if spec.name not in headers or spec.privacy or not coded:
+            continue
+        values = frame[spec.name]
+        counts = values.value_counts(dropna=True).sort_index()
+        record = {
+            str(k).lower() if isinstance(k, bool) else str(k): int(v) for k, v in counts.items()
+        }
+        missing = int(values.isna().sum())
+        if missing:
+            record["(missing)"] = missing
+        out.append({"field": spec.name, "header": headers[spec.name], "counts": record})
+    return out
+
+
 def _ingest_file(
     path: Path,
     table: str,
@@ -220,6 +270,7 @@ def _ingest_file(
     problems.sort(key=lambda p: (p.row is not None, p.row or 0))
     if "age" in schema.field_names:
         derive_age(frame)
+    export.answers = answer_counts(frame, schema, mapped.headers)
     logger.info("read %s as %s: %d rows, %d problem(s)", path, table, len(frame), len(problems))
     return frame, problems, export
 
@@ -265,6 +316,42 @@ def read_table(
     if problems or frame is None:
         raise InputError(f"{path} is not a valid {table} file", problems)
     return frame.reset_index(drop=True)
+
+
+def validate_file(
+    path: PathLike,
+    table: str,
+    mapping: Mapping | PathLike | None = None,
+    sheet: str | None = None,
+    followup_number: int | None = None,
+) -> ValidationReport:
+    """Read, map and validate one file into a report (problems collected, not raised).
+
+    Parameters are those of :func:`read_table`; the report also says how the export was
+    read (survey tool, dropped rows, checkbox decisions, answers per canonical code).
+
+    Raises
+    ------
+    InputError
+        Only for an unknown table name.
+    """
+    check_table_name(table)
+    try:
+        loaded = load_mapping(mapping) if mapping is not None else None
+    except InputError as error:
+        return ValidationReport(files=[], problems=list(error.problems))
+    path = Path(path)
+    frame, problems, export = _ingest_file(path, table, loaded, sheet, followup_number)
+    rows = None if frame is None else len(frame)
+    files = [SourceFile(table, str(path), file_sha256(path), rows, len(problems))]
+    report = ValidationReport(files=files, problems=problems, exports=[export] if export else [])
+    if frame is not None and not problems:
+        report.data = StudyData(
+            **{table: frame.reset_index(drop=True)},
+            sources=files,
+            mapping=loaded.name if loaded is not None else None,
+        )
+    return report
 
 
 def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -60,6 +60,10 @@ class ExportReport:
         How dates were read.
     checkboxes : list of CheckboxCounts
         How each checkbox field's answers were decided.
+    answers : list of dict
+        Filled by :mod:`impact.ingest.study` after mapping: per coded field (categories,
+        booleans, labelled scales) the source header and the count of each canonical code,
+        so a wrong mapping shows before any analysis.
     """
 
     source: str
@@ -73,6 +77,7 @@ class ExportReport:
     made_response_ids: bool = False
     date_format: str = "auto"
     checkboxes: list[CheckboxCounts] = field(default_factory=list)
+    answers: list[dict] = field(default_factory=list)
 
     @property
     def title(self) -> str:
