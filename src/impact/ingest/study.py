@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from impact.errors import InputError, Problem
@@ -206,6 +207,13 @@ def derive_age(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _code_text(code: object) -> str:
+    """A canonical code as the mapping writes it (``true``/``false`` for booleans)."""
+    if isinstance(code, bool | np.bool_):
+        return "true" if code else "false"
+    return str(code)
+
+
 def answer_counts(
     frame: pd.DataFrame, schema: TableSchema, headers: dict[str, str]
 ) -> list[dict[str, object]]:
@@ -234,9 +242,7 @@ def answer_counts(
             continue
         values = frame[spec.name]
         counts = values.value_counts(dropna=True).sort_index()
-        record = {
-            str(k).lower() if isinstance(k, bool) else str(k): int(v) for k, v in counts.items()
-        }
+        record = {_code_text(k): int(v) for k, v in counts.items()}
         missing = int(values.isna().sum())
         if missing:
             record["(missing)"] = missing
@@ -270,7 +276,9 @@ def _ingest_file(
     problems.sort(key=lambda p: (p.row is not None, p.row or 0))
     if "age" in schema.field_names:
         derive_age(frame)
-    export.answers = answer_counts(frame, schema, mapped.headers)
+    headers = dict(mapped.headers)
+    headers.update({c.field: f"{c.question} (checkbox)" for c in export.checkboxes})
+    export.answers = answer_counts(frame, schema, headers)
     logger.info("read %s as %s: %d rows, %d problem(s)", path, table, len(frame), len(problems))
     return frame, problems, export
 
