@@ -261,7 +261,7 @@ def read_export(
     special: dict[int, str] = {}
     wanted = (("response_id", adapter.id_columns), ("submitted_at", adapter.time_columns))
     for name, candidates in wanted:
-        if not schema.has(name) or name in mapped_fields:
+        if not schema.has(name) or name in mapped_fields or any(c.header == name for c in columns):
             continue
         column = _find(columns, candidates)
         if column is not None and column.position not in consumed:

@@ -1,0 +1,235 @@
+"""Adapters in small pieces: checkbox rules, multi-select cells, header styles, dates,
+detection, mapping checks and the messages a user sees."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from impact.errors import InputError
+from impact.ingest import load_mapping, validate_file
+from impact.ingest.adapters import ADAPTERS, CheckboxQuestion, detect_source
+from impact.ingest.adapters.checkbox import resolve_checkboxes
+from impact.ingest.adapters.dates import to_iso
+from impact.ingest.adapters.export import read_export
+from impact.ingest.adapters.headers import parse_headers
+from impact.ingest.mapping import Mapping
+from impact.ingest.readers import HEADER_JOIN
+
+Q = "What did you do? (tick all)"
+OPTIONS = {"Internship": "got_internship", "Workplace visit": "visited_workplace"}
+
+
+def _question(rule="question", **extra) -> CheckboxQuestion:
+    return CheckboxQuestion(
+        question=Q,
+        options=OPTIONS,
+        none=["None of these"],
+        other=["Other"],
+        blank_is_false_when=rule,
+        **extra,
+    )
+
+
+def _resolve(headers, rows, question, adapter="limesurvey"):
+    tool = ADAPTERS[adapter]
+    columns = tool.parse_headers(headers, [question.question])
+    frame = pd.DataFrame(rows, index=range(1, len(rows) + 1))
+    frame.columns = range(len(headers))
+    return resolve_checkboxes(frame, columns, [question], tool, "f.csv")
+
+
+SPLIT = [f"{Q} [Internship]", f"{Q} [Workplace visit]", f"{Q} [None of these]", f"{Q} [Other]"]
+SPLIT_ROWS = [
+    ["Yes", "", "", ""],  # 1 ticked one option
+    ["", "", "Yes", ""],  # 2 ticked "none of these"
+    ["", "", "", "Mentor meetings"],  # 3 only an 'other' text
+    ["", "", "", ""],  # 4 skipped the question
+]
+
+
+def test_blank_option_is_false_when_the_question_was_answered_and_missing_when_skipped():
+    fields, consumed, counts, problems = _resolve(SPLIT, SPLIT_ROWS, _question())
+    assert problems == [] and consumed == {0, 1, 2, 3}
+    assert fields["got_internship"].tolist() == ["true", "false", "false", ""]
+    assert fields["visited_workplace"].tolist() == ["false", "false", "false", ""]
+    by_field = {c.field: c.counts for c in counts}
+    assert by_field["got_internship"]["ticked"] == 1
+    assert by_field["got_internship"]["question_answered"] == 2
+    assert by_field["got_internship"]["skipped"] == 1
+    assert by_field["visited_workplace"]["question_answered"] == 3
+
+
+def test_page_rule_uses_the_other_questions_on_the_page_and_submitted_rule_never_misses():
+    headers = [*SPLIT, "How satisfied are you?"]
+    rows = [[*r, s] for r, s in zip(SPLIT_ROWS, ["5", "4", "", "3"], strict=True)]
+    rule = _question("page", page=["How satisfied are you?"])
+    fields, _, counts, _ = _resolve(headers, rows, rule)
+    assert fields["got_internship"].tolist() == ["true", "false", "false", "false"]
+    assert {c.field: c.counts["page_answered"] for c in counts}["got_internship"] == 1
+    fields, _, counts, _ = _resolve(SPLIT, SPLIT_ROWS, _question("submitted"))
+    assert fields["got_internship"].tolist() == ["true", "false", "false", "false"]
+    assert counts[0].counts["submitted"] == 1 and counts[0].counts["skipped"] == 0
+
+
+def test_a_zero_written_by_the_tool_is_false_whatever_the_rule():
+    headers = [f"{Q}/Internship", f"{Q}/Workplace visit", Q]
+    rows = [["1", "0", "Internship"], ["0", "0", "None of these"], ["", "", ""]]
+    fields, consumed, counts, _ = _resolve(headers, rows, _question(), adapter="kobo")
+    assert consumed == {0, 1, 2}  # the joined column is used up too
+    assert fields["got_internship"].tolist() == ["true", "false", ""]
+    assert fields["visited_workplace"].tolist() == ["false", "false", ""]
+    assert {c.field: c.counts["tool_unticked"] for c in counts} == {
+        "got_internship": 1,
+        "visited_workplace": 2,
+    }
+
+
+@pytest.mark.parametrize(
+    ("adapter", "cells"),
+    [
+        ("google_forms", ["Internship, Workplace visit", "None of these", "Mentors, a lot", ""]),
+        ("microsoft_forms", ["Internship;Workplace visit;", "None of these;", "Mentors;", ""]),
+    ],
+)
+def test_multi_select_in_one_cell(adapter, cells):
+    question = _question()
+    fields, _, counts, _ = _resolve([Q], [[c] for c in cells], question, adapter=adapter)
+    assert fields["got_internship"].tolist() == ["true", "false", "false", ""]
+    assert fields["visited_workplace"].tolist() == ["true", "false", "false", ""]
+    assert counts[0].counts["skipped"] == 1
+
+
+def test_labels_holding_the_separator_are_matched_whole():
+    question = CheckboxQuestion(
+        question=Q, options={"Yes, an internship": "got_internship", "Yes": "visited_workplace"}
+    )
+    fields, _, _, _ = _resolve([Q], [["Yes, an internship"], ["Yes"]], question, "google_forms")
+    assert fields["got_internship"].tolist() == ["true", "false"]
+    assert fields["visited_workplace"].tolist() == ["false", "true"]
+
+
+def test_a_checkbox_question_missing_from_the_file_is_named():
+    _, _, _, problems = _resolve(["Other question"], [["x"]], _question())
+    assert len(problems) == 1
+    assert problems[0].column == Q
+    assert "no column has this question text" in problems[0].expected
+
+
+@pytest.mark.parametrize(
+    ("adapter", "headers", "expected"),
+    [
+        (
+            "surveymonkey",
+            [f"Respondent ID{HEADER_JOIN}", f"{Q}{HEADER_JOIN}Internship", f"{HEADER_JOIN}Other"],
+            [("Respondent ID", None), (Q, "Internship"), (Q, "Other")],
+        ),
+        (
+            "qualtrics",
+            [
+                f"ResponseId{HEADER_JOIN}Response ID{HEADER_JOIN}{{}}",
+                f"Q5_1{HEADER_JOIN}{Q} - Internship{HEADER_JOIN}{{}}",
+                f"Q5_2{HEADER_JOIN}{Q} - Other - Text{HEADER_JOIN}{{}}",
+                f"Q6{HEADER_JOIN}Age - in years{HEADER_JOIN}{{}}",
+            ],
+            [
+                ("Response ID", None),
+                (Q, "Internship"),
+                (Q, "Other - Text"),
+                ("Age - in years", None),
+            ],
+        ),
+        ("limesurvey", [f"{Q} [Internship]", "Age"], [(Q, "Internship"), ("Age", None)]),
+        (
+            "kobo",
+            [Q, f"{Q}/Internship", "grp/age"],
+            [(Q, None), (Q, "Internship"), ("grp/age", None)],
+        ),
+        (
+            "netigate",
+            [f"{Q} - Internship", "Age - years"],
+            [(Q, "Internship"), ("Age - years", None)],
+        ),
+    ],
+)
+def test_each_header_style_tells_question_from_option(adapter, headers, expected):
+    columns = parse_headers(ADAPTERS[adapter], headers, [Q])
+    assert [(c.question, c.option) for c in columns] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt", "iso"),
+    [
+        ("03/01/2024 02:30:05 PM", "us", "2024-03-01 14:30:05"),
+        ("3/1/2024 14:30:05", "us", "2024-03-01 14:30:05"),
+        ("2024/03/01 2:30:05 PM GMT+1", "us", "2024/03/01 2:30:05 PM GMT+1"),
+        ("01.03.2024 14:30", "eu", "2024-03-01 14:30:00"),
+        ("01/03/2024", "eu", "2024-03-01"),
+        ("45352.604166667", "excel", "2024-03-01 14:30:00"),
+        ("45352", "auto", "2024-03-01"),
+        ("2024-03-01 14:30", "iso", "2024-03-01 14:30"),
+        ("13/01/2024", "us", None),
+        ("01/03/2024", "iso", None),
+    ],
+)
+def test_dates_become_iso(text, fmt, iso):
+    assert to_iso(text, fmt) == iso
+
+
+def test_detection_names_the_columns_it_found_and_falls_back_to_generic():
+    found = detect_source(["Respondent ID", "Collector ID", "Start Date", "End Date", "Kön"])
+    assert found.adapter == "surveymonkey" and found.confidence == 1.0
+    assert "'Respondent ID'" in found.describe() and "100% confidence" in found.describe()
+    plain = detect_source(["Svars-ID", "Kön", "Status"])
+    assert plain.adapter == "generic"
+    assert "no survey tool" in plain.describe() or "too uncertain" in plain.describe()
+
+
+def test_mapping_checks_source_and_checkbox_targets():
+    bad = Mapping(
+        name="m",
+        source="qualtrix",
+        checkboxes={
+            "result": [
+                CheckboxQuestion(question=Q, options={"Internship": "satisfaction"}),
+                CheckboxQuestion(
+                    question=Q, options={"Visit": "visited_workplace"}, blank_is_false_when="page"
+                ),
+            ]
+        },
+    )
+    with pytest.raises(InputError) as info:
+        load_mapping(bad)
+    text = str(info.value)
+    assert "column 'source': got 'qualtrix'" in text and "did you mean 'qualtrics'?" in text
+    assert "checkboxes.result[0].options.Internship" in text
+    assert "a true/false field of the table" in text
+    assert "checkboxes.result[1].page" in text and "other questions on the page" in text
+
+
+def _write(path, text, encoding="utf-8"):
+    path.write_text(text, encoding=encoding)
+    return path
+
+
+def test_a_date_in_the_wrong_format_names_row_column_format_and_fix(tmp_path):
+    mapping = tmp_path / "m.yaml"
+    _write(mapping, "name: m\nsource: surveymonkey\n")
+    csv = "Respondent ID,End Date\n,\n1,03/01/2024 02:30:05 PM\n2,2024.03.01\n"
+    path = _write(tmp_path / "f.csv", csv)
+    raw, report = read_export(path, "followup", load_mapping(mapping))
+    assert report.adapter == "surveymonkey" and report.chosen_by == "mapping"
+    (problem,) = raw.problems
+    assert raw.frame["response_id"].tolist() == ["1", "2"]
+    assert (problem.row, problem.column, problem.value) == (2, "submitted_at", "2024.03.01")
+    assert "MM/DD/YYYY" in problem.expected and "set date_format in the mapping" in problem.expected
+    assert raw.frame.loc[1, "submitted_at"] == "2024-03-01 14:30:05"
+
+
+def test_generic_files_read_as_before_and_validate_file_reports_the_reading(tmp_path):
+    path = _write(tmp_path / "b.csv", "response_id;round_id;gender\nA1;R01;woman\n")
+    report = validate_file(path, "baseline")
+    (export,) = report.exports
+    assert export.adapter == "generic" and export.chosen_by == "detected"
+    assert export.rows_read == 1 and export.dropped == {}
+    assert "missing column" in report.tidy()["expected"].str.cat()
