@@ -97,6 +97,7 @@ class Case:
 def all_cases() -> list[Case]:
     """Every case of the catalogue, in area order."""
     from bad_inputs import (
+        catalogue_adapters,
         catalogue_analyses,
         catalogue_config,
         catalogue_indicators,
@@ -107,6 +108,7 @@ def all_cases() -> list[Case]:
 
     cases = [
         *catalogue_ingest.CASES,
+        *catalogue_adapters.CASES,
         *catalogue_config.CASES,
         *catalogue_linking.CASES,
         *catalogue_indicators.CASES,
