@@ -233,3 +233,28 @@ def test_generic_files_read_as_before_and_validate_file_reports_the_reading(tmp_
     assert export.adapter == "generic" and export.chosen_by == "detected"
     assert export.rows_read == 1 and export.dropped == {}
     assert "missing column" in report.tidy()["expected"].str.cat()
+
+
+def test_the_codebook_states_each_checkbox_rule(tmp_path):
+    from typer.testing import CliRunner
+
+    from impact.cli.main import app
+
+    mapping = tmp_path / "m.yaml"
+    _write(
+        mapping,
+        "name: m\nsource: limesurvey\ncheckboxes:\n  result:\n"
+        f"    - question: '{Q}'\n"
+        "      options: {Internship: got_internship, Workplace visit: visited_workplace}\n"
+        "      none: [None of these]\n",
+    )
+    out = tmp_path / "cb"
+    args = ["indicators", "--codebook", str(out), "--mapping", str(mapping)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    english = (out / "codebook.en.md").read_text(encoding="utf-8")
+    assert "## Checkbox questions: how blank options were read" in english
+    assert f"| `got_internship` | {Q} | a blank option is not ticked (false) when" in english
+    assert "missing when the whole question was skipped" in english
+    swedish = (out / "codebook.sv.md").read_text(encoding="utf-8")
+    assert "| `visited_workplace` |" in swedish and "hela frågan hoppats över" in swedish

@@ -18,6 +18,7 @@ from impact.errors import ImpactError
 from impact.indicators.codebook import write_codebook
 from impact.indicators.io import parse_params, read_panel, write_indicators
 from impact.indicators.missing import missing_counts
+from impact.ingest import load_mapping
 
 
 def register(app: typer.Typer) -> None:
@@ -46,6 +47,11 @@ def register(app: typer.Typer) -> None:
         lang: str | None = typer.Option(
             None, "--lang", help="Codebook language: sv or en (default: both)."
         ),
+        mapping: str | None = typer.Option(
+            None,
+            "--mapping",
+            help="Mapping file or bundled name: the codebook states its checkbox rules.",
+        ),
         engine: str = typer.Option(
             "pandas", "--engine", help="Where the rules are evaluated: pandas, duckdb or spark."
         ),
@@ -55,7 +61,8 @@ def register(app: typer.Typer) -> None:
         if codebook is not None:
             if panel is not None or out is not None:
                 raise ImpactError("Use either PANEL --out FILE or --codebook DIR, not both.")
-            written = write_codebook(codebook, lang, definitions, overrides)  # type: ignore[arg-type]
+            checkboxes = load_mapping(mapping).all_checkboxes() if mapping is not None else []
+            written = write_codebook(codebook, lang, definitions, overrides, checkboxes)  # type: ignore[arg-type]
             for path in written:
                 typer.echo(f"wrote {path}")
             return
@@ -65,6 +72,8 @@ def register(app: typer.Typer) -> None:
             )
         if lang is not None:
             raise ImpactError("--lang only applies together with --codebook.")
+        if mapping is not None:
+            raise ImpactError("--mapping only applies together with --codebook.")
         table = indicator_table(
             read_panel(panel), engine=engine, definitions=definitions, params=overrides
         )

@@ -304,6 +304,10 @@ class Mapping(BaseModel):
         """Checkbox questions of ``table`` (``all`` first, then the table's own)."""
         return [*self.checkboxes.get("all", []), *self.checkboxes.get(table, [])]
 
+    def all_checkboxes(self) -> list[CheckboxQuestion]:
+        """Every checkbox question of every section (for the codebook)."""
+        return [q for questions in self.checkboxes.values() for q in questions]
+
     def columns_for(self, table: str) -> dict[str, tuple[str, str]]:
         """``{source header: (field, section)}`` for ``table``: ``all`` overridden by the table."""
         out = {h.strip(): (f, "all") for h, f in self.columns.get("all", {}).items()}

@@ -338,3 +338,48 @@ def resolve_checkboxes(
             out[name] = value
             counts.append(record)
     return out, consumed, counts, problems
+
+
+_CODEBOOK_TEXT = {
+    "title": {
+        "sv": "Kryssfrågor: hur tomma alternativ lästes",
+        "en": "Checkbox questions: how blank options were read",
+    },
+    "intro": {
+        "sv": (
+            "Fälten nedan kommer från frågor där deltagaren kryssar i alla alternativ som "
+            "stämmer (en kolumn per alternativ eller alla svar i en cell). Regeln för ett tomt "
+            "alternativ står i mappningen:"
+        ),
+        "en": (
+            "The fields below come from questions where the respondent ticks every option that "
+            "applies (one column per option, or every answer in one cell). The rule for a blank "
+            "option is stated in the mapping:"
+        ),
+    },
+    "field": {"sv": "Fält", "en": "Field"},
+    "question": {"sv": "Fråga", "en": "Question"},
+    "rule": {"sv": "Tomt alternativ", "en": "Blank option"},
+}
+
+
+def checkbox_rules_markdown(questions: Sequence[CheckboxQuestion], lang: str) -> list[str]:
+    """A codebook section stating the blank rule of every checkbox field (empty if none).
+
+    Parameters
+    ----------
+    questions : sequence of CheckboxQuestion
+        The mapping's checkbox questions.
+    lang : {"sv", "en"}
+        The language.
+    """
+    if not questions:
+        return []
+    text = {key: value[lang] for key, value in _CODEBOOK_TEXT.items()}
+    lines = [f"## {text['title']}", "", text["intro"], ""]
+    lines += [f"| {text['field']} | {text['question']} | {text['rule']} |", "|---|---|---|"]
+    for question in questions:
+        shown = question.question.replace("|", "\\|") or "—"
+        for name in question.fields():
+            lines.append(f"| `{name}` | {shown} | {question.rule_words(lang)} |")
+    return [*lines, ""]
