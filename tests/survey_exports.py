@@ -43,6 +43,14 @@ OPTIONS = {
 NONE_OPTION = "Inget av detta"
 OTHER_OPTION = "Annat"
 CHECKBOX_FIELDS = list(OPTIONS.values())
+#: The Stata layout's variable names of the checkbox options (option text → variable).
+STATA_OPTIONS = {
+    "Fått en praktikplats": "cb_internship",
+    "Påbörjat en utbildning inom mitt yrkesområde": "cb_education",
+    "Besökt en arbetsplats inom mitt yrkesområde": "cb_workplace",
+    NONE_OPTION: "cb_none",
+    OTHER_OPTION: "cb_other",
+}
 _META = ("response_id", "submitted_at")
 
 #: Rows each layout adds that are not real responses: {layout: {reason: rows}}.
@@ -321,10 +329,27 @@ def _qualtrics_csv(folder: Path) -> dict[str, str]:
     return files
 
 
+def _coded(data: dict, value_labels: dict, name: str, table: str, header: str, column: list):
+    """One answer column as a labelled SPSS/Stata variable: codes 1… with the answer labels."""
+    rmap = reverse_mapping()
+    own = cohort().baseline if table == "baseline" else cohort().result
+    field = {rmap.header(table, f): f for f in own.columns}[header]
+    codes = rmap.labels.get(field)
+    if codes is not None:
+        choices = list(dict.fromkeys(codes.values()))
+    elif all(v in ("", rmap.true_label, rmap.false_label) for v in column):
+        choices = [rmap.true_label, rmap.false_label]
+    else:
+        data[name] = column
+        return
+    value_labels[name] = {k + 1: label for k, label in enumerate(choices)}
+    lookup = {label: k + 1 for k, label in enumerate(choices)}
+    data[name] = [lookup.get(v, np.nan) for v in column]
+
+
 def _qualtrics_sav(folder: Path) -> dict[str, str]:
     import pyreadstat
 
-    rmap = reverse_mapping()
     files = {}
     for table in ("baseline", "result"):
         (tags, texts, _), cells, meta = _qualtrics_rows(table)
@@ -340,27 +365,11 @@ def _qualtrics_sav(folder: Path) -> dict[str, str]:
         }
         labels = {"Status": "Response Type", "Finished": "Finished"}
         labels |= {"RecordedDate": "Recorded Date", "ResponseId": "Response ID"}
-        own = cohort().baseline if table == "baseline" else cohort().result
-        fields = {rmap.header(table, f): f for f in own.columns}
         skip = len(_QUALTRICS_META)
         for tag, text in zip(tags[skip:], texts[skip:], strict=True):
             labels[tag] = text
-            if tag.startswith(f"{_Q}_"):
-                continue
-            column = list(cells[text])
-            field = fields[text]
-            codes = rmap.labels.get(field)
-            if codes is not None or field in ("gender",):
-                choices = list(dict.fromkeys(codes.values())) if codes else []
-                value_labels[tag] = {k + 1: label for k, label in enumerate(choices)}
-                lookup = {label: k + 1 for k, label in enumerate(choices)}
-                data[tag] = [lookup.get(v, np.nan) if v else np.nan for v in column]
-            elif all(v in ("", rmap.true_label, rmap.false_label) for v in column):
-                value_labels[tag] = {1: rmap.true_label, 2: rmap.false_label}
-                lookup = {rmap.true_label: 1, rmap.false_label: 2}
-                data[tag] = [lookup.get(v, np.nan) for v in column]
-            else:
-                data[tag] = column
+            if not tag.startswith(f"{_Q}_"):
+                _coded(data, value_labels, tag, table, text, list(cells[text]))
         if table == "result":
             ticks = [_qualtrics_checkbox(m["k"]) for m in meta]
             options = [*OPTIONS, NONE_OPTION, OTHER_OPTION]
@@ -376,6 +385,41 @@ def _qualtrics_sav(folder: Path) -> dict[str, str]:
             str(folder / name),
             column_labels=[labels.get(c, c) for c in frame.columns],
             variable_value_labels=value_labels,
+        )
+        files[table] = name
+    return files
+
+
+def _stata(folder: Path) -> dict[str, str]:
+    """A generic Stata file: canonical variable names (Stata labels are too short for the
+    question texts), coded answers with value labels, the checkbox as one variable per option
+    (:data:`STATA_OPTIONS`, 1 Ja / 0 Nej, blank when the question was skipped)."""
+    import pyreadstat
+
+    c = cohort()
+    rmap = reverse_mapping()
+    files = {}
+    for table, frame in (("baseline", c.baseline), ("result", c.result)):
+        cells = _cells(frame, table)
+        fields = {rmap.header(table, f): f for f in frame.columns}
+        data: dict[str, list] = {
+            "response_id": list(frame["response_id"]),
+            "submitted_at": _times(frame),
+        }
+        value_labels: dict[str, dict] = {}
+        for header in cells.columns:
+            _coded(data, value_labels, fields[header], table, header, list(cells[header]))
+        if table == "result":
+            for option, name in STATA_OPTIONS.items():
+                value_labels[name] = {1: "Ja", 0: "Nej"}
+                column = []
+                for _, ticks in c.ticks.iterrows():
+                    ticked = _ticked_labels(ticks)
+                    column.append(np.nan if not ticked else float(option in ticked))
+                data[name] = column
+        name = f"{table}.dta"
+        pyreadstat.write_dta(
+            pd.DataFrame(data), str(folder / name), variable_value_labels=value_labels
         )
         files[table] = name
     return files
@@ -551,6 +595,7 @@ LAYOUTS = {
     "kobo_csv": (lambda folder: _kobo(folder, False, "csv"), "kobo"),
     "netigate": (_netigate, "netigate"),
     "typeform": (_typeform, "typeform"),
+    "stata": (_stata, "generic"),
 }
 
 
@@ -561,14 +606,17 @@ def layout_mapping(source: str | None, detect: bool = False) -> dict | None:
     doc = yaml.safe_load(mapping_path().read_text(encoding="utf-8"))
     doc["name"] = f"belong_sv_{source}"
     doc["source"] = "auto" if detect else source
-    satisfaction = reverse_mapping().header("result", "satisfaction")
+    satisfaction = "satisfaction"  # the Stata layout's variable name
+    if source != "generic":
+        satisfaction = reverse_mapping().header("result", "satisfaction")
+    names = STATA_OPTIONS if source == "generic" else {label: label for label in STATA_OPTIONS}
     doc["checkboxes"] = {
         "result": [
             {
-                "question": CHECKBOX,
-                "options": dict(OPTIONS),
-                "none": [NONE_OPTION],
-                "other": [OTHER_OPTION, "Övrigt"],
+                "question": "" if source == "generic" else CHECKBOX,
+                "options": {names[label]: field for label, field in OPTIONS.items()},
+                "none": [names[NONE_OPTION]],
+                "other": [names[OTHER_OPTION], "Övrigt"],
                 "blank_is_false_when": "page",
                 "page": [satisfaction],
             }

@@ -9,8 +9,8 @@ number in the source (header excluded), so later problems can point at the row a
   byte-order mark such as Excel's "Unicode text" (see :mod:`impact.ingest.encoding`).
 * XLSX (``.xlsx``, ``.xlsm``): a sheet by name (default: the first); title rows above the header
   are skipped when the expected headers are found lower down.
-* SPSS (``.sav``): value labels are applied, so the mapping sees answer labels; a variable whose
-  name is not a known header but whose label is, is renamed to its label.
+* SPSS (``.sav``) and Stata (``.dta``): value labels are applied, so the mapping sees answer
+  labels; a variable whose name is not a known header but whose label is, is renamed to it.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from impact.ingest.yamlfile import suggest
 
 __all__ = ["RawTable", "read_raw", "SUPPORTED_SUFFIXES"]
 
-SUPPORTED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".sav")
+SUPPORTED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".sav", ".dta")
 _DELIMITERS = (";", ",", "\t")
 _HEADER_SEARCH_ROWS = 30
 
@@ -286,14 +286,17 @@ def read_xlsx(
 
 
 def read_sav(path: Path, source: str, known: set[str]) -> RawTable:
-    """Read an SPSS file with value labels applied."""
+    """Read an SPSS (``.sav``) or Stata (``.dta``) file with value labels applied."""
     import pyreadstat
 
+    stata = path.suffix.lower() == ".dta"
+    read = pyreadstat.read_dta if stata else pyreadstat.read_sav
     try:
-        df, meta = pyreadstat.read_sav(str(path), apply_value_formats=True)
+        df, meta = read(str(path), apply_value_formats=True)
     except Exception as error:  # pyreadstat raises its own error types
+        kind = "Stata .dta" if stata else "SPSS .sav"
         raise _fail(
-            source, f"a readable SPSS .sav file ({error})", f"{source} could not be opened"
+            source, f"a readable {kind} file ({error})", f"{source} could not be opened"
         ) from None
     labels = meta.column_names_to_labels or {}
     header = []
@@ -308,7 +311,8 @@ def read_sav(path: Path, source: str, known: set[str]) -> RawTable:
         )
     rows = [(i, list(r)) for i, r in enumerate(df.itertuples(index=False, name=None), start=1)]
     frame, problems = _build(header, rows, source)
-    return RawTable(frame, source, "sav", {"file_encoding": meta.file_encoding}, problems)
+    kind = "dta" if stata else "sav"
+    return RawTable(frame, source, kind, {"file_encoding": meta.file_encoding}, problems)
 
 
 def read_raw(
@@ -322,7 +326,7 @@ def read_raw(
     Parameters
     ----------
     path : path
-        The file (``.csv``, ``.tsv``, ``.txt``, ``.xlsx``, ``.xlsm`` or ``.sav``).
+        The file (``.csv``, ``.tsv``, ``.txt``, ``.xlsx``, ``.xlsm``, ``.sav`` or ``.dta``).
     sheet : str, optional
         Sheet name for Excel files (default: the first sheet).
     known_headers : iterable of str
@@ -359,6 +363,6 @@ def read_raw(
     known = set(known_headers)
     if suffix in (".xlsx", ".xlsm"):
         return read_xlsx(path, source, sheet, known, header_rows)
-    if suffix == ".sav":
+    if suffix in (".sav", ".dta"):
         return read_sav(path, source, known)
     return read_csv_text(path, source, header_rows)

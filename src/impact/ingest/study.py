@@ -295,7 +295,7 @@ def read_table(
     Parameters
     ----------
     path : path
-        A ``.csv``/``.tsv``/``.txt``, ``.xlsx``/``.xlsm`` or ``.sav`` file.
+        A ``.csv``/``.tsv``/``.txt``, ``.xlsx``/``.xlsm``, ``.sav`` or ``.dta`` file.
     table : str
         The canonical table it holds (baseline, followup, result, randomisation,
         register_persons, register_months).

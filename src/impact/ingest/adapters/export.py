@@ -31,6 +31,9 @@ __all__ = ["ExportReport", "read_export"]
 
 logger = logging.getLogger(__name__)
 
+#: Formats whose variables carry labels (one header row; Qualtrics' texts are the labels).
+_LABELLED = (".sav", ".dta")
+
 
 @dataclass
 class ExportReport:
@@ -130,13 +133,15 @@ def _find(columns: list[ExportColumn], names: tuple[str, ...]) -> ExportColumn |
 
 def _read(path: Path, sheet: str | None, known: set[str], adapter: Adapter) -> RawTable:
     """Read with the tool's header rows; SPSS variables named ``name`` + label for Qualtrics."""
-    if path.suffix.lower() != ".sav" or adapter.option_style != "dash":
-        rows = 1 if path.suffix.lower() == ".sav" else adapter.header_rows
+    labelled = path.suffix.lower() in _LABELLED
+    if not labelled or adapter.option_style != "dash":
+        rows = 1 if labelled else adapter.header_rows
         return read_raw(path, sheet=sheet, known_headers=known, header_rows=rows)
     import pyreadstat
 
     raw = read_raw(path, sheet=sheet)
-    _, meta = pyreadstat.read_sav(str(path), metadataonly=True)
+    read = pyreadstat.read_dta if path.suffix.lower() == ".dta" else pyreadstat.read_sav
+    _, meta = read(str(path), metadataonly=True)
     labels = meta.column_names_to_labels or {}
     raw.frame.columns = [
         f"{name}{HEADER_JOIN}{(labels.get(name) or '').strip()}" for name in raw.frame.columns
@@ -152,8 +157,9 @@ def _choose(
     rows = first.frame.head(2).to_numpy().tolist()
     detection = detect_source(list(first.frame.columns), rows)
     adapter = ADAPTERS[detection.adapter] if mapping.source == AUTO else get_adapter(mapping.source)
-    reusable = adapter.header_rows == 1 and not (
-        path.suffix.lower() == ".sav" and adapter.option_style == "dash"
+    labelled = path.suffix.lower() in _LABELLED
+    reusable = (adapter.header_rows == 1 or labelled) and not (
+        labelled and adapter.option_style == "dash"
     )
     return adapter, detection, first if reusable else None
 
