@@ -196,8 +196,8 @@ def _find(question: CheckboxQuestion, columns: Sequence[ExportColumn]) -> _Found
     return found
 
 
-def _split_cell(text: str, labels: list[str], separator: str | None) -> tuple[set[str], bool]:
-    """Known labels in one multi-select cell, and whether other text remains."""
+def split_cell(text: str, labels: list[str], separator: str | None) -> tuple[set[str], bool]:
+    """Known labels found whole in one multi-select cell, and whether other text remains."""
     remaining = normal_text(text)
     seps = {",", ";", " "} | ({separator.strip()} if separator and separator.strip() else set())
     found: set[str] = set()
@@ -239,7 +239,7 @@ def _answered_rows(
         for row, text in frame.iloc[:, position].items():
             if not str(text).strip():
                 continue
-            hits, _other_text = _split_cell(str(text), labels, adapter.multi_select_separator)
+            hits, _other_text = split_cell(str(text), labels, adapter.multi_select_separator)
             for label in hits:
                 ticked.at[row, label] = True
             answered.at[row] = True  # any text: options, or an 'other' answer written in

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -27,7 +28,7 @@ from impact.ingest.mapping import CANONICAL, Mapping
 from impact.ingest.readers import HEADER_JOIN, RawTable, read_raw
 from impact.ingest.schema import load_table_schema
 
-__all__ = ["ExportReport", "read_export"]
+__all__ = ["ExportReport", "OpenedExport", "find_column", "open_export", "read_export"]
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +122,7 @@ def _nfc_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _find(columns: list[ExportColumn], names: tuple[str, ...]) -> ExportColumn | None:
+def find_column(columns: list[ExportColumn], names: tuple[str, ...]) -> ExportColumn | None:
     """The first column whose header or tag is one of ``names`` (in the order of names)."""
     for name in names:
         key = normal_text(name)
@@ -171,7 +172,7 @@ def _drop_rows(
     keep = pd.Series(True, index=frame.index)
     dropped: dict[str, list[int]] = {}
     for rule in adapter.drop_rules:
-        column = _find(columns, rule.columns)
+        column = find_column(columns, rule.columns)
         if column is None:
             continue
         hit = frame.iloc[:, column.position].map(rule.drops) & keep
@@ -208,6 +209,70 @@ def _date_problems(
     return problems
 
 
+@dataclass
+class OpenedExport:
+    """An export read with its tool's layout, before any mapping.
+
+    Attributes
+    ----------
+    raw : RawTable
+        As the reader returned it.
+    adapter : Adapter
+        The tool.
+    detection : Detection
+        What the header looks like.
+    columns : list of ExportColumn
+        The parsed headers.
+    frame : pandas.DataFrame
+        NFC cells of the real responses, columns by position, index = file row numbers.
+    dropped : dict
+        ``{reason: [row numbers]}`` of rows that are not real responses.
+    """
+
+    raw: RawTable
+    adapter: Adapter
+    detection: Detection
+    columns: list[ExportColumn]
+    frame: pd.DataFrame
+    dropped: dict[str, list[int]]
+
+
+def open_export(
+    path: str | Path,
+    table: str | None,
+    mapping: Mapping,
+    sheet: str | None = None,
+    declared: Sequence[str] = (),
+) -> OpenedExport:
+    """Read an export with its tool's layout and drop the rows that are not real responses.
+
+    Parameters
+    ----------
+    path : path
+        The export.
+    table : str or None
+        The canonical table (None when not known yet: the mapping assistant).
+    mapping : Mapping
+        Its ``source`` chooses the tool (``auto``: recognised) and its checkbox questions help
+        read option headers.
+    sheet : str, optional
+        Excel sheet.
+    declared : sequence of str
+        Further checkbox question texts (the mapping assistant's guesses).
+    """
+    path = Path(path)
+    tables = [table] if table is not None else ["baseline", "followup", "result"]
+    known = {h for t in tables for h in mapping.known_headers(t)}
+    adapter, detection, raw = _choose(path, sheet, known, mapping)
+    if raw is None:
+        raw = _read(path, sheet, known, adapter)
+    questions = [*declared, *(q.question for t in tables for q in mapping.checkboxes_for(t))]
+    columns = adapter.parse_headers(list(raw.frame.columns), questions)
+    frame = _nfc_frame(raw.frame.set_axis(range(len(columns)), axis=1))
+    keep, dropped = _drop_rows(frame, columns, adapter)
+    return OpenedExport(raw, adapter, detection, columns, frame[keep], dropped)
+
+
 def read_export(
     path: str | Path, table: str, mapping: Mapping | None = None, sheet: str | None = None
 ) -> tuple[RawTable, ExportReport]:
@@ -238,26 +303,20 @@ def read_export(
         When the file cannot be read at all (missing, empty, broken) or the mapping names an
         unknown tool.
     """
-    path = Path(path)
     mapping = mapping if mapping is not None else CANONICAL
-    known = set(mapping.known_headers(table))
-    adapter, detection, raw = _choose(path, sheet, known, mapping)
-    if raw is None:
-        raw = _read(path, sheet, known, adapter)
+    opened = open_export(path, table, mapping, sheet)
+    raw, adapter, columns, frame = opened.raw, opened.adapter, opened.columns, opened.frame
     questions = mapping.checkboxes_for(table)
-    columns = adapter.parse_headers(list(raw.frame.columns), [q.question for q in questions])
-    frame = _nfc_frame(raw.frame.set_axis(range(len(columns)), axis=1))
     report = ExportReport(
         source=raw.source,
         table=table,
         adapter=adapter.name,
         chosen_by="detected" if mapping.source == AUTO else "mapping",
-        detection=detection,
-        rows_read=len(frame),
+        detection=opened.detection,
+        rows_read=len(raw.frame),
+        dropped=opened.dropped,
         date_format=mapping.date_format or adapter.date_format,
     )
-    keep, report.dropped = _drop_rows(frame, columns, adapter)
-    frame = frame[keep]
     fields, consumed, report.checkboxes, problems = resolve_checkboxes(
         frame, columns, questions, adapter, raw.source
     )
@@ -269,7 +328,7 @@ def read_export(
     for name, candidates in wanted:
         if not schema.has(name) or name in mapped_fields or any(c.header == name for c in columns):
             continue
-        column = _find(columns, candidates)
+        column = find_column(columns, candidates)
         if column is not None and column.position not in consumed:
             special[column.position] = name
     out: dict[str, pd.Series] = {}
