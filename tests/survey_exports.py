@@ -18,9 +18,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import tempfile
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -625,6 +626,15 @@ def layout_mapping(source: str | None, detect: bool = False) -> dict | None:
     return doc
 
 
+@cache
+def _layout_files(layout: str) -> tuple[dict[str, str], dict[str, bytes]]:
+    """The layout's export files, written once per session: ({table: name}, {name: bytes})."""
+    writer, _ = LAYOUTS[layout]
+    with tempfile.TemporaryDirectory() as tmp:
+        files = writer(Path(tmp))
+        return files, {name: (Path(tmp) / name).read_bytes() for name in files.values()}
+
+
 def write_layout(layout: str, folder: Path, detect: bool = False) -> Path:
     """Write one layout's study folder; return its ``study.yaml``.
 
@@ -637,9 +647,11 @@ def write_layout(layout: str, folder: Path, detect: bool = False) -> Path:
     detect : bool
         Write ``source: auto`` so the tool is recognised from the header.
     """
-    writer, source = LAYOUTS[layout]
+    _, source = LAYOUTS[layout]
     folder.mkdir(parents=True, exist_ok=True)
-    files = writer(folder)
+    files, contents = _layout_files(layout)
+    for name, data in contents.items():
+        (folder / name).write_bytes(data)
     mapping = layout_mapping(source, detect)
     config = {
         "study": {"name": f"Adapters {layout}", "design": "programme"},
