@@ -122,6 +122,13 @@ def _cells(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def _tables():
+    """(table, canonical frame, answer cells) of the baseline and the result survey."""
+    c = cohort()
+    for table, frame in (("baseline", c.baseline), ("result", c.result)):
+        yield table, frame, _cells(frame, table)
+
+
 def _bogus(cells: pd.DataFrame, n: int, tag: str) -> pd.DataFrame:
     """``n`` rows that are not real responses: copies with made-up codes (would add people)."""
     rows = cells.head(n).copy()
@@ -176,8 +183,7 @@ def _write_xlsx(path: Path, rows: list[list[object]]) -> None:
 def _google_forms(folder: Path) -> dict[str, str]:
     c = cohort()
     files = {}
-    for table, frame in (("baseline", c.baseline), ("result", c.result)):
-        cells = _cells(frame, table)
+    for table, frame, cells in _tables():
         header = ["Timestamp", *cells.columns]
         if table == "result":
             header.append(CHECKBOX)
@@ -198,8 +204,7 @@ def _google_forms(folder: Path) -> dict[str, str]:
 def _microsoft_forms(folder: Path) -> dict[str, str]:
     c = cohort()
     files = {}
-    for table, frame in (("baseline", c.baseline), ("result", c.result)):
-        cells = _cells(frame, table)
+    for table, frame, cells in _tables():
         header = ["ID", "Start time", "Completion time", "Email", "Name", *cells.columns]
         if table == "result":
             header.append(CHECKBOX)
@@ -223,8 +228,7 @@ def _surveymonkey(folder: Path) -> dict[str, str]:
     c = cohort()
     meta = ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address"]
     files = {}
-    for table, frame in (("baseline", c.baseline), ("result", c.result)):
-        cells = _cells(frame, table)
+    for table, frame, cells in _tables():
         top = [*meta, *cells.columns]
         second = [""] * len(meta) + ["Response"] * len(cells.columns)
         if table == "result":
@@ -400,8 +404,7 @@ def _stata(folder: Path) -> dict[str, str]:
     c = cohort()
     rmap = reverse_mapping()
     files = {}
-    for table, frame in (("baseline", c.baseline), ("result", c.result)):
-        cells = _cells(frame, table)
+    for table, frame, cells in _tables():
         fields = {rmap.header(table, f): f for f in frame.columns}
         data: dict[str, list] = {
             "response_id": list(frame["response_id"]),
@@ -430,8 +433,7 @@ def _limesurvey(folder: Path) -> dict[str, str]:
     c = cohort()
     meta = ["Response ID", "Date submitted", "Last page", "Start language", "Seed"]
     files = {}
-    for table, frame in (("baseline", c.baseline), ("result", c.result)):
-        cells = _cells(frame, table)
+    for table, frame, cells in _tables():
         cells = cells.map(lambda v: f"{v} " if v in ("Kvinna", "Man") else v)  # trailing space
         bogus = _bogus(cells, 3, "LS")
         header = [*meta, *(f"{h} " for h in cells.columns)]
@@ -463,8 +465,7 @@ def _kobo(folder: Path, split: bool, suffix: str) -> dict[str, str]:
     c = cohort()
     files = {}
     options = [*OPTIONS, NONE_OPTION, OTHER_OPTION]
-    for table, frame in (("baseline", c.baseline), ("result", c.result)):
-        cells = _cells(frame, table)
+    for table, frame, cells in _tables():
         bogus = _bogus(cells, 2, "KB")
         header = ["start", "end", "today", "deviceid", *cells.columns]
         if table == "result":
@@ -510,8 +511,7 @@ def _netigate(folder: Path) -> dict[str, str]:
     c = cohort()
     files = {}
     options = [*OPTIONS, NONE_OPTION, OTHER_OPTION]
-    for table, frame in (("baseline", c.baseline), ("result", c.result)):
-        cells = _cells(frame, table)
+    for table, frame, cells in _tables():
         bogus = _bogus(cells, 2, "NG")
         header = ["RespondentID", "Status", "Start date", "Submitted", "Language", *cells.columns]
         if table == "result":
@@ -544,8 +544,7 @@ def _netigate(folder: Path) -> dict[str, str]:
 def _typeform(folder: Path) -> dict[str, str]:
     c = cohort()
     files = {}
-    for table, frame in (("baseline", c.baseline), ("result", c.result)):
-        cells = _cells(frame, table)
+    for table, frame, cells in _tables():
         bogus = _bogus(cells, 2, "TF")
         header = ["#", *cells.columns]
         if table == "result":

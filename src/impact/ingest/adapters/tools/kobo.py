@@ -2,6 +2,22 @@
 
 from impact.ingest.adapters.base import Adapter, DropRule
 
+#: Columns the tool writes in every export (dropped; typical of it for detection).
+_META = (
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "_id",
+    "_uuid",
+    "_submission_time",
+    "_validation_status",
+    "_index",
+    "__version__",
+    "_status",
+    "_submitted_by",
+)
+
 ADAPTER = Adapter(
     name="kobo",
     title="KoboToolbox",
@@ -9,26 +25,15 @@ ADAPTER = Adapter(
     time_columns=("_submission_time", "end"),
     date_format="iso",
     tool_columns=(
-        "start",
-        "end",
-        "today",
-        "deviceid",
+        *_META,
         "username",
         "phonenumber",
-        "_id",
-        "_uuid",
         "meta/instanceID",
         "meta/rootUuid",
         "meta/deprecatedID",
-        "_submission_time",
-        "_validation_status",
-        "_index",
         "_parent_index",
         "_parent_table_name",
-        "__version__",
         "_version_",
-        "_status",
-        "_submitted_by",
         "_notes",
         "_tags",
         "_attachments",
@@ -42,20 +47,7 @@ ADAPTER = Adapter(
         ),
     ),
     multi_select_separator=" ",
-    signature=(
-        "start",
-        "end",
-        "today",
-        "deviceid",
-        "_id",
-        "_uuid",
-        "_submission_time",
-        "_validation_status",
-        "_index",
-        "__version__",
-        "_status",
-        "_submitted_by",
-    ),
+    signature=_META,
     option_style="path",
     path_separator="/",
     export_settings=(

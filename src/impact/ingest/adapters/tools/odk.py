@@ -2,6 +2,17 @@
 
 from impact.ingest.adapters.base import Adapter, DropRule
 
+#: Columns the tool writes in every export (dropped; typical of it for detection).
+_META = (
+    "SubmissionDate",
+    "meta-instanceID",
+    "KEY",
+    "SubmitterID",
+    "SubmitterName",
+    "AttachmentsPresent",
+    "ReviewState",
+)
+
 ADAPTER = Adapter(
     name="odk",
     title="ODK Central",
@@ -9,15 +20,9 @@ ADAPTER = Adapter(
     time_columns=("SubmissionDate",),
     date_format="iso",
     tool_columns=(
-        "SubmissionDate",
-        "meta-instanceID",
-        "KEY",
-        "SubmitterID",
-        "SubmitterName",
-        "AttachmentsPresent",
+        *_META,
         "AttachmentsExpected",
         "Status",
-        "ReviewState",
         "DeviceID",
         "Edits",
         "FormVersion",
@@ -34,15 +39,7 @@ ADAPTER = Adapter(
         ),
     ),
     multi_select_separator=" ",
-    signature=(
-        "SubmissionDate",
-        "meta-instanceID",
-        "KEY",
-        "SubmitterID",
-        "SubmitterName",
-        "AttachmentsPresent",
-        "ReviewState",
-    ),
+    signature=_META,
     option_style="path",
     path_separator="-",
     export_settings=(

@@ -2,6 +2,19 @@
 
 from impact.ingest.adapters.base import Adapter, DropRule
 
+#: Columns the tool writes in every export (dropped; typical of it for detection).
+_META = (
+    "StartDate",
+    "EndDate",
+    "Status",
+    "IPAddress",
+    "Progress",
+    "Duration (in seconds)",
+    "Finished",
+    "DistributionChannel",
+    "UserLanguage",
+)
+
 ADAPTER = Adapter(
     name="qualtrics",
     title="Qualtrics",
@@ -10,13 +23,7 @@ ADAPTER = Adapter(
     time_columns=("RecordedDate", "EndDate"),
     date_format="iso",
     tool_columns=(
-        "StartDate",
-        "EndDate",
-        "Status",
-        "IPAddress",
-        "Progress",
-        "Duration (in seconds)",
-        "Finished",
+        *_META,
         "RecipientLastName",
         "RecipientFirstName",
         "RecipientEmail",
@@ -24,8 +31,6 @@ ADAPTER = Adapter(
         "ExternalDataReference",
         "LocationLatitude",
         "LocationLongitude",
-        "DistributionChannel",
-        "UserLanguage",
         "Q_RecaptchaScore",
         "Q_RelevantIDDuplicate*",
         "Q_RelevantIDFraudScore",
@@ -56,19 +61,7 @@ ADAPTER = Adapter(
         ),
     ),
     multi_select_separator=",",
-    signature=(
-        "StartDate",
-        "EndDate",
-        "Status",
-        "IPAddress",
-        "Progress",
-        "Duration (in seconds)",
-        "Finished",
-        "RecordedDate",
-        "ResponseId",
-        "DistributionChannel",
-        "UserLanguage",
-    ),
+    signature=(*_META, "RecordedDate", "ResponseId"),
     option_style="dash",
     export_settings=(
         "Data & Analysis → Export & Import → Export data → CSV, 'Use choice text', 'Split "
