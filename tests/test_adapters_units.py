@@ -203,7 +203,7 @@ def test_mapping_checks_source_and_checkbox_targets():
     text = str(info.value)
     assert "column 'source': got 'qualtrix'" in text and "did you mean 'qualtrics'?" in text
     assert "checkboxes.result[0].options.Internship" in text
-    assert "a true/false field of the table" in text
+    assert "a true/false field of the result table" in text
     assert "checkboxes.result[1].page" in text and "other questions on the page" in text
 
 
@@ -258,3 +258,36 @@ def test_the_codebook_states_each_checkbox_rule(tmp_path):
     assert "missing when the whole question was skipped" in english
     swedish = (out / "codebook.sv.md").read_text(encoding="utf-8")
     assert "| `visited_workplace` |" in swedish and "hela frågan hoppats över" in swedish
+
+
+def test_validate_prints_the_tool_its_confidence_dropped_rows_and_checkbox_decisions(tmp_path):
+    from typer.testing import CliRunner
+
+    from impact.cli.main import app
+
+    mapping = _write(
+        tmp_path / "m.yaml",
+        "name: m\ncheckboxes:\n  result:\n"
+        f"    - question: '{Q}'\n"
+        "      options: {Internship: got_internship}\n"
+        "      none: [None of these]\n",
+    )
+    rows = [
+        ["Respondent ID", "Collector ID", "Start Date", "End Date", "round_id", Q, ""],
+        ["", "", "", "", "Response", "Internship", "None of these"],
+        ["11", "9", "03/01/2024 01:00:00 PM", "03/01/2024 01:05:00 PM", "R01", "Internship", ""],
+        ["12", "9", "03/02/2024 01:00:00 PM", "03/02/2024 01:05:00 PM", "R01", "", "None of these"],
+        ["13", "9", "03/03/2024 01:00:00 PM", "03/03/2024 01:05:00 PM", "R01", "", ""],
+    ]
+    text = "\n".join(",".join(f'"{c}"' for c in row) for row in rows) + "\n"
+    path = _write(tmp_path / "f.csv", "\ufeff" + text)
+    args = ["validate", "--table", "result", "--mapping", str(mapping), str(path)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code != 0  # a result file needs far more questions; shown regardless
+    output = " ".join(result.output.split())
+    assert "How each export was read" in output
+    assert (
+        "recognised: SurveyMonkey (100% confidence: SurveyMonkey columns 'Respondent ID'" in output
+    )
+    assert "Checkbox answers: rows decided by each rule" in output
+    assert "got_internship │ question │ 1 │ 0 │ 1 │ 0 │ 0 │ 1" in output

@@ -270,6 +270,7 @@ class Mapping(BaseModel):
         problems = []
         for section, questions in self.checkboxes.items():
             allowed = everything if section == "all" else load_table_schema(section).field_names
+            table_words = "any table" if section == "all" else f"the {section} table"
             for number, question in enumerate(questions):
                 where = f"checkboxes.{section}[{number}]"
                 for option, target in question.options.items():
@@ -282,8 +283,8 @@ class Mapping(BaseModel):
                                 column=f"{where}.options.{option}",
                                 value=target,
                                 expected=(
-                                    "a true/false field of the table, set when the option is "
-                                    f"ticked{suggest(target, booleans)}"
+                                    f"a true/false field of {table_words}, set when the option "
+                                    f"is ticked{suggest(target, booleans)}"
                                 ),
                             )
                         )

@@ -363,6 +363,11 @@ _CODEBOOK_TEXT = {
 }
 
 
+def _markdown_text(text: str) -> str:
+    """Text from a mapping, safe inside a Markdown table cell (no markup, no HTML)."""
+    return "".join(f"\\{ch}" if ch in "\\`*_[]<>|#" else ch for ch in " ".join(text.split()))
+
+
 def checkbox_rules_markdown(questions: Sequence[CheckboxQuestion], lang: str) -> list[str]:
     """A codebook section stating the blank rule of every checkbox field (empty if none).
 
@@ -379,7 +384,7 @@ def checkbox_rules_markdown(questions: Sequence[CheckboxQuestion], lang: str) ->
     lines = [f"## {text['title']}", "", text["intro"], ""]
     lines += [f"| {text['field']} | {text['question']} | {text['rule']} |", "|---|---|---|"]
     for question in questions:
-        shown = question.question.replace("|", "\\|") or "—"
+        shown = _markdown_text(question.question) or "—"
         for name in question.fields():
             lines.append(f"| `{name}` | {shown} | {question.rule_words(lang)} |")
     return [*lines, ""]
