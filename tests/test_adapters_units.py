@@ -291,3 +291,27 @@ def test_validate_prints_the_tool_its_confidence_dropped_rows_and_checkbox_decis
     )
     assert "Checkbox answers: rows decided by each rule" in output
     assert "got_internship │ question │ 1 │ 0 │ 1 │ 0 │ 0 │ 1" in output
+
+
+@pytest.mark.parametrize("layout", ["qualtrics_csv", "surveymonkey"])
+def test_multi_row_headers_in_excel_below_a_title_row(tmp_path, layout):
+    import csv
+    import io
+
+    import openpyxl
+
+    import survey_exports as se
+
+    study = se.write_layout(layout, tmp_path / layout)
+    text = (study.parent / "result.csv").read_text(encoding="utf-8-sig")
+    book = openpyxl.Workbook()
+    book.active.append(["Survey export", "2024-06-30"])  # a title row above the header
+    for row in csv.reader(io.StringIO(text)):
+        book.active.append(row)
+    book.save(tmp_path / "result.xlsx")
+    mapping = load_mapping(study.parent / "mapping.yaml")
+    raw, report = read_export(tmp_path / "result.xlsx", "result", mapping)
+    assert raw.problems == []
+    assert len(raw.frame) == len(se.cohort().result)
+    assert {"response_id", "submitted_at", *se.CHECKBOX_FIELDS} <= set(raw.frame.columns)
+    assert {k: len(v) for k, v in report.dropped.items()} == se.EXPECTED_DROPS.get(layout, {})

@@ -137,6 +137,8 @@ def _read(path: Path, sheet: str | None, known: set[str], adapter: Adapter) -> R
     labelled = path.suffix.lower() in _LABELLED
     if not labelled or adapter.option_style != "dash":
         rows = 1 if labelled else adapter.header_rows
+        if rows > 1:  # the first header row holds the tool's own names (tags, meta columns)
+            known = {*adapter.signature, *adapter.id_columns, *adapter.time_columns}
         return read_raw(path, sheet=sheet, known_headers=known, header_rows=rows)
     import pyreadstat
 
