@@ -315,3 +315,33 @@ def test_multi_row_headers_in_excel_below_a_title_row(tmp_path, layout):
     assert len(raw.frame) == len(se.cohort().result)
     assert {"response_id", "submitted_at", *se.CHECKBOX_FIELDS} <= set(raw.frame.columns)
     assert {k: len(v) for k, v in report.dropped.items()} == se.EXPECTED_DROPS.get(layout, {})
+
+
+def test_odk_central_split_and_joined_select_multiple(tmp_path):
+    mapping = _write(
+        tmp_path / "m.yaml",
+        "name: m\ncolumns:\n  followup: {prog-round: round_id}\ncheckboxes:\n  followup: []\n"
+        "  result:\n    - question: prog-did\n"
+        "      options: {internship: got_internship, visit: visited_workplace}\n"
+        "      none: [none]\n",
+    )
+    header = "SubmissionDate,meta-instanceID,KEY,ReviewState,prog-round,prog-did,"
+    header += "prog-did-internship,prog-did-visit,prog-did-none\n"
+    rows = [
+        "2024-03-01T10:00:00.000Z,uuid:1,uuid:1,approved,R01,internship visit,1,1,0",
+        "2024-03-01T11:00:00.000Z,uuid:2,uuid:2,,R01,none,0,0,1",
+        "2024-03-01T12:00:00.000Z,uuid:3,uuid:3,rejected,R01,visit,0,1,0",
+        "2024-03-01T13:00:00.000Z,uuid:4,uuid:4,,R01,,,,",
+    ]
+    path = _write(tmp_path / "odk.csv", header + "\n".join(rows) + "\n")
+    raw, report = read_export(path, "result", load_mapping(mapping))
+    assert report.adapter == "odk" and report.detection.confidence == 1.0
+    assert report.dropped == {"submission rejected in ODK Central (ReviewState)": [3]}
+    assert raw.frame["response_id"].tolist() == ["uuid:1", "uuid:2", "uuid:4"]
+    assert raw.frame["got_internship"].tolist() == ["true", "false", ""]
+    assert raw.frame["visited_workplace"].tolist() == ["true", "false", ""]
+    counts = {c.field: c.counts for c in report.checkboxes}
+    assert (
+        counts["got_internship"]["tool_unticked"] == 1 and counts["got_internship"]["skipped"] == 1
+    )
+    assert "SubmissionDate" not in raw.frame.columns and "ReviewState" in report.tool_columns
