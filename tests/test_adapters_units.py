@@ -345,3 +345,22 @@ def test_odk_central_split_and_joined_select_multiple(tmp_path):
         counts["got_internship"]["tool_unticked"] == 1 and counts["got_internship"]["skipped"] == 1
     )
     assert "SubmissionDate" not in raw.frame.columns and "ReviewState" in report.tool_columns
+
+
+def test_draft_finds_a_one_cell_checkbox_and_leaves_out_free_other_texts(tmp_path):
+    from impact.ingest.adapters.draft import draft_mapping
+
+    answers = ["Internship", "Workplace visit", "Internship, Workplace visit", "None of these"]
+    answers = answers * 3 + ["Internship, Workplace visit", "Workplace visit, My mentor Anna"]
+    lines = ["Timestamp,Kön,Studerar du just nu?," + f'"{Q}"']
+    for k, answer in enumerate(answers):
+        lines.append(f'3/{k + 1}/2024 10:00:00,Kvinna,Nej,"{answer}"')
+    path = _write(tmp_path / "result.csv", "\n".join(lines) + "\n")
+    draft = draft_mapping([path], ["result"])
+    text = draft.to_yaml()
+    assert "source: google_forms" in text
+    assert "Kön: gender" in text and "Studerar du just nu?: in_education" in text
+    (box,) = draft.files[0].checkboxes
+    assert box.question == Q and box.none == ["None of these"]
+    assert set(box.options) | set(box.unmatched) == {"Internship", "Workplace visit"}
+    assert "Anna" not in text

@@ -39,7 +39,9 @@ logger = logging.getLogger(__name__)
 SURVEY_TABLES = ("baseline", "followup", "result")
 _NONE_WORDS = ("inget", "ingen", "none", "nothing", "inga")
 _OTHER_WORDS = ("annat", "other", "övrigt", "annan")
-_MAX_OPTIONS = 20
+_MAX_OPTIONS = 40
+#: An option must be in this many answers (rarer values are free 'other' texts).
+_MIN_OPTION_ROWS = 3
 
 
 @dataclass
@@ -140,23 +142,27 @@ def _multi_select_options(cells: pd.Series, adapter: Adapter) -> list[str] | Non
 
     An option is a cell value that is not made of shorter values joined by the tool's
     separator (every option answered alone at least once shows up this way); the column is a
-    multi-select when at least two cells join several options.
+    multi-select when at least two answers join several options. Values in fewer than
+    :data:`_MIN_OPTION_ROWS` answers are left out: they are typed "other" answers (free text,
+    which a mapping file should not copy).
     """
     separator = adapter.multi_select_separator
     if not separator:
         return None
-    values = sorted({str(c).strip().rstrip(";").strip() for c in cells} - {""}, key=len)
+    texts = [str(c).strip().rstrip(";").strip() for c in cells]
+    texts = [t for t in texts if t]
     atoms: list[str] = []
-    joined = 0
-    for value in values:
+    for value in sorted(set(texts), key=len):
         found, leftover = _split_cell(value, atoms, separator)
-        if found and not leftover:
-            joined += 1
-        else:
+        if not found or leftover:
             atoms.append(value)
         if len(atoms) > _MAX_OPTIONS:
             return None
-    return atoms if joined >= 2 else None
+    splits = [_split_cell(t, atoms, separator)[0] for t in texts]
+    if sum(len(found) >= 2 for found in splits) < 2:
+        return None
+    seen = {a: sum(a in found for found in splits) for a in atoms}
+    return [a for a in atoms if seen[a] >= _MIN_OPTION_ROWS]
 
 
 def _labels(opened: OpenedExport, column: ExportColumn, table: str, name: str) -> dict:
