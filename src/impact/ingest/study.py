@@ -15,14 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
 from impact.errors import InputError, Problem
+from impact.ingest.adapters.checkbox import DECISIONS
 from impact.ingest.adapters.export import ExportReport, read_export
+from impact.ingest.answers import answer_counts
 from impact.ingest.convert import convert_types
 from impact.ingest.mapping import Mapping, load_mapping
-from impact.ingest.schema import TABLES, TableSchema, check_table_name, load_table_schema
+from impact.ingest.schema import TABLES, check_table_name, load_table_schema
 from impact.ingest.translate import apply_mapping
 from impact.ingest.validate import validate_frame
 from impact.results import Result
@@ -141,8 +142,6 @@ class ValidationReport(Result):
 
     def checkbox_table(self) -> pd.DataFrame:
         """One row per file and checkbox field: rows decided by each rule."""
-        from impact.ingest.adapters.checkbox import DECISIONS
-
         records = [
             {"source": c.source, "question": c.question, "field": c.field, "rule": c.rule}
             | c.counts
@@ -205,49 +204,6 @@ def derive_age(frame: pd.DataFrame) -> pd.DataFrame:
     derived = pd.array(frame["submitted_at"].dt.year, dtype="Int64") - frame["birth_year"]
     frame["age"] = frame["age"].fillna(pd.Series(derived, index=frame.index))
     return frame
-
-
-def _code_text(code: object) -> str:
-    """A canonical code as the mapping writes it (``true``/``false`` for booleans)."""
-    if isinstance(code, bool | np.bool_):
-        return "true" if code else "false"
-    return str(code)
-
-
-def answer_counts(
-    frame: pd.DataFrame, schema: TableSchema, headers: dict[str, str]
-) -> list[dict[str, object]]:
-    """What each coded question's answers became: counts per canonical code.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        A typed canonical table of one file.
-    schema : TableSchema
-        Its table.
-    headers : dict
-        ``{field: source header}`` of the mapped columns.
-
-    Returns
-    -------
-    list of dict
-        One record per coded field present in the file (categories, true/false, labelled
-        scales): ``field``, ``header`` and ``counts`` (``{code: rows}``, missing as
-        ``"(missing)"``). Identifying and free-text fields are never counted.
-    """
-    out: list[dict[str, object]] = []
-    for spec in schema.fields:
-        coded = spec.enum is not None or spec.type == "boolean" or bool(spec.labels)
-        if spec.name not in headers or spec.privacy or not coded:
-            continue
-        values = frame[spec.name]
-        counts = values.value_counts(dropna=True).sort_index()
-        record = {_code_text(k): int(v) for k, v in counts.items()}
-        missing = int(values.isna().sum())
-        if missing:
-            record["(missing)"] = missing
-        out.append({"field": spec.name, "header": headers[spec.name], "counts": record})
-    return out
 
 
 def _ingest_file(
