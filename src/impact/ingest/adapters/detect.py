@@ -44,9 +44,11 @@ class Detection:
     runner_up: str | None = None
 
     def describe(self) -> str:
-        """One line: tool, confidence in percent and the reasons."""
+        """One line: tool, confidence in percent and the reasons (generic: why no tool)."""
         title = ADAPTERS[self.adapter].title
         why = "; ".join(self.reasons) or "no tool's typical columns"
+        if self.adapter == "generic":
+            return f"{title} ({why}; read with one header row, nothing dropped)"
         return f"{title} ({self.confidence:.0%} confidence: {why})"
 
 
