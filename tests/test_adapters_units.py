@@ -286,9 +286,8 @@ def test_validate_prints_the_tool_its_confidence_dropped_rows_and_checkbox_decis
     assert result.exit_code != 0  # a result file needs far more questions; shown regardless
     output = " ".join(result.output.split())
     assert "How each export was read" in output
-    assert (
-        "recognised: SurveyMonkey (100% confidence: SurveyMonkey columns 'Respondent ID'" in output
-    )
+    found = "recognised as SurveyMonkey (100% confidence: SurveyMonkey columns 'Respondent ID'"
+    assert found in output
     assert "Checkbox answers: rows decided by each rule" in output
     assert "got_internship │ question │ 1 │ 0 │ 1 │ 0 │ 0 │ 1" in output
 

@@ -91,12 +91,12 @@ class ExportReport:
     def describe(self) -> list[str]:
         """Lines for the validation summary."""
         if self.chosen_by == "mapping":
-            how = f"named in the mapping (source: {self.adapter})"
+            how = f"{self.title}, named in the mapping (source: {self.adapter})"
             if self.detection.adapter not in (self.adapter, "generic"):
                 how += f"; the header looks like {self.detection.describe()}"
         else:
-            how = f"recognised: {self.detection.describe()}"
-        lines = [f"{self.source}: {self.title} — {how}"]
+            how = f"recognised as {self.detection.describe()}"
+        lines = [f"{self.source}: {how}"]
         kept = self.rows_read - sum(len(r) for r in self.dropped.values())
         lines.append(f"  rows: {self.rows_read} read, {kept} kept")
         for reason, rows in self.dropped.items():
