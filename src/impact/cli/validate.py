@@ -64,8 +64,7 @@ def _print_exports(console: Console, report: ValidationReport) -> None:
             line.strip() for line in lines if line.strip().startswith(("dropped", "no resp"))
         ]
         kept = e.rows_read - sum(len(r) for r in e.dropped.values())
-        tool = lines[0].split(": ", 1)[1]
-        table.add_row(e.source, tool, str(e.rows_read), str(kept), "\n".join(dropped))
+        table.add_row(e.source, e.tool(), str(e.rows_read), str(kept), "\n".join(dropped))
     console.print(table)
     boxes = report.checkbox_table()
     if not boxes.empty:

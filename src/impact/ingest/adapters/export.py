@@ -88,15 +88,18 @@ class ExportReport:
         """The tool's name."""
         return ADAPTERS[self.adapter].title
 
+    def tool(self) -> str:
+        """The tool and how it was chosen (named in the mapping, or recognised and why)."""
+        if self.chosen_by == "detected":
+            return f"recognised as {self.detection.describe()}"
+        how = f"{self.title}, named in the mapping (source: {self.adapter})"
+        if self.detection.adapter not in (self.adapter, "generic"):
+            how += f"; the header looks like {self.detection.describe()}"
+        return how
+
     def describe(self) -> list[str]:
         """Lines for the validation summary."""
-        if self.chosen_by == "mapping":
-            how = f"{self.title}, named in the mapping (source: {self.adapter})"
-            if self.detection.adapter not in (self.adapter, "generic"):
-                how += f"; the header looks like {self.detection.describe()}"
-        else:
-            how = f"recognised as {self.detection.describe()}"
-        lines = [f"{self.source}: {how}"]
+        lines = [f"{self.source}: {self.tool()}"]
         kept = self.rows_read - sum(len(r) for r in self.dropped.values())
         lines.append(f"  rows: {self.rows_read} read, {kept} kept")
         for reason, rows in self.dropped.items():
