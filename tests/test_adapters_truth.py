@@ -117,3 +117,22 @@ def test_each_tool_is_recognised_from_the_header_and_its_junk_rows_dropped(detec
         assert counts["got_internship"]["page_answered"] == int(blank_all.sum())
     summary = report.summary()
     assert f"checkbox got_internship (rule 'page'): ticked {int(ticks.iloc[:, 0].sum())}" in summary
+
+
+def test_the_reported_outcome_table_is_the_same_from_every_layout_and_matches_the_truth(prepared):
+    from impact.analysis.outcomes import programme_outcomes
+
+    def reported(name):
+        return programme_outcomes(prepared[name].table, targets={"job_or_steps": 0.9}).tidy()
+
+    reference = reported("canonical")
+    truth = _truth_shares()
+    rows = reference.set_index("indicator")
+    for indicator in ("job_or_steps", "got_internship", "got_job", "took_steps"):
+        row = rows.loc[indicator]
+        assert abs(row["share"] - truth.at[indicator, "all"]) * 100 < 0.1
+        assert abs(row["share_a"] - truth.at[indicator, row["group_a"]]) * 100 < 0.1
+        assert abs(row["share_b"] - truth.at[indicator, row["group_b"]]) * 100 < 0.1
+    assert rows.loc["job_or_steps", "target_status"] != "met"  # 82 % against a 90 % target
+    for name in TOOL_LAYOUTS:
+        pd.testing.assert_frame_equal(reported(name), reference, obj=name)
