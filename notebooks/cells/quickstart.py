@@ -153,6 +153,46 @@ CELLS = [
         problems; on the command line `impact validate study.yaml` prints the same table and
         exits with status 2. We continue with the intact study.
 
+        ### Your own export: the mapping assistant
+
+        With a new questionnaire there is no mapping yet. `draft_mapping` (on the command line
+        `impact mapping draft EXPORT… --out mapping.yaml`) reads the exports, recognises the
+        survey tool from the header (Google Forms, Microsoft Forms, SurveyMonkey, Qualtrics,
+        LimeSurvey, KoboToolbox, ODK, Netigate, Typeform or a generic file) and matches every
+        question text and answer label to the canonical ones. Identical texts need no edit;
+        close matches are written with a `GUESS` comment and unmatched columns are listed, so
+        you check exactly those. Here it drafts a mapping for the demo's own exports.
+        """
+    ),
+    code(
+        """
+        from impact.ingest import validate_file
+        from impact.ingest.adapters.draft import draft_mapping
+
+        exports = [config.inputs.baseline[0], config.inputs.result[0]]
+        draft = draft_mapping(exports, name="my_questionnaire")
+        print(draft.summary().replace(str(workdir), "…"))
+        drafted = draft.write(workdir / "my_mapping.yaml")
+        for line in drafted.read_text(encoding="utf-8").splitlines()[6:16]:
+            print(line)
+        """
+    ),
+    md(
+        """
+        Before any analysis, check what each mapped question's answers **became**: the count
+        of every canonical code per question (also printed by `impact validate`). A label
+        mapped to the wrong code shows up here at once.
+        """
+    ),
+    code(
+        """
+        check = validate_file(config.inputs.result[0], "result", mapping=drafted)
+        answers = check.answer_table().drop(columns="source")
+        answers[answers["field"].isin(["gender", "employment", "contributed_job"])]
+        """
+    ),
+    md(
+        """
         ## 3. Link baseline and result answers
 
         The surveys are anonymous: respondents type a personal code (first two letters of

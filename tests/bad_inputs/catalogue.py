@@ -102,6 +102,7 @@ class Case:
 def all_cases() -> list[Case]:
     """Every case of the catalogue, in area order."""
     from bad_inputs import (
+        catalogue_adapters,
         catalogue_analyses,
         catalogue_config,
         catalogue_hostile,
@@ -115,6 +116,7 @@ def all_cases() -> list[Case]:
     cases = [
         *catalogue_ingest.CASES,
         *catalogue_hostile.CASES,
+        *catalogue_adapters.CASES,
         *catalogue_config.CASES,
         *catalogue_linking.CASES,
         *catalogue_indicators.CASES,

@@ -18,6 +18,7 @@ from impact.errors import ImpactError
 from impact.indicators.codebook import write_codebook
 from impact.indicators.io import metadata_path, parse_params, read_panel, write_indicators
 from impact.indicators.missing import missing_counts
+from impact.ingest import load_mapping
 from impact.outputs import OutputFolder, output_file
 
 
@@ -47,6 +48,11 @@ def register(app: typer.Typer) -> None:
         lang: str | None = typer.Option(
             None, "--lang", help="Codebook language: sv or en (default: both)."
         ),
+        mapping: str | None = typer.Option(
+            None,
+            "--mapping",
+            help="Mapping file or bundled name: the codebook states its checkbox rules.",
+        ),
         engine: str = typer.Option(
             "pandas", "--engine", help="Where the rules are evaluated: pandas, duckdb or spark."
         ),
@@ -56,14 +62,20 @@ def register(app: typer.Typer) -> None:
         if codebook is not None:
             if panel is not None or out is not None:
                 raise ImpactError("Use either PANEL --out FILE or --codebook DIR, not both.")
+            checkboxes = load_mapping(mapping).all_checkboxes() if mapping is not None else []
+            inputs = [definitions] if definitions else []
+            if mapping is not None and Path(mapping).is_file():
+                inputs.append(Path(mapping))
             folder = OutputFolder(
                 codebook,
-                inputs=[definitions] if definitions else [],
+                inputs=inputs,
                 command="impact indicators --codebook",
                 keep_previous=True,
             )
             with folder:
-                written = write_codebook(folder.staging, lang, definitions, overrides)  # type: ignore[arg-type]
+                written = write_codebook(  # type: ignore[arg-type]
+                    folder.staging, lang, definitions, overrides, checkboxes
+                )
             for path in written:
                 typer.echo(f"wrote {codebook / path.relative_to(folder.staging)}")
             return
@@ -73,6 +85,8 @@ def register(app: typer.Typer) -> None:
             )
         if lang is not None:
             raise ImpactError("--lang only applies together with --codebook.")
+        if mapping is not None:
+            raise ImpactError("--mapping only applies together with --codebook.")
         companions = [metadata_path(out).name] if out.suffix.lower() == ".csv" else []
         folder = output_file(
             out,

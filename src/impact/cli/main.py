@@ -20,6 +20,7 @@ from impact.errors import ImpactError
 COMMAND_MODULES = (
     "impact.cli.synth",
     "impact.cli.validate",
+    "impact.cli.mapping",
     "impact.cli.link",
     "impact.cli.indicators",
     "impact.cli.power",

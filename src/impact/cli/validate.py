@@ -20,15 +20,8 @@ from rich.table import Table
 from impact.config import load_config
 from impact.errors import ImpactError, InputError, Problem
 from impact.escaping import write_csv
-from impact.ingest import (
-    SourceFile,
-    StudyData,
-    ValidationReport,
-    load_table_schema,
-    read_table,
-    validate_study,
-)
-from impact.ingest.study import file_sha256
+from impact.ingest import ValidationReport, load_table_schema, validate_file, validate_study
+from impact.ingest.study import StudyData
 from impact.outputs import OutputFolder
 from impact.problem_groups import describe_by_cause
 from impact.problem_table import save_problem_table
@@ -59,6 +52,44 @@ def _print_problems(console: Console, problems: list[Problem]) -> None:
     console.print(f"Problems by cause {describe_by_cause(problems)}", markup=False)
 
 
+def _print_exports(console: Console, report: ValidationReport) -> None:
+    """How each export was read: tool and confidence, dropped rows, checkbox decisions."""
+    if not report.exports:
+        return
+    table = Table(title="How each export was read", title_justify="left")
+    for name in ("file", "survey tool", "rows read", "kept", "dropped, and why"):
+        table.add_column(name, overflow="fold")
+    for e in report.exports:
+        lines = e.describe()
+        dropped = [
+            line.strip() for line in lines if line.strip().startswith(("dropped", "no resp"))
+        ]
+        kept = e.rows_read - sum(len(r) for r in e.dropped.values())
+        table.add_row(e.source, e.tool(), str(e.rows_read), str(kept), "\n".join(dropped))
+    console.print(table)
+    boxes = report.checkbox_table()
+    if not boxes.empty:
+        table = Table(title="Checkbox answers: rows decided by each rule", title_justify="left")
+        for name in boxes.columns:
+            table.add_column(name.replace("_", " "), overflow="fold")
+        for rec in boxes.itertuples(index=False):
+            table.add_row(*[str(v) for v in rec])
+        console.print(table)
+    answers = report.answer_table()
+    if not answers.empty:
+        table = Table(
+            title="What the answers became (rows per canonical code)", title_justify="left"
+        )
+        for name in ("file", "question", "field", "codes"):
+            table.add_column(name, overflow="fold")
+        for (source, header, name), part in answers.groupby(
+            ["source", "header", "field"], sort=False
+        ):
+            codes = ", ".join(f"{c} {n}" for c, n in zip(part["code"], part["rows"], strict=True))
+            table.add_row(str(source), str(header), str(name), codes)
+        console.print(table)
+
+
 def _write(
     staging: Path, data: StudyData, report: ValidationReport, keep_identifying: bool
 ) -> None:
@@ -69,6 +100,9 @@ def _write(
             staging / f"{name}.parquet", index=False
         )
     write_csv(report.file_table(), staging / "validation_summary.csv", index=False)
+    boxes = report.checkbox_table()
+    if not boxes.empty:
+        write_csv(boxes, staging / "checkbox_decisions.csv", index=False)
 
 
 def _inputs(path: Path, table: str | None, mapping: str | None) -> list[Path]:
@@ -79,25 +113,6 @@ def _inputs(path: Path, table: str | None, mapping: str | None) -> list[Path]:
         return load_config(path).input_paths()
     except ImpactError:
         return [path]  # validation itself reports the broken study file
-
-
-def _single_file(
-    path: Path, table: str, mapping: str | None, sheet: str | None
-) -> ValidationReport:
-    """Validate one file into a report (problems collected, not raised)."""
-    try:
-        frame = read_table(path, table, mapping=mapping, sheet=sheet)
-    except InputError as error:
-        rows = None
-        problems = list(error.problems)
-        return ValidationReport(
-            files=[SourceFile(table, str(path), file_sha256(path), rows, len(problems))],
-            problems=problems,
-        )
-    files = [SourceFile(table, str(path), file_sha256(path), len(frame), 0)]
-    report = ValidationReport(files=files, problems=[])
-    report.data = StudyData(**{table: frame}, sources=files)
-    return report
 
 
 def register(app: typer.Typer) -> None:
@@ -138,7 +153,7 @@ def register(app: typer.Typer) -> None:
         data_checked = False
         try:
             if table is not None:
-                report = _single_file(path, table, mapping, sheet)
+                report = validate_file(path, table, mapping=mapping, sheet=sheet)
                 data_checked = True
             else:
                 if mapping is not None or sheet is not None:
@@ -150,6 +165,7 @@ def register(app: typer.Typer) -> None:
             console.print(error.summary_line)
         if report.files:
             _print_files(console, report)
+        _print_exports(console, report)
         if not report.ok:
             _print_problems(console, report.problems)
             table_note = save_problem_table(report.problems, path, out) if data_checked else ""

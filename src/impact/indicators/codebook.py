@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -20,6 +20,7 @@ from impact.escaping import markdown_code, markdown_text
 from impact.indicators import expr_ast
 from impact.indicators.compute import Definitions
 from impact.indicators.registry import BoundIndicator, IndicatorRegistry, load_registry
+from impact.ingest.adapters.checkbox import CheckboxQuestion, checkbox_rules_markdown
 from impact.outputs import atomic_file
 
 Lang = Literal["sv", "en"]
@@ -172,7 +173,10 @@ def _indicator_section(b: BoundIndicator, lang: Lang) -> list[str]:
 
 
 def codebook_markdown(
-    registry: IndicatorRegistry, lang: Lang, params: Mapping[str, Any] | None = None
+    registry: IndicatorRegistry,
+    lang: Lang,
+    params: Mapping[str, Any] | None = None,
+    checkboxes: Sequence[CheckboxQuestion] = (),
 ) -> str:
     """Return the codebook body as Markdown.
 
@@ -184,6 +188,9 @@ def codebook_markdown(
         The language.
     params : mapping, optional
         Parameter overrides (as for ``compute_indicators``); the codebook shows values in force.
+    checkboxes : sequence of CheckboxQuestion
+        The mapping's checkbox questions: the codebook states how their blank options were
+        read (:func:`impact.ingest.adapters.checkbox.checkbox_rules_markdown`).
     """
     if lang not in LANGUAGES:
         raise InputError(
@@ -219,6 +226,7 @@ def codebook_markdown(
         for d in registry.definitions:
             if d.section == section_id:
                 lines += _indicator_section(bound[d.id], lang)
+    lines += checkbox_rules_markdown(checkboxes, lang)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -227,6 +235,7 @@ def write_codebook(
     lang: Lang | None = None,
     definitions: Definitions = None,
     params: Mapping[str, Any] | None = None,
+    checkboxes: Sequence[CheckboxQuestion] = (),
 ) -> list[Path]:
     """Write the codebook as Markdown (``codebook.<lang>.md``) and Quarto (``codebook.<lang>.qmd``).
 
@@ -238,6 +247,8 @@ def write_codebook(
         One language; default both.
     definitions, params : optional
         As for ``compute_indicators``.
+    checkboxes : sequence of CheckboxQuestion
+        The mapping's checkbox questions, whose blank rule the codebook states.
 
     Returns
     -------
@@ -254,7 +265,7 @@ def write_codebook(
     directory = Path(directory)
     written = []
     for language in languages:
-        body = codebook_markdown(registry, language, params)
+        body = codebook_markdown(registry, language, params, checkboxes)
         title = _t("title", language)
         md = directory / f"codebook.{language}.md"
         with atomic_file(md, encoding="utf-8") as handle:

@@ -6,6 +6,7 @@ The public entry points (re-exported here; the work happens in the submodules):
 * :func:`load_study` — every file of a study config → :class:`StudyData`, or one
   :class:`~impact.errors.InputError` listing every problem in every file;
 * :func:`validate_study` — the same, as a :class:`ValidationReport` (for ``impact validate``);
+  :func:`validate_file` does one file;
 * :func:`load_mapping` — a mapping file or bundled mapping name → :class:`Mapping`;
 * :func:`load_table_schema` / :func:`pandera_schema` — the canonical schemas.
 """
@@ -26,6 +27,7 @@ from impact.ingest.study import (
     derive_age,
     load_study,
     read_table,
+    validate_file,
     validate_study,
 )
 from impact.ingest.translate import apply_mapping
@@ -49,6 +51,7 @@ __all__ = [
     "pandera_schema",
     "read_raw",
     "read_table",
+    "validate_file",
     "validate_frame",
     "validate_study",
 ]

@@ -14,6 +14,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from impact.errors import InputError, Problem
+from impact.ingest.adapters.base import DATE_STYLES, DateFormat, option_header
+from impact.ingest.adapters.checkbox import CheckboxQuestion
+from impact.ingest.adapters.registry import adapter_names
 from impact.ingest.date_formats import format_problem
 from impact.ingest.schema import TABLES, FieldSpec, TableSchema, load_table_schema
 from impact.ingest.unicode_text import nfc_strings
@@ -65,6 +68,11 @@ def _field_spec(name: str) -> FieldSpec | None:
         if ts.has(name):
             return ts.field(name)
     return None
+
+
+def _is_boolean(name: str) -> bool:
+    spec = _field_spec(name)
+    return spec is not None and spec.type == "boolean"
 
 
 def _all_fields() -> list[str]:
@@ -132,9 +140,17 @@ class Mapping(BaseModel):
     ignore : list of str, or dict
         Source headers to drop without complaint: a list for every table, or
         ``{section: [headers]}``.
+    source : str
+        The survey tool that wrote the exports (``qualtrics``; see
+        :mod:`impact.ingest.adapters`), or ``auto`` to recognise it from each file's header.
     date_format : str, dict or None
-        The strptime pattern dates and times are written in (``"%d/%m/%Y %H:%M"``), for every
-        date and time field, or ``{field: pattern}``; ISO dates are always read too.
+        How the exports write dates. Either a style the survey-tool adapter rewrites to ISO
+        (``iso``, ``us``, ``eu``, ``excel``, ``auto``; default: the tool's own), or a strptime
+        pattern (``"%d/%m/%Y %H:%M"``) for every date and time field, or ``{field: pattern}``;
+        ISO dates are always read too.
+    checkboxes : dict
+        ``{section: [CheckboxQuestion]}``: "tick all that apply" questions whose options set
+        boolean fields, with the rule for a blank option.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -147,7 +163,9 @@ class Mapping(BaseModel):
     booleans: dict[str, bool] = {}
     missing_labels: list[str] = [""]
     ignore: list[str] | dict[Section, list[str]] = []
+    source: str = "auto"
     date_format: str | dict[str, str] | None = None
+    checkboxes: dict[Section, list[CheckboxQuestion]] = {}
 
     @model_validator(mode="before")
     @classmethod
@@ -186,6 +204,19 @@ class Mapping(BaseModel):
         """
         problems: list[Problem] = []
         everything = _all_fields()
+        if self.source not in adapter_names():
+            problems.append(
+                Problem(
+                    source=source,
+                    column="source",
+                    value=self.source,
+                    expected=(
+                        f"a survey tool among {', '.join(adapter_names())}"
+                        f"{suggest(self.source, adapter_names())}"
+                    ),
+                )
+            )
+        problems += self._checkbox_problems(source, everything)
         for section, entries in self.columns.items():
             allowed = everything if section == "all" else load_table_schema(section).field_names
             where = "any table" if section == "all" else f"the {section} table"
@@ -245,16 +276,29 @@ class Mapping(BaseModel):
                 seen[key] = code
         return problems + self._date_format_problems(source)
 
+    def date_style(self) -> DateFormat | None:
+        """The declared date style (``us``, ``eu``, …) the adapter rewrites to ISO, if any."""
+        if isinstance(self.date_format, str) and self.date_format in DATE_STYLES:
+            return self.date_format  # type: ignore[return-value]
+        return None
+
+    def declares_patterns(self) -> bool:
+        """Whether ``date_format`` gives strptime patterns (read by the type conversion)."""
+        return self.date_format is not None and self.date_style() is None
+
     def date_formats(self, schema: TableSchema) -> dict[str, str]:
         """``{field: strptime pattern}`` for the date and time fields of ``schema``."""
+        if not self.declares_patterns():
+            return {}
         dates = [f.name for f in schema.fields if f.type in ("date", "datetime")]
         if isinstance(self.date_format, str):
             return dict.fromkeys(dates, self.date_format)
         return {f: p for f, p in (self.date_format or {}).items() if f in dates}
 
     def _date_format_problems(self, source: str) -> list[Problem]:
-        """A declared date format that is not a strptime pattern, or names no date field."""
-        if self.date_format is None:
+        """A declared date format that is neither a style nor a strptime pattern, or names no
+        date field."""
+        if not self.declares_patterns():
             return []
         named = (
             {"date_format": self.date_format}
@@ -271,6 +315,8 @@ class Mapping(BaseModel):
         for key, pattern in named.items():
             field = key.partition(".")[2]
             why = format_problem(pattern)
+            if why is not None and not field:
+                why = f"one of the styles {', '.join(DATE_STYLES)}, or {why}"
             if field and field not in dates:
                 why = f"a date or time field ({', '.join(sorted(dates))}) as the key"
             if why is not None:
@@ -285,6 +331,50 @@ class Mapping(BaseModel):
                     )
                 )
         return problems
+
+    def _checkbox_problems(self, source: str, everything: list[str]) -> list[Problem]:
+        """Checkbox options must set boolean fields of the section's table(s)."""
+        problems = []
+        for section, questions in self.checkboxes.items():
+            allowed = everything if section == "all" else load_table_schema(section).field_names
+            table_words = "any table" if section == "all" else f"the {section} table"
+            for number, question in enumerate(questions):
+                where = f"checkboxes.{section}[{number}]"
+                for option, target in question.options.items():
+                    spec = _field_spec(target) if target in allowed else None
+                    if spec is None or spec.type != "boolean":
+                        booleans = [f for f in allowed if _is_boolean(f)]
+                        problems.append(
+                            Problem(
+                                source=source,
+                                column=f"{where}.options.{option}",
+                                value=target,
+                                expected=(
+                                    f"a true/false field of {table_words}, set when the option "
+                                    f"is ticked{suggest(target, booleans)}"
+                                ),
+                            )
+                        )
+                if question.blank_is_false_when == "page" and not question.page:
+                    problems.append(
+                        Problem(
+                            source=source,
+                            column=f"{where}.page",
+                            expected=(
+                                "the headers of the other questions on the page, since "
+                                "blank_is_false_when is 'page'"
+                            ),
+                        )
+                    )
+        return problems
+
+    def checkboxes_for(self, table: str) -> list[CheckboxQuestion]:
+        """Checkbox questions of ``table`` (``all`` first, then the table's own)."""
+        return [*self.checkboxes.get("all", []), *self.checkboxes.get(table, [])]
+
+    def all_checkboxes(self) -> list[CheckboxQuestion]:
+        """Every checkbox question of every section (for the codebook)."""
+        return [q for questions in self.checkboxes.values() for q in questions]
 
     def columns_for(self, table: str) -> dict[str, tuple[str, str]]:
         """``{source header: (field, section)}`` for ``table``: ``all`` overridden by the table."""
@@ -318,10 +408,17 @@ class Mapping(BaseModel):
 
     def known_headers(self, table: str) -> set[str]:
         """Headers a file of ``table`` may have: mapped, ignored and canonical names."""
+        checkbox_headers = {
+            header
+            for q in self.checkboxes_for(table)
+            for option in q.labels()
+            for header in (option, option_header(q.question, option), q.question)
+        }
         return (
             set(self.columns_for(table))
             | self.ignored_for(table)
             | set(load_table_schema(table).field_names)
+            | checkbox_headers
         )
 
 

@@ -9,8 +9,8 @@ number in the source (header excluded), so later problems can point at the row a
   byte-order mark such as Excel's "Unicode text" (see :mod:`impact.ingest.encoding`).
 * XLSX (``.xlsx``, ``.xlsm``): a sheet by name (default: the first); title rows above the header
   are skipped when the expected headers are found lower down.
-* SPSS (``.sav``): value labels are applied, so the mapping sees answer labels; a variable whose
-  name is not a known header but whose label is, is renamed to its label.
+* SPSS (``.sav``) and Stata (``.dta``): value labels are applied, so the mapping sees answer
+  labels; a variable whose name is not a known header but whose label is, is renamed to it.
 
 Headers and cells are put in Unicode normal form C (:mod:`impact.ingest.unicode_text`), so
 labels typed in NFD still match the mapping. Hostile files are refused with a clear message,
@@ -41,7 +41,7 @@ from impact.ingest.yamlfile import suggest
 
 __all__ = ["RawTable", "read_raw", "SUPPORTED_SUFFIXES"]
 
-SUPPORTED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".sav")
+SUPPORTED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".sav", ".dta")
 _DELIMITERS = (";", ",", "\t")
 _HEADER_SEARCH_ROWS = 30
 _SNIFF_CHARS = 65_536
@@ -199,7 +199,22 @@ def _sniff_delimiter(lines: list[str]) -> str:
     return best
 
 
-def read_csv_text(path: Path, source: str) -> RawTable:
+#: Joins the cells of a multi-row header into one header (``header_rows`` > 1).
+HEADER_JOIN = "\u241f"
+
+
+def _join_headers(rows: Sequence[Sequence[Any]]) -> list[str]:
+    """One header per column from several header rows, the cells joined by HEADER_JOIN."""
+    width = max(len(r) for r in rows)
+    return [
+        HEADER_JOIN.join(_cell_text(r[i]).strip() if i < len(r) else "" for r in rows).rstrip(
+            HEADER_JOIN
+        )
+        for i in range(width)
+    ]
+
+
+def read_csv_text(path: Path, source: str, header_rows: int = 1) -> RawTable:
     """Read a delimited text file (delimiter and encoding detected)."""
     data = path.read_bytes()
     refuse_binary(data, source)
@@ -226,6 +241,9 @@ def read_csv_text(path: Path, source: str) -> RawTable:
             header = next(reader, None)
             while header is not None and not any(h.strip() for h in header):
                 header = next(reader, None)
+            if header is not None and header_rows > 1:
+                extra = [next(reader, []) for _ in range(header_rows - 1)]
+                header = _join_headers([header, *extra])
         except csv.Error as error:
             raise csv_error(source, None, error) from None
         if header is not None:
@@ -264,7 +282,9 @@ def _header_row(rows: list[tuple[Any, ...]], known: set[str]) -> int:
     return 0
 
 
-def read_xlsx(path: Path, source: str, sheet: str | None, known: set[str]) -> RawTable:
+def read_xlsx(
+    path: Path, source: str, sheet: str | None, known: set[str], header_rows: int = 1
+) -> RawTable:
     """Read one sheet of an Excel workbook (title rows above the header are skipped)."""
     import openpyxl
 
@@ -312,23 +332,28 @@ def read_xlsx(path: Path, source: str, sheet: str | None, known: set[str]) -> Ra
             "name the sheet holding the answers in inputs.sheets, or export the answers again",
         )
     h = _header_row(rows, known)
-    data = [(i, r) for i, r in enumerate(rows[h + 1 :], start=1)]
-    frame, problems = _build(rows[h], data, source)
+    header = rows[h] if header_rows == 1 else _join_headers(rows[h : h + header_rows])
+    data = [(i, r) for i, r in enumerate(rows[h + header_rows :], start=1)]
+    frame, problems = _build(header, data, source)
     return RawTable(frame, source, "xlsx", {"sheet": title, "header_row": h + 1}, problems)
 
 
 def read_sav(path: Path, source: str, known: set[str]) -> RawTable:
-    """Read an SPSS file with value labels applied."""
+    """Read an SPSS (``.sav``) or Stata (``.dta``) file with value labels applied."""
     import pyreadstat
 
+    stata = path.suffix.lower() == ".dta"
+    read = pyreadstat.read_dta if stata else pyreadstat.read_sav
     try:
-        df, meta = pyreadstat.read_sav(str(path), apply_value_formats=True)
+        df, meta = read(str(path), apply_value_formats=True)
     except Exception as error:  # pyreadstat raises its own error types
+        kind = "Stata .dta" if stata else "SPSS .sav"
         raise _fail(
             source,
-            f"a readable SPSS .sav file ({error})",
+            f"a readable {kind} file ({error})",
             f"{source} could not be opened",
-            "export the answers again from the survey tool as SPSS (.sav), CSV or XLSX",
+            "export the answers again from the survey tool as SPSS (.sav), Stata (.dta), CSV or "
+            "XLSX",
         ) from None
     labels = meta.column_names_to_labels or {}
     header = []
@@ -344,23 +369,30 @@ def read_sav(path: Path, source: str, known: set[str]) -> RawTable:
         )
     rows = [(i, list(r)) for i, r in enumerate(df.itertuples(index=False, name=None), start=1)]
     frame, problems = _build(header, rows, source)
-    return RawTable(frame, source, "sav", {"file_encoding": meta.file_encoding}, problems)
+    kind = "dta" if stata else "sav"
+    return RawTable(frame, source, kind, {"file_encoding": meta.file_encoding}, problems)
 
 
 def read_raw(
-    path: str | Path, sheet: str | None = None, known_headers: Iterable[str] = ()
+    path: str | Path,
+    sheet: str | None = None,
+    known_headers: Iterable[str] = (),
+    header_rows: int = 1,
 ) -> RawTable:
     """Read any supported export into a :class:`RawTable` of text cells.
 
     Parameters
     ----------
     path : path
-        The file (``.csv``, ``.tsv``, ``.txt``, ``.xlsx``, ``.xlsm`` or ``.sav``).
+        The file (``.csv``, ``.tsv``, ``.txt``, ``.xlsx``, ``.xlsm``, ``.sav`` or ``.dta``).
     sheet : str, optional
         Sheet name for Excel files (default: the first sheet).
     known_headers : iterable of str
         Headers the caller expects (mapping source headers and canonical names); used to find
         the header row in Excel files and to prefer SPSS variable labels.
+    header_rows : int
+        Header rows of CSV and Excel files (SurveyMonkey 2, Qualtrics 3); several rows are
+        joined per column with :data:`HEADER_JOIN`, and data rows are numbered below the last.
 
     Returns
     -------
@@ -405,7 +437,7 @@ def read_raw(
         )
     known = set(known_headers)
     if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx(path, source, sheet, known)
-    if suffix == ".sav":
+        return read_xlsx(path, source, sheet, known, header_rows)
+    if suffix in (".sav", ".dta"):
         return read_sav(path, source, known)
-    return read_csv_text(path, source)
+    return read_csv_text(path, source, header_rows)

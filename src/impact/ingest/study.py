@@ -18,12 +18,14 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from impact.errors import DataError, InputError, Problem
+from impact.ingest.adapters.checkbox import DECISIONS
+from impact.ingest.adapters.export import ExportReport, read_export
+from impact.ingest.answers import answer_counts
 from impact.ingest.convert import convert_types
 from impact.ingest.mapping import Mapping, load_mapping
-from impact.ingest.readers import read_raw
 from impact.ingest.round_labels import round_label_problems
 from impact.ingest.schema import TABLES, check_table_name, load_table_schema
-from impact.ingest.translate import apply_mapping, known_headers
+from impact.ingest.translate import apply_mapping
 from impact.ingest.validate import validate_frame
 from impact.results import Result
 
@@ -38,6 +40,7 @@ __all__ = [
     "file_sha256",
     "load_study",
     "read_table",
+    "validate_file",
     "validate_study",
 ]
 
@@ -131,12 +134,16 @@ class ValidationReport(Result):
         Every problem in every file (empty when the study is valid).
     data : StudyData or None
         The canonical tables, when there are no problems.
+    exports : list of ExportReport
+        How each readable file was read: the survey tool (named or recognised, with a
+        confidence), rows dropped per reason, checkbox answers decided per rule.
     """
 
     files: list[SourceFile]
     problems: list[Problem]
     data: StudyData | None = None
     title: str = "Input validation"
+    exports: list[ExportReport] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -154,12 +161,36 @@ class ValidationReport(Result):
         records = [(f.table, f.path, f.rows, f.problems, f.sha256) for f in self.files]
         return pd.DataFrame(records, columns=columns).astype({"rows": "Int64", "problems": "Int64"})
 
+    def checkbox_table(self) -> pd.DataFrame:
+        """One row per file and checkbox field: rows decided by each rule."""
+        records = [
+            {"source": c.source, "question": c.question, "field": c.field, "rule": c.rule}
+            | c.counts
+            for e in self.exports
+            for c in e.checkboxes
+        ]
+        columns = ["source", "question", "field", "rule", *DECISIONS]
+        return pd.DataFrame(records, columns=columns)
+
+    def answer_table(self) -> pd.DataFrame:
+        """One row per file, coded field and canonical code: what the answers became."""
+        records = [
+            (e.source, a["header"], a["field"], code, count)
+            for e in self.exports
+            for a in e.answers
+            for code, count in a["counts"].items()
+        ]
+        columns = ["source", "header", "field", "code", "rows"]
+        return pd.DataFrame(records, columns=columns)
+
     def summary(self) -> str:
-        """Per-file rows and problem counts, then the verdict."""
+        """Per-file rows and problem counts, how each export was read, then the verdict."""
         lines = [self.title]
         for f in self.files:
             rows = "unreadable" if f.rows is None else f"{f.rows} rows"
             lines.append(f"  {f.table:<17} {f.path}: {rows}, {f.problems} problem(s)")
+        for export in self.exports:
+            lines += [f"  {line}" for line in export.describe()]
         lines.append("valid" if self.ok else f"{len(self.problems)} problem(s) in total")
         return "\n".join(lines)
 
@@ -202,12 +233,12 @@ def _ingest_file(
     mapping: Mapping | None,
     sheet: str | None,
     followup_number: int | None,
-) -> tuple[pd.DataFrame | None, list[Problem]]:
+) -> tuple[pd.DataFrame | None, list[Problem], ExportReport | None]:
     """Read, map, type and validate one file; never raises for bad input."""
     try:
-        raw = read_raw(path, sheet=sheet, known_headers=known_headers(table, mapping))
+        raw, export = read_export(path, table, mapping, sheet)
     except InputError as error:
-        return None, list(error.problems)
+        return None, list(error.problems), None
     schema = load_table_schema(table)
     mapped = apply_mapping(raw, table, mapping)
     if (
@@ -223,8 +254,11 @@ def _ingest_file(
     problems.sort(key=lambda p: (p.row is not None, p.row or 0))
     if "age" in schema.field_names:
         derive_age(frame)
+    headers = dict(mapped.headers)
+    headers.update({c.field: f"{c.question} (checkbox)" for c in export.checkboxes})
+    export.answers = answer_counts(frame, schema, headers)
     logger.info("read %s as %s: %d rows, %d problem(s)", path, table, len(frame), len(problems))
-    return frame, problems
+    return frame, problems, export
 
 
 def read_table(
@@ -239,7 +273,7 @@ def read_table(
     Parameters
     ----------
     path : path
-        A ``.csv``/``.tsv``/``.txt``, ``.xlsx``/``.xlsm`` or ``.sav`` file.
+        A ``.csv``/``.tsv``/``.txt``, ``.xlsx``/``.xlsm``, ``.sav`` or ``.dta`` file.
     table : str
         The canonical table it holds (baseline, followup, result, randomisation,
         register_persons, register_months).
@@ -264,10 +298,46 @@ def read_table(
     check_table_name(table)
     if mapping is not None:
         mapping = load_mapping(mapping)
-    frame, problems = _ingest_file(Path(path), table, mapping, sheet, followup_number)
+    frame, problems, _ = _ingest_file(Path(path), table, mapping, sheet, followup_number)
     if problems or frame is None:
         raise InputError(f"{path} is not a valid {table} file", problems)
     return frame.reset_index(drop=True)
+
+
+def validate_file(
+    path: PathLike,
+    table: str,
+    mapping: Mapping | PathLike | None = None,
+    sheet: str | None = None,
+    followup_number: int | None = None,
+) -> ValidationReport:
+    """Read, map and validate one file into a report (problems collected, not raised).
+
+    Parameters are those of :func:`read_table`; the report also says how the export was
+    read (survey tool, dropped rows, checkbox decisions, answers per canonical code).
+
+    Raises
+    ------
+    InputError
+        Only for an unknown table name.
+    """
+    check_table_name(table)
+    try:
+        loaded = load_mapping(mapping) if mapping is not None else None
+    except InputError as error:
+        return ValidationReport(files=[], problems=list(error.problems))
+    path = Path(path)
+    frame, problems, export = _ingest_file(path, table, loaded, sheet, followup_number)
+    rows = None if frame is None else len(frame)
+    files = [SourceFile(table, str(path), file_sha256(path), rows, len(problems))]
+    report = ValidationReport(files=files, problems=problems, exports=[export] if export else [])
+    if frame is not None and not problems:
+        report.data = StudyData(
+            **{table: frame.reset_index(drop=True)},
+            sources=files,
+            mapping=loaded.name if loaded is not None else None,
+        )
+    return report
 
 
 def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -306,20 +376,22 @@ def validate_study(config: StudyConfig | PathLike) -> ValidationReport:
             return ValidationReport(files=[], problems=list(error.problems))
     files: list[SourceFile] = []
     problems: list[Problem] = []
+    exports: list[ExportReport] = []
     stacked: dict[str, list[pd.DataFrame]] = {}
     for table, paths in config.inputs.files().items():
         sheet = config.inputs.sheets.get(table)
         for number, path in enumerate(paths, start=1):
             path = Path(path)
-            frame, found = _ingest_file(
+            frame, found, export = _ingest_file(
                 path, table, mapping, sheet, number if table == "followup" else None
             )
             problems += found
+            exports += [export] if export is not None else []
             rows = None if frame is None else len(frame)
             files.append(SourceFile(table, str(path), file_sha256(path), rows, len(found)))
             if frame is not None:
                 stacked.setdefault(table, []).append(frame)
-    report = ValidationReport(files=files, problems=problems)
+    report = ValidationReport(files=files, problems=problems, exports=exports)
     if not problems:
         data = StudyData(
             **{t: _stack(f) for t, f in stacked.items()},

@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 from impact.escaping import inside, safe_filenames
+from impact.ingest import load_mapping
 from impact.pipeline.analyse import StudyAnalyses
 from impact.pipeline.prepare import PreparedStudy
 from impact.report.api import (
@@ -106,9 +107,17 @@ def _bundle_jobs(prepared: PreparedStudy, analyses: StudyAnalyses, directory: Pa
         "directory": directory / "codebook",
         "definitions": prepared.config.indicators.definitions,
         "params": dict(prepared.config.indicators.params),
+        "checkboxes": _checkbox_questions(prepared),
         **common,
     }))  # fmt: skip
     return jobs
+
+
+def _checkbox_questions(prepared: PreparedStudy) -> list:
+    """The study mapping's checkbox questions (their blank rule goes into the codebook)."""
+    if prepared.config.inputs.mapping is None:
+        return []
+    return load_mapping(prepared.config.inputs.mapping).all_checkboxes()
 
 
 def write_bundles(

@@ -8,7 +8,7 @@ as CSV so the numbers (versions, parameter values) are machine-readable too.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ def write_codebook_bundle(
     params: Mapping[str, Any] | None = None,
     study: Mapping[str, Any],
     provenance: Mapping[str, Any],
+    checkboxes: Sequence[Any] = (),
 ) -> Path:
     """Write the bundle of the codebook report.
 
@@ -45,6 +46,8 @@ def write_codebook_bundle(
         Parameter overrides (the study config's ``indicators.params``).
     study, provenance : mapping
         As for :func:`impact.report.write_programme_bundle`.
+    checkboxes : sequence of CheckboxQuestion
+        The mapping's checkbox questions, whose blank rule the codebook states.
 
     Returns
     -------
@@ -84,7 +87,7 @@ def write_codebook_bundle(
             w.label(row["indicator"], {"sv": row["label_sv"], "en": row["label_en"]})
         w.table("indicators", overview, title=_TITLES["indicators"], suppressed=False)
         w.table("parameters", parameters, title=_TITLES["parameters"], suppressed=False)
-        w.text("codebook.body", {lang: codebook_markdown(registry, lang, params)
+        w.text("codebook.body", {lang: codebook_markdown(registry, lang, params, checkboxes)
                                  for lang in ("sv", "en")})  # fmt: skip
         w.number("codebook.indicators", len(rows), unit="count",
                  label={"sv": "Antal indikatorer", "en": "Number of indicators"})  # fmt: skip

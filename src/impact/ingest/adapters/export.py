@@ -1,0 +1,392 @@
+"""Read one export with its tool's adapter into the single-header text table ingest maps.
+
+:func:`read_export` chooses the adapter (the mapping's ``source:``, or recognised from the
+header), reads the file with the tool's header rows, drops rows that are not real responses
+(counted per reason), drops the tool's own columns, names the response id and submission time
+columns, resolves checkbox questions into boolean fields (counted per rule) and rewrites the
+tool's dates as ISO text. Row numbers stay those of the file (data rows below the header rows).
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from impact.errors import Problem
+from impact.ingest.adapters.base import Adapter, ExportColumn, normal_text
+from impact.ingest.adapters.checkbox import CheckboxCounts, resolve_checkboxes
+from impact.ingest.adapters.dates import DATE_FORMAT_WORDS, to_iso
+from impact.ingest.adapters.detect import Detection, detect_source
+from impact.ingest.adapters.registry import ADAPTERS, AUTO, get_adapter
+from impact.ingest.mapping import CANONICAL, Mapping
+from impact.ingest.readers import HEADER_JOIN, RawTable, read_raw
+from impact.ingest.schema import load_table_schema
+
+__all__ = ["ExportReport", "OpenedExport", "find_column", "open_export", "read_export"]
+
+logger = logging.getLogger(__name__)
+
+#: Formats whose variables carry labels (one header row; Qualtrics' texts are the labels).
+_LABELLED = (".sav", ".dta")
+
+
+@dataclass
+class ExportReport:
+    """How one export was read: the tool, what was dropped, how checkboxes were decided.
+
+    Attributes
+    ----------
+    source : str
+        The file.
+    table : str
+        The canonical table it feeds.
+    adapter : str
+        The adapter used.
+    chosen_by : {"mapping", "detected"}
+        Named by the mapping's ``source:`` or recognised from the header.
+    detection : Detection
+        What the header looks like (also computed when the mapping names the tool).
+    rows_read : int
+        Data rows in the file.
+    dropped : dict
+        ``{reason: [row numbers]}`` of rows that are not real responses.
+    tool_columns : list of str
+        Columns the tool adds without answers, dropped.
+    made_response_ids : bool
+        True when the tool writes no response id and ``row-<n>`` ids were made.
+    date_format : str
+        How dates were read.
+    checkboxes : list of CheckboxCounts
+        How each checkbox field's answers were decided.
+    answers : list of dict
+        Filled by :mod:`impact.ingest.study` after mapping: per coded field (categories,
+        booleans, labelled scales) the source header and the count of each canonical code,
+        so a wrong mapping shows before any analysis.
+    """
+
+    source: str
+    table: str
+    adapter: str
+    chosen_by: Literal["mapping", "detected"]
+    detection: Detection
+    rows_read: int = 0
+    dropped: dict[str, list[int]] = field(default_factory=dict)
+    tool_columns: list[str] = field(default_factory=list)
+    made_response_ids: bool = False
+    date_format: str = "auto"
+    checkboxes: list[CheckboxCounts] = field(default_factory=list)
+    answers: list[dict] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        """The tool's name."""
+        return ADAPTERS[self.adapter].title
+
+    def tool(self) -> str:
+        """The tool and how it was chosen (named in the mapping, or recognised and why)."""
+        if self.chosen_by == "detected":
+            return f"recognised as {self.detection.describe()}"
+        how = f"{self.title}, named in the mapping (source: {self.adapter})"
+        if self.detection.adapter not in (self.adapter, "generic"):
+            how += f"; the header looks like {self.detection.describe()}"
+        return how
+
+    def describe(self) -> list[str]:
+        """Lines for the validation summary."""
+        lines = [f"{self.source}: {self.tool()}"]
+        kept = self.rows_read - sum(len(r) for r in self.dropped.values())
+        lines.append(f"  rows: {self.rows_read} read, {kept} kept")
+        for reason, rows in self.dropped.items():
+            shown = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
+            lines.append(f"  dropped {len(rows)}: {reason} (rows {shown})")
+        if self.tool_columns:
+            lines.append(f"  tool columns left out: {', '.join(self.tool_columns)}")
+        if self.made_response_ids:
+            lines.append("  no response id in the export: ids row-<n> made from the row number")
+        for c in self.checkboxes:
+            parts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in c.counts.items() if v)
+            lines.append(f"  checkbox {c.field} (rule '{c.rule}'): {parts}")
+        return lines
+
+
+def _nfc_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every cell in Unicode NFC, so decomposed letters (NFD) match the mapping's labels."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        lookup = {v: unicodedata.normalize("NFC", v) for v in pd.unique(values)}
+        out[column] = values.map(lookup)
+    return out
+
+
+def find_column(columns: list[ExportColumn], names: tuple[str, ...]) -> ExportColumn | None:
+    """The first column whose header or tag is one of ``names`` (in the order of names)."""
+    for name in names:
+        key = normal_text(name)
+        for column in columns:
+            if key in (normal_text(column.header), normal_text(column.tag)):
+                return column
+    return None
+
+
+def _read(path: Path, sheet: str | None, known: set[str], adapter: Adapter) -> RawTable:
+    """Read with the tool's header rows; SPSS variables named ``name`` + label for Qualtrics."""
+    labelled = path.suffix.lower() in _LABELLED
+    if not labelled or adapter.option_style != "dash":
+        rows = 1 if labelled else adapter.header_rows
+        if rows > 1:  # the first header row holds the tool's own names (tags, meta columns)
+            known = {*adapter.signature, *adapter.id_columns, *adapter.time_columns}
+        return read_raw(path, sheet=sheet, known_headers=known, header_rows=rows)
+    import pyreadstat
+
+    raw = read_raw(path, sheet=sheet)
+    read = pyreadstat.read_dta if path.suffix.lower() == ".dta" else pyreadstat.read_sav
+    _, meta = read(str(path), metadataonly=True)
+    labels = meta.column_names_to_labels or {}
+    raw.frame.columns = [
+        f"{name}{HEADER_JOIN}{(labels.get(name) or '').strip()}" for name in raw.frame.columns
+    ]
+    return raw
+
+
+def _choose(
+    path: Path, sheet: str | None, known: set[str], mapping: Mapping
+) -> tuple[Adapter, Detection, RawTable | None]:
+    """The adapter (named or recognised), the detection, and the file if already read right."""
+    first = read_raw(path, sheet=sheet, known_headers=known)
+    rows = first.frame.head(2).to_numpy().tolist()
+    detection = detect_source(list(first.frame.columns), rows)
+    adapter = ADAPTERS[detection.adapter] if mapping.source == AUTO else get_adapter(mapping.source)
+    labelled = path.suffix.lower() in _LABELLED
+    reusable = (adapter.header_rows == 1 or labelled) and not (
+        labelled and adapter.option_style == "dash"
+    )
+    return adapter, detection, first if reusable else None
+
+
+def _drop_rows(
+    frame: pd.DataFrame, columns: list[ExportColumn], adapter: Adapter
+) -> tuple[pd.Series, dict[str, list[int]]]:
+    """Rows to keep, and the dropped rows per reason (first matching rule wins)."""
+    keep = pd.Series(True, index=frame.index)
+    dropped: dict[str, list[int]] = {}
+    for rule in adapter.drop_rules:
+        column = find_column(columns, rule.columns)
+        if column is None:
+            continue
+        hit = frame.iloc[:, column.position].map(rule.drops) & keep
+        if hit.any():
+            dropped[rule.reason] = [int(r) for r in frame.index[hit]]
+            keep &= ~hit
+    return keep, dropped
+
+
+def _date_problems(
+    out: dict[str, pd.Series], date_headers: list[str], fmt: str, adapter: Adapter, source: str
+) -> list[Problem]:
+    """Rewrite date columns as ISO in place; one problem per cell not in the format."""
+    problems = []
+    for header in date_headers:
+        column = out[header]
+        converted = {v: to_iso(str(v), fmt) for v in pd.unique(column)}
+        for row, value in column.items():
+            if converted[value] is None:
+                problems.append(
+                    Problem(
+                        source=source,
+                        row=int(row),
+                        column=header,
+                        value=str(value),
+                        expected=(
+                            f"a date written as {DATE_FORMAT_WORDS[fmt]} ({adapter.title} "
+                            f"export, date_format '{fmt}'); set date_format in the mapping "
+                            "(iso, us, eu, excel) if the file writes dates another way"
+                        ),
+                    )
+                )
+        out[header] = column.map({v: c if c is not None else "" for v, c in converted.items()})
+    return problems
+
+
+@dataclass
+class OpenedExport:
+    """An export read with its tool's layout, before any mapping.
+
+    Attributes
+    ----------
+    raw : RawTable
+        As the reader returned it.
+    adapter : Adapter
+        The tool.
+    detection : Detection
+        What the header looks like.
+    columns : list of ExportColumn
+        The parsed headers.
+    frame : pandas.DataFrame
+        NFC cells of the real responses, columns by position, index = file row numbers.
+    dropped : dict
+        ``{reason: [row numbers]}`` of rows that are not real responses.
+    """
+
+    raw: RawTable
+    adapter: Adapter
+    detection: Detection
+    columns: list[ExportColumn]
+    frame: pd.DataFrame
+    dropped: dict[str, list[int]]
+
+
+def open_export(
+    path: str | Path,
+    table: str | None,
+    mapping: Mapping,
+    sheet: str | None = None,
+    declared: Sequence[str] = (),
+) -> OpenedExport:
+    """Read an export with its tool's layout and drop the rows that are not real responses.
+
+    Parameters
+    ----------
+    path : path
+        The export.
+    table : str or None
+        The canonical table (None when not known yet: the mapping assistant).
+    mapping : Mapping
+        Its ``source`` chooses the tool (``auto``: recognised) and its checkbox questions help
+        read option headers.
+    sheet : str, optional
+        Excel sheet.
+    declared : sequence of str
+        Further checkbox question texts (the mapping assistant's guesses).
+    """
+    path = Path(path)
+    tables = [table] if table is not None else ["baseline", "followup", "result"]
+    known = {h for t in tables for h in mapping.known_headers(t)}
+    adapter, detection, raw = _choose(path, sheet, known, mapping)
+    if raw is None:
+        raw = _read(path, sheet, known, adapter)
+    questions = [*declared, *(q.question for t in tables for q in mapping.checkboxes_for(t))]
+    columns = adapter.parse_headers(list(raw.frame.columns), questions)
+    frame = _nfc_frame(raw.frame.set_axis(range(len(columns)), axis=1))
+    keep, dropped = _drop_rows(frame, columns, adapter)
+    return OpenedExport(raw, adapter, detection, columns, frame[keep], dropped)
+
+
+def read_export(
+    path: str | Path, table: str, mapping: Mapping | None = None, sheet: str | None = None
+) -> tuple[RawTable, ExportReport]:
+    """Read one export with its survey tool's adapter.
+
+    Parameters
+    ----------
+    path : path
+        The export (any format :func:`impact.ingest.readers.read_raw` reads).
+    table : str
+        The canonical table it feeds.
+    mapping : Mapping, optional
+        The mapping (its ``source``, ``date_format`` and ``checkboxes`` are used).
+    sheet : str, optional
+        Excel sheet.
+
+    Returns
+    -------
+    raw : RawTable
+        One header per column (the question text, ``Question [Option]`` for unresolved option
+        columns, canonical names for resolved checkboxes, ``response_id``/``submitted_at``
+        for the tool's id and time columns); index = the file's data row numbers.
+    report : ExportReport
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read at all (missing, empty, broken) or the mapping names an
+        unknown tool.
+    """
+    mapping = mapping if mapping is not None else CANONICAL
+    opened = open_export(path, table, mapping, sheet)
+    raw, adapter, columns, frame = opened.raw, opened.adapter, opened.columns, opened.frame
+    questions = mapping.checkboxes_for(table)
+    report = ExportReport(
+        source=raw.source,
+        table=table,
+        adapter=adapter.name,
+        chosen_by="detected" if mapping.source == AUTO else "mapping",
+        detection=opened.detection,
+        rows_read=len(raw.frame),
+        dropped=opened.dropped,
+        date_format=mapping.date_style() or adapter.date_format,
+    )
+    fields, consumed, report.checkboxes, problems = resolve_checkboxes(
+        frame, columns, questions, adapter, raw.source
+    )
+    schema = load_table_schema(table)
+    renames = mapping.columns_for(table)
+    mapped_fields = {renames[c.header][0] for c in columns if c.header in renames}
+    special: dict[int, str] = {}
+    wanted = (("response_id", adapter.id_columns), ("submitted_at", adapter.time_columns))
+    for name, candidates in wanted:
+        if not schema.has(name) or name in mapped_fields or any(c.header == name for c in columns):
+            continue
+        column = find_column(columns, candidates)
+        if column is not None and column.position not in consumed:
+            special[column.position] = name
+    out: dict[str, pd.Series] = {}
+    for column in columns:
+        if column.position in consumed:
+            continue
+        header = special.get(column.position, column.header)
+        if column.position not in special and column.header not in renames:
+            if adapter.is_tool_column(column):
+                report.tool_columns.append(column.header)
+                continue
+        if header in out:
+            problems.append(
+                Problem(
+                    source=raw.source,
+                    column=header,
+                    expected=f"each header once; '{header}' names two columns of the export",
+                )
+            )
+            continue
+        out[header] = frame.iloc[:, column.position]
+    if (
+        schema.has("response_id")
+        and "response_id" not in out
+        and "response_id" not in mapped_fields
+        and not adapter.id_columns
+        and adapter.name != "generic"
+    ):
+        out["response_id"] = pd.Series([f"row-{r}" for r in frame.index], index=frame.index)
+        report.made_response_ids = True
+    for name, values in fields.items():
+        if name in out or name in mapped_fields:
+            problems.append(
+                Problem(
+                    source=raw.source,
+                    column=name,
+                    expected=(
+                        f"one source per field: the checkbox question sets '{name}', and a "
+                        "column of the file maps to it too; remove one of the two"
+                    ),
+                )
+            )
+            continue
+        out[name] = values
+    date_fields = {f.name for f in schema.fields if f.type in ("date", "datetime")}
+    date_headers = [
+        h for h in out if h in date_fields or renames.get(h, ("", ""))[0] in date_fields
+    ]
+    # strptime patterns declared in the mapping are read later, by the type conversion
+    rewrites_dates = mapping.date_style() is not None or adapter.name != "generic"
+    if rewrites_dates and not mapping.declares_patterns():
+        problems += _date_problems(out, date_headers, report.date_format, adapter, raw.source)
+    result = pd.DataFrame(out, index=frame.index, dtype=object)
+    logger.info("read %s as %s export: %s", raw.source, adapter.title, "; ".join(report.describe()))
+    details = {**raw.details, "adapter": adapter.name}
+    return RawTable(result, raw.source, raw.format, details, raw.problems + problems), report
