@@ -8,26 +8,24 @@ by every failing ``impact validate`` / ``impact run`` of that study and left alo
 
 The table holds the offending values as typed in the exports, so it is **personal data**: it is
 created readable by its owner only. Linking codes and other identifying fields are never in it
-(their problems carry no value). Cells that a spreadsheet would run as a formula (starting with
-``=``, ``+``, ``@`` or ``-`` followed by a non-digit) are written with a leading ``'``.
+(their problems carry no value). Cells that a spreadsheet would run as a formula are written
+with a leading ``'`` (:func:`impact.escaping.write_csv`).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from impact.errors import PROBLEM_COLUMNS, InputError, Problem
+from impact.escaping import write_csv
 from impact.outputs import atomic_file
 
 __all__ = ["problem_table_path", "save_problem_table", "write_problem_table"]
 
 logger = logging.getLogger(__name__)
-
-_FORMULA = re.compile(r"^(?:[=+@\t\r]|-(?![\d.]))")
 
 
 def problem_table_path(input_path: str | os.PathLike[str], out: Path | None = None) -> Path:
@@ -55,12 +53,6 @@ def problem_table_path(input_path: str | os.PathLike[str], out: Path | None = No
     return folder / f"impact-problems-{source.stem}.csv"
 
 
-def _defused(text: object) -> object:
-    if isinstance(text, str) and _FORMULA.match(text):
-        return "'" + text
-    return text
-
-
 def write_problem_table(problems: Sequence[Problem], path: Path) -> Path | None:
     """Write every problem to ``path`` as CSV (atomically, owner-only); None when it fails.
 
@@ -77,12 +69,10 @@ def write_problem_table(problems: Sequence[Problem], path: Path) -> Path | None:
         problems are still shown on screen).
     """
     frame = InputError("", problems).to_frame().astype({"row": "Int64"})
-    for column in ("column", "value"):
-        frame[column] = frame[column].map(_defused)
     try:
         with atomic_file(path, "w", encoding="utf-8", newline="") as handle:
             os.chmod(handle.name, 0o600)
-            frame.to_csv(handle, index=False, columns=PROBLEM_COLUMNS)
+            write_csv(frame, handle, columns=PROBLEM_COLUMNS)
     except OSError as error:
         logger.warning("could not write the problem table %s: %s", path, error)
         return None
