@@ -363,3 +363,22 @@ def test_draft_finds_a_one_cell_checkbox_and_leaves_out_free_other_texts(tmp_pat
     assert box.question == Q and box.none == ["None of these"]
     assert set(box.options) | set(box.unmatched) == {"Internship", "Workplace visit"}
     assert "Anna" not in text
+
+
+def test_the_codebook_bundle_carries_the_checkbox_rules(tmp_path):
+    import json
+
+    from impact.report.api import write_codebook_bundle
+
+    question = _question("submitted")
+    bundle = write_codebook_bundle(
+        tmp_path / "codebook",
+        study={"name": "Test"},
+        provenance={"seed": 1},
+        checkboxes=[question],
+    )
+    body = json.loads((bundle / "results.json").read_text(encoding="utf-8"))
+    text = json.dumps(body, ensure_ascii=False)
+    assert "Checkbox questions: how blank options were read" in text
+    assert "Kryssfrågor: hur tomma alternativ lästes" in text
+    assert "in every submitted response (the question was shown to everyone); never missing" in text
