@@ -382,3 +382,12 @@ def test_the_codebook_bundle_carries_the_checkbox_rules(tmp_path):
     assert "Checkbox questions: how blank options were read" in text
     assert "Kryssfrågor: hur tomma alternativ lästes" in text
     assert "in every submitted response (the question was shown to everyone); never missing" in text
+
+
+def test_an_export_of_previews_only_says_every_row_was_dropped(tmp_path):
+    mapping = _write(tmp_path / "m.yaml", "name: m\nsource: limesurvey\n")
+    text = "Response ID,Date submitted,Last page,round_id\n1,,1,R01\n2,,2,R01\n"
+    raw, report = read_export(_write(tmp_path / "l.csv", text), "followup", load_mapping(mapping))
+    assert report.dropped == {"incomplete response (no Date submitted)": [1, 2]}
+    (problem,) = raw.problems
+    assert "every row was dropped (2 incomplete response (no Date submitted))" in problem.expected
