@@ -136,3 +136,21 @@ def test_the_reported_outcome_table_is_the_same_from_every_layout_and_matches_th
     assert rows.loc["job_or_steps", "target_status"] != "met"  # 82 % against a 90 % target
     for name in TOOL_LAYOUTS:
         pd.testing.assert_frame_equal(reported(name), reference, obj=name)
+
+
+def test_validate_out_writes_the_checkbox_decisions(tmp_path):
+    from typer.testing import CliRunner
+
+    from impact.cli.main import app
+
+    study = se.write_layout("limesurvey", tmp_path / "limesurvey")
+    out = tmp_path / "canonical"
+    result = CliRunner().invoke(app, ["validate", str(study), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    decisions = pd.read_csv(out / "checkbox_decisions.csv")
+    assert decisions["field"].tolist() == se.CHECKBOX_FIELDS
+    assert (decisions["rule"] == "page").all() and (decisions["skipped"] == 0).all()
+    ticks = se.cohort().ticks
+    assert decisions["ticked"].tolist() == [int(ticks[label].sum()) for label in se.OPTIONS]
+    result_table = pd.read_parquet(out / "result.parquet")
+    assert result_table["got_internship"].notna().all()

@@ -363,3 +363,31 @@ def test_draft_finds_a_one_cell_checkbox_and_leaves_out_free_other_texts(tmp_pat
     assert box.question == Q and box.none == ["None of these"]
     assert set(box.options) | set(box.unmatched) == {"Internship", "Workplace visit"}
     assert "Anna" not in text
+
+
+def test_the_codebook_bundle_carries_the_checkbox_rules(tmp_path):
+    import json
+
+    from impact.report.api import write_codebook_bundle
+
+    question = _question("submitted")
+    bundle = write_codebook_bundle(
+        tmp_path / "codebook",
+        study={"name": "Test"},
+        provenance={"seed": 1},
+        checkboxes=[question],
+    )
+    body = json.loads((bundle / "results.json").read_text(encoding="utf-8"))
+    text = json.dumps(body, ensure_ascii=False)
+    assert "Checkbox questions: how blank options were read" in text
+    assert "Kryssfrågor: hur tomma alternativ lästes" in text
+    assert "in every submitted response (the question was shown to everyone); never missing" in text
+
+
+def test_an_export_of_previews_only_says_every_row_was_dropped(tmp_path):
+    mapping = _write(tmp_path / "m.yaml", "name: m\nsource: limesurvey\n")
+    text = "Response ID,Date submitted,Last page,round_id\n1,,1,R01\n2,,2,R01\n"
+    raw, report = read_export(_write(tmp_path / "l.csv", text), "followup", load_mapping(mapping))
+    assert report.dropped == {"incomplete response (no Date submitted)": [1, 2]}
+    (problem,) = raw.problems
+    assert "every row was dropped (2 incomplete response (no Date submitted))" in problem.expected

@@ -26,7 +26,7 @@ from impact.ingest.adapters.detect import Detection, detect_source
 from impact.ingest.adapters.registry import ADAPTERS, AUTO, get_adapter
 from impact.ingest.mapping import CANONICAL, Mapping
 from impact.ingest.readers import HEADER_JOIN, RawTable, read_raw
-from impact.ingest.schema import load_table_schema
+from impact.ingest.schema import TableSchema, load_table_schema
 
 __all__ = ["ExportReport", "OpenedExport", "find_column", "open_export", "read_export"]
 
@@ -278,6 +278,25 @@ def open_export(
     return OpenedExport(raw, adapter, detection, columns, frame[keep], dropped)
 
 
+def _id_and_time(
+    columns: list[ExportColumn],
+    adapter: Adapter,
+    schema: TableSchema,
+    mapped_fields: set[str],
+    consumed: set[int],
+) -> dict[int, str]:
+    """``{position: field}`` of the tool's response id and time columns, unless mapped."""
+    special: dict[int, str] = {}
+    wanted = (("response_id", adapter.id_columns), ("submitted_at", adapter.time_columns))
+    for name, candidates in wanted:
+        if not schema.has(name) or name in mapped_fields or any(c.header == name for c in columns):
+            continue
+        column = find_column(columns, candidates)
+        if column is not None and column.position not in consumed:
+            special[column.position] = name
+    return special
+
+
 def read_export(
     path: str | Path, table: str, mapping: Mapping | None = None, sheet: str | None = None
 ) -> tuple[RawTable, ExportReport]:
@@ -325,17 +344,21 @@ def read_export(
     fields, consumed, report.checkboxes, problems = resolve_checkboxes(
         frame, columns, questions, adapter, raw.source
     )
+    if report.rows_read and frame.empty:
+        reasons = "; ".join(f"{len(r)} {why}" for why, r in report.dropped.items())
+        problems.append(
+            Problem(
+                source=raw.source,
+                expected=(
+                    f"at least one real response: every row was dropped ({reasons}); export "
+                    "the recorded responses, or check that the mapping's source is this tool"
+                ),
+            )
+        )
     schema = load_table_schema(table)
     renames = mapping.columns_for(table)
     mapped_fields = {renames[c.header][0] for c in columns if c.header in renames}
-    special: dict[int, str] = {}
-    wanted = (("response_id", adapter.id_columns), ("submitted_at", adapter.time_columns))
-    for name, candidates in wanted:
-        if not schema.has(name) or name in mapped_fields or any(c.header == name for c in columns):
-            continue
-        column = find_column(columns, candidates)
-        if column is not None and column.position not in consumed:
-            special[column.position] = name
+    special = _id_and_time(columns, adapter, schema, mapped_fields, consumed)
     out: dict[str, pd.Series] = {}
     for column in columns:
         if column.position in consumed:
