@@ -88,11 +88,18 @@ def test_cli_writes_the_draft_and_never_overwrites_a_mapping(tmp_path, drafts):
     assert result.exit_code == 0, result.output
     assert "LimeSurvey" in result.output and "3 guess(es)" in result.output
     assert "check every entry marked GUESS" in result.output
+    first = out.read_text(encoding="utf-8")
+    result = runner.invoke(app, args)  # a draft of its own, unedited: replaced
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8") == first
     out.write_text("name: edited\n", encoding="utf-8")
     with pytest.raises(SystemExit) as info:
         run(args)
     assert info.value.code == 2
     assert out.read_text(encoding="utf-8") == "name: edited\n"
-    result = runner.invoke(app, [*args, "--force", "--table", "baseline"])
+    result = runner.invoke(app, [*args, "--force"])
+    assert result.exit_code != 0 and "No such option" in result.output
+    assert out.read_text(encoding="utf-8") == "name: edited\n"
+    result = runner.invoke(app, [*args, "--table", "baseline"])
     assert result.exit_code != 0
     assert "--table was given 1 time(s) for 2 export(s)" in str(result.exception)

@@ -9,6 +9,7 @@ import typer
 from impact.errors import ImpactError
 from impact.ingest.adapters.draft import draft_mapping
 from impact.ingest.schema import check_table_name
+from impact.outputs import output_file
 
 __all__ = ["register"]
 
@@ -33,7 +34,6 @@ def register(app: typer.Typer) -> None:
         ),
         name: str = typer.Option("draft", "--name", help="The mapping's name."),
         sheet: str | None = typer.Option(None, "--sheet", help="Excel sheet name."),
-        force: bool = typer.Option(False, "--force", help="Overwrite an existing --out file."),
     ) -> None:
         """Recognise the tool, match questions and answers to the canonical ones, write a
         commented mapping (guesses marked, unmatched columns listed)."""
@@ -44,6 +44,9 @@ def register(app: typer.Typer) -> None:
             )
         tables = [check_table_name(t) for t in table] or None
         result = draft_mapping(list(exports), tables, name=name, sheet=sheet)
-        result.write(out, overwrite=force)
+        # a draft impact wrote earlier (and nobody edited since) is replaced; any other file of
+        # that name (a mapping the user wrote or edited) is refused
+        with output_file(out, inputs=exports, command="impact mapping draft") as folder:
+            result.write(folder.staging / out.name)
         typer.echo(result.summary())
         typer.echo(f"wrote {out}: check every entry marked GUESS, then run impact validate")

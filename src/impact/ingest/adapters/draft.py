@@ -453,25 +453,27 @@ class MappingDraft(Result):
             )
         return ignore
 
-    def write(self, path: str | Path, overwrite: bool = False) -> Path:
-        """Write the mapping file atomically; an existing file is kept unless ``overwrite``.
+    def write(self, path: str | Path) -> Path:
+        """Write the mapping file atomically; an existing file is never replaced.
+
+        (``impact mapping draft`` writes through the output contract, so it replaces a draft
+        of its own that nobody has edited since.)
 
         Raises
         ------
         InputError
-            When the file exists and ``overwrite`` is false.
+            When the file exists.
         """
         path = Path(path)
-        if path.exists() and not overwrite:
+        if path.exists():
             raise InputError(
                 "The mapping file already exists",
                 [
                     Problem(
                         source=str(path),
-                        expected=(
-                            "a new file name (impact never overwrites a mapping you may have "
-                            "edited); choose another --out or pass --force"
-                        ),
+                        expected="a new file name (impact never overwrites a mapping you may "
+                        "have edited)",
+                        fix="choose another file name, or move the existing file away first",
                     )
                 ],
             )
