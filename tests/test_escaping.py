@@ -13,6 +13,7 @@ import html.parser
 import io
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -293,6 +294,15 @@ def test_figures_print_dollars_as_written(tmp_path):
 # A real run with hostile text in the data ----------------------------------------------------
 
 
+@dataclass
+class HostileRun:
+    """Where the hostile study and its output are, and what ``impact run`` printed."""
+
+    root: Path
+    out: Path
+    stdout: str
+
+
 @pytest.fixture(scope="module")
 def hostile_run(tmp_path_factory):
     """``impact run`` on a programme study whose labels and names are the hostile texts."""
@@ -318,7 +328,7 @@ def hostile_run(tmp_path_factory):
     out = root / "out"
     outcome = run_script(["run", study / "study.yaml", "--out", out])
     assert outcome.exit_code == 0, outcome.output
-    return root, out
+    return HostileRun(root, out, outcome.stdout)
 
 
 def _pdf_text(path: Path) -> str:
@@ -337,7 +347,7 @@ def _reports(out: Path, ext: str) -> dict[str, Path]:
 
 @pytest.mark.slow
 def test_every_file_lands_inside_the_output_folder(hostile_run):
-    root, out = hostile_run
+    root, out = hostile_run.root, hostile_run.out
     assert sorted(p.name for p in root.iterdir()) == ["out", "study"]
     files = [p for p in out.rglob("*") if p.is_file()]
     assert len(files) > 100
@@ -361,8 +371,33 @@ def test_every_file_lands_inside_the_output_folder(hostile_run):
 
 
 @pytest.mark.slow
+def test_the_command_line_prints_paths_as_written(hostile_run):
+    out, printed = hostile_run.out, hostile_run.stdout
+    reports = sorted(p for p in (out / "reports").rglob("*") if p.is_file())
+    assert len(reports) == 21
+    printed = _squash(printed)  # long paths are wrapped at 80 columns
+    for path in reports:  # rich markup such as "[l]" in a label is not swallowed
+        assert _squash(str(path)) in printed, path
+
+
+def test_validate_prints_a_value_with_rich_markup_as_written(tmp_path):
+    from bad_inputs.workspace import Workspace, clean_studies, run_cli
+
+    ws = Workspace(tmp_path / "case", clean_studies(tmp_path / "clean"))
+    raw = ws.raw("baslinje.csv")
+    header, rows = read_rows(raw)
+    rows[0][header.index("Kön")] = "[/bold] Kvinna [red]"
+    write_rows(raw, header, rows)
+    outcome = run_cli(["validate", ws.config()])
+    assert outcome.exit_code == 2, outcome.output
+    assert "Traceback" not in outcome.output and "internal error" not in outcome.output
+    message = outcome.message
+    assert "[/bold] Kvinna [red]" in message and "baslinje.csv" in message and "row 1" in message
+
+
+@pytest.mark.slow
 def test_html_reports_show_the_text_and_run_nothing(hostile_run):
-    _, out = hostile_run
+    out = hostile_run.out
     reports = _reports(out, ".html")
     assert len(reports) == 7  # project, 5 rounds, codebook
     for folder, path in reports.items():
@@ -394,7 +429,7 @@ def test_html_reports_show_the_text_and_run_nothing(hostile_run):
 def test_pdf_and_word_reports_show_the_text_as_written(hostile_run):
     import docx
 
-    _, out = hostile_run
+    out = hostile_run.out
     pdfs, words = _reports(out, ".pdf"), _reports(out, ".docx")
     assert set(pdfs) == set(words) and len(pdfs) == 7
     folders = safe_filenames(_round_texts())
@@ -415,7 +450,7 @@ def test_pdf_and_word_reports_show_the_text_as_written(hostile_run):
 
 @pytest.mark.slow
 def test_no_csv_cell_is_a_formula_and_numbers_stay_numbers(hostile_run):
-    _, out = hostile_run
+    out = hostile_run.out
     tables = sorted(out.rglob("*.csv"))
     assert any(p.name == "run_summary.csv" for p in tables)
     assert any("private" in p.parts for p in tables)

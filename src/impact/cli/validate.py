@@ -14,6 +14,7 @@ import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from impact.errors import ImpactError, InputError
 from impact.escaping import write_csv
@@ -45,7 +46,7 @@ def _print_files(console: Console, report: ValidationReport) -> None:
         table.add_column(name, overflow="fold")
     for f in report.files:
         rows = "unreadable" if f.rows is None else str(f.rows)
-        table.add_row(f.table, f.path, rows, str(f.problems))
+        table.add_row(*(Text(str(cell)) for cell in (f.table, f.path, rows, f.problems)))
     console.print(table)
 
 
@@ -54,8 +55,8 @@ def _print_problems(console: Console, problems_frame: pd.DataFrame) -> None:
     for name in ("source", "row", "column", "value", "expected"):
         table.add_column(name, overflow="fold")
     for rec in problems_frame.itertuples(index=False):
-        cells = ["" if pd.isna(v) else str(v) for v in rec]
-        table.add_row(*cells)
+        # values come from the data: rich Text is shown as written, never read as markup
+        table.add_row(*(Text("" if pd.isna(v) else str(v)) for v in rec))
     console.print(table)
 
 
@@ -127,7 +128,7 @@ def register(app: typer.Typer) -> None:
                 report = validate_study(path)
         except InputError as error:
             report = ValidationReport(files=[], problems=list(error.problems))
-            console.print(error.summary_line)
+            console.print(error.summary_line, markup=False)
         if report.files:
             _print_files(console, report)
         if not report.ok:
