@@ -473,3 +473,4 @@ def test_catalogue_covers_every_kind_of_output():
     assert kinds == {"round label", "study name", "organisation"}
     assert len({t.id for t in HOSTILE_TEXTS}) == len(HOSTILE_TEXTS)
     assert all(t.rounds for t in HOSTILE_TEXTS if t.where == "round label")
+    assert not [t.id for t in HOSTILE_TEXTS if "|" in t.sees or "\n" in t.sees]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from impact.escaping import markdown_code
+
 
 @dataclass(frozen=True)
 class HostileText:
@@ -105,16 +107,6 @@ def text_of(where: str) -> str:
     return next(t.text for t in HOSTILE_TEXTS if t.where == where)
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _code(text: str) -> str:
-    fence = "``" if "`" in text else "`"
-    pad = " " if "`" in text else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
 SECTION_INTRO = """\
 ## Text from the data in outputs
 
@@ -146,8 +138,8 @@ reserved names, Unicode normalisation and the `$` in figures.
 
 def section() -> str:
     """The docs/reliability.md section for these texts."""
-    rows = [
-        f"| `{t.id}` | {t.where} | {_cell(_code(t.text))} | {_cell(t.sees)} |"
-        for t in HOSTILE_TEXTS
-    ]
+    rows = []
+    for t in HOSTILE_TEXTS:
+        shown = markdown_code(t.text).replace("|", "\\|")  # a pipe would end the table cell
+        rows.append(f"| `{t.id}` | {t.where} | {shown} | {t.sees} |")
     return SECTION_INTRO + "\n".join(rows) + "\n"
