@@ -113,7 +113,7 @@ def _is_number(text: str) -> bool:
         value = float(text)
     except ValueError:
         return False
-    return not math.isnan(value) or text.strip().lower() == "nan"
+    return not math.isnan(value)
 
 
 def _needs_guard(text: str) -> bool:
