@@ -43,7 +43,8 @@ from impact.errors import ImpactError
 #: ASCII punctuation Pandoc's Markdown gives a meaning to somewhere (emphasis, code, links,
 #: raw HTML and entities, math, citations, sub/superscript, tables, attributes, escapes).
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+\-!|$@~^&=:])")
-#: Line starts that Pandoc reads as a list (``1.``, ``2)``) or a blockquote/heading.
+#: A line start Pandoc reads as an ordered list (``1.``, ``2)``); ``-``, ``+``, ``*``, ``>``
+#: and ``#`` at a line start are in the special characters above.
 _ORDERED_LIST = re.compile(r"^(\d+)([.)])")
 #: Line breaks and other control characters: a label is one line of text.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
@@ -104,7 +105,7 @@ def markdown_code(value: Any) -> Markdown:
 #: First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection),
 #: with line feed and the full-width forms some spreadsheets also accept.
 FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
-#: What neutralises a formula: a leading apostrophe (shown by no spreadsheet).
+#: What neutralises a formula: a leading apostrophe makes the cell plain text.
 FORMULA_GUARD = "'"
 
 
