@@ -52,6 +52,10 @@ SPECIAL = [
     "{#id .class} :::",
     "1. not a list",
     "- not a list",
+    "+ not a list",
+    "= not a heading",
+    "/ not: a term",
+    "  - indented",
     "> not a quote",
     "&amp; &lt;b&gt;",
     "<!-- comment -->",
@@ -115,6 +119,30 @@ def test_markdown_text_renders_as_written_in_html_and_plain_text(label):
     parts = _html_parts(_pandoc(f"Before {escaped} after", "html5"))
     assert [tag for tag, _ in parts.tags] == ["p"]  # no element from the label
     assert _squash("".join(parts.text)) == _squash(f"Before {label} after")
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_every_special_label_prints_as_written_in_pdf_and_word(fmt, tmp_path):
+    from impact.report.convert import convert
+
+    rows = "\n".join(f"| {markdown_text(label)} | {i} |" for i, label in enumerate(SPECIAL))
+    markdown = (
+        f"---\ntitle: {json.dumps(markdown_text(SPECIAL[0]))}\n---\n\n"
+        + "\n\n".join(f"Label {i}: {markdown_text(label)}" for i, label in enumerate(SPECIAL))
+        + f"\n\n| label | i |\n|:---|---:|\n{rows}\n\n: {markdown_text(SPECIAL[1])}\n"
+    )
+    target = convert(markdown, fmt, tmp_path / f"labels.{fmt}", tmp_path)
+    if fmt == "pdf":
+        text = _pdf_text(target)
+    else:
+        import docx
+
+        document = docx.Document(str(target))
+        cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+        text = _squash(" ".join([p.text for p in document.paragraphs] + cells))
+    for i, label in enumerate(SPECIAL):
+        assert _squash(f"Label {i}: {label}") in text, label
+        assert _squash(f"{label}{i}") in text, label  # the table row: label, then its number
 
 
 def test_markdown_text_keeps_a_pipe_table_cell_one_cell():

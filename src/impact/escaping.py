@@ -46,6 +46,12 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+\-!|$@~^&=:])")
 #: A line start Pandoc reads as an ordered list (``1.``, ``2)``); ``-``, ``+``, ``*``, ``>``
 #: and ``#`` at a line start are in the special characters above.
 _ORDERED_LIST = re.compile(r"^(\d+)([.)])")
+#: What Typst reads as a list, enumeration, term or heading at the start of a line or of a
+#: table cell (``- x``, ``+ x``, ``/ x``, ``= x``, ``1. x``). Pandoc's Typst writer leaves these
+#: as they are in a table cell, so such text is preceded by an empty Typst expression
+#: (:data:`TYPST_BREAK`, a raw inline that HTML and Word drop).
+_TYPST_LINE_START = re.compile(r"^\s*([-+=/]|\d+\.)(\s|$)")
+TYPST_BREAK = '`#""`{=typst}'
 #: Line breaks and other control characters: a label is one line of text.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
@@ -73,7 +79,9 @@ def markdown_text(value: Any) -> Markdown:
     -------
     Markdown
         Every Markdown-special ASCII character backslash-escaped, line breaks and control
-        characters replaced by a space, a leading ``1.`` kept from starting a list.
+        characters replaced by a space, a leading ``1.`` kept from starting a list (in
+        Pandoc), and a leading ``- ``, ``+ ``, ``= ``, ``/ `` or ``1. `` from starting one in
+        Typst (:data:`TYPST_BREAK`).
 
     Examples
     --------
@@ -83,8 +91,9 @@ def markdown_text(value: Any) -> Markdown:
     if isinstance(value, Markdown):
         return value
     text = _CONTROL.sub(" ", unicodedata.normalize("NFC", str(value)))
+    prefix = TYPST_BREAK if _TYPST_LINE_START.match(text) else ""
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    return Markdown(_ORDERED_LIST.sub(r"\1\\\2", text))
+    return Markdown(prefix + _ORDERED_LIST.sub(r"\1\\\2", text))
 
 
 def markdown_code(value: Any) -> Markdown:
