@@ -128,8 +128,9 @@ refuses a path outside the output folder. Figures are saved with matplotlib's ma
 these texts, renders every report in HTML, Word and PDF with the fallback renderer, and checks
 each promise below (HTML parsed: no element or attribute from the data; PDF text with pypdf,
 Word text with python-docx; every CSV cell; every file's resolved path). Unit tests there cover
-each special character, the formula prefixes, NUL, control characters, over-long names,
-reserved names, Unicode normalisation and the `$` in figures.
+each special character (also in PDF and Word, in text and in table cells, where Typst would read
+`- `, `+ `, `= `, `/ ` or `1. ` as a list or heading), the formula prefixes, NUL, control
+characters, over-long names, reserved names, Unicode normalisation and the `$` in figures.
 
 | case | where | text in the data | what the user sees |
 |---|---|---|---|
