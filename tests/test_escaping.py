@@ -13,6 +13,7 @@ import html.parser
 import io
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -51,6 +52,10 @@ SPECIAL = [
     "{#id .class} :::",
     "1. not a list",
     "- not a list",
+    "+ not a list",
+    "= not a heading",
+    "/ not: a term",
+    "  - indented",
     "> not a quote",
     "&amp; &lt;b&gt;",
     "<!-- comment -->",
@@ -114,6 +119,30 @@ def test_markdown_text_renders_as_written_in_html_and_plain_text(label):
     parts = _html_parts(_pandoc(f"Before {escaped} after", "html5"))
     assert [tag for tag, _ in parts.tags] == ["p"]  # no element from the label
     assert _squash("".join(parts.text)) == _squash(f"Before {label} after")
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_every_special_label_prints_as_written_in_pdf_and_word(fmt, tmp_path):
+    from impact.report.convert import convert
+
+    rows = "\n".join(f"| {markdown_text(label)} | {i} |" for i, label in enumerate(SPECIAL))
+    markdown = (
+        f"---\ntitle: {json.dumps(markdown_text(SPECIAL[0]))}\n---\n\n"
+        + "\n\n".join(f"Label {i}: {markdown_text(label)}" for i, label in enumerate(SPECIAL))
+        + f"\n\n| label | i |\n|:---|---:|\n{rows}\n\n: {markdown_text(SPECIAL[1])}\n"
+    )
+    target = convert(markdown, fmt, tmp_path / f"labels.{fmt}", tmp_path)
+    if fmt == "pdf":
+        text = _pdf_text(target)
+    else:
+        import docx
+
+        document = docx.Document(str(target))
+        cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+        text = _squash(" ".join([p.text for p in document.paragraphs] + cells))
+    for i, label in enumerate(SPECIAL):
+        assert _squash(f"Label {i}: {label}") in text, label
+        assert _squash(f"{label}{i}") in text, label  # the table row: label, then its number
 
 
 def test_markdown_text_keeps_a_pipe_table_cell_one_cell():
@@ -293,6 +322,15 @@ def test_figures_print_dollars_as_written(tmp_path):
 # A real run with hostile text in the data ----------------------------------------------------
 
 
+@dataclass
+class HostileRun:
+    """Where the hostile study and its output are, and what ``impact run`` printed."""
+
+    root: Path
+    out: Path
+    stdout: str
+
+
 @pytest.fixture(scope="module")
 def hostile_run(tmp_path_factory):
     """``impact run`` on a programme study whose labels and names are the hostile texts."""
@@ -318,7 +356,7 @@ def hostile_run(tmp_path_factory):
     out = root / "out"
     outcome = run_script(["run", study / "study.yaml", "--out", out])
     assert outcome.exit_code == 0, outcome.output
-    return root, out
+    return HostileRun(root, out, outcome.stdout)
 
 
 def _pdf_text(path: Path) -> str:
@@ -337,7 +375,7 @@ def _reports(out: Path, ext: str) -> dict[str, Path]:
 
 @pytest.mark.slow
 def test_every_file_lands_inside_the_output_folder(hostile_run):
-    root, out = hostile_run
+    root, out = hostile_run.root, hostile_run.out
     assert sorted(p.name for p in root.iterdir()) == ["out", "study"]
     files = [p for p in out.rglob("*") if p.is_file()]
     assert len(files) > 100
@@ -361,8 +399,33 @@ def test_every_file_lands_inside_the_output_folder(hostile_run):
 
 
 @pytest.mark.slow
+def test_the_command_line_prints_paths_as_written(hostile_run):
+    out, printed = hostile_run.out, hostile_run.stdout
+    reports = sorted(p for p in (out / "reports").rglob("*") if p.is_file())
+    assert len(reports) == 21
+    printed = _squash(printed)  # long paths are wrapped at 80 columns
+    for path in reports:  # rich markup such as "[l]" in a label is not swallowed
+        assert _squash(str(path)) in printed, path
+
+
+def test_validate_prints_a_value_with_rich_markup_as_written(tmp_path):
+    from bad_inputs.workspace import Workspace, clean_studies, run_cli
+
+    ws = Workspace(tmp_path / "case", clean_studies(tmp_path / "clean"))
+    raw = ws.raw("baslinje.csv")
+    header, rows = read_rows(raw)
+    rows[0][header.index("Kön")] = "[/bold] Kvinna [red]"
+    write_rows(raw, header, rows)
+    outcome = run_cli(["validate", ws.config()])
+    assert outcome.exit_code == 2, outcome.output
+    assert "Traceback" not in outcome.output and "internal error" not in outcome.output
+    message = outcome.message
+    assert "[/bold] Kvinna [red]" in message and "baslinje.csv" in message and "row 1" in message
+
+
+@pytest.mark.slow
 def test_html_reports_show_the_text_and_run_nothing(hostile_run):
-    _, out = hostile_run
+    out = hostile_run.out
     reports = _reports(out, ".html")
     assert len(reports) == 7  # project, 5 rounds, codebook
     for folder, path in reports.items():
@@ -394,7 +457,7 @@ def test_html_reports_show_the_text_and_run_nothing(hostile_run):
 def test_pdf_and_word_reports_show_the_text_as_written(hostile_run):
     import docx
 
-    _, out = hostile_run
+    out = hostile_run.out
     pdfs, words = _reports(out, ".pdf"), _reports(out, ".docx")
     assert set(pdfs) == set(words) and len(pdfs) == 7
     folders = safe_filenames(_round_texts())
@@ -415,7 +478,7 @@ def test_pdf_and_word_reports_show_the_text_as_written(hostile_run):
 
 @pytest.mark.slow
 def test_no_csv_cell_is_a_formula_and_numbers_stay_numbers(hostile_run):
-    _, out = hostile_run
+    out = hostile_run.out
     tables = sorted(out.rglob("*.csv"))
     assert any(p.name == "run_summary.csv" for p in tables)
     assert any("private" in p.parts for p in tables)
@@ -438,3 +501,4 @@ def test_catalogue_covers_every_kind_of_output():
     assert kinds == {"round label", "study name", "organisation"}
     assert len({t.id for t in HOSTILE_TEXTS}) == len(HOSTILE_TEXTS)
     assert all(t.rounds for t in HOSTILE_TEXTS if t.where == "round label")
+    assert not [t.id for t in HOSTILE_TEXTS if "|" in t.sees or "\n" in t.sees]

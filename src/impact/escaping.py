@@ -43,8 +43,15 @@ from impact.errors import ImpactError
 #: ASCII punctuation Pandoc's Markdown gives a meaning to somewhere (emphasis, code, links,
 #: raw HTML and entities, math, citations, sub/superscript, tables, attributes, escapes).
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+\-!|$@~^&=:])")
-#: Line starts that Pandoc reads as a list (``1.``, ``2)``) or a blockquote/heading.
+#: A line start Pandoc reads as an ordered list (``1.``, ``2)``); ``-``, ``+``, ``*``, ``>``
+#: and ``#`` at a line start are in the special characters above.
 _ORDERED_LIST = re.compile(r"^(\d+)([.)])")
+#: What Typst reads as a list, enumeration, term or heading at the start of a line or of a
+#: table cell (``- x``, ``+ x``, ``/ x``, ``= x``, ``1. x``). Pandoc's Typst writer leaves these
+#: as they are in a table cell, so such text is preceded by an empty Typst expression
+#: (:data:`TYPST_BREAK`, a raw inline that HTML and Word drop).
+_TYPST_LINE_START = re.compile(r"^\s*([-+=/]|\d+\.)(\s|$)")
+TYPST_BREAK = '`#""`{=typst}'
 #: Line breaks and other control characters: a label is one line of text.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
@@ -72,7 +79,9 @@ def markdown_text(value: Any) -> Markdown:
     -------
     Markdown
         Every Markdown-special ASCII character backslash-escaped, line breaks and control
-        characters replaced by a space, a leading ``1.`` kept from starting a list.
+        characters replaced by a space, a leading ``1.`` kept from starting a list (in
+        Pandoc), and a leading ``- ``, ``+ ``, ``= ``, ``/ `` or ``1. `` from starting one in
+        Typst (:data:`TYPST_BREAK`).
 
     Examples
     --------
@@ -82,8 +91,9 @@ def markdown_text(value: Any) -> Markdown:
     if isinstance(value, Markdown):
         return value
     text = _CONTROL.sub(" ", unicodedata.normalize("NFC", str(value)))
+    prefix = TYPST_BREAK if _TYPST_LINE_START.match(text) else ""
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    return Markdown(_ORDERED_LIST.sub(r"\1\\\2", text))
+    return Markdown(prefix + _ORDERED_LIST.sub(r"\1\\\2", text))
 
 
 def markdown_code(value: Any) -> Markdown:
@@ -104,7 +114,7 @@ def markdown_code(value: Any) -> Markdown:
 #: First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection),
 #: with line feed and the full-width forms some spreadsheets also accept.
 FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
-#: What neutralises a formula: a leading apostrophe (shown by no spreadsheet).
+#: What neutralises a formula: a leading apostrophe makes the cell plain text.
 FORMULA_GUARD = "'"
 
 
@@ -113,7 +123,7 @@ def _is_number(text: str) -> bool:
         value = float(text)
     except ValueError:
         return False
-    return not math.isnan(value) or text.strip().lower() == "nan"
+    return not math.isnan(value)
 
 
 def _needs_guard(text: str) -> bool:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from impact.escaping import markdown_code
+
 
 @dataclass(frozen=True)
 class HostileText:
@@ -105,16 +107,6 @@ def text_of(where: str) -> str:
     return next(t.text for t in HOSTILE_TEXTS if t.where == where)
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _code(text: str) -> str:
-    fence = "``" if "`" in text else "`"
-    pad = " " if "`" in text else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
 SECTION_INTRO = """\
 ## Text from the data in outputs
 
@@ -136,8 +128,9 @@ refuses a path outside the output folder. Figures are saved with matplotlib's ma
 these texts, renders every report in HTML, Word and PDF with the fallback renderer, and checks
 each promise below (HTML parsed: no element or attribute from the data; PDF text with pypdf,
 Word text with python-docx; every CSV cell; every file's resolved path). Unit tests there cover
-each special character, the formula prefixes, NUL, control characters, over-long names,
-reserved names, Unicode normalisation and the `$` in figures.
+each special character (also in PDF and Word, in text and in table cells, where Typst would read
+`- `, `+ `, `= `, `/ ` or `1. ` as a list or heading), the formula prefixes, NUL, control
+characters, over-long names, reserved names, Unicode normalisation and the `$` in figures.
 
 | case | where | text in the data | what the user sees |
 |---|---|---|---|
@@ -146,8 +139,8 @@ reserved names, Unicode normalisation and the `$` in figures.
 
 def section() -> str:
     """The docs/reliability.md section for these texts."""
-    rows = [
-        f"| `{t.id}` | {t.where} | {_cell(_code(t.text))} | {_cell(t.sees)} |"
-        for t in HOSTILE_TEXTS
-    ]
+    rows = []
+    for t in HOSTILE_TEXTS:
+        shown = markdown_code(t.text).replace("|", "\\|")  # a pipe would end the table cell
+        rows.append(f"| `{t.id}` | {t.where} | {shown} | {t.sees} |")
     return SECTION_INTRO + "\n".join(rows) + "\n"

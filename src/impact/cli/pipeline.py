@@ -10,6 +10,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from impact.cli.progress import progress_bar
 
@@ -29,10 +30,12 @@ _ENGINE = typer.Option(
 
 def _print_run(name: str, run) -> int:
     """Print one run's outputs; return the number of failed reports."""
-    console.print(f"[bold]{name}[/]: {run.out_dir}")
+    # paths and notes hold labels from the data: print them as text, never as rich markup
+    console.print(f"[bold]{escape(name)}[/]: {escape(str(run.out_dir))}")
     for note in run.notes:
-        console.print(f"  note: {note}")
-    console.print(f"  {len(run.bundles)} results bundles in {run.out_dir / 'bundles'}")
+        console.print(f"  note: {note}", markup=False)
+    bundles = run.out_dir / "bundles"
+    console.print(f"  {len(run.bundles)} results bundles in {bundles}", markup=False)
     if run.privacy is not None:
         console.print(
             f"  privacy scan: {len(run.privacy.scanned)} published file(s) checked; no "
@@ -44,10 +47,11 @@ def _print_run(name: str, run) -> int:
             f"  {len(ok)} reports rendered with {', '.join(sorted(set(ok['renderer'])))}:"
         )
         for path in ok["path"]:
-            console.print(f"    {path}", highlight=False)
+            console.print(f"    {path}", highlight=False, markup=False)
         for _, row in run.failed.iterrows():
             console.print(
-                f"  [red]failed[/] {row['bundle']} {row['lang']} {row['format']}: {row['error']}"
+                "  [red]failed[/] "
+                + escape(f"{row['bundle']} {row['lang']} {row['format']}: {row['error']}")
             )
     return len(run.failed)
 

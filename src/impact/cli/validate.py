@@ -16,6 +16,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from impact.config import load_config
 from impact.errors import ImpactError, InputError, Problem
@@ -43,7 +44,7 @@ def _print_files(console: Console, report: ValidationReport) -> None:
         table.add_column(name, overflow="fold")
     for f in report.files:
         rows = "unreadable" if f.rows is None else str(f.rows)
-        table.add_row(f.table, f.path, rows, str(f.problems))
+        table.add_row(*(Text(str(cell)) for cell in (f.table, f.path, rows, f.problems)))
     console.print(table)
 
 
@@ -65,7 +66,9 @@ def _print_exports(console: Console, report: ValidationReport) -> None:
             line.strip() for line in lines if line.strip().startswith(("dropped", "no resp"))
         ]
         kept = e.rows_read - sum(len(r) for r in e.dropped.values())
-        table.add_row(e.source, e.tool(), str(e.rows_read), str(kept), "\n".join(dropped))
+        # file names and reasons come from the data: rich Text is shown as written
+        cells = (e.source, e.tool(), str(e.rows_read), str(kept), "\n".join(dropped))
+        table.add_row(*(Text(c) for c in cells))
     console.print(table)
     boxes = report.checkbox_table()
     if not boxes.empty:
@@ -73,7 +76,7 @@ def _print_exports(console: Console, report: ValidationReport) -> None:
         for name in boxes.columns:
             table.add_column(name.replace("_", " "), overflow="fold")
         for rec in boxes.itertuples(index=False):
-            table.add_row(*[str(v) for v in rec])
+            table.add_row(*(Text(str(v)) for v in rec))
         console.print(table)
     answers = report.answer_table()
     if not answers.empty:
@@ -86,7 +89,7 @@ def _print_exports(console: Console, report: ValidationReport) -> None:
             ["source", "header", "field"], sort=False
         ):
             codes = ", ".join(f"{c} {n}" for c, n in zip(part["code"], part["rows"], strict=True))
-            table.add_row(str(source), str(header), str(name), codes)
+            table.add_row(*(Text(str(c)) for c in (source, header, name, codes)))
         console.print(table)
 
 
@@ -162,7 +165,7 @@ def register(app: typer.Typer) -> None:
                 data_checked = True
         except InputError as error:
             report = ValidationReport(files=[], problems=list(error.problems))
-            console.print(error.summary_line)
+            console.print(error.summary_line, markup=False)
         if report.files:
             _print_files(console, report)
         _print_exports(console, report)

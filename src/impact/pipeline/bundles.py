@@ -62,7 +62,8 @@ def _bundle_jobs(prepared: PreparedStudy, analyses: StudyAnalyses, directory: Pa
     """``(name, writer, keyword arguments)`` for every bundle of the study."""
     common = {"study": _study(prepared), "provenance": _provenance(prepared)}
     per_round = prepared.config.report.per_round
-    folders = round_folders(analyses.outcomes)
+    # in-progress rounds too: their labels share the safe, distinct file names
+    folders = round_folders([*analyses.outcomes, *analyses.in_progress])
     jobs = []
     for scope, outcomes in analyses.outcomes.items():
         if scope != "all" and not per_round:
@@ -78,9 +79,9 @@ def _bundle_jobs(prepared: PreparedStudy, analyses: StudyAnalyses, directory: Pa
             **common,
         }))  # fmt: skip
     for round_id, participants in analyses.in_progress.items() if per_round else ():
-        name = f"round-{round_id}"
+        name = folders[round_id]
         jobs.append((name, write_round_in_progress_bundle, {
-            "directory": directory / name,
+            "directory": inside(directory, directory / name),
             "round_id": round_id,
             "participants": participants,
             "suppression_threshold": prepared.config.analysis.suppression_threshold,

@@ -243,7 +243,7 @@ class Report:
         """
         with open(self.bundle.table_path(name), encoding="utf-8", newline="") as handle:
             rows = [
-                {spreadsheet_text(k): spreadsheet_text(v or "") for k, v in row.items()}
+                {spreadsheet_text(k): spreadsheet_text(v or "") for k, v in row.items() if k}
                 for row in csv.DictReader(handle)
             ]
         for key, wanted in (where or {}).items():

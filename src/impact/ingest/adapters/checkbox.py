@@ -21,6 +21,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from impact.errors import Problem
+from impact.escaping import markdown_text
 from impact.ingest.adapters.base import Adapter, ExportColumn, normal_text, option_header
 
 __all__ = [
@@ -363,11 +364,6 @@ _CODEBOOK_TEXT = {
 }
 
 
-def _markdown_text(text: str) -> str:
-    """Text from a mapping, safe inside a Markdown table cell (no markup, no HTML)."""
-    return "".join(f"\\{ch}" if ch in "\\`*_[]<>|#" else ch for ch in " ".join(text.split()))
-
-
 def checkbox_rules_markdown(questions: Sequence[CheckboxQuestion], lang: str) -> list[str]:
     """A codebook section stating the blank rule of every checkbox field (empty if none).
 
@@ -384,7 +380,7 @@ def checkbox_rules_markdown(questions: Sequence[CheckboxQuestion], lang: str) ->
     lines = [f"## {text['title']}", "", text["intro"], ""]
     lines += [f"| {text['field']} | {text['question']} | {text['rule']} |", "|---|---|---|"]
     for question in questions:
-        shown = _markdown_text(question.question) or "—"
+        shown = markdown_text(question.question) or "—"
         for name in question.fields():
             lines.append(f"| `{name}` | {shown} | {question.rule_words(lang)} |")
     return [*lines, ""]
