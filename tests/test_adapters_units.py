@@ -222,7 +222,7 @@ def test_a_date_in_the_wrong_format_names_row_column_format_and_fix(tmp_path):
     (problem,) = raw.problems
     assert raw.frame["response_id"].tolist() == ["1", "2"]
     assert (problem.row, problem.column, problem.value) == (2, "submitted_at", "2024.03.01")
-    assert "MM/DD/YYYY" in problem.expected and "set date_format in the mapping" in problem.expected
+    assert "MM/DD/YYYY" in problem.expected and "set date_format in the mapping" in problem.fix
     assert raw.frame.loc[1, "submitted_at"] == "2024-03-01 14:30:05"
 
 

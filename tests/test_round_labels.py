@@ -43,9 +43,11 @@ def test_a_changed_label_names_both_labels_files_people_and_the_fix():
         "a round label of the baseline (baseline.csv); 'R3' (3 answer(s) in this file) is not "
         "one — 2 of these 3 people gave a linking code that answered the baseline in round "
         "'R03' (3 baseline answer(s)). A round label that changed between waves splits the "
-        "round in two and leaves its people unlinked: use one label per round in every wave — "
-        "correct the export, or map the label in the mapping file (inputs.mapping): values: "
-        "{round_id: {'R3': 'R03'}}"
+        "round in two and leaves its people unlinked"
+    )
+    assert problem.fix == (
+        "use one label per round in every wave: correct the export, or map the label in the "
+        "mapping file (inputs.mapping): values: {round_id: {'R3': 'R03'}}"
     )
 
 
@@ -64,7 +66,7 @@ def test_without_linked_people_the_round_number_suggests_the_label():
     (problem,) = round_label_problems(data)
     assert problem.source == "/in/f1.csv"
     assert "it looks like baseline round 'R01'" in problem.expected
-    assert "values: {round_id: {'Omgång 1': 'R01'}}" in problem.expected
+    assert "values: {round_id: {'Omgång 1': 'R01'}}" in problem.fix
 
 
 def test_an_unrelated_label_lists_the_baseline_rounds():

@@ -56,6 +56,7 @@ CASES = [
         "the mapping's source: names a survey tool impact does not know",
         unknown_source,
         expect=("mapping_belong_sv.yaml", "column 'source'", "survey_monkey", "surveymonkey"),
+        fix="or auto to let impact recognise the tool from each file's header",
     ),
     Case(
         "checkbox-to-text-field",
@@ -63,6 +64,7 @@ CASES = [
         "a checkbox option mapped to a field that is not true/false",
         checkbox_to_text_field,
         expect=("checkboxes.result[0].options.Praktik", "contributed_job", "true/false field"),
+        fix="map each option to a true/false field",
     ),
     Case(
         "checkbox-question-missing",
@@ -70,6 +72,7 @@ CASES = [
         "a checkbox question declared in the mapping is not in the export",
         checkbox_question_not_in_file,
         expect=("resultat.csv", CHECKBOX, "no column has this question text"),
+        fix="copy the question and option texts from the file's header",
     ),
     Case(
         "us-date-in-iso-export",
@@ -77,5 +80,6 @@ CASES = [
         "a US date (MM/DD/YYYY) where the mapping declares ISO dates",
         us_dates_in_iso_tool,
         expect=("resultat.csv", "row 5", "Inskickat", "03/14/2024 2:05 PM", "date_format"),
+        fix="set date_format in the mapping (iso, us, eu, excel, or a strptime pattern",
     ),
 ]

@@ -128,6 +128,21 @@ def wide_workbook(ws: Workspace) -> list[str]:
     return validate(ws)
 
 
+def workbook_zip_bomb(ws: Workspace) -> list[str]:
+    """A baseline "workbook" whose sheet unpacks to 150 MB from a few hundred kB (zip bomb)."""
+    import zipfile
+
+    path = ws.study() / "raw" / "baslinje.xlsx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            block = b" " * 1024**2
+            for _ in range(150):
+                sheet.write(block)
+    edit_yaml(ws.config(), lambda doc: doc["inputs"].__setitem__("baseline", "raw/baslinje.xlsx"))
+    return validate(ws)
+
+
 def overlong_field(ws: Workspace) -> list[str]:
     """A free-text answer of 1.1 million characters in row 3 (beyond the field limit)."""
     set_cells(ws.raw(BASELINE), OCCUPATION, {3: "x" * 1_100_000})
@@ -380,6 +395,14 @@ CASES = [
         wide_workbook,
         expect=("baslinje.xlsx", "6,000 columns", "at most 5,000 columns (in sheet 'Blad1')"),
         fix="remove unused columns (or split the export) before exporting again",
+    ),
+    Case(
+        "xlsx-zip-bomb",
+        "ingest",
+        "a workbook whose sheet unpacks to 150 MB from a few hundred kB (a zip bomb)",
+        workbook_zip_bomb,
+        expect=("baslinje.xlsx", "150 MB unpacked from", "a workbook that unpacks to at most 4 GB"),
+        fix="export the answers again from the survey tool, as CSV for a large survey",
     ),
     Case(
         "csv-overlong-field",

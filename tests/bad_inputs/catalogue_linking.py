@@ -198,6 +198,7 @@ CASES = [
             "gave a linking code that answered the baseline in round 'R03'",
             "values: {round_id: {'R3': 'R03'}}",
         ),
+        fix="use one label per round in every wave: correct the export, or map the label",
     ),
     Case(
         "round-label-changed-run",
@@ -211,5 +212,6 @@ CASES = [
             "splits the round in two",
             "values: {round_id: {'Omgång 5': 'R05'}}",
         ),
+        fix="use one label per round in every wave: correct the export, or map the label",
     ),
 ]

@@ -7,6 +7,9 @@
   field is an error naming its row (usually a quote opened and never closed).
 * a quote never closed, which the csv module silently turns into one field holding the rest
   of the file, is an error naming the row where it opens.
+* :data:`MAX_WORKBOOK_BYTES` and :data:`MAX_WORKBOOK_RATIO`: an Excel workbook is a ZIP
+  archive; one that would unpack to more than a few GB (a "zip bomb") is refused from its
+  table of contents, before anything is unpacked.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import zipfile
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -22,6 +26,9 @@ from impact.errors import InputError, Problem
 __all__ = [
     "MAX_COLUMNS",
     "MAX_FIELD_CHARS",
+    "MAX_WORKBOOK_BYTES",
+    "MAX_WORKBOOK_RATIO",
+    "check_workbook_size",
     "check_width",
     "csv_error",
     "field_limit",
@@ -32,6 +39,12 @@ __all__ = [
 MAX_COLUMNS = 5_000
 #: Longest CSV field, in characters (a long free-text answer is a few thousand).
 MAX_FIELD_CHARS = 1_000_000
+#: Most bytes an Excel workbook may unpack to (a 1 GB export unpacks to about 2–3 GB of XML).
+MAX_WORKBOOK_BYTES = 4 * 1024**3
+#: Highest unpacked-to-packed ratio of a large workbook (sheet XML packs about 5–20 times).
+MAX_WORKBOOK_RATIO = 200
+#: Workbooks that unpack to less than this are never refused for their ratio.
+_RATIO_FROM_BYTES = 100 * 1024**2
 
 
 def check_width(header: Sequence[Any], source: str, how: str) -> None:
@@ -49,6 +62,36 @@ def check_width(header: Sequence[Any], source: str, how: str) -> None:
                     expected=f"at most {MAX_COLUMNS:,} columns ({how})",
                     fix="check the delimiter and that this is a survey export; remove unused "
                     "columns (or split the export) before exporting again",
+                )
+            ],
+        )
+
+
+def check_workbook_size(path: Any, source: str) -> None:
+    """Refuse a workbook that would unpack to too much, from the ZIP's table of contents.
+
+    Files that are not ZIP archives are left to the workbook reader (its own message).
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        return
+    unpacked = sum(m.file_size for m in members)
+    packed = max(1, sum(m.compress_size for m in members))
+    if unpacked > MAX_WORKBOOK_BYTES or (
+        unpacked > _RATIO_FROM_BYTES and unpacked / packed > MAX_WORKBOOK_RATIO
+    ):
+        raise InputError(
+            f"{source} would unpack to too much data",
+            [
+                Problem(
+                    source=source,
+                    value=f"{unpacked / 1024**2:,.0f} MB unpacked from {packed / 1024**2:,.1f} MB",
+                    expected=f"a workbook that unpacks to at most {MAX_WORKBOOK_BYTES // 1024**3} "
+                    f"GB and at most {MAX_WORKBOOK_RATIO} times its size (a survey export)",
+                    fix="export the answers again from the survey tool, as CSV for a large "
+                    "survey; do not use a workbook from an unknown sender",
                 )
             ],
         )

@@ -214,6 +214,8 @@ class Mapping(BaseModel):
                         f"a survey tool among {', '.join(adapter_names())}"
                         f"{suggest(self.source, adapter_names())}"
                     ),
+                    fix="write one of these names as source: in the mapping, or auto to let "
+                    "impact recognise the tool from each file's header",
                 )
             )
         problems += self._checkbox_problems(source, everything)
@@ -353,6 +355,8 @@ class Mapping(BaseModel):
                                     f"a true/false field of {table_words}, set when the option "
                                     f"is ticked{suggest(target, booleans)}"
                                 ),
+                                fix="map each option to a true/false field (data_schema/ lists "
+                                "them); map a single-choice question under values: instead",
                             )
                         )
                 if question.blank_is_false_when == "page" and not question.page:
@@ -364,6 +368,8 @@ class Mapping(BaseModel):
                                 "the headers of the other questions on the page, since "
                                 "blank_is_false_when is 'page'"
                             ),
+                            fix="list those headers under page:, or use blank_is_false_when: "
+                            "question",
                         )
                     )
         return problems

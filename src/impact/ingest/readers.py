@@ -33,7 +33,13 @@ from typing import Any
 import pandas as pd
 
 from impact.errors import InputError, Problem
-from impact.ingest.bounds import check_width, csv_error, field_limit, refuse_unclosed_quote
+from impact.ingest.bounds import (
+    check_width,
+    check_workbook_size,
+    csv_error,
+    field_limit,
+    refuse_unclosed_quote,
+)
 from impact.ingest.encoding import decode_text
 from impact.ingest.text_guard import refuse_binary, refuse_nul
 from impact.ingest.unicode_text import nfc
@@ -288,6 +294,7 @@ def read_xlsx(
     """Read one sheet of an Excel workbook (title rows above the header are skipped)."""
     import openpyxl
 
+    check_workbook_size(path, source)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for broken files

@@ -54,8 +54,9 @@ def _explain(
     baseline_file: str,
     baseline_labels: list[str],
     counts: pd.Series,
-) -> str:
-    """What was expected, naming the baseline label this one most likely stands for."""
+) -> tuple[str, str]:
+    """What was expected (naming the baseline label this one most likely stands for), and the
+    fix."""
     text = (
         f"a round label of the baseline ({baseline_file}); '{label}' ({answers} answer(s) "
         "in this file) is not one"
@@ -80,12 +81,15 @@ def _explain(
             text += " and no code links it to a baseline round (baseline rounds: "
             text += f"{_quoted(baseline_labels[:12])}{' …' if len(baseline_labels) > 12 else ''})"
     target = best or "<the baseline's label>"
-    return (
+    expected = (
         text + ". A round label that changed between waves splits the round in two and leaves "
-        "its people unlinked: use one label per round in every wave — correct the export, or "
-        f"map the label in the mapping file (inputs.mapping): values: {{round_id: "
-        f"{{'{label}': '{target}'}}}}"
+        "its people unlinked"
     )
+    fix = (
+        "use one label per round in every wave: correct the export, or map the label in the "
+        f"mapping file (inputs.mapping): values: {{round_id: {{'{label}': '{target}'}}}}"
+    )
+    return expected, fix
 
 
 def round_label_problems(data, code_elements=None) -> list[Problem]:
@@ -138,9 +142,9 @@ def round_label_problems(data, code_elements=None) -> list[Problem]:
                 for code in codes[chosen].dropna():
                     for baseline_round in code_rounds.get(code, []):
                         linked[baseline_round] += 1
-                expected = _explain(
+                expected, fix = _explain(
                     label, int(chosen.sum()), linked, baseline_file, baseline_labels, counts
                 )
-                problems.append(Problem(path, expected, column="round_id", value=label))
+                problems.append(Problem(path, expected, column="round_id", value=label, fix=fix))
                 logger.info("%s: round label %r is not a baseline round", path, label)
     return problems

@@ -295,9 +295,10 @@ def resolve_checkboxes(
                     column=shown,
                     expected=(
                         "the columns of this checkbox question (mapping checkboxes): no column "
-                        "has this question text or one of its option texts; check the "
-                        "question text against the file's header"
+                        "has this question text or one of its option texts"
                     ),
+                    fix="copy the question and option texts from the file's header into the "
+                    "mapping's checkboxes (impact mapping draft writes them for you)",
                 )
             )
             continue

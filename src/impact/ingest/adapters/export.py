@@ -205,9 +205,11 @@ def _date_problems(
                         value=str(value),
                         expected=(
                             f"a date written as {DATE_FORMAT_WORDS[fmt]} ({adapter.title} "
-                            f"export, date_format '{fmt}'); set date_format in the mapping "
-                            "(iso, us, eu, excel) if the file writes dates another way"
+                            f"export, date_format '{fmt}')"
                         ),
+                        fix="set date_format in the mapping (iso, us, eu, excel, or a strptime "
+                        "pattern such as '%d/%m/%Y %H:%M') to the way the file writes dates",
+                        kind="date_style",
                     )
                 )
         out[header] = column.map({v: c if c is not None else "" for v, c in converted.items()})
@@ -349,10 +351,9 @@ def read_export(
         problems.append(
             Problem(
                 source=raw.source,
-                expected=(
-                    f"at least one real response: every row was dropped ({reasons}); export "
-                    "the recorded responses, or check that the mapping's source is this tool"
-                ),
+                expected=f"at least one real response: every row was dropped ({reasons})",
+                fix="export the recorded responses, or check that the mapping's source is this "
+                "tool",
             )
         )
     schema = load_table_schema(table)
@@ -374,6 +375,7 @@ def read_export(
                     source=raw.source,
                     column=header,
                     expected=f"each header once; '{header}' names two columns of the export",
+                    fix="rename or remove one of the two columns, or map the question once",
                 )
             )
             continue
@@ -395,8 +397,9 @@ def read_export(
                     column=name,
                     expected=(
                         f"one source per field: the checkbox question sets '{name}', and a "
-                        "column of the file maps to it too; remove one of the two"
+                        "column of the file maps to it too"
                     ),
+                    fix="remove one of the two from the mapping",
                 )
             )
             continue
