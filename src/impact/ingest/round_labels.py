@@ -26,6 +26,9 @@ logger = logging.getLogger(__name__)
 
 #: Waves whose round labels must be rounds of the baseline.
 LATER_WAVES = ("followup", "result", "randomisation")
+#: Tables written before the baseline: a round of theirs may not have answered the baseline
+#: yet, so only a label whose people answered the baseline under another label is a problem.
+BEFORE_BASELINE = ("randomisation",)
 _NUMBER = re.compile(r"\d+")
 
 
@@ -104,6 +107,9 @@ def round_label_problems(data, code_elements=None) -> list[Problem]:
     list of Problem
         One per file and unknown label: the file, column ``round_id``, the label, and what was
         expected (the baseline round it most likely stands for, how many people, the fix).
+        A randomisation list may hold rounds the baseline does not have yet (randomised, not
+        yet surveyed); its label is a problem only when its people answered the baseline under
+        another label.
     """
     from impact.link.normalise import CodeLayout
 
@@ -138,6 +144,8 @@ def round_label_problems(data, code_elements=None) -> list[Problem]:
                 for code in codes[chosen].dropna():
                     for baseline_round in code_rounds.get(code, []):
                         linked[baseline_round] += 1
+                if table in BEFORE_BASELINE and not linked:
+                    continue  # a randomised round whose baseline is still to come
                 expected = _explain(
                     label, int(chosen.sum()), linked, baseline_file, baseline_labels, counts
                 )
