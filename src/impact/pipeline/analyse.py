@@ -139,9 +139,12 @@ def analyse_study(prepared: PreparedStudy, *, lang: str = "en") -> StudyAnalyses
         lang=lang,
     )
     analyses = StudyAnalyses(outcomes=outcomes, in_progress=in_progress)
+    left_out = "the project's figures" + (
+        " and the randomised analyses" if prepared.randomised else ""
+    )
     analyses.notes += [
         f"round {round_id} is still in progress ({people} participant(s), no result answers "
-        "yet): left out of the project's figures; its report says so"
+        f"yet): left out of {left_out}; its report says so"
         for round_id, people in in_progress.items()
     ]
     if not prepared.randomised:

@@ -52,8 +52,9 @@ def require_result_answers(config: StudyConfig, data: StudyData) -> None:
     answered = f"{len(baseline) if baseline is not None else 0} baseline answer(s)"
     if rounds:
         answered += f" in round(s) {', '.join(rounds)}"
+    why = "inputs.result names no file" if data.result is None else "the result export is empty"
     raise ImpactError(
-        f"{where}: the study has no result answers yet (inputs.result names no file), so no "
+        f"{where}: the study has no result answers yet ({why}), so no "
         f"outcome can be computed ({answered}). impact reports the outcomes of rounds with "
         "result answers: add the result export under inputs.result once the result survey "
         f"has answers; until then `impact validate {where}` checks the baseline files."
