@@ -246,6 +246,15 @@ def test_a_file_that_cannot_be_read_fails_the_scan(tmp_path, name, data, reason)
     assert "LI09BA5" not in message
 
 
+def test_empty_files_of_published_types_hold_nothing_to_find(tmp_path):
+    for name in ("fig.png", "fig.svg", "report.pdf", "results.json", "t.csv"):
+        _write(tmp_path, name, b"")
+    _write(tmp_path, "extra.bin", b"")
+    report = _scan(tmp_path)
+    assert sorted(report.scanned) == ["fig.png", "fig.svg", "report.pdf", "results.json", "t.csv"]
+    assert list(report.unreadable) == ["extra.bin"] and not report.ok
+
+
 def test_docx_with_media_that_cannot_be_checked_fails(tmp_path):
     _docx(tmp_path, {"word/media/image1.jpeg": b"\xff\xd8\xff"})
     report = _scan(tmp_path)

@@ -103,6 +103,7 @@ suffix …), a damaged or encrypted PDF, a PDF from which no text can be extract
 archive or PNG, a DOCX part that is neither XML nor PNG (a JPEG, an embedded object), text that
 is not UTF-8 (a UTF-16 CSV would hide a code from the search), JSON that does not parse (its
 counts cannot be checked). What cannot be read cannot be shown to be free of identifiers.
+An empty file of a published type holds nothing to find and passes.
 
 The report never repeats a forbidden value. Identifiers shorter
 than 5 characters or made only of digits, and free texts shorter than 12 characters, cannot be
