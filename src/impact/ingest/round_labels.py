@@ -41,6 +41,12 @@ def _codes(frame: pd.DataFrame, layout) -> pd.Series:
     return normalise_codes(frame["link_code"], layout)["code"].astype("string")
 
 
+def _rounds_by_code(baseline: pd.DataFrame, rounds: pd.Series, layout) -> pd.Series:
+    """Normalised baseline code → the baseline rounds it answered in."""
+    pairs = pd.DataFrame({"code": _codes(baseline, layout), "round": rounds}).dropna()
+    return pairs.drop_duplicates().groupby("code")["round"].agg(list)
+
+
 def _number(label: str) -> int | None:
     digits = _NUMBER.findall(label)
     return int(digits[-1]) if len(digits) == 1 else None
@@ -125,8 +131,7 @@ def round_label_problems(data, code_elements=None) -> list[Problem]:
         ", ".join(Path(s.path).name for s in data.sources if s.table == "baseline") or "baseline"
     )
     layout = CodeLayout.from_config(code_elements)
-    baseline_codes = pd.DataFrame({"code": _codes(baseline, layout), "round": rounds}).dropna()
-    code_rounds = baseline_codes.groupby("code")["round"].agg(lambda r: sorted(set(r)))
+    code_rounds: pd.Series | None = None  # built only when a label is unknown
     problems: list[Problem] = []
     for table in LATER_WAVES:
         frame = getattr(data, table)
@@ -137,13 +142,14 @@ def round_label_problems(data, code_elements=None) -> list[Problem]:
             unknown = sorted(set(labels.dropna()) - set(baseline_labels))
             if not unknown:
                 continue
+            if code_rounds is None:
+                code_rounds = _rounds_by_code(baseline, rounds, layout)
             codes = _codes(rows, layout)
             for label in unknown:
                 chosen = (labels == label).fillna(False).to_numpy(bool)
                 linked: Counter = Counter()
                 for code in codes[chosen].dropna():
-                    for baseline_round in code_rounds.get(code, []):
-                        linked[baseline_round] += 1
+                    linked.update(code_rounds.get(code, []))
                 if table in BEFORE_BASELINE and not linked:
                     continue  # a randomised round whose baseline is still to come
                 expected = _explain(
