@@ -22,6 +22,9 @@ from impact.pipeline.forbidden import forbidden_values
 from impact.synth import programme_study
 from pdf_fixtures import pdf_showing
 
+#: Runs the pipeline on a small study (prepared, analysed and bundled once for the module).
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def study(tmp_path_factory):

@@ -74,6 +74,7 @@ def _results(path: Path) -> dict:
     return json.loads((Path(path) / "results.json").read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 def test_the_round_without_result_answers_is_in_progress(prepared, analyses):
     table = prepared.table
     participants = int((table["round_id"] == IN_PROGRESS).sum())
@@ -87,6 +88,7 @@ def test_the_round_without_result_answers_is_in_progress(prepared, analyses):
     ) in analyses.notes
 
 
+@pytest.mark.slow
 def test_project_numbers_cover_only_rounds_with_result_answers(prepared, analyses):
     table = prepared.table
     done = table[table["round_id"] != IN_PROGRESS]
@@ -102,10 +104,12 @@ def test_project_numbers_cover_only_rounds_with_result_answers(prepared, analyse
     assert headline.loc["job_or_steps", "missing"] == int((~done["responded_r"]).sum())
 
 
+@pytest.mark.slow
 def test_completed_rounds_keeps_every_row_when_no_round_is_in_progress(prepared):
     assert completed_rounds(prepared.table, {}) is prepared.table
 
 
+@pytest.mark.slow
 def test_every_round_in_progress_is_a_clear_error(prepared):
     from impact.errors import ImpactError
 
@@ -114,6 +118,7 @@ def test_every_round_in_progress_is_a_clear_error(prepared):
         completed_rounds(prepared.table, rounds)
 
 
+@pytest.mark.slow
 def test_run_writes_the_other_rounds_and_a_bundle_for_the_round_in_progress(run, prepared):
     assert set(run.bundles) == {"project", "round-R01", "round-R02", "round-R03", "codebook"}
     assert run.privacy is not None and run.privacy.ok
@@ -147,6 +152,7 @@ def _text(path: Path) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", path.read_text("utf-8"))).split())
 
 
+@pytest.mark.slow
 def test_the_round_in_progress_report_says_so_in_both_languages(rendered, prepared):
     n = int((prepared.table["round_id"] == IN_PROGRESS).sum())
     en = _text(rendered / "round-R03" / "programme_R03.en.html")
@@ -164,6 +170,7 @@ def test_the_round_in_progress_report_says_so_in_both_languages(rendered, prepar
     assert "Headline indicators" not in en and "Huvudindikatorer" not in sv
 
 
+@pytest.mark.slow
 def test_the_project_report_names_the_round_in_progress(rendered, prepared):
     n = int((prepared.table["round_id"] == IN_PROGRESS).sum())
     en = _text(rendered / "project" / "programme.en.html")

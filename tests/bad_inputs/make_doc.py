@@ -118,10 +118,10 @@ previous output folder is byte-identical.
 
 The catalogue's fast cases, the privacy rules and the fuzz tests take about 50 s on the shared
 2-core machine. Cases and tests that run whole analyses or the pipeline (`impact rct`,
-`impact run`; the atomic-output, determinism and demo-privacy tests) are marked `slow` (about
-4 minutes together): each small study is run twice per session through the installed script,
-and most of the time goes to drawing the bundles' figures and executing the report
-templates.
+`impact run`; the atomic-output, determinism, demo-privacy, privacy-run and round-in-progress
+tests) are marked `slow` (about 6 minutes together): each small study is run twice per session
+through the installed script, and most of the time goes to drawing the bundles' figures and
+executing the report templates.
 
 ## Fuzz tests
 
