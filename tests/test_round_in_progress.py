@@ -226,3 +226,19 @@ def test_a_study_without_result_answers_is_refused_clearly(study, tmp_path):
     )
     assert "Traceback" not in outcome.output
     assert tree_digest(out) == before
+
+
+def test_a_round_whose_result_answers_all_failed_to_link_is_a_clear_error():
+    from impact.errors import ImpactError
+    from impact.pipeline.in_progress import require_linked_results
+
+    table = pd.DataFrame(
+        {"round_id": ["R01", "R01", "R02", "R02"], "responded_r": [True, False, False, False]}
+    )
+    result = pd.DataFrame({"round_id": ["R01", "R02", "R02", "R02"]})
+    with pytest.raises(ImpactError) as caught:
+        require_linked_results(table, result)
+    message = str(caught.value)
+    assert message.startswith("round(s) R02 (3 result answer(s)): the result export has answers")
+    assert "none could be linked to the round's baseline answers" in message
+    require_linked_results(table, result[result["round_id"] == "R01"])  # R02 in progress: fine

@@ -20,7 +20,11 @@ from impact.analysis.power import (
 )
 from impact.analysis.rct import RctAnalysis, RctWarning, analyse_rct
 from impact.errors import AnalysisError, ImpactError
-from impact.pipeline.in_progress import completed_rounds, rounds_in_progress
+from impact.pipeline.in_progress import (
+    completed_rounds,
+    require_linked_results,
+    rounds_in_progress,
+)
 from impact.pipeline.prepare import PreparedStudy
 from impact.pipeline.register import RegisterAnalyses, analyse_register, analyse_timing
 
@@ -125,6 +129,7 @@ def analyse_study(prepared: PreparedStudy, *, lang: str = "en") -> StudyAnalyses
     StudyAnalyses
     """
     config = prepared.config.analysis
+    require_linked_results(prepared.table, prepared.data.result)
     in_progress = rounds_in_progress(prepared.table, prepared.data.result)
     table = completed_rounds(prepared.table, in_progress)
     groups = [g for g in config.groups if g in table.columns]
