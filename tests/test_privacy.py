@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import base64
-import io
 import json
 import shutil
 import zipfile
 import zlib
 from pathlib import Path
 
-import pypdf
 import pytest
 
 from impact.errors import ImpactError
 from impact.privacy import PrivacyError, assert_private, count_columns, scan_outputs
+from pdf_fixtures import pdf_showing
 
 CODES = ["LI09BA5", "hu 14 he 3"]
 IDS = ["R_kCIoLwTaIBGY5gt"]
@@ -95,33 +94,8 @@ def test_docx_xml_runs_are_joined(tmp_path):
     assert all(leak.location.startswith("word/document.xml") for leak in report.leaks)
 
 
-def _pdf(text: bytes | None) -> bytes:
-    """A one-page PDF showing ``text`` in Helvetica (a blank page when None)."""
-    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
-
-    writer = pypdf.PdfWriter()
-    page = writer.add_blank_page(300, 200)
-    if text is not None:
-        font = DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Font"),
-                NameObject("/Subtype"): NameObject("/Type1"),
-                NameObject("/BaseFont"): NameObject("/Helvetica"),
-            }
-        )
-        page[NameObject("/Resources")] = DictionaryObject(
-            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
-        )
-        stream = DecodedStreamObject()
-        stream.set_data(b"BT /F1 12 Tf 20 100 Td (" + text + b") Tj ET")
-        page[NameObject("/Contents")] = writer._add_object(stream)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
 def test_pdf_text_is_scanned(tmp_path):
-    _write(tmp_path, "report.pdf", _pdf(b"Participant R_kCIoLwTaIBGY5gt"))
+    _write(tmp_path, "report.pdf", pdf_showing(b"Participant R_kCIoLwTaIBGY5gt"))
     report = _scan(tmp_path)
     assert [(leak.kind, leak.location) for leak in report.leaks] == [("response_id", "page 1")]
 
@@ -246,7 +220,7 @@ def _docx(tmp_path: Path, parts: dict[str, bytes | str], name: str = "report.doc
         ("data.parquet", b"PAR1\0\0", "impact publishes no '.parquet' files"),
         ("README", b"LI09BA5", "impact publishes no files without a suffix"),
         ("report.pdf", b"%PDF-1.7\n1 0 obj garbage", "the PDF could not be read"),
-        ("report.pdf", _pdf(None), "no text could be extracted from the PDF"),
+        ("report.pdf", pdf_showing(None), "no text could be extracted from the PDF"),
         ("report.docx", b"PK\3\4 not really a zip", "not a readable zip archive"),
         ("t.csv", "code,n\nLI09BA5,12\n".encode("utf-16"), "the file is not UTF-8 text (byte 1)"),
         ("fig.png", b"GIF89a", "not a PNG image"),
@@ -270,6 +244,15 @@ def test_a_file_that_cannot_be_read_fails_the_scan(tmp_path, name, data, reason)
     assert "1 file(s) that could not be scanned" in message
     assert f"  - {name}: could not be scanned — {reason}" in message
     assert "LI09BA5" not in message
+
+
+def test_empty_files_of_published_types_hold_nothing_to_find(tmp_path):
+    for name in ("fig.png", "fig.svg", "report.pdf", "results.json", "t.csv"):
+        _write(tmp_path, name, b"")
+    _write(tmp_path, "extra.bin", b"")
+    report = _scan(tmp_path)
+    assert sorted(report.scanned) == ["fig.png", "fig.svg", "report.pdf", "results.json", "t.csv"]
+    assert list(report.unreadable) == ["extra.bin"] and not report.ok
 
 
 def test_docx_with_media_that_cannot_be_checked_fails(tmp_path):

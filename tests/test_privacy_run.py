@@ -13,7 +13,6 @@ import shutil
 import zipfile
 from pathlib import Path
 
-import pypdf
 import pytest
 
 import impact.pipeline.run as run_module
@@ -21,6 +20,10 @@ from bad_inputs.workspace import run_cli, tree_digest
 from impact.pipeline import analyse_study, prepare_study
 from impact.pipeline.forbidden import forbidden_values
 from impact.synth import programme_study
+from pdf_fixtures import pdf_showing
+
+#: Runs the pipeline on a small study (prepared, analysed and bundled once for the module).
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -69,26 +72,7 @@ def _first(study, column: str) -> tuple[str, str]:
 
 
 def _pdf(text: str) -> bytes:
-    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
-
-    writer = pypdf.PdfWriter()
-    page = writer.add_blank_page(300, 200)
-    font = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica"),
-        }
-    )
-    page[NameObject("/Resources")] = DictionaryObject(
-        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
-    )
-    stream = DecodedStreamObject()
-    stream.set_data(f"BT /F1 12 Tf 20 100 Td (Deltagare {text}) Tj ET".encode("latin-1"))
-    page[NameObject("/Contents")] = writer._add_object(stream)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
+    return pdf_showing(f"Deltagare {text}".encode("latin-1"))
 
 
 def _docx(text: str) -> bytes:

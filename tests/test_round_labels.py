@@ -97,3 +97,11 @@ def test_a_baseline_without_rounds_is_not_checked():
         result=[("/in/result.csv", _wave(["R9"], CODES[:1]))],
     )
     assert round_label_problems(data) == []
+
+
+def test_a_randomised_round_not_yet_surveyed_is_fine_but_a_relabelled_one_is_not():
+    randomisation = _wave(["R04", "R04", "Omg 1"], ["ZZ99ZZ9", "YY88YY8", CODES[0]])
+    data = _study(baseline=BASELINE, randomisation=[("/in/rand.csv", randomisation)])
+    (problem,) = round_label_problems(data)
+    assert (problem.source, problem.value) == ("/in/rand.csv", "Omg 1")
+    assert "answered the baseline in round 'R01'" in problem.expected

@@ -557,7 +557,8 @@ def _scan_file(path: Path, name: str, needles: _Needles, report: PrivacyReport) 
         )
         return
     try:
-        scanner(path, name, needles, report)
+        if path.stat().st_size > 0:  # an empty file holds nothing to find
+            scanner(path, name, needles, report)
     except _Unreadable as error:
         report.unreadable[name] = str(error)
         return

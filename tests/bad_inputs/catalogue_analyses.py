@@ -151,6 +151,38 @@ def _check_tiny(ws: Workspace, outcome: CliOutcome) -> None:
         assert row["share"] == "", row
 
 
+def round_in_progress(ws: Workspace) -> list[str]:
+    """Round R10 has baseline answers but no result answers yet (removed from the export)."""
+
+    def change(header: list[str], rows: list[list[str]]):
+        j = header.index(ROUND)
+        return header, [row for row in rows if row[j] != "R10"]
+
+    edit_rows(ws.raw(RESULT), change)
+    return run(ws)
+
+
+def _check_in_progress(ws: Workspace, outcome: CliOutcome) -> None:
+    import json
+
+    bundles = ws.out / "bundles"
+    rounds = sorted(p.name for p in bundles.glob("round-*"))
+    assert rounds == [f"round-R{i:02d}" for i in range(1, 11)], rounds
+    project = json.loads((bundles / "project" / "results.json").read_text(encoding="utf-8"))
+    assert project["data"]["rounds_in_progress"] == ["R10"]
+    with open(bundles / "project" / "tables" / "shares_by_round.csv", encoding="utf-8") as f:
+        assert "R10" not in {row["group"] for row in csv.DictReader(f)}
+    own = json.loads((bundles / "round-R10" / "results.json").read_text(encoding="utf-8"))
+    assert own["data"]["in_progress"] is True
+    assert "round R10 is still in progress" in outcome.message
+
+
+def no_result_answers(ws: Workspace) -> list[str]:
+    """A study whose result survey has no answers yet (inputs.result names no file)."""
+    edit_yaml(ws.config(), lambda doc: doc["inputs"].__setitem__("result", []))
+    return run(ws)
+
+
 def programme_for_rct(ws: Workspace) -> list[str]:
     """``impact rct`` on a programme study (no randomisation)."""
     return ["rct", ws.config(), "--out", ws.out]
@@ -225,5 +257,30 @@ CASES = [
         programme_for_rct,
         expect=("study.yaml", "design: randomised", "inputs.randomisation"),
         fix="use `impact run` for a programme study",
+    ),
+    Case(
+        "round-in-progress",
+        "analyses",
+        "a round with baseline answers but no result answers yet (mid-project)",
+        round_in_progress,
+        exit_code=0,
+        fallback="the other rounds' reports and the project report are written; the project's "
+        "figures cover the rounds with result answers and name the round in progress and its "
+        "participants; that round's report says it has no result answers yet",
+        check=_check_in_progress,
+        slow=True,
+    ),
+    Case(
+        "no-result-answers",
+        "analyses",
+        "a study with no result answers at all (inputs.result names no file)",
+        no_result_answers,
+        expect=(
+            "study.yaml",
+            "the study has no result answers yet",
+            "inputs.result",
+            "baseline answer(s) in round(s) R01",
+        ),
+        fix="add the result export under inputs.result once the result survey has answers",
     ),
 ]

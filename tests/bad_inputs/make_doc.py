@@ -130,6 +130,7 @@ suffix …), a damaged or encrypted PDF, a PDF from which no text can be extract
 archive or PNG, a DOCX part that is neither XML nor PNG (a JPEG, an embedded object), text that
 is not UTF-8 (a UTF-16 CSV would hide a code from the search), JSON that does not parse (its
 counts cannot be checked). What cannot be read cannot be shown to be free of identifiers.
+An empty file of a published type holds nothing to find and passes.
 
 The report never repeats a forbidden value. Identifiers shorter
 than 5 characters or made only of digits, and free texts shorter than 12 characters, cannot be
@@ -144,10 +145,10 @@ previous output folder is byte-identical.
 
 The catalogue's fast cases, the privacy rules and the fuzz tests take about 50 s on the shared
 2-core machine. Cases and tests that run whole analyses or the pipeline (`impact rct`,
-`impact run`; the atomic-output, determinism and demo-privacy tests) are marked `slow` (about
-4 minutes together): each small study is run twice per session through the installed script,
-and most of the time goes to drawing the bundles' figures and executing the report
-templates.
+`impact run`; the atomic-output, determinism, demo-privacy, privacy-run and round-in-progress
+tests) are marked `slow` (about 6 minutes together): each small study is run twice per session
+through the installed script, and most of the time goes to drawing the bundles' figures and
+executing the report templates.
 
 ## Fuzz tests
 

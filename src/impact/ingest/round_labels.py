@@ -26,6 +26,9 @@ logger = logging.getLogger(__name__)
 
 #: Waves whose round labels must be rounds of the baseline.
 LATER_WAVES = ("followup", "result", "randomisation")
+#: Tables written before the baseline: a round of theirs may not have answered the baseline
+#: yet, so only a label whose people answered the baseline under another label is a problem.
+BEFORE_BASELINE = ("randomisation",)
 _NUMBER = re.compile(r"\d+")
 
 
@@ -36,6 +39,12 @@ def _codes(frame: pd.DataFrame, layout) -> pd.Series:
     if "link_code" not in frame.columns:
         return pd.Series(pd.NA, index=frame.index, dtype="string")
     return normalise_codes(frame["link_code"], layout)["code"].astype("string")
+
+
+def _rounds_by_code(baseline: pd.DataFrame, rounds: pd.Series, layout) -> pd.Series:
+    """Normalised baseline code → the baseline rounds it answered in."""
+    pairs = pd.DataFrame({"code": _codes(baseline, layout), "round": rounds}).dropna()
+    return pairs.drop_duplicates().groupby("code")["round"].agg(list)
 
 
 def _number(label: str) -> int | None:
@@ -108,6 +117,9 @@ def round_label_problems(data, code_elements=None) -> list[Problem]:
     list of Problem
         One per file and unknown label: the file, column ``round_id``, the label, and what was
         expected (the baseline round it most likely stands for, how many people, the fix).
+        A randomisation list may hold rounds the baseline does not have yet (randomised, not
+        yet surveyed); its label is a problem only when its people answered the baseline under
+        another label.
     """
     from impact.link.normalise import CodeLayout
 
@@ -123,8 +135,7 @@ def round_label_problems(data, code_elements=None) -> list[Problem]:
         ", ".join(Path(s.path).name for s in data.sources if s.table == "baseline") or "baseline"
     )
     layout = CodeLayout.from_config(code_elements)
-    baseline_codes = pd.DataFrame({"code": _codes(baseline, layout), "round": rounds}).dropna()
-    code_rounds = baseline_codes.groupby("code")["round"].agg(lambda r: sorted(set(r)))
+    code_rounds: pd.Series | None = None  # built only when a label is unknown
     problems: list[Problem] = []
     for table in LATER_WAVES:
         frame = getattr(data, table)
@@ -135,13 +146,16 @@ def round_label_problems(data, code_elements=None) -> list[Problem]:
             unknown = sorted(set(labels.dropna()) - set(baseline_labels))
             if not unknown:
                 continue
+            if code_rounds is None:
+                code_rounds = _rounds_by_code(baseline, rounds, layout)
             codes = _codes(rows, layout)
             for label in unknown:
                 chosen = (labels == label).fillna(False).to_numpy(bool)
                 linked: Counter = Counter()
                 for code in codes[chosen].dropna():
-                    for baseline_round in code_rounds.get(code, []):
-                        linked[baseline_round] += 1
+                    linked.update(code_rounds.get(code, []))
+                if table in BEFORE_BASELINE and not linked:
+                    continue  # a randomised round whose baseline is still to come
                 expected, fix = _explain(
                     label, int(chosen.sum()), linked, baseline_file, baseline_labels, counts
                 )

@@ -20,7 +20,11 @@ from impact.analysis.power import (
 )
 from impact.analysis.rct import RctAnalysis, RctWarning, analyse_rct
 from impact.errors import AnalysisError, ImpactError
-from impact.pipeline.in_progress import completed_rounds, rounds_in_progress
+from impact.pipeline.in_progress import (
+    completed_rounds,
+    require_linked_results,
+    rounds_in_progress,
+)
 from impact.pipeline.prepare import PreparedStudy
 from impact.pipeline.register import RegisterAnalyses, analyse_register, analyse_timing
 
@@ -125,6 +129,7 @@ def analyse_study(prepared: PreparedStudy, *, lang: str = "en") -> StudyAnalyses
     StudyAnalyses
     """
     config = prepared.config.analysis
+    require_linked_results(prepared.table, prepared.data.result)
     in_progress = rounds_in_progress(prepared.table, prepared.data.result)
     table = completed_rounds(prepared.table, in_progress)
     groups = [g for g in config.groups if g in table.columns]
@@ -139,9 +144,12 @@ def analyse_study(prepared: PreparedStudy, *, lang: str = "en") -> StudyAnalyses
         lang=lang,
     )
     analyses = StudyAnalyses(outcomes=outcomes, in_progress=in_progress)
+    left_out = "the project's figures" + (
+        " and the randomised analyses" if prepared.randomised else ""
+    )
     analyses.notes += [
         f"round {round_id} is still in progress ({people} participant(s), no result answers "
-        "yet): left out of the project's figures; its report says so"
+        f"yet): left out of {left_out}; its report says so"
         for round_id, people in in_progress.items()
     ]
     if not prepared.randomised:

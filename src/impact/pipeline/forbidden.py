@@ -50,6 +50,7 @@ def _collect(found: dict[str, dict[str, str]], name: str, rows: pd.DataFrame) ->
     for keyword, column in FORBIDDEN_COLUMNS.items():
         if column not in rows.columns:
             continue
-        for number, value in enumerate(rows[column], start=1):
-            if not pd.isna(value):
-                found[keyword].setdefault(str(value), f"{name}, response {number}")
+        values = rows[column].reset_index(drop=True).dropna().astype(str)
+        first = values[~values.duplicated()]  # each value once, at its first answer
+        for number, value in zip(first.index + 1, first, strict=True):
+            found[keyword].setdefault(value, f"{name}, response {number}")

@@ -12,6 +12,8 @@ project's response rate and mix a round that has not ended into the project's fi
 * each round in progress gets its own short report saying it has no result answers yet;
 * a study with no result answers at all is refused with a clear message (there is nothing to
   report but the baseline, which ``impact validate`` checks).
+* a round whose result answers all failed to link is refused too (a linking problem, not a
+  round in progress).
 """
 
 from __future__ import annotations
@@ -27,7 +29,12 @@ if TYPE_CHECKING:
     from impact.config import StudyConfig
     from impact.ingest import StudyData
 
-__all__ = ["completed_rounds", "require_result_answers", "rounds_in_progress"]
+__all__ = [
+    "completed_rounds",
+    "require_linked_results",
+    "require_result_answers",
+    "rounds_in_progress",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -52,10 +59,11 @@ def require_result_answers(config: StudyConfig, data: StudyData) -> None:
     answered = f"{len(baseline) if baseline is not None else 0} baseline answer(s)"
     if rounds:
         answered += f" in round(s) {', '.join(rounds)}"
+    why = "inputs.result names no file" if data.result is None else "the result export is empty"
     raise ImpactError(
-        f"{where}: the study has no result answers yet (inputs.result names no file), so no "
+        f"{where}: the study has no result answers yet ({why}), so no "
         f"outcome can be computed ({answered}). impact reports the outcomes of rounds with "
-        "result answers: add the result export under inputs.result once the result survey "
+        "result answers. Fix: add the result export under inputs.result once the result survey "
         f"has answers; until then `impact validate {where}` checks the baseline files."
     )
 
@@ -114,3 +122,32 @@ def completed_rounds(table: pd.DataFrame, in_progress: dict[str, int]) -> pd.Dat
             "and that its linking codes and round labels match the baseline's"
         )
     return table[keep].reset_index(drop=True)
+
+
+def require_linked_results(table: pd.DataFrame, result: pd.DataFrame | None) -> None:
+    """Refuse a round whose result answers exist but none was linked to its people.
+
+    Such a round is not in progress (it has result answers) and has no outcomes either: its
+    answers could not be matched to the baseline, which is a linking problem to fix, not a
+    result to publish.
+
+    Raises
+    ------
+    ImpactError
+        Naming each such round and how many result answers it has.
+    """
+    if result is None or ROUND not in result.columns or "responded_r" not in table.columns:
+        return
+    answers = result[ROUND].dropna().astype(str).value_counts()
+    responded = table["responded_r"].astype("boolean").fillna(False).to_numpy(bool)
+    linked = set(table.loc[responded, ROUND].dropna().astype(str))
+    people = set(table[ROUND].dropna().astype(str))
+    stranded = [r for r in sorted(answers.index) if r in people and r not in linked]
+    if stranded:
+        rounds = ", ".join(f"{r} ({int(answers[r])} result answer(s))" for r in stranded)
+        raise ImpactError(
+            f"round(s) {rounds}: the result export has answers for the round but none could be "
+            "linked to the round's baseline answers, so the round has no outcomes. Check that "
+            "the result export's linking codes belong to the same people (the link report of "
+            "`impact link study.yaml --out …` shows how many answers were linked per wave)."
+        )
