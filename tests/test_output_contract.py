@@ -245,3 +245,15 @@ def test_atomic_directory_accepts_dot(tmp_path, monkeypatch):
     with atomic_directory(".") as staging:
         (staging / "x.txt").write_text("x")
     assert (tmp_path / "sub" / "x.txt").read_text() == "x"
+
+
+def test_a_folder_that_cannot_be_written_is_a_clear_error(tmp_path, monkeypatch):
+    import impact.outputs.folder as folder_module
+
+    def refused(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(folder_module, "_make_folders", refused)
+    with pytest.raises(ImpactError, match="cannot write to --out .*Permission denied; choose a"):
+        with OutputFolder(tmp_path / "out"):
+            pass

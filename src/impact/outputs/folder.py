@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from pathlib import Path
 
+from impact.errors import ImpactError
 from impact.outputs.atomic import atomic_directory
 from impact.outputs.checks import (
     check_folder_target,
@@ -124,12 +125,18 @@ class OutputFolder:
 
     def __enter__(self) -> OutputFolder:
         self.check()
-        self._created = _make_folders(self.path)
         try:
+            self._created = _make_folders(self.path)
             self._lock.acquire()
             recover(self.path)
             self.previous = self.check()
             self.staging.mkdir()
+        except OSError as error:
+            self._release(failed=True)
+            raise ImpactError(
+                f"cannot write to --out {self.given} ({self.path}): {error.strerror or error}; "
+                "choose a folder you may write to"
+            ) from None
         except BaseException:
             self._release(failed=True)
             raise
