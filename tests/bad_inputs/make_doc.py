@@ -147,6 +147,8 @@ The catalogue's fast cases, the privacy rules and the fuzz tests take about 50 s
 4 minutes together): each small study is run twice per session through the installed script,
 and most of the time goes to drawing the bundles' figures and executing the report
 templates.
+`tests/test_output_signals.py` (slow) takes about 3 minutes: ten runs of a 60-person study
+through the installed script, each stopped at its stage, plus the previous output's run.
 
 ## Fuzz tests
 
