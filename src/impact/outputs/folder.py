@@ -36,7 +36,7 @@ from impact.outputs.checks import (
 )
 from impact.outputs.commit import commit, plan_commit, recover
 from impact.outputs.lock import OutputLock
-from impact.outputs.manifest import STAGING_PREFIX, Manifest, read_manifest
+from impact.outputs.manifest import JOURNAL_NAME, STAGING_PREFIX, Manifest, read_manifest
 
 #: Staging folders of the output folders this thread is writing right now.
 _STAGING: ContextVar[tuple[Path, ...]] = ContextVar("impact_staging", default=())
@@ -164,7 +164,8 @@ class OutputFolder:
             self._release(failed)
 
     def _release(self, failed: bool) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
+        if not (self.path / JOURNAL_NAME).exists():  # else the next run finishes the commit
+            shutil.rmtree(self.staging, ignore_errors=True)
         self._lock.release()
         if failed:  # a folder this run created goes again if nothing else is in it
             for path in reversed(self._created):
