@@ -106,12 +106,17 @@ class OutputFolder:
         self._created: list[Path] = []
 
     def check(self) -> Manifest | None:
-        """Every check that needs no lock; raises :class:`ImpactError`, writes nothing."""
+        """Every check that needs no lock; raises :class:`ImpactError`, writes nothing.
+
+        While a commit cut short is pending (a journal), the files are compared with the
+        manifest only after it has been finished, under the lock (:meth:`__enter__`).
+        """
+        pending = (self.path / JOURNAL_NAME).exists()
         if self.names is None:
             check_folder_target(self.path, self.given)
             check_not_input(self.path, self.inputs, f"{self.given} ({self.path})")
             manifest = check_owned(self.path, self.given)
-            if not self.keep_previous:
+            if not self.keep_previous and not pending:
                 check_unchanged(self.path, manifest)
             return manifest
         if os.path.lexists(self.path) and not self.path.is_dir():
@@ -119,8 +124,9 @@ class OutputFolder:
         for name in self.names:
             check_not_input(self.path / name, self.inputs, str(self.path / name))
         manifest = read_manifest(self.path) if self.path.is_dir() else None
-        check_new_files(self.path, manifest, self.names)
-        check_unchanged(self.path, manifest, self.names)
+        if not pending:
+            check_new_files(self.path, manifest, self.names)
+            check_unchanged(self.path, manifest, self.names)
         return manifest
 
     def __enter__(self) -> OutputFolder:
