@@ -259,10 +259,12 @@ def test_a_folder_that_cannot_be_written_is_a_clear_error(tmp_path, monkeypatch)
             pass
 
 
-def test_a_commit_that_fails_halfway_is_finished_by_the_next_run(tmp_path, monkeypatch):
+@pytest.mark.parametrize("earlier", [True, False], ids=["earlier-output", "new-folder"])
+def test_a_commit_that_fails_halfway_is_finished_by_the_next_run(tmp_path, monkeypatch, earlier):
     """An error during the renames (disk full) keeps the journal and the staging folder."""
     out = tmp_path / "out"
-    _output(out, {"a.csv": "old a", "b.csv": "old b"})
+    if earlier:
+        _output(out, {"a.csv": "old a", "b.csv": "old b"})
     calls, real_replace = [], os.replace
 
     def replace_then_fail(source, target):

@@ -115,8 +115,10 @@ class OutputFolder:
         if self.names is None:
             check_folder_target(self.path, self.given)
             check_not_input(self.path, self.inputs, f"{self.given} ({self.path})")
+            if pending:  # impact's folder, in the middle of a commit
+                return read_manifest(self.path)
             manifest = check_owned(self.path, self.given)
-            if not self.keep_previous and not pending:
+            if not self.keep_previous:
                 check_unchanged(self.path, manifest)
             return manifest
         if os.path.lexists(self.path) and not self.path.is_dir():
