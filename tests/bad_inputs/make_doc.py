@@ -78,7 +78,8 @@ and every result's `write(directory)` called from Python goes through one implem
   made: a journal (`.impact-journal.json`, written whole and fsynced) lists the files to move
   in and to remove and the new manifest; then the files are renamed into place, impact's old
   files removed, the manifest written and the journal deleted. Every step can be repeated, so a
-  commit cut short (by `kill -9` or a power cut, during the milliseconds of renames) is rolled
+  commit cut short (by `kill -9`, a power cut or an error such as a full disk, during the
+  milliseconds of renames; the staging folder is then kept) is rolled
   forward by the next impact command that takes the folder's lock: the folder then holds exactly
   the new run's files. Ctrl-C is held back during those renames and dropped with a warning (the
   run is complete).
