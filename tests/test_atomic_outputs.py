@@ -1,5 +1,6 @@
 """Outputs are atomic: an interrupted or failed run leaves the previous outputs byte-identical
-and no staging folder behind; inputs are never modified."""
+and no staging folder or lock behind; inputs are never modified; a completed run replaces only
+what impact wrote."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import impact.pipeline.run as run_module
 from bad_inputs.pipeline_runs import pipeline_runs, prepared_programme
 from bad_inputs.workspace import run_cli, tree_digest
 from impact.errors import ImpactError
+from impact.outputs import MANIFEST_NAME, read_manifest
 
 #: Runs the whole pipeline (shared runs: see bad_inputs.pipeline_runs).
 pytestmark = pytest.mark.slow
@@ -81,7 +83,7 @@ def test_interrupted_run_keeps_previous_outputs(runs, monkeypatch, step, kind, w
     assert message is None or message in outcome.output
     assert "Traceback" not in outcome.output
     assert tree_digest(target) == previous
-    leftovers = [p.name for p in target.parent.iterdir() if p.name.startswith(".programme.")]
+    leftovers = [p.name for p in target.glob(".impact-*") if p.name != MANIFEST_NAME]
     assert not leftovers, leftovers
     assert tree_digest(study.study) == study.inputs_before
 
@@ -99,14 +101,19 @@ def test_interrupt_message(runs, monkeypatch):
     assert "interrupted; no output was changed" in outcome.output
 
 
-def test_completed_rerun_replaces_outputs_whole(runs, monkeypatch):
-    """A successful run replaces the folder as a whole: files of the old run do not linger."""
+def test_completed_rerun_replaces_impacts_files_and_keeps_the_users(runs, monkeypatch):
+    """A successful run replaces what the previous run wrote: impact's files of the old run do
+    not linger; a file the user added (also inside impact's folders) stays."""
     study = prepared_programme(runs)
     target = runs.base / "out" / "programme"
-    stale = target / "bundles" / "stale-file-from-an-old-version.csv"
-    stale.write_text("n\n40\n", encoding="utf-8")
+    users = target / "bundles" / "my-notes-on-the-bundles.txt"
+    users.write_text("mine\n", encoding="utf-8")
+    old_reports = [name for name in read_manifest(target).files if name.startswith("reports/")]
+    assert old_reports
     _in_process(monkeypatch, study)
     outcome = run_cli(["run", study.study / "study.yaml", "--out", target, "--no-render"])
     assert outcome.exit_code == 0, outcome.output
-    assert not stale.exists()
+    assert users.read_text(encoding="utf-8") == "mine\n"
+    assert not any((target / name).exists() for name in old_reports)
     assert (target / "bundles").is_dir()
+    assert not any(name.startswith("reports/") for name in read_manifest(target).files)

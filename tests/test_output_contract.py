@@ -245,3 +245,39 @@ def test_atomic_directory_accepts_dot(tmp_path, monkeypatch):
     with atomic_directory(".") as staging:
         (staging / "x.txt").write_text("x")
     assert (tmp_path / "sub" / "x.txt").read_text() == "x"
+
+
+def test_a_folder_that_cannot_be_written_is_a_clear_error(tmp_path, monkeypatch):
+    import impact.outputs.folder as folder_module
+
+    def refused(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(folder_module, "_make_folders", refused)
+    with pytest.raises(ImpactError, match="cannot write to --out .*Permission denied; choose a"):
+        with OutputFolder(tmp_path / "out"):
+            pass
+
+
+@pytest.mark.parametrize("earlier", [True, False], ids=["earlier-output", "new-folder"])
+def test_a_commit_that_fails_halfway_is_finished_by_the_next_run(tmp_path, monkeypatch, earlier):
+    """An error during the renames (disk full) keeps the journal and the staging folder."""
+    out = tmp_path / "out"
+    if earlier:
+        _output(out, {"a.csv": "old a", "b.csv": "old b"})
+    calls, real_replace = [], os.replace
+
+    def replace_then_fail(source, target):
+        calls.append(target)
+        if len(calls) == 3:  # journal, then a.csv, then fail
+            raise OSError(28, "No space left on device")
+        return real_replace(source, target)
+
+    monkeypatch.setattr(commit_module.os, "replace", replace_then_fail)
+    with pytest.raises(OSError, match="No space left"):
+        _output(out, {"a.csv": "new a", "c.csv": "new c"})
+    monkeypatch.undo()
+    assert (out / JOURNAL_NAME).exists()
+    _output(out, {"d.csv": "next run"})  # takes the lock, rolls the commit forward, then runs
+    assert _texts(out) == {"d.csv": "next run"}
+    assert _housekeeping(out) == []

@@ -20,6 +20,10 @@ NOTES = "notes.txt"
 REFUSED = ("impact did not write", NOTES, "nothing was changed")
 
 
+#: The fix every refused output folder names.
+HOW = "Choose a new or empty folder for --out (or one impact wrote before)"
+
+
 def _users_folder(ws: Workspace) -> None:
     """``ws.out`` holds a file of the user's (and no manifest)."""
     ws.out.mkdir()
@@ -201,6 +205,7 @@ CASES = [
             f"`impact {' '.join(map(str, argv(_Names())))}` into a folder of the user's",
             _command(argv),
             expect=REFUSED,
+            fix=HOW,
             writes=False,
         )
         for name, argv in COMMANDS.items()
@@ -211,6 +216,7 @@ CASES = [
         "`--out .` run inside the study folder",
         dot_in_study,
         expect=("--out .", *_INPUT),
+        fix=HOW,
         writes=False,
         patch=_chdir_study,
     ),
@@ -220,6 +226,7 @@ CASES = [
         "`--out ..` from the folder of the raw exports (the study folder)",
         dotdot,
         expect=("--out ..", *_INPUT),
+        fix=HOW,
         writes=False,
         patch=_chdir_raw,
     ),
@@ -229,6 +236,7 @@ CASES = [
         "`--out` is the study folder",
         study_folder,
         expect=_INPUT,
+        fix=HOW,
         writes=False,
     ),
     Case(
@@ -237,6 +245,7 @@ CASES = [
         "`--out` is the folder of the raw exports",
         raw_folder,
         expect=_INPUT,
+        fix=HOW,
         writes=False,
     ),
     Case(
@@ -245,6 +254,7 @@ CASES = [
         "`--out` is a raw export (a file)",
         input_file,
         expect=("baslinje.csv", "exists and is not a folder"),
+        fix=HOW,
         writes=False,
     ),
     Case(
@@ -253,6 +263,7 @@ CASES = [
         "`impact report BUNDLE --out BUNDLE/reports` (inside an input)",
         inside_input,
         expect=("sits inside the input", "bundle"),
+        fix=HOW,
         writes=False,
     ),
     Case(
@@ -261,6 +272,7 @@ CASES = [
         "`--out ~` (the home folder itself)",
         home,
         expect=("is your home folder", "Choose a new or empty folder"),
+        fix=HOW,
         writes=False,
         patch=_home_env,
     ),
@@ -270,6 +282,7 @@ CASES = [
         "`--out /`",
         root,
         expect=("root of the file system", "Choose a new or empty folder"),
+        fix=HOW,
         writes=False,
     ),
     Case(
@@ -278,6 +291,7 @@ CASES = [
         "an earlier output whose run_summary.csv the user edited",
         changed_output,
         expect=("were changed after", "run_summary.csv", "nothing was changed"),
+        fix="Move your changed copies out of the folder",
         writes=False,
     ),
     Case(
@@ -286,6 +300,7 @@ CASES = [
         "an earlier output whose .impact-manifest.json is cut off",
         damaged_manifest,
         expect=(".impact-manifest.json", "is damaged", "will not replace anything"),
+        fix="move the files you want to keep elsewhere and delete the folder yourself",
         writes=False,
     ),
     Case(
@@ -294,6 +309,7 @@ CASES = [
         "`impact synth --force` (no option deletes files impact did not write)",
         force_flag,
         expect=("No such option", "--force"),
+        fix="--help",
         writes=False,
     ),
     Case(
@@ -302,6 +318,7 @@ CASES = [
         "`impact indicators PANEL --out FILE` where FILE is the user's own",
         users_file,
         expect=(NOTES, "impact did not write it", "nothing was changed"),
+        fix="Choose another name for --out, or move the file away",
         writes=False,
     ),
     Case(

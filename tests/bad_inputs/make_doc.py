@@ -68,20 +68,65 @@ Cases marked *known bug* expose a defect in another module; their tests are
 """
 
 OUTRO = """\
-## Atomic outputs
+## Output folders: impact deletes or replaces only what it wrote
 
-`impact.outputs.atomic_directory` builds every output folder in a hidden sibling
-(`.NAME.tmp-*`) and moves it into place only when the whole run succeeded
-(`tests/test_atomic_outputs.py`):
+Every command that writes a folder or files (`impact run`, `demo`, `synth`, `link`, `rct`,
+`validate --out`, `report --out`, `indicators --out` / `--codebook`, `power plan|rise --out`)
+and every result's `write(directory)` called from Python goes through one implementation,
+`impact.outputs.OutputFolder`:
 
-* a run interrupted late — `KeyboardInterrupt` or an exception raised after the bundles were
-  written, while the reports are being rendered, or by the privacy guard — leaves the previous
-  output folder byte-identical and no staging folder behind; the command exits 130
-  (interrupted, with `interrupted; no output was changed`), 1 (`internal error`) or 2 (the
-  guard's message);
-* a completed run replaces the whole folder: files of an older run do not linger;
-* `impact validate --out` and `impact link --out` behave the same on failure;
-* inputs are never modified: the SHA-256 of every input file is the same before and after a run.
+* **A manifest.** Every output folder carries `.impact-manifest.json`: the impact version, the
+  command, the study, when (UTC), and every file impact wrote there (relative path, size,
+  modification time, SHA-256).
+* **Checks before any work** (the study file is read, nothing else): refused, exit 2, with the
+  reason and what to do — the file system root; the home folder itself; a path that is,
+  contains or sits inside an input (the study file, each raw export, the mapping, the indicator
+  definitions, the randomisation list and register extracts; the panel for
+  `impact indicators`; the bundles for `impact report`); a path that is a file; an existing
+  folder without a manifest that is not empty (a folder of the user's); a folder whose
+  manifest is damaged; a folder where a file impact wrote has been changed since (the user's
+  change is kept safe: move it out, or choose another folder). An empty folder may be used, so
+  `--out .` works in an empty folder or in an earlier output, and is refused at once inside a
+  study folder (it contains the inputs).
+* **Entry by entry.** A run replaces the files the previous run wrote and removes those it
+  does not write again (`impact report` and `indicators --codebook` add to the folder instead);
+  files the user added — anywhere in the folder, also inside impact's subfolders — stay. A new
+  file is never written over a file impact did not write: the run is refused, nothing changed.
+  There is no option that deletes files impact did not write (`impact synth --force` is gone).
+  `impact indicators PANEL --out FILE` writes one file (plus `FILE.meta.json` for CSV) into a
+  folder that may hold anything; only those files, and only if impact wrote them, are replaced.
+* **One run at a time.** `.impact-lock` in the folder is held with `flock` for the whole run
+  and names the run (pid, host, command, start time). A second run is refused at once:
+  "another impact run (pid 1234, started … by `impact run study.yaml --out x`) is writing to X;
+  wait for it to finish or stop it". The kernel drops the lock when a process dies, so the lock
+  file a killed run leaves is taken over, with a warning naming that run.
+* **Whole-run atomicity.** The run is built in `.impact-staging-<pid>-<random>/` inside the
+  output folder. Only when everything succeeded (including the privacy scan) is the commit
+  made: a journal (`.impact-journal.json`, written whole and fsynced) lists the files to move
+  in and to remove and the new manifest; then the files are renamed into place, impact's old
+  files removed, the manifest written and the journal deleted. Every step can be repeated, so a
+  commit cut short (by `kill -9`, a power cut or an error such as a full disk, during the
+  milliseconds of renames; the staging folder is then kept) is rolled
+  forward by the next impact command that takes the folder's lock: the folder then holds exactly
+  the new run's files. Ctrl-C is held back during those renames and dropped with a warning (the
+  run is complete).
+* **Ctrl-C** at any stage stops the command within 5 s (exit 130, "interrupted; no output was
+  changed"): the staging folder is removed and the lock released; while rendering, the worker
+  processes are terminated at once (their Jupyter kernels exit when their parent is gone).
+* **`kill -9`** before the commit leaves the previous output byte-identical; the staging folder
+  and lock file it leaves behind are removed by the next run (on Linux, render workers receive
+  SIGTERM when their parent dies). A folder a failed run created is removed again when empty.
+
+Tested: the `outputs` cases above (each command into a user's folder, `.`, `..`, the study
+folder, the raw-export folder, an input file, an output inside an input, home, root, changed
+and damaged outputs, `--force`, the user's file as `--out FILE`, and the two fallbacks);
+`tests/test_output_contract.py` (the lock held by another run, a stale lock, a commit cut
+short after each of its steps and rolled forward, user files kept by `impact run`, `--out .`,
+added reports, one-file outputs); `tests/test_output_signals.py` (the real `impact run` in a
+subprocess on `impact synth programme --n 60`: SIGINT and SIGKILL while preparing, analysing,
+writing bundles and rendering — exit code, time to stop, the previous output byte-identical,
+nothing left that blocks the next run — and a second run started while the first runs);
+`tests/test_atomic_outputs.py` (late failures and interrupts in-process; inputs never modified).
 
 ## Determinism
 
@@ -149,6 +194,8 @@ The catalogue's fast cases, the privacy rules and the fuzz tests take about 50 s
 tests) are marked `slow` (about 6 minutes together): each small study is run twice per session
 through the installed script, and most of the time goes to drawing the bundles' figures and
 executing the report templates.
+`tests/test_output_signals.py` (slow) takes about 3 minutes: ten runs of a 60-person study
+through the installed script, each stopped at its stage, plus the previous output's run.
 
 ## Fuzz tests
 

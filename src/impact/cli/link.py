@@ -7,12 +7,10 @@ from pathlib import Path
 import typer
 
 from impact.cli.options import OUT_FOLDER_HELP
-from impact.config import StudyConfig, load_config
+from impact.config import load_config
 from impact.ingest import load_study
-from impact.link import link_study
-from impact.link.result import LinkResult
 from impact.outputs import OutputFolder
-from impact.pipeline.prepare import with_engine
+from impact.pipeline.prepare import link_loaded_study, with_engine
 
 
 def register(app: typer.Typer) -> None:
@@ -44,24 +42,7 @@ def register(app: typer.Typer) -> None:
             out, inputs=config.input_paths(), command="impact link", study=config.study.name
         )
         with folder:
-            result = _link(config)
+            result = link_loaded_study(config, load_study(config))
             result.write(folder.staging)
         typer.echo(result.summary())
         typer.echo(f"\nWritten to {out}")
-
-
-def _link(config: StudyConfig) -> LinkResult:
-    """Load, validate and link the study's waves."""
-    data = load_study(config)
-    return link_study(
-        data.baseline,
-        data.followup,
-        data.result,
-        data.randomisation if config.study.design == "randomised" else None,
-        secret=config.linking.resolve_secret(),
-        secret_env=config.linking.secret_env,
-        threshold=config.linking.threshold,
-        code_elements=config.linking.code_elements,
-        engine=config.engine,
-        blocking=config.linking.blocking,
-    )

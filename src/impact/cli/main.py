@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import importlib
 import logging
+import signal
 import sys
+import threading
 
 import typer
 from rich.console import Console
@@ -57,12 +59,44 @@ for _name in COMMAND_MODULES:
     importlib.import_module(_name).register(app)
 
 
+def _on_interrupt(signum, frame) -> None:
+    """Ctrl-C: remember it (a library may wrap the KeyboardInterrupt in its own error)."""
+    _state["interrupted"] = True
+    raise KeyboardInterrupt
+
+
+def _interrupted(error: BaseException) -> bool:
+    """True after Ctrl-C, or when ``error`` was caused by a KeyboardInterrupt down its chain."""
+    if _state.get("interrupted"):
+        return True
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
 def run(argv: list[str] | None = None) -> None:
     """Run the command line; the console script ``impact`` calls this.
 
     Click handles usage errors (exit 2) and ``--help`` itself in standalone mode and ends with
     ``SystemExit``; errors caused by the user's input are printed here without a traceback.
     """
+    _state["interrupted"] = False
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, _on_interrupt) if main_thread else None
+    try:
+        _run_app(argv)
+    finally:
+        if main_thread and previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _run_app(argv: list[str] | None) -> None:
+    """Run the app; turn user errors and interrupts into messages and exit codes."""
     try:
         app(args=argv, standalone_mode=True)
     except SystemExit as done:
@@ -80,6 +114,9 @@ def run(argv: list[str] | None = None) -> None:
     except Exception as error:  # a bug in impact, not the user's fault
         if _state["debug"]:
             raise
+        if _interrupted(error):  # Ctrl-C that a library (Splink) wrapped in its own error
+            err_console.print("interrupted; no output was changed")
+            sys.exit(130)
         err_console.print(
             f"[bold red]internal error:[/] {escape(type(error).__name__)}: {escape(str(error))}\n"
             "This is a bug in impact; rerun with --debug for the traceback and report it.",

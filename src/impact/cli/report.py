@@ -2,11 +2,11 @@
 
 One bundle::
 
-    impact report output/bundles/programme --lang sv --format pdf --out output/reports
+    impact report output/bundles/programme --lang sv --format pdf --out reports-sv
 
 Every bundle under a folder, in parallel, with a progress bar::
 
-    impact report --all output/bundles --out output/reports --workers 2
+    impact report --all output/bundles --out all-reports --workers 2
 """
 
 from __future__ import annotations

@@ -181,7 +181,9 @@ def apply_plan(folder: Path, plan: CommitPlan) -> None:
 def _interrupts_deferred() -> Iterator[None]:
     """Hold back Ctrl-C while the renames run (milliseconds), so a commit is never cut in half
     by it; an interrupt that arrived meanwhile is dropped with a note: the run is complete."""
-    if threading.current_thread() is not threading.main_thread():
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "sigtimedwait"
+    ):  # elsewhere an interrupt during the renames is finished by the next run (journal)
         yield
         return
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})

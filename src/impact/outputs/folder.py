@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from pathlib import Path
 
+from impact.errors import ImpactError
 from impact.outputs.atomic import atomic_directory
 from impact.outputs.checks import (
     check_folder_target,
@@ -35,7 +36,7 @@ from impact.outputs.checks import (
 )
 from impact.outputs.commit import commit, plan_commit, recover
 from impact.outputs.lock import OutputLock
-from impact.outputs.manifest import STAGING_PREFIX, Manifest, read_manifest
+from impact.outputs.manifest import JOURNAL_NAME, STAGING_PREFIX, Manifest, read_manifest
 
 #: Staging folders of the output folders this thread is writing right now.
 _STAGING: ContextVar[tuple[Path, ...]] = ContextVar("impact_staging", default=())
@@ -105,10 +106,17 @@ class OutputFolder:
         self._created: list[Path] = []
 
     def check(self) -> Manifest | None:
-        """Every check that needs no lock; raises :class:`ImpactError`, writes nothing."""
+        """Every check that needs no lock; raises :class:`ImpactError`, writes nothing.
+
+        While a commit cut short is pending (a journal), the files are compared with the
+        manifest only after it has been finished, under the lock (:meth:`__enter__`).
+        """
+        pending = (self.path / JOURNAL_NAME).exists()
         if self.names is None:
             check_folder_target(self.path, self.given)
             check_not_input(self.path, self.inputs, f"{self.given} ({self.path})")
+            if pending:  # impact's folder, in the middle of a commit
+                return read_manifest(self.path)
             manifest = check_owned(self.path, self.given)
             if not self.keep_previous:
                 check_unchanged(self.path, manifest)
@@ -118,18 +126,25 @@ class OutputFolder:
         for name in self.names:
             check_not_input(self.path / name, self.inputs, str(self.path / name))
         manifest = read_manifest(self.path) if self.path.is_dir() else None
-        check_new_files(self.path, manifest, self.names)
-        check_unchanged(self.path, manifest, self.names)
+        if not pending:
+            check_new_files(self.path, manifest, self.names)
+            check_unchanged(self.path, manifest, self.names)
         return manifest
 
     def __enter__(self) -> OutputFolder:
         self.check()
-        self._created = _make_folders(self.path)
         try:
+            self._created = _make_folders(self.path)
             self._lock.acquire()
             recover(self.path)
             self.previous = self.check()
             self.staging.mkdir()
+        except OSError as error:
+            self._release(failed=True)
+            raise ImpactError(
+                f"cannot write to --out {self.given} ({self.path}): {error.strerror or error}; "
+                "choose a folder you may write to"
+            ) from None
         except BaseException:
             self._release(failed=True)
             raise
@@ -157,7 +172,8 @@ class OutputFolder:
             self._release(failed)
 
     def _release(self, failed: bool) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
+        if not (self.path / JOURNAL_NAME).exists():  # else the next run finishes the commit
+            shutil.rmtree(self.staging, ignore_errors=True)
         self._lock.release()
         if failed:  # a folder this run created goes again if nothing else is in it
             for path in reversed(self._created):

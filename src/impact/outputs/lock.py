@@ -1,6 +1,7 @@
 """One run at a time per output folder: an exclusive lock file naming the run that holds it.
 
-The lock is ``<folder>/.impact-lock``, held with :func:`fcntl.flock` for the whole run and
+The lock is ``<folder>/.impact-lock``, held with :func:`fcntl.flock` (on Windows a
+:func:`msvcrt.locking` byte lock) for the whole run and
 holding the pid, host, command and start time. The kernel drops the lock when its process ends,
 however it ends (``kill -9`` too), so a lock file left by a dead run is simply taken over (with a
 log line naming that run); a live run's lock is refused with a message naming it.
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import json
 import logging
 import os
@@ -20,7 +20,24 @@ from pathlib import Path
 from impact.errors import ImpactError
 from impact.outputs.manifest import LOCK_NAME, now_utc
 
+try:
+    import fcntl
+except ImportError:  # Windows: a byte-range lock on the file instead
+    fcntl = None  # type: ignore[assignment]
+    import msvcrt
+
 log = logging.getLogger(__name__)
+
+#: ``errno`` values meaning "another process holds the lock".
+_HELD = (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES, errno.EDEADLK)
+
+
+def _lock_now(handle: int) -> None:
+    """Lock the open file exclusively, without waiting; OSError when another process holds it."""
+    if fcntl is not None:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    else:  # pragma: no cover - Windows
+        msvcrt.locking(handle, msvcrt.LK_NBLCK, 1)
 
 
 def _describe(holder: dict) -> str:
@@ -37,10 +54,14 @@ def _describe(holder: dict) -> str:
 
 
 def _read_holder(handle: int) -> dict:
-    os.lseek(handle, 0, os.SEEK_SET)
+    """What the lock file says about its holder (empty when it cannot be read)."""
     raw = b""
-    while chunk := os.read(handle, 65536):
-        raw += chunk
+    try:
+        os.lseek(handle, 0, os.SEEK_SET)
+        while chunk := os.read(handle, 65536):
+            raw += chunk
+    except OSError:  # Windows refuses to read a locked byte
+        return {}
     try:
         holder = json.loads(raw.decode("utf-8")) if raw.strip() else {}
     except (UnicodeDecodeError, ValueError):
@@ -70,11 +91,11 @@ class OutputLock:
         while True:
             handle = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                _lock_now(handle)
             except OSError as error:
                 holder = _read_holder(handle)
                 os.close(handle)
-                if error.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                if error.errno not in _HELD:
                     raise
                 raise ImpactError(
                     f"another impact run ({_describe(holder)}) is writing to {self.folder}; "
@@ -110,7 +131,7 @@ class OutputLock:
         """Remove the lock file and drop the lock (nothing is left behind)."""
         if self._handle is None:
             return
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):  # Windows cannot remove an open file: it stays
             os.unlink(self.path)
         os.close(self._handle)
         self._handle = None

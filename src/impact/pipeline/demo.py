@@ -71,18 +71,13 @@ def run_demo(
     """
     final = Path(out_dir)
     summary = DemoSummary(out_dir=final)
+    options = {"render": render, "languages": languages, "formats": formats, "workers": workers,
+               "progress": progress}  # fmt: skip
     with OutputFolder(final, command="run_demo()", study="demo") as folder:
         write_synthetic_into("all", folder.staging / "inputs", seed=DEMO_SEED)
         for study in ("programme", "randomised"):
             logger.info("running the %s study", study)
-            summary.runs[study] = write_run(
-                load_config(folder.staging / "inputs" / study / "study.yaml"),
-                folder.staging / study,
-                final / study,
-                render=render,
-                languages=languages,
-                formats=formats,
-                workers=workers,
-                progress=progress,
-            )
+            config = load_config(folder.staging / "inputs" / study / "study.yaml")
+            staging = folder.staging / study
+            summary.runs[study] = write_run(config, staging, final / study, **options)
     return summary

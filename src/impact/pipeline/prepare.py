@@ -76,6 +76,22 @@ def analysis_table(panel: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFram
     return table
 
 
+def link_loaded_study(config: StudyConfig, data: StudyData) -> LinkResult:
+    """Link a loaded study's waves with the study file's linking settings and engine."""
+    return link_study(
+        data.baseline,
+        data.followup,
+        data.result,
+        data.randomisation if config.study.design == "randomised" else None,
+        secret=config.linking.resolve_secret(),
+        secret_env=config.linking.secret_env,
+        threshold=config.linking.threshold,
+        code_elements=config.linking.code_elements,
+        engine=config.engine,
+        blocking=config.linking.blocking,
+    )
+
+
 def with_engine(config: StudyConfig, engine: str) -> StudyConfig:
     """A copy of ``config`` running on ``engine`` (the ``--engine`` option of the CLI).
 
@@ -114,18 +130,7 @@ def prepare_study(config: StudyConfig | str | Path) -> PreparedStudy:
     data = load_study(config)
     require_result_answers(config, data)
     logger.info("validated %s", ", ".join(f"{k} ({len(v)})" for k, v in data.tables().items()))
-    links = link_study(
-        data.baseline,
-        data.followup,
-        data.result,
-        data.randomisation if config.study.design == "randomised" else None,
-        secret=config.linking.resolve_secret(),
-        secret_env=config.linking.secret_env,
-        threshold=config.linking.threshold,
-        code_elements=config.linking.code_elements,
-        engine=config.engine,
-        blocking=config.linking.blocking,
-    )
+    links = link_loaded_study(config, data)
     indicators = indicator_table(
         links.panel,
         engine=config.engine,

@@ -149,6 +149,9 @@ def _worker_setup() -> None:
         with contextlib.suppress(OSError, AttributeError):
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:  # the parent died while we started
+        os._exit(1)
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
