@@ -1,29 +1,45 @@
-"""Find the Quarto command line and render a template with it (exit code checked).
+"""Find the Quarto command line and have it convert an executed report to every format.
 
-Quarto is used when ``QUARTO_PATH`` names its executable or ``quarto`` is on ``PATH``. The
-template folder is copied into the render's own working directory first, so concurrent
-renders never share ``_files`` folders and nothing is written into ``reports/``.
+Quarto is used when ``QUARTO_PATH`` names its executable (or its folder) or ``quarto`` is on
+``PATH``. :func:`convert_with_quarto` takes the Markdown that :func:`impact.report.qmd.execute_qmd`
+wrote into a scratch folder (the document is executed **once**, with the parameters written into
+the notebook, so neither papermill nor a second kernel is needed) and runs a single
+``quarto render report.md --to all`` there, with a copy of the templates' ``_quarto.yml`` that
+lists only the formats asked for. Nothing is written into ``reports/``. Any warning Pandoc or
+Quarto prints (a missing figure, an unknown option) fails the render with its message.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Sequence
 from pathlib import Path
+
+import yaml
 
 from impact.report.qmd import ReportError
 
 log = logging.getLogger(__name__)
 
-#: ``--to`` value per output format (PDF through Quarto's Typst format: no LaTeX needed).
+#: Quarto format per output format (PDF through Quarto's Typst format: no LaTeX needed).
 QUARTO_FORMATS = {"html": "html", "docx": "docx", "pdf": "typst"}
+#: Folders of the templates a render needs beside ``_quarto.yml`` (CSS, Typst partials).
+RESOURCE_DIRS = ("styles", "typst")
+#: The executed document's name in the scratch folder.
+DOCUMENT = "report.md"
+#: Quarto's installer-specific notice printed by every Typst render of this installation
+#: (the ``typst-gather`` helper is not built); Quarto then stages all packages and succeeds.
+HARMLESS = (re.compile(r"typst-gather analyze failed; staging all packages as fallback"),)
+_WARNING = re.compile(r"^\s*(?:\x1b\[[0-9;]*m)*\s*(\[WARNING\]|WARN(?:ING)?:|ERROR:)(.*)$")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def find_quarto() -> Path | None:
-    """The Quarto executable: ``$QUARTO_PATH`` if set (error if it is not a file), else PATH."""
+    """The Quarto executable: ``$QUARTO_PATH`` if set (error if it is not Quarto), else PATH."""
     configured = os.environ.get("QUARTO_PATH")
     if configured:
         path = Path(configured)
@@ -41,63 +57,111 @@ def find_quarto() -> Path | None:
     return Path(found) if found else None
 
 
-def quarto_command(
-    quarto: Path, qmd: Path, parameters: Mapping[str, object], fmt: str, output_dir: Path
-) -> list[str]:
-    """The ``quarto render`` command line for one format."""
-    if fmt not in QUARTO_FORMATS:
-        raise ReportError(f"format {fmt!r} is not one of {', '.join(QUARTO_FORMATS)}")
-    command = [str(quarto), "render", str(qmd)]
-    for name, value in parameters.items():
-        command += ["-P", f"{name}:{value}"]
-    command += ["--to", QUARTO_FORMATS[fmt], "--output-dir", str(output_dir)]
-    return command
+def quarto_version(quarto: Path) -> str:
+    """``quarto --version`` (e.g. ``1.10.18``)."""
+    done = subprocess.run([str(quarto), "--version"], capture_output=True, text=True, timeout=120)
+    if done.returncode != 0:
+        raise ReportError(f"{quarto} --version failed: {done.stderr.strip()[-500:]}")
+    return done.stdout.strip()
 
 
-def render_with_quarto(
+def project_config(template_dir: Path, formats: Sequence[str]) -> str:
+    """The templates' ``_quarto.yml`` restricted to ``formats`` (html, docx, pdf)."""
+    source = template_dir / "_quarto.yml"
+    try:
+        config = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise ReportError(f"{source} cannot be read as a Quarto project file: {error}") from None
+    available = config.get("format") or {}
+    wanted = {}
+    for fmt in formats:
+        name = QUARTO_FORMATS[fmt]
+        if name not in available:
+            raise ReportError(
+                f"{source} defines no '{name}' format (needed for {fmt}); add it under 'format:'"
+            )
+        wanted[name] = available[name]
+    config["format"] = wanted
+    return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+
+
+def quarto_command(quarto: Path) -> list[str]:
+    """The ``quarto render`` command line: the executed document, every configured format."""
+    return [str(quarto), "render", DOCUMENT, "--to", "all"]
+
+
+def warnings_in(output: str) -> list[str]:
+    """Warning and error lines of Quarto's and Pandoc's output, less the known harmless one."""
+    found = []
+    for line in output.splitlines():
+        match = _WARNING.match(line)
+        if match is None:
+            continue
+        text = _ANSI.sub("", line).strip()
+        if not any(pattern.search(text) for pattern in HARMLESS):
+            found.append(text)
+    return found
+
+
+def convert_with_quarto(
     quarto: Path,
     template_dir: Path,
-    template: str,
-    parameters: Mapping[str, object],
-    fmt: str,
     workdir: Path,
+    formats: Sequence[str],
     *,
     timeout: int = 900,
-) -> Path:
-    """Render ``template_dir/<template>.qmd`` with Quarto inside ``workdir``; return the file.
+) -> dict[str, Path]:
+    """Convert ``workdir/report.md`` (executed, figures beside it) to ``formats`` with Quarto.
+
+    Parameters
+    ----------
+    quarto : Path
+        The Quarto executable.
+    template_dir : Path
+        The templates' folder (``_quarto.yml``, ``styles/``, ``typst/``).
+    workdir : Path
+        Scratch folder holding ``report.md`` and its ``report-figures/``.
+    formats : sequence of {"html", "docx", "pdf"}
+        Formats to write, all in one Quarto run.
+
+    Returns
+    -------
+    dict
+        Output file per format (``workdir/report.<ext>``).
 
     Raises
     ------
     ReportError
-        When Quarto exits with a non-zero code (its last output lines are included) or does
-        not produce the expected file.
+        Quarto exited non-zero, printed a warning (each one is quoted), ran over ``timeout``
+        seconds or did not write a file.
     """
-    project = workdir / "project"
-    shutil.copytree(template_dir, project, dirs_exist_ok=True)
-    output_dir = workdir / "quarto-out"
-    command = quarto_command(quarto, project / f"{template}.qmd", parameters, fmt, output_dir)
-    log.info("running %s", " ".join(command))
-    env = {**os.environ, "QUARTO_PYTHON": os.environ.get("QUARTO_PYTHON", _python())}
+    for name in RESOURCE_DIRS:
+        if (template_dir / name).is_dir():
+            shutil.copytree(template_dir / name, workdir / name, dirs_exist_ok=True)
+    (workdir / "_quarto.yml").write_text(project_config(template_dir, formats), encoding="utf-8")
+    command = quarto_command(quarto)
+    log.info("running %s in %s", " ".join(command), workdir)
     try:
         done = subprocess.run(
-            command, cwd=project, capture_output=True, text=True, timeout=timeout, env=env
-        )
+            command, cwd=workdir, capture_output=True, text=True, timeout=timeout,
+            env={**os.environ, "QUARTO_PYTHON": os.environ.get("QUARTO_PYTHON", _python())},
+        )  # fmt: skip
     except subprocess.TimeoutExpired:
-        raise ReportError(f"quarto render of {template} ({fmt}) took over {timeout} s") from None
+        raise ReportError(f"quarto render took over {timeout} s") from None
+    output = f"{done.stdout}\n{done.stderr}"
     if done.returncode != 0:
-        tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-15:])
-        raise ReportError(
-            f"quarto render of {template} ({fmt}) failed with exit code {done.returncode}:\n{tail}"
-        )
-    extension = {"html": ".html", "docx": ".docx", "pdf": ".pdf"}[fmt]
-    produced = sorted(p for p in output_dir.rglob(f"*{extension}") if p.is_file())
-    if not produced:
-        produced = sorted(p for p in project.rglob(f"{template}{extension}") if p.is_file())
-    if not produced:
-        raise ReportError(
-            f"quarto render of {template} ({fmt}) exited 0 but wrote no {extension} file"
-        )
-    return produced[0]
+        tail = "\n".join(_ANSI.sub("", output).strip().splitlines()[-15:])
+        raise ReportError(f"quarto render failed with exit code {done.returncode}:\n{tail}")
+    problems = warnings_in(output)
+    if problems:
+        raise ReportError("quarto render warned (treated as a failure):\n" + "\n".join(problems))
+    produced = {}
+    for fmt in formats:
+        path = workdir / f"{Path(DOCUMENT).stem}.{'pdf' if fmt == 'pdf' else fmt}"
+        if not path.is_file():
+            raise ReportError(f"quarto render exited 0 but wrote no {path.name}")
+        produced[fmt] = path
+    return produced
 
 
 def _python() -> str:

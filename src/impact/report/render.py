@@ -2,9 +2,12 @@
 
 :func:`render_report` picks the template from the bundle's kind (``reports/<kind>.qmd``), and
 renders one language and format. :func:`render_formats` renders several formats of one
-(bundle, language) and, without Quarto, executes the document once and converts the executed
-Markdown to each format. Every render works in its own temporary directory; each output file
-appears in ``out_dir`` only when complete (:func:`impact.outputs.atomic_file`).
+(bundle, language): the document is executed once (:func:`impact.report.qmd.execute_qmd`) in a
+scratch folder, and the executed Markdown is converted to every format by Quarto in one run
+(:func:`impact.report.quarto.convert_with_quarto`) or, without Quarto, by Pandoc and Typst
+(:mod:`impact.report.convert`). Each output is checked (:mod:`impact.report.checks`: figures
+embedded, pages present) before it counts; each appears in ``out_dir`` only when complete
+(:func:`impact.outputs.atomic_file`). Nothing is written into the templates' folder.
 """
 
 from __future__ import annotations
@@ -23,10 +26,11 @@ import pandas as pd
 
 from impact.outputs import atomic_file
 from impact.report.bundle import load_bundle
+from impact.report.checks import check_figure_files, check_output, figures_in
 from impact.report.convert import EXTENSIONS, check_format, convert
 from impact.report.numbers import check_lang
 from impact.report.qmd import ReportError, execute_qmd
-from impact.report.quarto import find_quarto, render_with_quarto
+from impact.report.quarto import DOCUMENT, convert_with_quarto, find_quarto
 from impact.resources import reports_dir
 from impact.results import Result
 
@@ -185,37 +189,66 @@ def render_group(
         "lang": lang,
         "round": bundle.content.get("round_id") or "",
     }
-    outcomes: dict[str, RenderResult | Exception] = {}
     with tempfile.TemporaryDirectory(prefix=f"impact-render-{bundle.name}-{lang}-") as tmp:
         work = Path(tmp)
         start = time.perf_counter()
-        markdown = ""
-        if quarto is None:
-            markdown, _ = execute_qmd(qmd, parameters, work)
-            (work / "report.md").write_text(markdown, encoding="utf-8")
-        for fmt in formats:
-            target = out / output_name(bundle.name, lang, fmt)
-            fmt_dir = work / fmt
-            fmt_dir.mkdir()
-            try:
-                if quarto is not None:
-                    produced = render_with_quarto(
-                        quarto, template_dir, bundle.kind, parameters, fmt, fmt_dir
-                    )
-                    used = "quarto"
-                else:
-                    produced = convert(markdown, fmt, fmt_dir / target.name, work)
-                    used = FALLBACK_NAME
-                _publish(produced, target)
-            except ReportError as error:
-                log.error("rendering %s failed: %s", target.name, error)
-                outcomes[fmt] = error
+        markdown, _ = execute_qmd(qmd, parameters, work)
+        (work / DOCUMENT).write_text(markdown, encoding="utf-8")
+        figures = figures_in(markdown)
+        check_figure_files(figures, work, ("png", "svg"))
+        if quarto is not None:
+            outcomes = _convert_quarto(quarto, template_dir, work, formats, figures)
+        else:
+            outcomes = _convert_fallback(markdown, work, formats, figures)
+        results: dict[str, RenderResult | Exception] = {}
+        for fmt, produced in outcomes.items():
+            if isinstance(produced, Exception):
+                log.error("rendering %s (%s, %s) failed: %s", bundle.name, lang, fmt, produced)
+                results[fmt] = produced
                 continue
+            target = _publish(produced, out / output_name(bundle.name, lang, fmt))
+            used = "quarto" if quarto is not None else FALLBACK_NAME
             seconds = time.perf_counter() - start
             start = time.perf_counter()
             log.info("rendered %s with %s in %.1f s", target, used, seconds)
-            outcomes[fmt] = RenderResult(bundle.path, bundle.kind, lang, fmt, target, used, seconds)
+            results[fmt] = RenderResult(bundle.path, bundle.kind, lang, fmt, target, used, seconds)
+    return results
+
+
+def _convert_quarto(
+    quarto: Path, template_dir: Path, work: Path, formats: Sequence[str], figures: list[str]
+) -> dict[str, Path | Exception]:
+    """All formats in one Quarto run, each output checked; one failure fails every format."""
+    try:
+        produced = convert_with_quarto(quarto, template_dir, work, formats)
+    except ReportError as error:
+        return dict.fromkeys(formats, error)
+    return {fmt: _checked(produced[fmt], fmt, len(figures)) for fmt in formats}
+
+
+def _convert_fallback(
+    markdown: str, work: Path, formats: Sequence[str], figures: list[str]
+) -> dict[str, Path | Exception]:
+    """Each format with Pandoc (and Typst), each output checked."""
+    outcomes: dict[str, Path | Exception] = {}
+    for fmt in formats:
+        fmt_dir = work / fmt
+        fmt_dir.mkdir()
+        try:
+            produced = convert(markdown, fmt, fmt_dir / f"report{EXTENSIONS[fmt]}", work)
+        except ReportError as error:
+            outcomes[fmt] = error
+            continue
+        outcomes[fmt] = _checked(produced, fmt, len(figures))
     return outcomes
+
+
+def _checked(path: Path, fmt: str, figures: int) -> Path | Exception:
+    try:
+        check_output(path, fmt, figures)
+    except ReportError as error:
+        return error
+    return path
 
 
 def render_report(
