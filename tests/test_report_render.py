@@ -45,8 +45,13 @@ def pdf_text(path: Path) -> str:
 def docx_text(path: Path) -> str:
     document = docx.Document(str(path))
     parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        parts += [cell.text for row in table.rows for cell in row.cells]
+    tables = list(document.tables)
+    while tables:  # Quarto puts a captioned table inside a layout table: read nested ones too
+        table = tables.pop(0)
+        for row in table.rows:
+            for cell in row.cells:
+                parts += [p.text for p in cell.paragraphs]
+                tables += cell.tables
     return _normal(" ".join(parts))
 
 
@@ -205,11 +210,14 @@ if {fail}:
     sys.exit(3)
 formats = yaml.safe_load(pathlib.Path("_quarto.yml").read_text())["format"]
 pathlib.Path("{log}.formats").write_text(" ".join(formats))
-for name in formats:
-    ext = {{"html": ".html", "docx": ".docx", "typst": ".pdf"}}[name]
-    pathlib.Path(pathlib.Path(args[1]).stem + ext).write_text("rendered by fake quarto")
-if {warn}:
-    print("[WARNING] Could not fetch resource report-figures/mde_by_n_sv.png")
+documents = sorted(pathlib.Path(".").glob("*/report.md"))
+for k, document in enumerate(documents, start=1):
+    print(f"[{{k}}/{{len(documents)}}] {{document}}")
+    if {warn}:
+        print("[WARNING] Could not fetch resource report-figures/mde_by_n_sv.png")
+    for name in formats:
+        ext = {{"html": ".html", "docx": ".docx", "typst": ".pdf"}}[name]
+        document.with_suffix(ext).write_text("rendered by fake quarto")
 """
 
 
@@ -229,7 +237,7 @@ def test_quarto_route_command_line_and_failures(built, tmp_path, monkeypatch):
     out = tmp_path / "o"
     with pytest.raises(ReportError, match=r"power\.sv\.html|the report has \d+ figure"):
         render_formats(built["paths"]["power"], lang="sv", formats=["html", "pdf"], out_dir=out)
-    assert log.read_text() == "render report.md --to all"
+    assert log.read_text() == "render --to all"
     assert Path(f"{log}.formats").read_text() == "html typst"
     assert not list(out.glob("*.html"))  # the fake HTML has no figures: not published
     assert not list(reports_dir().glob("*.html")) and not (reports_dir() / ".quarto").exists()

@@ -1,7 +1,9 @@
 """Render many bundles × languages × formats in parallel processes, past failures.
 
-Each (bundle, language) is one task: without Quarto its document is executed once and
-converted to every format. Tasks run in a :class:`concurrent.futures.ProcessPoolExecutor`
+Each (bundle, language) is executed once and converted to every format from that. Without
+Quarto each one is a task; with Quarto a task holds up to :data:`QUARTO_CHUNK` of them, converted
+in one Quarto run (:func:`impact.report.render.render_groups`: Quarto's start-up, seconds per
+run, is paid once per task). Tasks run in a :class:`concurrent.futures.ProcessPoolExecutor`
 (default 2 workers); a failing task or format is recorded and the batch goes on. The caller
 (the CLI) shows a progress bar and exits non-zero when anything failed.
 """
@@ -9,6 +11,7 @@ converted to every format. Tasks run in a :class:`concurrent.futures.ProcessPool
 from __future__ import annotations
 
 import logging
+import math
 import multiprocessing
 import os
 import time
@@ -25,10 +28,14 @@ from impact.report.bundle import RESULTS_FILE
 from impact.report.convert import check_format
 from impact.report.numbers import check_lang
 from impact.report.qmd import ReportError
-from impact.report.render import Renderer, RenderResult, check_renderer, render_group
+from impact.report.quarto import find_quarto
+from impact.report.render import Renderer, RenderResult, check_renderer, render_groups
 from impact.results import Result
 
 log = logging.getLogger(__name__)
+
+#: Most (bundle, language) items one worker hands to one Quarto run.
+QUARTO_CHUNK = 6
 
 
 @dataclass(frozen=True)
@@ -108,29 +115,39 @@ def find_bundles(root: str | os.PathLike[str]) -> list[Path]:
 
 
 def _task(
-    bundle: str, lang: str, formats: list[str], out_dir: str, renderer: str
+    items: list[tuple[str, str, str]], formats: list[str], renderer: str
 ) -> tuple[list[RenderResult], list[RenderFailure]]:
-    """Render one (bundle, language) into ``out_dir``; never raises."""
+    """Render (bundle, language, output folder) items; never raises."""
     try:
-        outcomes = render_group(
-            bundle,
-            lang=lang,
-            formats=formats,
-            out_dir=out_dir,
-            renderer=renderer,  # type: ignore[arg-type]
-        )
+        outcomes = render_groups(items, formats=formats, renderer=renderer)  # type: ignore[arg-type]
     except Exception as error:  # the whole task failed: every format fails with this reason
-        message = (
-            f"{type(error).__name__}: {error}" if not isinstance(error, ImpactError) else str(error)
-        )
-        return [], [RenderFailure(Path(bundle), lang, fmt, message) for fmt in formats]
-    done = [o for o in outcomes.values() if isinstance(o, RenderResult)]
-    failed = [
-        RenderFailure(Path(bundle), lang, fmt, str(o))
-        for fmt, o in outcomes.items()
-        if isinstance(o, Exception)
-    ]
+        outcomes = [error] * len(items)
+    done: list[RenderResult] = []
+    failed: list[RenderFailure] = []
+    for (bundle, lang, _), outcome in zip(items, outcomes, strict=True):
+        if isinstance(outcome, Exception):
+            message = _message(outcome)
+            failed += [RenderFailure(Path(bundle), lang, fmt, message) for fmt in formats]
+            continue
+        done += [o for o in outcome.values() if isinstance(o, RenderResult)]
+        failed += [
+            RenderFailure(Path(bundle), lang, fmt, _message(o))
+            for fmt, o in outcome.items()
+            if isinstance(o, Exception)
+        ]
     return done, failed
+
+
+def _message(error: Exception) -> str:
+    return str(error) if isinstance(error, ImpactError) else f"{type(error).__name__}: {error}"
+
+
+def chunk_size(tasks: int, workers: int, renderer: str) -> int:
+    """(bundle, language) items per worker task: one with the fallback; with Quarto up to
+    :data:`QUARTO_CHUNK`, so that one Quarto start-up serves several reports."""
+    if renderer == "fallback" or find_quarto() is None:
+        return 1
+    return max(1, min(QUARTO_CHUNK, math.ceil(tasks / workers)))
 
 
 def render_all(
@@ -184,12 +201,10 @@ def render_all(
     if clash:
         raise ImpactError(f"bundle folder names must be unique in a batch; repeated: {clash}")
     out = Path(out_dir)
-    tasks = [
-        (str(b), lang, list(formats), str(out / b.name), renderer)
-        for b in bundles
-        for lang in langs
-    ]
-    total = len(tasks) * len(formats)
+    items = [(str(b), lang, str(out / b.name)) for b in bundles for lang in langs]
+    size = chunk_size(len(items), workers, renderer)
+    tasks = [(items[i : i + size], list(formats), renderer) for i in range(0, len(items), size)]
+    total = len(items) * len(formats)
     start = time.perf_counter()
     results: list[RenderResult] = []
     failures: list[RenderFailure] = []
@@ -215,7 +230,7 @@ def render_all(
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
                     collect(future.result())
-    order = {(str(b), lang): i for i, (b, lang, *_rest) in enumerate(tasks)}
+    order = {(b, lang): i for i, (b, lang, _) in enumerate(items)}
     results.sort(key=lambda r: (order.get((str(r.bundle), r.lang), 0), formats.index(r.fmt)))
     seconds = time.perf_counter() - start
     batch = BatchResult(tuple(results), tuple(failures), seconds, workers)

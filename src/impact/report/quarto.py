@@ -1,12 +1,14 @@
-"""Find the Quarto command line and have it convert an executed report to every format.
+"""Find the Quarto command line and have it convert executed reports to every format.
 
 Quarto is used when ``QUARTO_PATH`` names its executable (or its folder) or ``quarto`` is on
-``PATH``. :func:`convert_with_quarto` takes the Markdown that :func:`impact.report.qmd.execute_qmd`
-wrote into a scratch folder (the document is executed **once**, with the parameters written into
-the notebook, so neither papermill nor a second kernel is needed) and runs a single
-``quarto render report.md --to all`` there, with a copy of the templates' ``_quarto.yml`` that
-lists only the formats asked for. Nothing is written into ``reports/``. Any warning Pandoc or
-Quarto prints (a missing figure, an unknown option) fails the render with its message.
+``PATH``. :func:`convert_project` takes documents that :func:`impact.report.qmd.execute_qmd`
+wrote into folders of a scratch project (each document is executed **once**, with the
+parameters written into the notebook, so neither papermill nor a second kernel is needed) and
+runs a single ``quarto render --to all`` there, with a copy of the templates' ``_quarto.yml``
+that lists only the formats asked for: one Quarto start-up for a whole batch, every format
+converted from the same executed document. Nothing is written into ``reports/``. Any warning
+Pandoc or Quarto prints about a document (a missing figure, an unknown option) fails that
+document with its message.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ DOCUMENT = "report.md"
 HARMLESS = (re.compile(r"typst-gather analyze failed; staging all packages as fallback"),)
 _WARNING = re.compile(r"^\s*(?:\x1b\[[0-9;]*m)*\s*(\[WARNING\]|WARN(?:ING)?:|ERROR:)(.*)$")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_PROGRESS = re.compile(r"^\[\s*\d+/\d+\]\s+(\S+)$")
+_EXT = {"html": "html", "docx": "docx", "pdf": "pdf"}
 
 
 def find_quarto() -> Path | None:
@@ -86,32 +90,38 @@ def project_config(template_dir: Path, formats: Sequence[str]) -> str:
 
 
 def quarto_command(quarto: Path) -> list[str]:
-    """The ``quarto render`` command line: the executed document, every configured format."""
-    return [str(quarto), "render", DOCUMENT, "--to", "all"]
+    """The ``quarto render`` command line: every document of the project, every format."""
+    return [str(quarto), "render", "--to", "all"]
 
 
-def warnings_in(output: str) -> list[str]:
-    """Warning and error lines of Quarto's and Pandoc's output, less the known harmless one."""
-    found = []
+def warnings_in(output: str) -> dict[str | None, list[str]]:
+    """Warning and error lines of Quarto's and Pandoc's output per document, less the known
+    harmless one. Lines before Quarto names a document (``[2/5] doc1/report.md``) are under
+    ``None`` (they concern every document)."""
+    found: dict[str | None, list[str]] = {}
+    current: str | None = None
     for line in output.splitlines():
-        match = _WARNING.match(line)
-        if match is None:
-            continue
         text = _ANSI.sub("", line).strip()
-        if not any(pattern.search(text) for pattern in HARMLESS):
-            found.append(text)
+        progress = _PROGRESS.match(text)
+        if progress:
+            current = Path(progress.group(1)).parent.as_posix()
+            continue
+        if _WARNING.match(line) is None or any(p.search(text) for p in HARMLESS):
+            continue
+        found.setdefault(current, []).append(text)
     return found
 
 
-def convert_with_quarto(
+def convert_project(
     quarto: Path,
     template_dir: Path,
-    workdir: Path,
+    project: Path,
+    documents: Sequence[str],
     formats: Sequence[str],
     *,
-    timeout: int = 900,
-) -> dict[str, Path]:
-    """Convert ``workdir/report.md`` (executed, figures beside it) to ``formats`` with Quarto.
+    timeout: int = 1800,
+) -> dict[str, dict[str, Path | Exception]]:
+    """Convert each ``project/<document>/report.md`` to ``formats`` in one Quarto run.
 
     Parameters
     ----------
@@ -119,49 +129,83 @@ def convert_with_quarto(
         The Quarto executable.
     template_dir : Path
         The templates' folder (``_quarto.yml``, ``styles/``, ``typst/``).
-    workdir : Path
-        Scratch folder holding ``report.md`` and its ``report-figures/``.
+    project : Path
+        Scratch folder; each document is ``<document>/report.md`` with its ``report-figures/``.
+    documents : sequence of str
+        The documents' folder names.
     formats : sequence of {"html", "docx", "pdf"}
-        Formats to write, all in one Quarto run.
+        Formats to write.
 
     Returns
     -------
     dict
-        Output file per format (``workdir/report.<ext>``).
-
-    Raises
-    ------
-    ReportError
-        Quarto exited non-zero, printed a warning (each one is quoted), ran over ``timeout``
-        seconds or did not write a file.
+        Per document, the output file per format (``<document>/report.<ext>``) or the
+        :class:`ReportError` saying why there is none: Quarto exited non-zero on it, printed a
+        warning about it (each one quoted: a figure it could not find, an unknown option), or
+        did not write the file.
     """
     for name in RESOURCE_DIRS:
         if (template_dir / name).is_dir():
-            shutil.copytree(template_dir / name, workdir / name, dirs_exist_ok=True)
-    (workdir / "_quarto.yml").write_text(project_config(template_dir, formats), encoding="utf-8")
+            shutil.copytree(template_dir / name, project / name, dirs_exist_ok=True)
+    (project / "_quarto.yml").write_text(project_config(template_dir, formats), encoding="utf-8")
+    results: dict[str, dict[str, Path | Exception]] = {}
+    remaining = list(documents)
+    while remaining:
+        failed, output = _run(quarto, project, timeout)
+        problems = warnings_in(output)
+        unreached = []
+        for document in remaining:
+            outputs = {fmt: project / document / f"report.{_EXT[fmt]}" for fmt in formats}
+            complete = all(path.is_file() for path in outputs.values())
+            if failed is not None and document == failed[0]:
+                error: ReportError | None = ReportError(failed[1])
+            elif failed is not None and not complete:
+                unreached.append(document)  # Quarto stopped before it
+                continue
+            elif problems.get(None) or problems.get(document):
+                quoted = "\n".join(problems.get(None, []) + problems.get(document, []))
+                error = ReportError(f"quarto render warned (treated as a failure):\n{quoted}")
+            else:
+                error = None
+            results[document] = {fmt: error or _written(path) for fmt, path in outputs.items()}
+            source = project / document / DOCUMENT
+            source.rename(source.with_suffix(".rendered"))  # not rendered again
+        if failed is None or failed[0] not in remaining:  # nothing left Quarto could go on with
+            for document in unreached:
+                results[document] = dict.fromkeys(formats, ReportError(failed[1] if failed else ""))
+            break
+        remaining = unreached
+    return results
+
+
+def _written(path: Path) -> Path | ReportError:
+    if path.is_file():
+        return path
+    return ReportError(f"quarto render exited without error but wrote no {path.name}")
+
+
+def _run(quarto: Path, project: Path, timeout: int) -> tuple[tuple[str, str] | None, str]:
+    """Run Quarto in ``project``: (failing document and message, or None; all output)."""
     command = quarto_command(quarto)
-    log.info("running %s in %s", " ".join(command), workdir)
+    log.info("running %s in %s", " ".join(command), project)
+    env = {**os.environ, "QUARTO_PYTHON": os.environ.get("QUARTO_PYTHON", _python())}
     try:
         done = subprocess.run(
-            command, cwd=workdir, capture_output=True, text=True, timeout=timeout,
-            env={**os.environ, "QUARTO_PYTHON": os.environ.get("QUARTO_PYTHON", _python())},
-        )  # fmt: skip
+            command, cwd=project, capture_output=True, text=True, timeout=timeout, env=env
+        )
     except subprocess.TimeoutExpired:
-        raise ReportError(f"quarto render took over {timeout} s") from None
+        return ("", f"quarto render took over {timeout} s"), ""
     output = f"{done.stdout}\n{done.stderr}"
-    if done.returncode != 0:
-        tail = "\n".join(_ANSI.sub("", output).strip().splitlines()[-15:])
-        raise ReportError(f"quarto render failed with exit code {done.returncode}:\n{tail}")
-    problems = warnings_in(output)
-    if problems:
-        raise ReportError("quarto render warned (treated as a failure):\n" + "\n".join(problems))
-    produced = {}
-    for fmt in formats:
-        path = workdir / f"{Path(DOCUMENT).stem}.{'pdf' if fmt == 'pdf' else fmt}"
-        if not path.is_file():
-            raise ReportError(f"quarto render exited 0 but wrote no {path.name}")
-        produced[fmt] = path
-    return produced
+    if done.returncode == 0:
+        return None, output
+    lines = _ANSI.sub("", output).strip().splitlines()
+    current = ""
+    for line in lines:
+        progress = _PROGRESS.match(line.strip())
+        if progress:
+            current = Path(progress.group(1)).parent.as_posix()
+    tail = "\n".join(lines[-15:])
+    return (current, f"quarto render failed with exit code {done.returncode}:\n{tail}"), output
 
 
 def _python() -> str:
