@@ -19,7 +19,7 @@ import pytest
 from impact.report.bundle import BundleError, load_bundle
 from impact.report.numbers import percent, points
 from impact.report.qmd import ReportError, parse_qmd
-from impact.report.quarto import find_quarto
+from impact.report.quarto import convert_project, find_quarto
 from impact.report.render import render_formats, render_report
 from impact.report.template_api import _separator, open_report
 from impact.resources import reports_dir
@@ -272,3 +272,45 @@ def test_columns_are_at_least_as_wide_as_their_header_words():
     assert _separator("percent", "Andel") == "-" * 8 + ":"
     assert _separator("label", "Grupp") == ":" + "-" * 26
     assert _separator("count", "Svarande på resultatenkäten") == "-" * 17 + ":"  # "resultatenkäten"
+
+
+PROJECT_QUARTO = """#!{python}
+import pathlib, sys
+for k, document in enumerate(sorted(pathlib.Path(".").glob("*/report.md")), start=1):
+    print(f"[{{k}}/3] {{document}}")
+    if document.parent.name == "doc1":
+        sys.stderr.write("ERROR: doc1 has a broken cross-reference\\n")
+        sys.exit(1)
+    if document.parent.name == "doc2":
+        print("[WARNING] Could not fetch resource report-figures/x.png")
+    for ext in (".html", ".pdf"):
+        document.with_suffix(ext).write_text("x")
+with open("{log}", "a") as log:
+    log.write("run\\n")
+"""
+
+
+def test_quarto_project_ties_failures_and_warnings_to_their_document(tmp_path):
+    """One Quarto run converts several documents; it stops at a failing one, so the rest are
+    rendered in another run, and each warning fails only the document it concerns."""
+    log = tmp_path / "runs.txt"
+    script = tmp_path / "quarto"
+    script.write_text(PROJECT_QUARTO.format(python=sys.executable, log=log))
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    project = tmp_path / "project"
+    for name in ("doc0", "doc1", "doc2"):
+        (project / name).mkdir(parents=True)
+        (project / name / "report.md").write_text("# x\n")
+    results = convert_project(script, reports_dir(), project, ["doc0", "doc1", "doc2"],
+                              ["html", "pdf"])  # fmt: skip
+    assert results["doc0"] == {"html": project / "doc0" / "report.html",
+                               "pdf": project / "doc0" / "report.pdf"}  # fmt: skip
+    assert re.search(
+        r"exit code 1:\n.*doc1 has a broken cross-reference", str(results["doc1"]["pdf"]), re.S
+    )
+    assert (
+        "warned (treated as a failure):\n[WARNING] Could not fetch resource report-figures/x.png"
+        in str(results["doc2"]["html"])
+    )
+    assert log.read_text() == "run\n"  # the first run stopped at doc1; the second finished
+    assert (project / "_quarto.yml").is_file() and (project / "typst" / "typst-show.typ").is_file()
