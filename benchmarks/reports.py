@@ -4,8 +4,8 @@ Steps: ``impact demo --no-render`` (the synthetic programme and randomised studi
 bundles: project, 10 + 2 rounds, RCT, power, 2 codebooks), then ``render_all`` of every bundle
 × sv/en × html/docx/pdf (108 reports) with 2 worker processes, first through the fallback
 (nbclient + Pandoc + Typst), then through Quarto (the same executed documents; a worker
-converts up to 6 of them in one Quarto run). Both routes run on the same machine in the same
-run, so they see the same load. Writes ``benchmarks/results/reports.md`` and prints it.
+converts up to 12 of them in one Quarto run). Both routes run on the same machine in the
+same run, so they see the same load. Writes ``benchmarks/results/reports.md`` and prints it.
 
 Run::
 
@@ -100,7 +100,7 @@ Workload: the demo's 18 results bundles (`impact demo --no-render`{made(bundles_
 {rows}
 
 **Quarto / fallback: {quarto_run / fallback:.2f}×** (target ≤ 2×). Quarto's own start-up
-(Deno loading Quarto's TypeScript) costs seconds per run, so a worker hands it up to 6
+(Deno loading Quarto's TypeScript) costs seconds per run, so a worker hands it up to 12
 executed documents at once; the remaining difference is Quarto's Lua filters and its HTML
 post-processing per format.
 """

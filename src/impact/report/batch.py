@@ -1,9 +1,10 @@
 """Render many bundles × languages × formats in parallel processes, past failures.
 
 Each (bundle, language) is executed once and converted to every format from that. Without
-Quarto each one is a task; with Quarto a task holds up to :data:`QUARTO_CHUNK` of them, converted
-in one Quarto run (:func:`impact.report.render.render_groups`: Quarto's start-up, seconds per
-run, is paid once per task). Tasks run in a :class:`concurrent.futures.ProcessPoolExecutor`
+Quarto each one is a task; with Quarto a task holds up to :data:`QUARTO_CHUNK` of them (the
+same number of tasks for every worker), converted in one Quarto run
+(:func:`impact.report.render.render_groups`: Quarto's start-up, seconds per run, is paid once
+per task). Tasks run in a :class:`concurrent.futures.ProcessPoolExecutor`
 (default 2 workers); a failing task or format is recorded and the batch goes on. The caller
 (the CLI) shows a progress bar and exits non-zero when anything failed.
 """
@@ -35,7 +36,7 @@ from impact.results import Result
 log = logging.getLogger(__name__)
 
 #: Most (bundle, language) items one worker hands to one Quarto run.
-QUARTO_CHUNK = 6
+QUARTO_CHUNK = 12
 
 
 @dataclass(frozen=True)
@@ -143,11 +144,13 @@ def _message(error: Exception) -> str:
 
 
 def chunk_size(tasks: int, workers: int, renderer: str) -> int:
-    """(bundle, language) items per worker task: one with the fallback; with Quarto up to
-    :data:`QUARTO_CHUNK`, so that one Quarto start-up serves several reports."""
+    """(bundle, language) items per worker task: one with the fallback; with Quarto at most
+    :data:`QUARTO_CHUNK`, so that one Quarto start-up serves several reports, and sized so
+    that every worker gets the same number of tasks."""
     if renderer == "fallback" or find_quarto() is None:
         return 1
-    return max(1, min(QUARTO_CHUNK, math.ceil(tasks / workers)))
+    per_worker = math.ceil(tasks / (workers * QUARTO_CHUNK))
+    return max(1, math.ceil(tasks / (workers * per_worker)))
 
 
 def render_all(
