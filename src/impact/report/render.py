@@ -59,8 +59,9 @@ class RenderResult(Result):
     renderer : str
         ``quarto`` or ``jupyter+pandoc``.
     seconds : float
-        Wall time of this format's conversion (execution time shared across formats is
-        counted in the first).
+        Wall time from the start of this (bundle, language)'s execution to this format's
+        publication, less the formats published before it (execution, and with Quarto the
+        batch's shared conversion run, are counted in the first format).
     """
 
     bundle: Path
