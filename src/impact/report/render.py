@@ -264,8 +264,9 @@ def _prepare(
     }
     work.mkdir()
     markdown, _ = execute_qmd(qmd, parameters, work)
-    (work / DOCUMENT).write_text(markdown, encoding="utf-8")
     check_figure_files(figures_in(markdown), work, ("png", "svg"))
+    # written last: a document that failed here is not in the project Quarto renders
+    (work / DOCUMENT).write_text(markdown, encoding="utf-8")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     return _Job(bundle, lang, out, work, markdown, start)
