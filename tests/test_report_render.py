@@ -7,7 +7,6 @@ The key numbers printed in the HTML, the PDF (text extracted with pypdf) and the
 from __future__ import annotations
 
 import logging
-import os
 import re
 import stat
 import sys
@@ -20,7 +19,7 @@ import pytest
 from impact.report.bundle import BundleError, load_bundle
 from impact.report.numbers import percent, points
 from impact.report.qmd import ReportError, parse_qmd
-from impact.report.quarto import find_quarto
+from impact.report.quarto import convert_project, find_quarto
 from impact.report.render import render_formats, render_report
 from impact.report.template_api import _separator, open_report
 from impact.resources import reports_dir
@@ -46,8 +45,13 @@ def pdf_text(path: Path) -> str:
 def docx_text(path: Path) -> str:
     document = docx.Document(str(path))
     parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        parts += [cell.text for row in table.rows for cell in row.cells]
+    tables = list(document.tables)
+    while tables:  # Quarto puts a captioned table inside a layout table: read nested ones too
+        table = tables.pop(0)
+        for row in table.rows:
+            for cell in row.cells:
+                parts += [p.text for p in cell.paragraphs]
+                tables += cell.tables
     return _normal(" ".join(parts))
 
 
@@ -198,55 +202,57 @@ def test_bad_options_are_refused(built, tmp_path):
 
 
 FAKE_QUARTO = """#!{python}
-import pathlib, sys
+import pathlib, sys, yaml
 args = sys.argv[1:]
 pathlib.Path("{log}").write_text(" ".join(args))
 if {fail}:
     sys.stderr.write("ERROR: something broke\\n")
     sys.exit(3)
-out = pathlib.Path(args[args.index("--output-dir") + 1])
-out.mkdir(parents=True, exist_ok=True)
-ext = {{"html": ".html", "docx": ".docx", "typst": ".pdf"}}[args[args.index("--to") + 1]]
-(out / (pathlib.Path(args[1]).stem + ext)).write_text("rendered by fake quarto")
+formats = yaml.safe_load(pathlib.Path("_quarto.yml").read_text())["format"]
+pathlib.Path("{log}.formats").write_text(" ".join(formats))
+documents = sorted(pathlib.Path(".").glob("*/report.md"))
+for k, document in enumerate(documents, start=1):
+    print(f"[{{k}}/{{len(documents)}}] {{document}}")
+    if {warn}:
+        print("[WARNING] Could not fetch resource report-figures/mde_by_n_sv.png")
+    for name in formats:
+        ext = {{"html": ".html", "docx": ".docx", "typst": ".pdf"}}[name]
+        document.with_suffix(ext).write_text("rendered by fake quarto")
 """
 
 
-def _fake_quarto(tmp_path: Path, fail: bool) -> tuple[Path, Path]:
-    log = tmp_path / f"quarto-args-{fail}.txt"
-    script = tmp_path / f"quarto-{fail}"
-    script.write_text(FAKE_QUARTO.format(python=sys.executable, log=log, fail=fail))
+def _fake_quarto(tmp_path: Path, fail: bool, warn: bool = False) -> tuple[Path, Path]:
+    log = tmp_path / f"quarto-args-{fail}-{warn}.txt"
+    script = tmp_path / f"quarto-{fail}-{warn}"
+    script.write_text(FAKE_QUARTO.format(python=sys.executable, log=log, fail=fail, warn=warn))
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
     return script, log
 
 
-def test_quarto_route_command_and_exit_code(built, tmp_path, monkeypatch):
+def test_quarto_route_command_line_and_failures(built, tmp_path, monkeypatch):
+    """What a fake quarto can prove: the command line, the formats asked for in the scratch
+    project, and that an exit code, a warning or an output without its figures is a failure."""
     script, log = _fake_quarto(tmp_path, fail=False)
     monkeypatch.setenv("QUARTO_PATH", str(script))
-    result = render_report(built["paths"]["power"], lang="sv", fmt="pdf", out_dir=tmp_path / "o")
-    assert result.renderer == "quarto"
-    assert result.output.read_text() == "rendered by fake quarto"
-    args = log.read_text()
-    assert "render" in args and "power.qmd" in args and "--to typst" in args
-    assert f"-P bundle:{built['paths']['power'].resolve()}" in args and "-P lang:sv" in args
-    assert not list(reports_dir().glob("*.pdf"))  # nothing written into reports/
+    out = tmp_path / "o"
+    with pytest.raises(ReportError, match=r"power\.sv\.html|the report has \d+ figure"):
+        render_formats(built["paths"]["power"], lang="sv", formats=["html", "pdf"], out_dir=out)
+    assert log.read_text() == "render --to all"
+    assert Path(f"{log}.formats").read_text() == "html typst"
+    assert not list(out.glob("*.html"))  # the fake HTML has no figures: not published
+    assert not list(reports_dir().glob("*.html")) and not (reports_dir() / ".quarto").exists()
     failing, _ = _fake_quarto(tmp_path, fail=True)
     monkeypatch.setenv("QUARTO_PATH", str(failing))
-    with pytest.raises(ReportError, match="exit code 3"):
-        render_report(built["paths"]["power"], lang="sv", fmt="html", out_dir=tmp_path / "o")
+    with pytest.raises(ReportError, match=r"exit code 3:\n.*ERROR: something broke"):
+        render_report(built["paths"]["power"], lang="sv", fmt="html", out_dir=out)
+    warning, _ = _fake_quarto(tmp_path, fail=False, warn=True)
+    monkeypatch.setenv("QUARTO_PATH", str(warning))
+    with pytest.raises(ReportError, match=r"warned .*\n\[WARNING\] Could not fetch resource "
+                       r"report-figures/mde_by_n_sv\.png"):  # fmt: skip
+        render_report(built["paths"]["power"], lang="sv", fmt="pdf", out_dir=out)
     monkeypatch.setenv("QUARTO_PATH", str(tmp_path / "missing-quarto"))
     with pytest.raises(ReportError, match="QUARTO_PATH"):
         find_quarto()
-
-
-@pytest.mark.skipif(
-    os.environ.get("QUARTO_PATH") is None and find_quarto() is None,
-    reason="Quarto is not installed (the only allowed skip)",
-)
-def test_real_quarto_renders_html(built, tmp_path):
-    result = render_report(built["paths"]["codebook"], lang="en", fmt="html", out_dir=tmp_path,
-                           renderer="quarto")  # fmt: skip
-    assert result.renderer == "quarto"
-    assert "job_or_steps" in html_text(result.output)
 
 
 def test_qmd_parse_errors_name_file_and_line(tmp_path):
@@ -266,3 +272,45 @@ def test_columns_are_at_least_as_wide_as_their_header_words():
     assert _separator("percent", "Andel") == "-" * 8 + ":"
     assert _separator("label", "Grupp") == ":" + "-" * 26
     assert _separator("count", "Svarande på resultatenkäten") == "-" * 17 + ":"  # "resultatenkäten"
+
+
+PROJECT_QUARTO = """#!{python}
+import pathlib, sys
+for k, document in enumerate(sorted(pathlib.Path(".").glob("*/report.md")), start=1):
+    print(f"[{{k}}/3] {{document}}")
+    if document.parent.name == "doc1":
+        sys.stderr.write("ERROR: doc1 has a broken cross-reference\\n")
+        sys.exit(1)
+    if document.parent.name == "doc2":
+        print("[WARNING] Could not fetch resource report-figures/x.png")
+    for ext in (".html", ".pdf"):
+        document.with_suffix(ext).write_text("x")
+with open("{log}", "a") as log:
+    log.write("run\\n")
+"""
+
+
+def test_quarto_project_ties_failures_and_warnings_to_their_document(tmp_path):
+    """One Quarto run converts several documents; it stops at a failing one, so the rest are
+    rendered in another run, and each warning fails only the document it concerns."""
+    log = tmp_path / "runs.txt"
+    script = tmp_path / "quarto"
+    script.write_text(PROJECT_QUARTO.format(python=sys.executable, log=log))
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    project = tmp_path / "project"
+    for name in ("doc0", "doc1", "doc2"):
+        (project / name).mkdir(parents=True)
+        (project / name / "report.md").write_text("# x\n")
+    results = convert_project(script, reports_dir(), project, ["doc0", "doc1", "doc2"],
+                              ["html", "pdf"])  # fmt: skip
+    assert results["doc0"] == {"html": project / "doc0" / "report.html",
+                               "pdf": project / "doc0" / "report.pdf"}  # fmt: skip
+    assert re.search(
+        r"exit code 1:\n.*doc1 has a broken cross-reference", str(results["doc1"]["pdf"]), re.S
+    )
+    assert (
+        "warned (treated as a failure):\n[WARNING] Could not fetch resource report-figures/x.png"
+        in str(results["doc2"]["html"])
+    )
+    assert log.read_text() == "run\n"  # the first run stopped at doc1; the second finished
+    assert (project / "_quarto.yml").is_file() and (project / "typst" / "typst-show.typ").is_file()

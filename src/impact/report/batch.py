@@ -1,9 +1,12 @@
 """Render many bundles × languages × formats in parallel processes, past failures.
 
-Each (bundle, language) is one task: without Quarto its document is executed once and
-converted to every format. Tasks run in ``spawn``ed worker processes (default 2); a failing
-task or format is recorded and the batch goes on; Ctrl-C terminates the workers at once. The
-caller (the CLI) shows a progress bar and exits non-zero when anything failed.
+Each (bundle, language) is executed once and converted to every format from that. Without
+Quarto each one is a task; with Quarto a task holds up to :data:`QUARTO_CHUNK` of them (the
+same number of tasks for every worker), converted in one Quarto run
+(:func:`impact.report.render.render_groups`: Quarto's start-up, seconds per run, is paid once
+per task). Tasks run in ``spawn``ed worker processes (default 2); a failing task or format is
+recorded and the batch goes on; Ctrl-C terminates the workers at once. The caller (the CLI)
+shows a progress bar and exits non-zero when anything failed.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import logging
+import math
 import multiprocessing
 import os
 import signal
@@ -29,13 +33,16 @@ from impact.report.bundle import RESULTS_FILE
 from impact.report.convert import check_format
 from impact.report.numbers import check_lang
 from impact.report.qmd import ReportError
-from impact.report.render import Renderer, RenderResult, check_renderer, render_group
+from impact.report.quarto import find_quarto
+from impact.report.render import Renderer, RenderResult, check_renderer, render_groups
 from impact.results import Result
 
 log = logging.getLogger(__name__)
 
 #: ``prctl`` option: the signal a process gets when its parent dies (``<linux/prctl.h>``).
 _PR_SET_PDEATHSIG = 1
+#: Most (bundle, language) items one worker hands to one Quarto run.
+QUARTO_CHUNK = 12
 
 
 @dataclass(frozen=True)
@@ -115,28 +122,26 @@ def find_bundles(root: str | os.PathLike[str]) -> list[Path]:
 
 
 def _task(
-    bundle: str, lang: str, formats: list[str], out_dir: str, renderer: str
+    items: list[tuple[str, str, str]], formats: list[str], renderer: str
 ) -> tuple[list[RenderResult], list[RenderFailure]]:
-    """Render one (bundle, language) into ``out_dir``; never raises."""
+    """Render (bundle, language, output folder) items; never raises."""
     try:
-        outcomes = render_group(
-            bundle,
-            lang=lang,
-            formats=formats,
-            out_dir=out_dir,
-            renderer=renderer,  # type: ignore[arg-type]
-        )
+        outcomes = render_groups(items, formats=formats, renderer=renderer)  # type: ignore[arg-type]
     except Exception as error:  # the whole task failed: every format fails with this reason
-        message = (
-            f"{type(error).__name__}: {error}" if not isinstance(error, ImpactError) else str(error)
-        )
-        return [], [RenderFailure(Path(bundle), lang, fmt, message) for fmt in formats]
-    done = [o for o in outcomes.values() if isinstance(o, RenderResult)]
-    failed = [
-        RenderFailure(Path(bundle), lang, fmt, str(o))
-        for fmt, o in outcomes.items()
-        if isinstance(o, Exception)
-    ]
+        outcomes = [error] * len(items)
+    done: list[RenderResult] = []
+    failed: list[RenderFailure] = []
+    for (bundle, lang, _), outcome in zip(items, outcomes, strict=True):
+        if isinstance(outcome, Exception):
+            message = _message(outcome)
+            failed += [RenderFailure(Path(bundle), lang, fmt, message) for fmt in formats]
+            continue
+        done += [o for o in outcome.values() if isinstance(o, RenderResult)]
+        failed += [
+            RenderFailure(Path(bundle), lang, fmt, _message(o))
+            for fmt, o in outcome.items()
+            if isinstance(o, Exception)
+        ]
     return done, failed
 
 
@@ -187,6 +192,20 @@ def _in_workers(tasks: list[tuple], workers: int, collect: Callable[[tuple], Non
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _message(error: Exception) -> str:
+    return str(error) if isinstance(error, ImpactError) else f"{type(error).__name__}: {error}"
+
+
+def chunk_size(tasks: int, workers: int, renderer: str) -> int:
+    """(bundle, language) items per worker task: one with the fallback; with Quarto at most
+    :data:`QUARTO_CHUNK`, so that one Quarto start-up serves several reports, and sized so
+    that every worker gets the same number of tasks."""
+    if renderer == "fallback" or find_quarto() is None:
+        return 1
+    per_worker = math.ceil(tasks / (workers * QUARTO_CHUNK))
+    return max(1, math.ceil(tasks / (workers * per_worker)))
 
 
 def render_all(
@@ -240,12 +259,10 @@ def render_all(
     if clash:
         raise ImpactError(f"bundle folder names must be unique in a batch; repeated: {clash}")
     out = Path(out_dir)
-    tasks = [
-        (str(b), lang, list(formats), str(out / b.name), renderer)
-        for b in bundles
-        for lang in langs
-    ]
-    total = len(tasks) * len(formats)
+    items = [(str(b), lang, str(out / b.name)) for b in bundles for lang in langs]
+    size = chunk_size(len(items), workers, renderer)
+    tasks = [(items[i : i + size], list(formats), renderer) for i in range(0, len(items), size)]
+    total = len(items) * len(formats)
     start = time.perf_counter()
     results: list[RenderResult] = []
     failures: list[RenderFailure] = []
@@ -265,7 +282,7 @@ def render_all(
             collect(_task(*task))
     else:
         _in_workers(tasks, workers, collect)
-    order = {(str(b), lang): i for i, (b, lang, *_rest) in enumerate(tasks)}
+    order = {(b, lang): i for i, (b, lang, _) in enumerate(items)}
     results.sort(key=lambda r: (order.get((str(r.bundle), r.lang), 0), formats.index(r.fmt)))
     seconds = time.perf_counter() - start
     batch = BatchResult(tuple(results), tuple(failures), seconds, workers)

@@ -4,13 +4,13 @@ Pandoc comes from the ``pypandoc-binary`` wheel and the Typst compiler from the 
 wheel, so no system installation is needed. HTML is self-contained (``--embed-resources``:
 figures become data URIs); the PDF uses the report's Typst template
 (``reports/typst/report.typ``: title page, contents, numbered sections, compact tables) and
-the SVG version of each figure.
+the SVG version of each figure (figures are referenced without an extension, and each
+format sets Pandoc's ``default-image-extension``).
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -39,7 +39,12 @@ def _pandoc(markdown: str, to: str, args: list[str], outputfile: str | None = No
     # line (wide label columns, narrow number columns) instead of squeezing the labels
     try:
         return pypandoc.convert_text(
-            markdown, to, format=_READER, extra_args=[*args, "--columns=40"], outputfile=outputfile
+            markdown,
+            to,
+            format=_READER,
+            # a warning (e.g. a figure Pandoc cannot fetch) fails the render with its message
+            extra_args=[*args, "--columns=40", "--fail-if-warnings"],
+            outputfile=outputfile,
         )
     except RuntimeError as error:
         raise ReportError(f"pandoc could not convert the report to {to}: {error}") from None
@@ -57,6 +62,7 @@ def to_html(markdown: str, target: Path, workdir: Path) -> Path:
         f"--css={css}",
         f"--resource-path={workdir}",
         "--metadata=document-css:false",
+        "--default-image-extension=png",
     ]
     _pandoc(markdown, "html5", args, outputfile=str(target))
     return target
@@ -64,7 +70,13 @@ def to_html(markdown: str, target: Path, workdir: Path) -> Path:
 
 def to_docx(markdown: str, target: Path, workdir: Path) -> Path:
     """Word document with a table of contents and numbered sections."""
-    args = ["--toc", "--toc-depth=2", "--number-sections", f"--resource-path={workdir}"]
+    args = [
+        "--toc",
+        "--toc-depth=2",
+        "--number-sections",
+        f"--resource-path={workdir}",
+        "--default-image-extension=png",
+    ]
     reference = reports_dir() / "styles" / "reference.docx"
     if reference.is_file():
         args.append(f"--reference-doc={reference}")
@@ -72,24 +84,17 @@ def to_docx(markdown: str, target: Path, workdir: Path) -> Path:
     return target
 
 
-_IMAGE = re.compile(r'image\("([^"]+)\.png"')
-
-
-def prefer_svg(typst_source: str) -> str:
-    """Point ``image("x.png")`` at ``x.svg`` when that file exists (sharp figures in PDF)."""
-
-    def swap(match: re.Match) -> str:
-        stem = match.group(1)
-        return f'image("{stem}.svg"' if Path(f"{stem}.svg").is_file() else match.group(0)
-
-    return _IMAGE.sub(swap, typst_source)
-
-
 def to_typst(markdown: str) -> str:
-    """Typst source of the report, with the report template."""
+    """Typst source of the report, with the report template (figures as SVG)."""
     template = reports_dir() / "typst" / "report.typ"
-    args = ["--standalone", f"--template={template}", "--toc", "--toc-depth=2"]
-    return prefer_svg(_pandoc(markdown, "typst", args))
+    args = [
+        "--standalone",
+        f"--template={template}",
+        "--toc",
+        "--toc-depth=2",
+        "--default-image-extension=svg",
+    ]
+    return _pandoc(markdown, "typst", args)
 
 
 def to_pdf(markdown: str, target: Path, workdir: Path) -> Path:
@@ -99,7 +104,7 @@ def to_pdf(markdown: str, target: Path, workdir: Path) -> Path:
     source = workdir / "report.typ"
     source.write_text(to_typst(markdown), encoding="utf-8")
     try:
-        typst.compile(str(source), output=str(target), root="/")
+        typst.compile(str(source), output=str(target), root=str(workdir))
     except Exception as error:  # typst raises its own error types with the diagnostics
         raise ReportError(f"typst could not compile the report ({source}): {error}") from None
     return target

@@ -277,7 +277,8 @@ def _render_output(out, asis: bool, figures_dir: Path, stem: str) -> list[str]:
             figures_dir.mkdir(parents=True, exist_ok=True)
             target = figures_dir / f"{stem}.png"
             target.write_bytes(base64.b64decode(data["image/png"]))
-            return [f"![]({target.as_posix()})"]
+            # relative to the document: Quarto reads a path starting with "/" as project-relative
+            return [f"![]({figures_dir.name}/{target.name})"]
         if "text/plain" in data and not asis:
             return [f"```\n{data['text/plain']}\n```"]
     return []

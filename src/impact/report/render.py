@@ -2,9 +2,12 @@
 
 :func:`render_report` picks the template from the bundle's kind (``reports/<kind>.qmd``), and
 renders one language and format. :func:`render_formats` renders several formats of one
-(bundle, language) and, without Quarto, executes the document once and converts the executed
-Markdown to each format. Every render works in its own temporary directory; each output file
-appears in ``out_dir`` only when complete (:func:`impact.outputs.atomic_file`).
+(bundle, language): the document is executed once (:func:`impact.report.qmd.execute_qmd`) in a
+scratch folder, and the executed Markdown is converted to every format by Quarto in one run
+(:func:`impact.report.quarto.convert_with_quarto`) or, without Quarto, by Pandoc and Typst
+(:mod:`impact.report.convert`). Each output is checked (:mod:`impact.report.checks`: figures
+embedded, pages present) before it counts; each appears in ``out_dir`` only when complete
+(:func:`impact.outputs.atomic_file`). Nothing is written into the templates' folder.
 """
 
 from __future__ import annotations
@@ -15,19 +18,21 @@ import shutil
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Literal, get_args
 
 import pandas as pd
 
+from impact.errors import ImpactError
 from impact.escaping import safe_filename
 from impact.outputs import atomic_file
-from impact.report.bundle import load_bundle
+from impact.report.bundle import Bundle, load_bundle
+from impact.report.checks import check_figure_files, check_output, figures_in
 from impact.report.convert import EXTENSIONS, check_format, convert
 from impact.report.numbers import check_lang
 from impact.report.qmd import ReportError, execute_qmd
-from impact.report.quarto import find_quarto, render_with_quarto
+from impact.report.quarto import DOCUMENT, convert_project, find_quarto
 from impact.resources import reports_dir
 from impact.results import Result
 
@@ -55,8 +60,9 @@ class RenderResult(Result):
     renderer : str
         ``quarto`` or ``jupyter+pandoc``.
     seconds : float
-        Wall time of this format's conversion (execution time shared across formats is
-        counted in the first).
+        Wall time from the start of this (bundle, language)'s execution to this format's
+        publication, less the formats published before it (execution, and with Quarto the
+        batch's shared conversion run, are counted in the first format).
     """
 
     bundle: Path
@@ -165,59 +171,149 @@ def render_group(
 
     Errors before any format is tried (bad bundle, failing cell) raise.
     """
+    (outcome,) = render_groups(
+        [(bundle_dir, lang, out_dir)], formats=formats, renderer=renderer, templates=templates
+    )
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+def render_groups(
+    items: Sequence[tuple[str | os.PathLike[str], str, str | os.PathLike[str]]],
+    *,
+    formats: Sequence[str],
+    renderer: Renderer = "auto",
+    templates: str | os.PathLike[str] | None = None,
+) -> list[dict[str, RenderResult | Exception] | Exception]:
+    """Render several (bundle, language, output folder) items; one outcome per item.
+
+    Each document is executed once in its own folder of one scratch project. With Quarto,
+    all of them are then converted in **one** Quarto run (Quarto's start-up is paid once per
+    batch, not per report); without it, each is converted by Pandoc and Typst. An item whose
+    preparation failed (bad bundle, failing cell) has that exception as its outcome; otherwise
+    its outcome maps each format to its :class:`RenderResult` or error.
+    """
+    formats = [check_format(f) for f in formats]
+    renderer = check_renderer(renderer)
+    template_dir = Path(templates) if templates else reports_dir()
+    quarto = find_quarto() if renderer != "fallback" else None
+    if renderer == "quarto" and quarto is None:
+        raise ReportError("renderer 'quarto' asked for, but Quarto is not on PATH or QUARTO_PATH")
+    used = "quarto" if quarto is not None else FALLBACK_NAME
+    outcomes: list[dict[str, RenderResult | Exception] | Exception] = []
+    with tempfile.TemporaryDirectory(prefix="impact-render-") as tmp:
+        project = Path(tmp)
+        jobs: list[_Job | Exception] = []
+        for i, (bundle_dir, lang, out_dir) in enumerate(items):
+            try:
+                jobs.append(_prepare(bundle_dir, lang, out_dir, template_dir, project / f"doc{i}"))
+            except ImpactError as error:  # a bad bundle, a failing cell, a missing translation
+                log.error("rendering %s (%s) failed: %s", bundle_dir, lang, error)
+                jobs.append(error)
+        ready = [job for job in jobs if isinstance(job, _Job)]
+        if quarto is not None and ready:
+            converted = convert_project(
+                quarto, template_dir, project, [job.work.name for job in ready], formats
+            )
+            for job in ready:
+                job.produced = converted[job.work.name]
+        for job in jobs:
+            if isinstance(job, Exception):
+                outcomes.append(job)
+                continue
+            if quarto is None:
+                job.produced = _convert_fallback(job.markdown, job.work, formats)
+            outcomes.append(_finish(job, used))
+    return outcomes
+
+
+@dataclass
+class _Job:
+    """One (bundle, language) executed into its folder of the scratch project."""
+
+    bundle: Bundle
+    lang: str
+    out: Path
+    work: Path
+    markdown: str
+    start: float
+    produced: dict[str, Path | Exception] = field(default_factory=dict)
+
+
+def _prepare(
+    bundle_dir: str | os.PathLike[str],
+    lang: str,
+    out_dir: str | os.PathLike[str],
+    template_dir: Path,
+    work: Path,
+) -> _Job:
+    """Validate the bundle and execute its template once into ``work``."""
+    start = time.perf_counter()
     try:
         check_lang(lang)
     except ValueError as error:
         raise ReportError(str(error)) from None
-    formats = [check_format(f) for f in formats]
-    renderer = check_renderer(renderer)
     bundle = load_bundle(bundle_dir)
-    template_dir = Path(templates) if templates else reports_dir()
     qmd = template_dir / f"{bundle.kind}.qmd"
     if not qmd.is_file():
         raise ReportError(f"no template for bundle kind '{bundle.kind}': {qmd} does not exist")
-    quarto = find_quarto() if renderer != "fallback" else None
-    if renderer == "quarto" and quarto is None:
-        raise ReportError("renderer 'quarto' asked for, but Quarto is not on PATH or QUARTO_PATH")
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     parameters = {
         "bundle": str(bundle.path),
         "lang": lang,
         "round": bundle.content.get("round_id") or "",
     }
-    outcomes: dict[str, RenderResult | Exception] = {}
-    prefix = f"impact-render-{safe_filename(bundle.name)}-{lang}-"
-    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
-        work = Path(tmp)
+    work.mkdir()
+    markdown, _ = execute_qmd(qmd, parameters, work)
+    check_figure_files(figures_in(markdown), work, ("png", "svg"))
+    # written last: a document that failed here is not in the project Quarto renders
+    (work / DOCUMENT).write_text(markdown, encoding="utf-8")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    return _Job(bundle, lang, out, work, markdown, start)
+
+
+def _finish(job: _Job, used: str) -> dict[str, RenderResult | Exception]:
+    """Check each produced file and publish the good ones atomically."""
+    figures = len(figures_in(job.markdown))
+    results: dict[str, RenderResult | Exception] = {}
+    start = job.start
+    for fmt, produced in job.produced.items():
+        checked = produced if isinstance(produced, Exception) else _checked(produced, fmt, figures)
+        if isinstance(checked, Exception):
+            log.error("rendering %s (%s, %s) failed: %s", job.bundle.name, job.lang, fmt, checked)
+            results[fmt] = checked
+            continue
+        target = _publish(checked, job.out / output_name(job.bundle.name, job.lang, fmt))
+        seconds = time.perf_counter() - start
         start = time.perf_counter()
-        markdown = ""
-        if quarto is None:
-            markdown, _ = execute_qmd(qmd, parameters, work)
-            (work / "report.md").write_text(markdown, encoding="utf-8")
-        for fmt in formats:
-            target = out / output_name(bundle.name, lang, fmt)
-            fmt_dir = work / fmt
-            fmt_dir.mkdir()
-            try:
-                if quarto is not None:
-                    produced = render_with_quarto(
-                        quarto, template_dir, bundle.kind, parameters, fmt, fmt_dir
-                    )
-                    used = "quarto"
-                else:
-                    produced = convert(markdown, fmt, fmt_dir / target.name, work)
-                    used = FALLBACK_NAME
-                _publish(produced, target)
-            except ReportError as error:
-                log.error("rendering %s failed: %s", target.name, error)
-                outcomes[fmt] = error
-                continue
-            seconds = time.perf_counter() - start
-            start = time.perf_counter()
-            log.info("rendered %s with %s in %.1f s", target, used, seconds)
-            outcomes[fmt] = RenderResult(bundle.path, bundle.kind, lang, fmt, target, used, seconds)
+        log.info("rendered %s with %s in %.1f s", target, used, seconds)
+        results[fmt] = RenderResult(job.bundle.path, job.bundle.kind, job.lang, fmt, target, used,
+                                    seconds)  # fmt: skip
+    return results
+
+
+def _convert_fallback(
+    markdown: str, work: Path, formats: Sequence[str]
+) -> dict[str, Path | Exception]:
+    """Each format with Pandoc (and Typst)."""
+    outcomes: dict[str, Path | Exception] = {}
+    for fmt in formats:
+        fmt_dir = work / fmt
+        fmt_dir.mkdir()
+        try:
+            outcomes[fmt] = convert(markdown, fmt, fmt_dir / f"report{EXTENSIONS[fmt]}", work)
+        except ReportError as error:
+            outcomes[fmt] = error
     return outcomes
+
+
+def _checked(path: Path, fmt: str, figures: int) -> Path | Exception:
+    try:
+        check_output(path, fmt, figures)
+    except ReportError as error:
+        return error
+    return path
 
 
 def render_report(

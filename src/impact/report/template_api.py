@@ -25,8 +25,10 @@ import csv
 import datetime as dt
 import json
 import re
+import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from impact.escaping import Markdown, markdown_code, markdown_text, spreadsheet_text
@@ -82,6 +84,9 @@ def col(field: str, header: str, kind: Kind = "text", **options: Any) -> Column:
         raise ValueError(f"column kind {kind!r} is not one of {', '.join(KINDS)}")
     return Column(field, header, kind, **options)
 
+
+#: Folder (relative to the rendered document) that :meth:`Report.figure` copies figures into.
+FIGURE_DIR = "report-figures"
 
 #: Relative column widths (number of dashes in the separator line) by column kind.
 _WIDTHS = {"label": 26, "text": 10, "translate": 12, "ci": 15, "ci_pp": 15, "ci_points": 15}
@@ -339,13 +344,24 @@ class Report:
         return self.table(name, columns, caption=entry["title"][self.lang], rows=rows, wide=wide)
 
     def figure(self, name: str, *, caption: str | None = None, width: str = "85%") -> str:
-        """Markdown for a bundle figure in this language (PNG; the PDF uses the SVG)."""
+        """Markdown for a bundle figure in this language.
+
+        The figure's PNG and SVG are copied into ``report-figures/`` beside the document
+        (the working directory of the render) and referenced *relatively and without an
+        extension*: Quarto resolves a path starting with ``/`` against the project, and a
+        relative path keeps the render self-contained. Each format picks its extension
+        (``default-image-extension``: PNG for HTML and Word, SVG for the PDF).
+        """
         entry = self.bundle.content["figures"].get(name)
         if entry is None:
             raise BundleError(f"bundle {self.bundle.path}: results.json has no figure '{name}'")
-        path = self.bundle.figure_path(name, self.lang, "png").as_posix()
+        stem = f"{name}_{self.lang}"
+        target = Path(FIGURE_DIR)
+        target.mkdir(exist_ok=True)
+        for fmt in ("png", "svg"):
+            shutil.copyfile(self.bundle.figure_path(name, self.lang, fmt), target / f"{stem}.{fmt}")
         text = markdown_text(caption or entry["caption"][self.lang])
-        return f"\n![{text}](<{path}>){{#fig-{name} width={width}}}\n"
+        return f"\n![{text}]({FIGURE_DIR}/{stem}){{#fig-{name} width={width}}}\n"
 
     def has_figure(self, name: str) -> bool:
         """True when the bundle has this figure."""
