@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -19,7 +20,7 @@ import impact.outputs.commit as commit_module
 import impact.pipeline.run as run_module
 from bad_inputs.workspace import clean_studies, run_cli, tree_digest
 from impact.errors import ImpactError
-from impact.outputs import MANIFEST_NAME, OutputFolder, atomic_directory, read_manifest
+from impact.outputs import MANIFEST_NAME, OutputFolder, atomic_directory, interrupts, read_manifest
 from impact.outputs.commit import commit, plan_commit, recover
 from impact.outputs.lock import OutputLock
 from impact.outputs.manifest import JOURNAL_NAME, LOCK_NAME
@@ -281,3 +282,29 @@ def test_a_commit_that_fails_halfway_is_finished_by_the_next_run(tmp_path, monke
     _output(out, {"d.csv": "next run"})  # takes the lock, rolls the commit forward, then runs
     assert _texts(out) == {"d.csv": "next run"}
     assert _housekeeping(out) == []
+
+
+@pytest.mark.parametrize("late", [False, True], ids=["swallowed-at-the-end", "swallowed-mid-run"])
+def test_a_swallowed_ctrl_c_never_commits_the_run(tmp_path, late):
+    """A KeyboardInterrupt that a callback or a library swallows must still stop the run: the
+    folder never commits after Ctrl-C, and the interrupt is raised again until it takes effect."""
+    out = tmp_path / "out"
+    with OutputFolder(out) as earlier:
+        (earlier.staging / "result.txt").write_text("earlier run", encoding="utf-8")
+    interrupts.reset()
+    started = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt), OutputFolder(out) as folder:
+            (folder.staging / "result.txt").write_text("interrupted run", encoding="utf-8")
+            try:  # what the SIGINT handler does, inside code that swallows the interrupt
+                interrupts.request()
+                raise KeyboardInterrupt
+            except KeyboardInterrupt:
+                pass
+            if late:
+                time.sleep(5)  # the interrupt comes again within RETRY_SECONDS
+    finally:
+        interrupts.reset()
+    assert time.monotonic() - started < 2
+    assert (out / "result.txt").read_text(encoding="utf-8") == "earlier run"
+    assert [p.name for p in out.iterdir() if p.name.startswith(".impact-")] == [MANIFEST_NAME]

@@ -17,6 +17,7 @@ import pytest
 
 from bad_inputs.workspace import edit_yaml, run_cli, tree_digest
 from impact.analysis.outcomes import programme_outcomes
+from impact.outputs import OutputFolder
 from impact.pipeline import analyse_study, prepare_study, run_study
 from impact.pipeline.in_progress import completed_rounds, rounds_in_progress
 from impact.privacy import scan_outputs
@@ -211,8 +212,8 @@ def test_a_study_without_result_answers_is_refused_clearly(study, tmp_path):
         lambda doc: doc["inputs"].update(baseline=str(study.parent / "canonical" / "baseline.csv")),
     )
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "earlier.txt").write_text("an earlier run\n", encoding="utf-8")
+    with OutputFolder(out) as earlier:  # an earlier run's output (it carries a manifest)
+        (earlier.staging / "earlier.txt").write_text("an earlier run\n", encoding="utf-8")
     before = tree_digest(out)
     outcome = run_cli(["run", config, "--out", out, "--no-render"])
     assert outcome.exit_code == 2, outcome.output

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from impact.errors import ImpactError
+from impact.outputs import interrupts
 
 COMMAND_MODULES = (
     "impact.cli.synth",
@@ -62,7 +63,18 @@ for _name in COMMAND_MODULES:
 def _on_interrupt(signum, frame) -> None:
     """Ctrl-C: remember it (a library may wrap the KeyboardInterrupt in its own error)."""
     _state["interrupted"] = True
+    interrupts.request()  # repeated until it takes effect; no output is committed after it
     raise KeyboardInterrupt
+
+
+def _unraisable(unraisable) -> None:
+    """A Ctrl-C swallowed where Python cannot raise it (a weakref callback, ``__del__``) is
+    not news for the user: :mod:`impact.outputs.interrupts` raises it again. Anything else goes
+    to Python's usual report."""
+    if unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
+        logging.getLogger(__name__).debug("interrupt swallowed in %r; raised again", unraisable)
+        return
+    sys.__unraisablehook__(unraisable)
 
 
 def _interrupted(error: BaseException) -> bool:
@@ -86,11 +98,15 @@ def run(argv: list[str] | None = None) -> None:
     ``SystemExit``; errors caused by the user's input are printed here without a traceback.
     """
     _state["interrupted"] = False
+    interrupts.reset()
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, _on_interrupt) if main_thread else None
+    previous_hook, sys.unraisablehook = sys.unraisablehook, _unraisable
     try:
         _run_app(argv)
     finally:
+        interrupts.reset()
+        sys.unraisablehook = previous_hook
         if main_thread and previous is not None:
             signal.signal(signal.SIGINT, previous)
 

@@ -26,6 +26,7 @@ from contextvars import ContextVar
 from pathlib import Path
 
 from impact.errors import ImpactError
+from impact.outputs import interrupts
 from impact.outputs.atomic import atomic_directory
 from impact.outputs.checks import (
     check_folder_target,
@@ -154,7 +155,13 @@ class OutputFolder:
     def __exit__(self, kind, error, traceback) -> None:
         failed = kind is not None
         _STAGING.reset(self._token)
+        if failed:
+            interrupts.acknowledge()  # the interrupt (or error) has taken effect: clean up calmly
         try:
+            if not failed and interrupts.requested():
+                # Ctrl-C was swallowed somewhere (a callback, a library): never commit
+                interrupts.acknowledge()
+                raise KeyboardInterrupt
             if not failed:
                 plan = plan_commit(
                     self.path,

@@ -29,6 +29,7 @@ from typing import ClassVar
 import pandas as pd
 
 from impact.errors import ImpactError
+from impact.outputs import interrupts
 from impact.report.bundle import RESULTS_FILE
 from impact.report.convert import check_format
 from impact.report.numbers import check_lang
@@ -187,6 +188,7 @@ def _in_workers(tasks: list[tuple], workers: int, collect: Callable[[tuple], Non
             for future in finished:
                 collect(future.result())
     except BaseException:
+        interrupts.acknowledge()  # a Ctrl-C has taken effect: stop the workers undisturbed
         log.info("stopping the rendering workers")
         _stop_workers(pool)
         raise
