@@ -14,6 +14,7 @@ import pytest
 
 import impact.ingest.csv_chunks as csv_chunks_module
 import impact.ingest.study as study
+import survey_exports as se
 from bad_inputs.catalogue import all_cases
 from bad_inputs.workspace import Workspace, clean_studies, read_rows, write_rows
 from impact.errors import InputError
@@ -186,3 +187,37 @@ def test_catalogue_cases_in_chunks(case, clean, tmp_path, monkeypatch):
     else:
         assert not whole.ok
         _same_report(whole, chunked)
+
+
+#: The survey-tool layouts of tests/survey_exports.py written as CSV (the others are Excel,
+#: SPSS or Stata files, always read whole).
+CSV_LAYOUTS = [
+    "canonical",
+    "google_forms",
+    "surveymonkey",
+    "qualtrics_csv",
+    "limesurvey",
+    "kobo_csv",
+    "typeform",
+]
+
+
+@pytest.mark.parametrize("detect", [False, True], ids=["named", "recognised"])
+@pytest.mark.parametrize("layout", CSV_LAYOUTS)
+def test_survey_tool_exports_in_chunks(layout, detect, tmp_path, monkeypatch):
+    """Header rows, junk rows dropped, checkboxes and tool dates: the same in chunks of 3 rows."""
+    config = se.write_layout(layout, tmp_path / layout, detect=detect)
+    whole = validate_study(config)
+    assert whole.ok, whole.problems
+    monkeypatch.setattr(study, "CHUNKED_BYTES", 1)
+    monkeypatch.setattr(study, "CHUNK_ROWS", 3)
+    read = []
+
+    def spy(path, *args):
+        read.append(typed_in_chunks(path, *args).export.rows_read)  # raises if read whole
+        return typed_in_chunks(path, *args)
+
+    monkeypatch.setattr(study, "typed_in_chunks", spy)
+    _same_report(whole, validate_study(config))
+    csv_files = [e.rows_read for e in whole.exports if e.source.endswith((".csv", ".txt"))]
+    assert read and read == csv_files  # every CSV export read in chunks, none whole
