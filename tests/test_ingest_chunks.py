@@ -142,6 +142,22 @@ def test_what_the_stream_cannot_decide_is_read_whole(clean, tmp_path, monkeypatc
     assert problem.row == len(rows) + 1 and "quote" in problem.expected
 
 
+def test_a_last_answer_over_several_lines_is_read_in_chunks(clean, tmp_path):
+    """A quoted multi-line last answer is legitimate: read in chunks, no fallback."""
+    ws = Workspace(tmp_path, clean)
+    path = ws.raw(RESULT)
+    header, rows = read_rows(path)
+    rows[-1][0] = "first line\nsecond line"
+    write_rows(path, header, rows)
+    mapping = load_mapping(ws.study() / "mapping_belong_sv.yaml")
+    typed = typed_in_chunks(path, "result", mapping, None, chunk_rows=10)
+    assert typed.frame["response_id"].iloc[-1] == "first line\nsecond line"
+    _same_report(
+        validate_file(path, "result", mapping),
+        validate_file(path, "result", mapping, chunk_rows=10),
+    )
+
+
 #: Ingest cases that read no CSV export in chunks (Excel, SPSS, missing files, mapping errors)
 #: or repeat another case's file (``run`` of the every-row case, another count error).
 NOT_CHUNKED = {

@@ -9,10 +9,10 @@ at most ``chunk_rows`` rows, so only one chunk of text cells is alive at a time.
 The encoding is told in a first pass over the bytes, block by block (valid UTF-8, with or
 without a byte-order mark, or Windows-1252 when no line is non-ASCII UTF-8). Whatever the
 streaming reader cannot decide exactly as the whole-file reader does — a UTF-16/UTF-32 file,
-mixed or broken encodings, a NUL character, a parse error, a last record that may run inside
-an unclosed quote, a file without data rows, a head with fewer than 20 lines in its first
-:data:`HEAD_CHARS` characters — raises :class:`NotStreamable`, and the caller reads the file
-whole, which gives the exact message.
+mixed or broken encodings, a NUL character, a parse error, a quote never closed (checked by a
+strict second parse when the last record spans lines), a file without data rows, a head with
+fewer than 20 lines in its first :data:`HEAD_CHARS` characters — raises
+:class:`NotStreamable`, and the caller reads the file whole, which gives the exact message.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from impact.errors import InputError, Problem
+from impact.errors import Problem
 from impact.ingest.bounds import check_width, field_limit
 from impact.ingest.readers import (
     RawTable,
@@ -190,21 +190,19 @@ def csv_chunks(
     if not head.strip() or "\x00" in head or (not complete and len(lines) < 20):
         raise NotStreamable("head")
     handle = _open_text(path, encoding)
-    with field_limit():
-        try:
-            delimiter = sniff_delimiter(sniff_lines("\n".join(lines[:20])))
-            reader = csv.reader(_checked_lines(handle), delimiter=delimiter)
-            header = csv_header(reader, header_rows)
-        except csv.Error:
-            handle.close()
-            raise NotStreamable("parse error") from None
-    if header is None:
-        handle.close()
-        raise NotStreamable("no header")
     try:
+        with field_limit():
+            try:
+                delimiter = sniff_delimiter(sniff_lines("\n".join(lines[:20])))
+                reader = csv.reader(_checked_lines(handle), delimiter=delimiter)
+                header = csv_header(reader, header_rows)
+            except csv.Error:
+                raise NotStreamable("parse error") from None
+        if header is None:
+            raise NotStreamable("no header")
         check_width(header, source, f"read with the delimiter {delimiter!r}")
         names = header_names(header, source)
-    except InputError:
+    except BaseException:
         handle.close()
         raise
     first, _ = kept_columns(names, set(), source)
@@ -246,5 +244,19 @@ def _chunks(
             yield RawTable(frame, state.source, "csv", dict(state.details), problems)
     finally:
         handle.close()
-    if any("\n" in cell or "\r" in cell for cell in last):
-        raise NotStreamable("last record spans lines (perhaps an unclosed quote)")
+    if any("\n" in cell or "\r" in cell for cell in last) and not _quotes_closed(state):
+        raise NotStreamable("a quote is never closed")
+
+
+def _quotes_closed(state: CsvChunks) -> bool:
+    """Whether every quote is closed: the file parsed again, strictly, as
+    :func:`impact.ingest.bounds.refuse_unclosed_quote` does (when the last record spans lines).
+    """
+    delimiter = state.details["delimiter"]
+    with _open_text(Path(state.source), state.details["encoding"]) as handle:
+        try:
+            for _ in csv.reader(_checked_lines(handle), delimiter=delimiter, strict=True):
+                pass
+        except csv.Error as error:
+            return "unexpected end of data" not in str(error)
+    return True
