@@ -24,7 +24,7 @@ from impact.ingest.date_formats import guess_format, parse_with_format
 from impact.ingest.schema import FieldSpec, TableSchema
 from impact.ingest.translate import MappedTable, display_column
 
-__all__ = ["convert_types", "parse_value"]
+__all__ = ["convert_columns", "convert_types", "infer_extra", "parse_value", "type_problems"]
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 _DOTTED_TIME = re.compile(r"^\d{1,2}\.\d{2}(\.\d{2})?$")
@@ -176,14 +176,18 @@ def _series(values: list[Any], dtype: str, index: pd.Index) -> pd.Series:
     return pd.Series(pd.array(values, dtype=dtype), index=index)
 
 
-def _infer_extra(column: pd.Series) -> pd.Series:
-    """Type a kept extra column: numbers when every value reads as one, else text."""
-    text = column.astype("string").str.strip().replace("", pd.NA)
+def _extra_text(column: pd.Series) -> pd.Series:
+    """A kept extra column as stripped text, empty cells missing."""
+    return column.astype("string").str.strip().replace("", pd.NA)
+
+
+def infer_extra(text: pd.Series) -> pd.Series:
+    """Type a kept extra column (stripped text): numbers when every value reads as one."""
     try:
         numbers = [pd.NA if v is pd.NA else _number(v) for v in text]
     except _Unreadable:
         return text
-    return pd.Series(pd.array(numbers, dtype="Float64"), index=column.index)
+    return pd.Series(pd.array(numbers, dtype="Float64"), index=text.index)
 
 
 def _type_problems(
@@ -236,7 +240,22 @@ def convert_types(
     problems : list of Problem
         One per cell of the wrong type.
     """
-    problems: list[Problem] = []
+    frame, failed = convert_columns(mapped, schema, date_formats)
+    return frame, type_problems(mapped, schema, failed, date_formats)
+
+
+def convert_columns(
+    mapped: MappedTable,
+    schema: TableSchema,
+    date_formats: dict[str, str] | None = None,
+    infer_extra: bool = True,
+) -> tuple[pd.DataFrame, dict[str, list[tuple[Any, Any]]]]:
+    """The typed frame and, per field, the cells that could not be read (row, value).
+
+    Parameters are those of :func:`convert_types`; with ``infer_extra`` False, kept extra
+    columns stay stripped text (:func:`infer_extra` types them once every chunk is read).
+    """
+    failures: dict[str, list[tuple[Any, Any]]] = {}
     columns: dict[str, pd.Series] = {}
     index = mapped.frame.index
     date_formats = date_formats or {}
@@ -265,7 +284,28 @@ def convert_types(
             values.append(result)
         columns[spec.name] = _series(values, spec.dtype, index)
         if failed:
-            problems += _type_problems(mapped, spec, failed, declared)
+            failures[spec.name] = failed
     for name in mapped.extra:
-        columns[name] = _infer_extra(mapped.frame[name])
-    return pd.DataFrame(columns, index=index), problems
+        text = _extra_text(mapped.frame[name])
+        columns[name] = infer_extra(text) if infer_extra else text
+    return pd.DataFrame(columns, index=index), failures
+
+
+def type_problems(
+    mapped: MappedTable,
+    schema: TableSchema,
+    failures: dict[str, list[tuple[Any, Any]]],
+    date_formats: dict[str, str] | None = None,
+) -> list[Problem]:
+    """One problem per unreadable cell, field by field in schema order.
+
+    ``failures`` holds every failed cell of a field (of every chunk), since the fix for dates
+    names the format that reads all of them.
+    """
+    date_formats = date_formats or {}
+    problems: list[Problem] = []
+    for spec in schema.fields:
+        if failures.get(spec.name):
+            declared = date_formats.get(spec.name)
+            problems += _type_problems(mapped, spec, failures[spec.name], declared)
+    return problems

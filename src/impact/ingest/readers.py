@@ -25,7 +25,7 @@ import csv
 import datetime as dt
 import io
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,21 +111,23 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _build(
-    header: Sequence[Any], rows: Iterable[tuple[int, Sequence[Any]]], source: str
-) -> tuple[pd.DataFrame, list[Problem]]:
-    """Make the text frame from a header and (row number, cells) pairs; checks the shape.
-
-    Rows with more fields than headers, repeated headers (the first is kept) and data
-    without a header are problems; they are returned so the rest of the file is still
-    checked. A file without data rows raises.
-    """
+def header_names(header: Sequence[Any], source: str) -> list[str]:
+    """The stripped NFC header names (more than MAX_COLUMNS columns are refused)."""
     check_width(header, source, "one per question")
-    names = [nfc(_cell_text(h).strip()) for h in header]
+    return [nfc(_cell_text(h).strip()) for h in header]
+
+
+def text_records(
+    rows: Iterable[tuple[int, Sequence[Any]]], width: int, source: str
+) -> tuple[list[list[str]], list[int], list[Problem]]:
+    """Rows as text records of ``width`` cells: (records, row numbers, problems).
+
+    Blank rows are skipped; a row with more non-blank fields than headers is a problem and
+    left out; missing trailing fields are empty.
+    """
     problems: list[Problem] = []
     records: list[list[str]] = []
     index: list[int] = []
-    width = len(names)
     for number, cells in rows:
         texts = [nfc(_cell_text(c)) for c in cells]
         if not any(t.strip() for t in texts):
@@ -148,12 +150,31 @@ def _build(
             texts = texts[:width]
         records.append(texts + [""] * (width - len(texts)))
         index.append(number)
-    frame = pd.DataFrame(records, columns=range(width), index=index, dtype=object)
+    return records, index, problems
+
+
+def filled_unnamed(names: Sequence[str], records: Sequence[Sequence[str]]) -> set[int]:
+    """Positions of columns without a header that hold data in some record."""
+    return {
+        position
+        for position, name in enumerate(names)
+        if not name and any(record[position].strip() for record in records)
+    }
+
+
+def kept_columns(
+    names: Sequence[str], filled: set[int], source: str
+) -> tuple[list[int], list[Problem]]:
+    """Positions of the columns kept (named, first of repeated names) and the header problems.
+
+    ``filled`` holds the positions of unnamed columns that hold data (each is a problem).
+    """
+    problems: list[Problem] = []
     keep = []
     for position, name in enumerate(names):
         if name:
             keep.append(position)
-        elif any(record[position].strip() for record in records):
+        elif position in filled:
             problems.append(
                 Problem(
                     source=source,
@@ -178,20 +199,49 @@ def _build(
                 )
             )
         seen.setdefault(name, position)
-    first = [p for p in keep if seen[names[p]] == p]
-    frame = frame[first]
+    return [p for p in keep if seen[names[p]] == p], problems
+
+
+def text_frame(
+    records: list[list[str]], index: list[int], names: Sequence[str], first: Sequence[int]
+) -> pd.DataFrame:
+    """The object frame of the kept columns, named by header, index = row numbers."""
+    frame = pd.DataFrame(records, columns=range(len(names)), index=index, dtype=object)
+    frame = frame[list(first)]
     frame.columns = [names[p] for p in first]
+    return frame
+
+
+def no_data_error(source: str) -> InputError:
+    """The error for a file with a header but no data rows."""
+    return _fail(
+        source,
+        "at least one data row below the header (the file has a header but no data)",
+        f"{source} has no data rows",
+        _NO_DATA_FIX,
+    )
+
+
+def _build(
+    header: Sequence[Any], rows: Iterable[tuple[int, Sequence[Any]]], source: str
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Make the text frame from a header and (row number, cells) pairs; checks the shape.
+
+    Rows with more fields than headers, repeated headers (the first is kept) and data
+    without a header are problems; they are returned so the rest of the file is still
+    checked. A file without data rows raises.
+    """
+    names = header_names(header, source)
+    records, index, problems = text_records(rows, len(names), source)
+    first, header_problems = kept_columns(names, filled_unnamed(names, records), source)
+    problems += header_problems
+    frame = text_frame(records, index, names, first)
     if frame.empty and not problems:
-        raise _fail(
-            source,
-            "at least one data row below the header (the file has a header but no data)",
-            f"{source} has no data rows",
-            _NO_DATA_FIX,
-        )
+        raise no_data_error(source)
     return frame, problems
 
 
-def _sniff_delimiter(lines: list[str]) -> str:
+def sniff_delimiter(lines: list[str]) -> str:
     """Pick the delimiter giving the same field count (>1) on the most leading lines."""
     best, best_score = ";", (-1, -1, 0)
     for rank, delimiter in enumerate(_DELIMITERS):
@@ -220,6 +270,22 @@ def _join_headers(rows: Sequence[Sequence[Any]]) -> list[str]:
     ]
 
 
+def csv_header(reader: Iterator[list[str]], header_rows: int) -> list[str] | None:
+    """The header of a CSV reader: the first non-blank row, joined with the next rows."""
+    header = next(reader, None)
+    while header is not None and not any(h.strip() for h in header):
+        header = next(reader, None)
+    if header is not None and header_rows > 1:
+        extra = [next(reader, []) for _ in range(header_rows - 1)]
+        header = _join_headers([header, *extra])
+    return header
+
+
+def sniff_lines(text: str) -> list[str]:
+    """The leading lines the delimiter is told from (each cut to _SNIFF_CHARS)."""
+    return [line[:_SNIFF_CHARS] for line in text.splitlines()[:20] if line.strip()]
+
+
 def read_csv_text(path: Path, source: str, header_rows: int = 1) -> RawTable:
     """Read a delimited text file (delimiter and encoding detected)."""
     data = path.read_bytes()
@@ -235,21 +301,16 @@ def read_csv_text(path: Path, source: str, header_rows: int = 1) -> RawTable:
             _EMPTY_FIX,
         )
     # the delimiter is told from the start of the first lines (a huge field is cut short)
-    head = [line[:_SNIFF_CHARS] for line in text.splitlines()[:20] if line.strip()]
+    head = sniff_lines(text)
     rows: list[tuple[int, list[str]]] = []
     with field_limit():
         try:
-            delimiter = _sniff_delimiter(head)
+            delimiter = sniff_delimiter(head)
         except csv.Error as error:
             raise csv_error(source, None, error) from None
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:
-            header = next(reader, None)
-            while header is not None and not any(h.strip() for h in header):
-                header = next(reader, None)
-            if header is not None and header_rows > 1:
-                extra = [next(reader, []) for _ in range(header_rows - 1)]
-                header = _join_headers([header, *extra])
+            header = csv_header(reader, header_rows)
         except csv.Error as error:
             raise csv_error(source, None, error) from None
         if header is not None:

@@ -21,11 +21,11 @@ from impact.errors import DataError, InputError, Problem
 from impact.ingest.adapters.checkbox import DECISIONS
 from impact.ingest.adapters.export import ExportReport, read_export
 from impact.ingest.answers import answer_counts
-from impact.ingest.convert import convert_types
+from impact.ingest.chunked import TypedFile, finish_types, map_and_type, typed_in_chunks
+from impact.ingest.csv_chunks import CHUNK_ROWS, NotStreamable
 from impact.ingest.mapping import Mapping, load_mapping
 from impact.ingest.round_labels import round_label_problems
 from impact.ingest.schema import TABLES, check_table_name, load_table_schema
-from impact.ingest.translate import apply_mapping
 from impact.ingest.validate import validate_frame
 from impact.results import Result
 
@@ -227,34 +227,71 @@ def derive_age(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+#: CSV exports at least this big are read in chunks of rows (bounded memory).
+CHUNKED_BYTES = 64 * 1024 * 1024
+_CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+
+
+def _in_chunks(path: Path, chunk_rows: int | None) -> bool:
+    """Whether a file is read in chunks: a CSV export that is big, or chunk_rows given."""
+    if path.suffix.lower() not in _CSV_SUFFIXES or not path.is_file():
+        return False
+    size = path.stat().st_size
+    return size > 0 and (chunk_rows is not None or size >= CHUNKED_BYTES)
+
+
+def _typed_whole(
+    path: Path,
+    table: str,
+    mapping: Mapping | None,
+    sheet: str | None,
+    followup_number: int | None,
+) -> TypedFile:
+    """Read the whole file, map and type it (raises InputError when it cannot be read)."""
+    raw, export = read_export(path, table, mapping, sheet)
+    mapped, frame, failures = map_and_type(raw, table, mapping, followup_number)
+    frame, type_problems = finish_types(frame, mapped, table, mapping, failures)
+    problems = raw.problems + mapped.problems + type_problems
+    return TypedFile(frame, problems, mapped.headers, mapped.reported, export)
+
+
+def _typed(
+    path: Path,
+    table: str,
+    mapping: Mapping | None,
+    sheet: str | None,
+    followup_number: int | None,
+    chunk_rows: int | None,
+) -> TypedFile:
+    """Map and type one file: a big CSV export in chunks, anything else (or on doubt) whole."""
+    if _in_chunks(path, chunk_rows):
+        try:
+            return typed_in_chunks(path, table, mapping, followup_number, chunk_rows or CHUNK_ROWS)
+        except (NotStreamable, InputError) as reason:
+            logger.info("%s is read whole: %s", path, reason)
+    return _typed_whole(path, table, mapping, sheet, followup_number)
+
+
 def _ingest_file(
     path: Path,
     table: str,
     mapping: Mapping | None,
     sheet: str | None,
     followup_number: int | None,
+    chunk_rows: int | None = None,
 ) -> tuple[pd.DataFrame | None, list[Problem], ExportReport | None]:
     """Read, map, type and validate one file; never raises for bad input."""
     try:
-        raw, export = read_export(path, table, mapping, sheet)
+        typed = _typed(path, table, mapping, sheet, followup_number, chunk_rows)
     except InputError as error:
         return None, list(error.problems), None
     schema = load_table_schema(table)
-    mapped = apply_mapping(raw, table, mapping)
-    if (
-        table == "followup"
-        and followup_number is not None
-        and "followup_number" not in mapped.frame.columns
-    ):
-        mapped.frame["followup_number"] = followup_number
-    date_formats = mapping.date_formats(schema) if mapping is not None else None
-    frame, type_problems = convert_types(mapped, schema, date_formats)
-    problems = raw.problems + mapped.problems + type_problems
-    problems += validate_frame(frame, table, raw.source, mapped.headers, mapped.reported)
+    frame, export, problems = typed.frame, typed.export, typed.problems
+    problems += validate_frame(frame, table, str(path), typed.headers, typed.reported)
     problems.sort(key=lambda p: (p.row is not None, p.row or 0))
     if "age" in schema.field_names:
         derive_age(frame)
-    headers = dict(mapped.headers)
+    headers = dict(typed.headers)
     headers.update({c.field: f"{c.question} (checkbox)" for c in export.checkboxes})
     export.answers = answer_counts(frame, schema, headers)
     logger.info("read %s as %s: %d rows, %d problem(s)", path, table, len(frame), len(problems))
@@ -267,6 +304,7 @@ def read_table(
     mapping: Mapping | PathLike | None = None,
     sheet: str | None = None,
     followup_number: int | None = None,
+    chunk_rows: int | None = None,
 ) -> pd.DataFrame:
     """Read one file into a clean canonical table (read, map, validate).
 
@@ -284,6 +322,10 @@ def read_table(
         Sheet name for Excel files.
     followup_number : int, optional
         For follow-up files without a ``followup_number`` column: the number to use.
+    chunk_rows : int, optional
+        Read a CSV export in chunks of this many rows (default: CSV exports of
+        :data:`CHUNKED_BYTES` or more are read in chunks of
+        :data:`~impact.ingest.csv_chunks.CHUNK_ROWS` rows); the result is the same.
 
     Returns
     -------
@@ -298,7 +340,9 @@ def read_table(
     check_table_name(table)
     if mapping is not None:
         mapping = load_mapping(mapping)
-    frame, problems, _ = _ingest_file(Path(path), table, mapping, sheet, followup_number)
+    frame, problems, _ = _ingest_file(
+        Path(path), table, mapping, sheet, followup_number, chunk_rows
+    )
     if problems or frame is None:
         raise InputError(f"{path} is not a valid {table} file", problems)
     return frame.reset_index(drop=True)
@@ -310,6 +354,7 @@ def validate_file(
     mapping: Mapping | PathLike | None = None,
     sheet: str | None = None,
     followup_number: int | None = None,
+    chunk_rows: int | None = None,
 ) -> ValidationReport:
     """Read, map and validate one file into a report (problems collected, not raised).
 
@@ -327,7 +372,7 @@ def validate_file(
     except InputError as error:
         return ValidationReport(files=[], problems=list(error.problems))
     path = Path(path)
-    frame, problems, export = _ingest_file(path, table, loaded, sheet, followup_number)
+    frame, problems, export = _ingest_file(path, table, loaded, sheet, followup_number, chunk_rows)
     rows = None if frame is None else len(frame)
     files = [SourceFile(table, str(path), file_sha256(path), rows, len(problems))]
     report = ValidationReport(files=files, problems=problems, exports=[export] if export else [])

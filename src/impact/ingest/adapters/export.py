@@ -28,7 +28,15 @@ from impact.ingest.mapping import CANONICAL, Mapping
 from impact.ingest.readers import HEADER_JOIN, RawTable, read_raw
 from impact.ingest.schema import TableSchema, load_table_schema
 
-__all__ = ["ExportReport", "OpenedExport", "find_column", "open_export", "read_export"]
+__all__ = [
+    "ExportReport",
+    "OpenedExport",
+    "export_rows",
+    "find_column",
+    "open_export",
+    "opened_rows",
+    "read_export",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -273,6 +281,21 @@ def open_export(
     adapter, detection, raw = _choose(path, sheet, known, mapping)
     if raw is None:
         raw = _read(path, sheet, known, adapter)
+    return opened_rows(raw, adapter, detection, tables, mapping, declared)
+
+
+def opened_rows(
+    raw: RawTable,
+    adapter: Adapter,
+    detection: Detection,
+    tables: Sequence[str],
+    mapping: Mapping,
+    declared: Sequence[str] = (),
+) -> OpenedExport:
+    """Parse the headers of rows read with the tool's layout and drop the rows not responses.
+
+    The rows may be the whole file or a chunk of it (every step is per row).
+    """
     questions = [*declared, *(q.question for t in tables for q in mapping.checkboxes_for(t))]
     columns = adapter.parse_headers(list(raw.frame.columns), questions)
     frame = _nfc_frame(raw.frame.set_axis(range(len(columns)), axis=1))
@@ -330,7 +353,18 @@ def read_export(
         unknown tool.
     """
     mapping = mapping if mapping is not None else CANONICAL
-    opened = open_export(path, table, mapping, sheet)
+    raw, report = export_rows(open_export(path, table, mapping, sheet), table, mapping)
+    logger.info("read %s as %s export: %s", raw.source, report.title, "; ".join(report.describe()))
+    return raw, report
+
+
+def export_rows(
+    opened: OpenedExport, table: str, mapping: Mapping
+) -> tuple[RawTable, ExportReport]:
+    """The single-header text table of opened rows (the whole file or a chunk) and its report.
+
+    Every step is per row, so chunks give the rows, problems and counts of the whole file.
+    """
     raw, adapter, columns, frame = opened.raw, opened.adapter, opened.columns, opened.frame
     questions = mapping.checkboxes_for(table)
     report = ExportReport(
@@ -413,6 +447,5 @@ def read_export(
     if rewrites_dates and not mapping.declares_patterns():
         problems += _date_problems(out, date_headers, report.date_format, adapter, raw.source)
     result = pd.DataFrame(out, index=frame.index, dtype=object)
-    logger.info("read %s as %s export: %s", raw.source, adapter.title, "; ".join(report.describe()))
     details = {**raw.details, "adapter": adapter.name}
     return RawTable(result, raw.source, raw.format, details, raw.problems + problems), report
