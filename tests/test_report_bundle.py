@@ -195,3 +195,35 @@ def test_link_table_is_suppressed_and_validated():
     assert pd.isna(table["share_linked"].iloc[1])
     with pytest.raises(BundleError, match="LinkReport"):
         _link_table(object(), 5)
+
+
+def test_the_summary_takes_participants_from_a_wave_that_publishes_them():
+    """Complementary suppression may hide the baseline row's participant count ('..') while
+    the result row shows it: the funder summary must not print '– participants'."""
+    from impact.report import exporters_programme
+
+    numbers: dict = {}
+
+    class Writer:
+        def section(self, *args, **kwargs) -> None:
+            pass
+
+        def table(self, *args, **kwargs) -> None:
+            pass
+
+        def number(self, key, value, **kwargs) -> None:
+            numbers[key] = value
+
+    response = pd.DataFrame(
+        {
+            "group_var": ["overall", "overall"],
+            "group": ["all", "all"],
+            "wave": ["b", "r"],
+            "participants": ["..", 512],
+            "respondents": [511, 368],
+            "response_rate": [None, 0.71875],
+        }
+    )
+    exporters_programme._response(Writer(), response)
+    assert numbers["participants"] == 512
+    assert numbers["respondents_result"] == 368

@@ -301,9 +301,12 @@ def _response(w, response: pd.DataFrame) -> None:
     w.section("response")
     w.table("response", response, title=_TITLES["response"], suppressed=True)
     overall = response[response["group_var"] == "overall"].set_index("wave")
-    first = overall.iloc[0] if len(overall) else None
-    if first is not None:
-        w.number("participants", _count(first["participants"]), unit="count",
+    if len(overall):
+        # the first wave whose participant count is published (a wave's count may be hidden
+        # by complementary suppression while another wave's row shows it)
+        counts = [_count(value) for value in overall["participants"]]
+        shown = next((count for count in counts if count is not None), None)
+        w.number("participants", shown, unit="count",
                  label={"sv": "Deltagare", "en": "Participants"})  # fmt: skip
     if "r" in overall.index:
         row = overall.loc["r"]
