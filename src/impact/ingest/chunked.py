@@ -25,7 +25,12 @@ import pandas as pd
 
 from impact.errors import Problem
 from impact.ingest.adapters.detect import detect_source
-from impact.ingest.adapters.export import ExportReport, export_rows, opened_rows
+from impact.ingest.adapters.export import (
+    ExportReport,
+    every_row_dropped,
+    export_rows,
+    opened_rows,
+)
 from impact.ingest.adapters.registry import ADAPTERS, AUTO, get_adapter
 from impact.ingest.convert import convert_columns, infer_extra, type_problems
 from impact.ingest.csv_chunks import csv_chunks
@@ -190,6 +195,7 @@ def typed_in_chunks(
     raw_problems += state.trailing
     assert report is not None and first is not None  # header_problems raised otherwise
     frame = pd.concat(frames) if len(frames) > 1 else frames[0]
+    raw_problems += every_row_dropped(report, len(frame))
     del frames
     frame, typed = finish_types(frame, first, table, mapping, failures)
     problems = header_problems + raw_problems + mapped_problems + typed

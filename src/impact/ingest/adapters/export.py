@@ -354,8 +354,24 @@ def read_export(
     """
     mapping = mapping if mapping is not None else CANONICAL
     raw, report = export_rows(open_export(path, table, mapping, sheet), table, mapping)
+    raw.problems += every_row_dropped(report, len(raw.frame))
     logger.info("read %s as %s export: %s", raw.source, report.title, "; ".join(report.describe()))
     return raw, report
+
+
+def every_row_dropped(report: ExportReport, kept: int) -> list[Problem]:
+    """The problem of an export whose every row was dropped (a whole-file check: a chunk may
+    hold only dropped rows)."""
+    if not report.rows_read or kept:
+        return []
+    reasons = "; ".join(f"{len(r)} {why}" for why, r in report.dropped.items())
+    return [
+        Problem(
+            source=report.source,
+            expected=f"at least one real response: every row was dropped ({reasons})",
+            fix="export the recorded responses, or check that the mapping's source is this tool",
+        )
+    ]
 
 
 def export_rows(
@@ -380,16 +396,6 @@ def export_rows(
     fields, consumed, report.checkboxes, problems = resolve_checkboxes(
         frame, columns, questions, adapter, raw.source
     )
-    if report.rows_read and frame.empty:
-        reasons = "; ".join(f"{len(r)} {why}" for why, r in report.dropped.items())
-        problems.append(
-            Problem(
-                source=raw.source,
-                expected=f"at least one real response: every row was dropped ({reasons})",
-                fix="export the recorded responses, or check that the mapping's source is this "
-                "tool",
-            )
-        )
     schema = load_table_schema(table)
     renames = mapping.columns_for(table)
     mapped_fields = {renames[c.header][0] for c in columns if c.header in renames}
