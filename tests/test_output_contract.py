@@ -308,3 +308,25 @@ def test_a_swallowed_ctrl_c_never_commits_the_run(tmp_path, late):
     assert time.monotonic() - started < 2
     assert (out / "result.txt").read_text(encoding="utf-8") == "earlier run"
     assert [p.name for p in out.iterdir() if p.name.startswith(".impact-")] == [MANIFEST_NAME]
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("remove", ["../outside.txt"]), ("install", ["/etc/passwd"]), ("staging", "../elsewhere")],
+)
+def test_a_damaged_journal_is_refused_not_followed(tmp_path, field, value):
+    """The journal decides what is moved and deleted: a path in it that leaves the folder
+    stops the recovery, and nothing outside the folder is touched."""
+    outside = tmp_path / "outside.txt"
+    outside.write_text("a file of the user's", encoding="utf-8")
+    out = tmp_path / "out"
+    with OutputFolder(out) as earlier:
+        (earlier.staging / "result.txt").write_text("earlier run", encoding="utf-8")
+    manifest = (out / MANIFEST_NAME).read_text(encoding="utf-8")
+    journal = {"staging": ".impact-staging-1-x", "install": [], "remove": [], "manifest": manifest}
+    journal[field] = value
+    (out / JOURNAL_NAME).write_text(json.dumps(journal), encoding="utf-8")
+    with pytest.raises(ImpactError, match="is damaged"):
+        recover(out)
+    assert outside.read_text(encoding="utf-8") == "a file of the user's"
+    assert (out / "result.txt").read_text(encoding="utf-8") == "earlier run"

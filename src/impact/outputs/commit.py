@@ -29,6 +29,7 @@ from impact.outputs.manifest import (
     Manifest,
     describe_tree,
     now_utc,
+    safe_relative,
 )
 
 log = logging.getLogger(__name__)
@@ -56,14 +57,28 @@ class CommitPlan:
 
     @classmethod
     def from_json(cls, text: str, source: Path) -> CommitPlan:
-        """Read a journal (written whole by :func:`_write_durably`, so never half a file)."""
-        content = json.loads(text)
-        return cls(
-            staging=content["staging"],
-            install=list(content["install"]),
-            remove=list(content["remove"]),
-            manifest=Manifest.from_json(content["manifest"], source),
-        )
+        """Read a journal (written whole by :func:`_write_durably`, so never half a file).
+
+        Every path in it must stay inside the folder, as in a manifest: the journal decides
+        what is moved and deleted, so a damaged one is refused, never followed.
+        """
+        try:
+            content = json.loads(text)
+            staging = str(content["staging"])
+            if Path(staging).name != staging or not staging.startswith(STAGING_PREFIX):
+                raise ValueError(f"the staging entry {staging!r} is not a staging folder")
+            return cls(
+                staging=staging,
+                install=[safe_relative(name) for name in content["install"]],
+                remove=[safe_relative(name) for name in content["remove"]],
+                manifest=Manifest.from_json(content["manifest"], source),
+            )
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise ImpactError(
+                f"{source} is damaged ({error}), so impact cannot finish the earlier run's "
+                f"commit into {source.parent}; it will not move or delete anything there. Move "
+                "the files you want to keep elsewhere and delete the folder yourself."
+            ) from None
 
 
 def _conflict(folder: Path, name: str, previous: Manifest | None) -> str | None:

@@ -113,7 +113,7 @@ class Manifest:
             if content.get("format") != FORMAT:
                 raise ValueError(f"format {content.get('format')!r}, expected {FORMAT!r}")
             files = {
-                _safe_relative(name): FileRecord(int(r["size"]), int(r["mtime_ns"]), r["sha256"])
+                safe_relative(name): FileRecord(int(r["size"]), int(r["mtime_ns"]), r["sha256"])
                 for name, r in content["files"].items()
             }
             return cls(
@@ -132,7 +132,7 @@ class Manifest:
             ) from None
 
 
-def _safe_relative(name: str) -> str:
+def safe_relative(name: str) -> str:
     """A manifest path must stay inside its folder (no absolute paths, no ``..``)."""
     parts = Path(name).parts
     if not parts or Path(name).is_absolute() or ".." in parts or is_housekeeping(parts[0]):
