@@ -62,7 +62,6 @@ for _name in COMMAND_MODULES:
 
 def _on_interrupt(signum, frame) -> None:
     """Ctrl-C: remember it (a library may wrap the KeyboardInterrupt in its own error)."""
-    _state["interrupted"] = True
     interrupts.request()  # repeated until it takes effect; no output is committed after it
     raise KeyboardInterrupt
 
@@ -79,7 +78,7 @@ def _unraisable(unraisable) -> None:
 
 def _interrupted(error: BaseException) -> bool:
     """True after Ctrl-C, or when ``error`` was caused by a KeyboardInterrupt down its chain."""
-    if _state.get("interrupted"):
+    if interrupts.requested():
         return True
     seen: set[int] = set()
     current: BaseException | None = error
@@ -97,7 +96,6 @@ def run(argv: list[str] | None = None) -> None:
     Click handles usage errors (exit 2) and ``--help`` itself in standalone mode and ends with
     ``SystemExit``; errors caused by the user's input are printed here without a traceback.
     """
-    _state["interrupted"] = False
     interrupts.reset()
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, _on_interrupt) if main_thread else None
