@@ -92,6 +92,8 @@ _EMPTY_FIX = "export the answers again from the survey tool (the file has no con
 
 def _cell_text(value: Any) -> str:
     """Render a cell value from openpyxl or pyreadstat as text."""
+    if type(value) is str:  # every CSV cell: skip the checks below
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
