@@ -21,7 +21,8 @@ from impact.cli.main import run as cli_run
 from impact.config import load_config
 from impact.engines import indicator_table, link_at_scale, matched_set, open_session
 from impact.errors import InputError
-from impact.indicators import compute_indicators, missing_counts
+from impact.indicators import missing_counts
+from impact.indicators.compute import compute_indicators
 from impact.link import link_study
 from impact.link.assign import one_to_one
 from impact.pipeline import prepare_study, run_study

@@ -22,7 +22,7 @@ from impact.engines import (
     matched_set,
     spark_session,
 )
-from impact.indicators import compute_indicators
+from impact.indicators.compute import compute_indicators
 from impact.link import link_study
 from impact.synth.register import register_extract
 from link_fixtures import SECRET, make_study

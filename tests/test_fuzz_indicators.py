@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from impact.errors import ImpactError, InputError
-from impact.indicators import builtin_registry, compute_indicators
+from impact.indicators import builtin_registry
+from impact.indicators.compute import compute_indicators
 from impact.indicators.io import read_panel
 
 SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])

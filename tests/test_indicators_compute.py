@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from impact.errors import InputError
-from impact.indicators import builtin_registry, compute_indicators, missing_counts
+from impact.indicators import builtin_registry, missing_counts
+from impact.indicators.compute import compute_indicators
 from impact.indicators.definitions import parse_definitions
 
 NA = pd.NA

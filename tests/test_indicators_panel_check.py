@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from impact.errors import InputError
-from impact.indicators import compute_indicators
+from impact.indicators.compute import compute_indicators
 from impact.indicators.definitions import parse_definitions
 from impact.indicators.io import read_panel
 from impact.indicators.panel_check import MAX_ROWS_SHOWN, canonical_field, panel_value_problems

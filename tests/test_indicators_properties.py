@@ -6,7 +6,8 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from impact.indicators import builtin_registry, compute_indicators
+from impact.indicators import builtin_registry
+from impact.indicators.compute import compute_indicators
 
 EMPLOYMENT = ["none", "part_time", "full_time"]
 CONTRIBUTED = ["yes", "no", "dont_know"]

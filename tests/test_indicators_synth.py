@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from impact.indicators import compute_indicators
+from impact.indicators.compute import compute_indicators
 from impact.synth import programme_study
 from impact.synth.truth import INDICATORS
 

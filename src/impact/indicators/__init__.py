@@ -1,48 +1,45 @@
-"""Declarative, versioned, parameterised indicator definitions and their computation.
+"""Indicators: declarative, versioned, parameterised definitions and their computation.
+
+The public namespace ``impact.indicators`` is the names in ``__all__``:
+
+* :func:`compute_indicators` — linked panel → :class:`IndicatorTable` (one row per person);
+* :func:`missing_counts` — why each indicator is missing, per person count;
+* :func:`run_conformance` — the definitions checked against the conformance vectors;
+* :func:`load_registry` — the built-in definitions, with a study's own file added;
+* :func:`write_codebook` — the indicator codebook in Markdown and Quarto.
 
 The built-in definitions live in ``data_schema/indicators.yaml``; rules are written in a small
 expression language (:mod:`.expr_parser`) and evaluated column-wise with pandas
-(:mod:`.expr_eval`). See ``docs/indicators.md``.
+(:mod:`.expr_eval`). Every other name importable from here or from the submodules is internal.
+See ``docs/indicators.md``.
 """
 
 from impact.indicators.codebook import write_codebook
-from impact.indicators.compute import compute_indicators
 from impact.indicators.conformance import ConformanceResult, run_conformance
-from impact.indicators.definitions import (
-    DefinitionSet,
-    IndicatorDefinition,
-    ParamSpec,
-    Population,
-    load_definitions,
-)
-from impact.indicators.expr_parser import ExpressionError, parse
-from impact.indicators.io import read_panel, write_indicators
+from impact.indicators.definitions import DefinitionSet as DefinitionSet
+from impact.indicators.definitions import IndicatorDefinition as IndicatorDefinition
+from impact.indicators.definitions import ParamSpec as ParamSpec
+from impact.indicators.definitions import Population as Population
+from impact.indicators.definitions import load_definitions as load_definitions
+from impact.indicators.expr_parser import ExpressionError
+from impact.indicators.expr_parser import parse as parse
+from impact.indicators.io import read_panel as read_panel
+from impact.indicators.io import write_indicators as write_indicators
 from impact.indicators.missing import MissingCounts, missing_counts
-from impact.indicators.registry import (
-    BoundIndicator,
-    IndicatorRegistry,
-    builtin_registry,
-    load_registry,
-)
+from impact.indicators.registry import BoundIndicator as BoundIndicator
+from impact.indicators.registry import IndicatorRegistry, load_registry
+from impact.indicators.registry import builtin_registry as builtin_registry
+from impact.indicators.table import IndicatorTable, compute_indicators
 
 __all__ = [
-    "BoundIndicator",
     "ConformanceResult",
-    "DefinitionSet",
     "ExpressionError",
-    "IndicatorDefinition",
     "IndicatorRegistry",
+    "IndicatorTable",
     "MissingCounts",
-    "ParamSpec",
-    "Population",
-    "builtin_registry",
     "compute_indicators",
-    "load_definitions",
     "load_registry",
     "missing_counts",
-    "parse",
-    "read_panel",
     "run_conformance",
     "write_codebook",
-    "write_indicators",
 ]

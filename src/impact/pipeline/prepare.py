@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import pandas as pd
 
@@ -13,6 +14,7 @@ from impact.engines import check_engine, indicator_table
 from impact.ingest import StudyData, load_study
 from impact.link import LinkResult, link_study
 from impact.pipeline.in_progress import require_result_answers
+from impact.results import Result
 
 logger = logging.getLogger(__name__)
 
@@ -23,8 +25,8 @@ _NEVER_PASSED = ("link_code", "response_id", "comments", "occupation_field", "su
 
 
 @dataclass
-class PreparedStudy:
-    """A study ready for analysis.
+class PreparedStudy(Result):
+    """A study ready for analysis (what :func:`impact.load_study` returns).
 
     Attributes
     ----------
@@ -44,11 +46,21 @@ class PreparedStudy:
     data: StudyData
     links: LinkResult
     table: pd.DataFrame
+    title: ClassVar[str] = "Prepared study"
 
     @property
     def randomised(self) -> bool:
         """Whether the study is a randomised design with a randomisation list."""
         return self.config.study.design == "randomised" and self.data.randomisation is not None
+
+    def tidy(self) -> pd.DataFrame:
+        """The analysis table: one row per person, the indicators and the wave answers."""
+        return self.table
+
+    def summary(self) -> str:
+        """The study's name and design, and how many persons the analysis table holds."""
+        study = self.config.study
+        return f"{self.title}: {study.name} ({study.design}), {len(self.table)} persons"
 
 
 def _wave_columns(panel: pd.DataFrame, already: pd.Index) -> list[str]:

@@ -1,0 +1,52 @@
+"""Programme outcomes (public API): shares with confidence intervals, targets, comparisons.
+
+``impact.outcomes`` is the public face of :mod:`impact.analysis.outcomes`; the names in
+``__all__`` are the API, everything else in ``impact.analysis`` is internal. These are
+**outcomes**, not effects: nothing here compares with what would have happened without the
+programme. See ``docs/outcomes.md``.
+
+* :func:`programme_outcomes` — every part below in one call (what the funder reports use);
+* :func:`indicator_shares` — shares with Wilson intervals, overall and by group;
+* :func:`gender_comparison` — women vs men: difference, test, covariate-adjusted difference;
+* :func:`target_attainment` — targets against observed shares;
+* :func:`response_rates` — respondents, response and linked rates;
+* :func:`attribution` — did the programme contribute, as participants see it;
+* :func:`trajectories` — shares across the waves;
+* :func:`plot_shares` — a figure of shares with their intervals.
+"""
+
+from impact.analysis.outcomes import (
+    Attribution,
+    GroupComparison,
+    IndicatorShares,
+    ProgrammeOutcomes,
+    ResponseRates,
+    TargetAttainment,
+    Trajectories,
+    attribution,
+    gender_comparison,
+    indicator_shares,
+    programme_outcomes,
+    response_rates,
+    target_attainment,
+    trajectories,
+)
+from impact.analysis.plotting import plot_shares
+
+__all__ = [
+    "Attribution",
+    "GroupComparison",
+    "IndicatorShares",
+    "ProgrammeOutcomes",
+    "ResponseRates",
+    "TargetAttainment",
+    "Trajectories",
+    "attribution",
+    "gender_comparison",
+    "indicator_shares",
+    "plot_shares",
+    "programme_outcomes",
+    "response_rates",
+    "target_attainment",
+    "trajectories",
+]

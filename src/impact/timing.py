@@ -1,0 +1,36 @@
+"""Time to first job (public API): Kaplan–Meier, log-rank, hazard models.
+
+``impact.timing`` is the public face of :mod:`impact.analysis.timing`; the names in
+``__all__`` are the API, everything else in ``impact.analysis`` is internal. See
+``docs/timing.md``.
+
+* :func:`time_to_job` — every part below from the follow-up waves, in one call;
+* :func:`kaplan_meier` — the share still without a job, month by month;
+* :func:`logrank` — the log-rank test between groups;
+* :func:`hazard_models` — Cox and discrete-time hazard models;
+* :func:`cumulative_share_figure` — the cumulative share with a job.
+"""
+
+from impact.analysis.timing import (
+    HazardModels,
+    KaplanMeier,
+    LogRankTest,
+    TimeToJob,
+    cumulative_share_figure,
+    hazard_models,
+    kaplan_meier,
+    logrank,
+    time_to_job,
+)
+
+__all__ = [
+    "HazardModels",
+    "KaplanMeier",
+    "LogRankTest",
+    "TimeToJob",
+    "cumulative_share_figure",
+    "hazard_models",
+    "kaplan_meier",
+    "logrank",
+    "time_to_job",
+]
