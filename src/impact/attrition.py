@@ -24,40 +24,44 @@ from impact.analysis.attrition import (
     ResponseByCovariate,
     ResponseDifferenceTest,
     WWCClassification,
-    attrition_rates,
-    attrition_summary,
-    bounds_figure,
-    classify_attrition,
+)
+from impact.analysis.attrition.attrition_tests import (
     differential_attrition_regression,
-    ipw_itt,
-    lee_bounds,
-    manski_bounds,
     response_by_arm_test,
     response_by_covariate,
+)
+from impact.analysis.attrition.bounds import lee_bounds
+from impact.analysis.attrition.figures import (
+    bounds_figure,
     response_by_stage_figure,
     weights_figure,
 )
+from impact.analysis.attrition.ipw import ipw_itt
+from impact.analysis.attrition.manski import manski_bounds
+from impact.analysis.attrition.rates import attrition_rates
+from impact.analysis.attrition.summary import attrition_summary
+from impact.analysis.attrition.wwc import classify_attrition
 
 __all__ = [
-    "AttritionRates",
-    "AttritionRegression",
-    "AttritionSummary",
-    "IPWResult",
-    "LeeBounds",
-    "ManskiBounds",
-    "ResponseByCovariate",
-    "ResponseDifferenceTest",
-    "WWCClassification",
-    "attrition_rates",
     "attrition_summary",
-    "bounds_figure",
+    "attrition_rates",
     "classify_attrition",
+    "response_by_arm_test",
+    "response_by_covariate",
     "differential_attrition_regression",
     "ipw_itt",
     "lee_bounds",
     "manski_bounds",
-    "response_by_arm_test",
-    "response_by_covariate",
+    "bounds_figure",
     "response_by_stage_figure",
     "weights_figure",
+    "AttritionSummary",
+    "AttritionRates",
+    "WWCClassification",
+    "ResponseDifferenceTest",
+    "ResponseByCovariate",
+    "AttritionRegression",
+    "IPWResult",
+    "LeeBounds",
+    "ManskiBounds",
 ]

@@ -12,28 +12,29 @@
   :func:`specifications_figure` — figures.
 """
 
-from impact.analysis.matching import (
-    MatchedSet,
-    MatchSpec,
+from impact.analysis.matching.comparison import (
     RegisterComparison,
     SpecificationResult,
+    register_comparison,
+)
+from impact.analysis.matching.figures import (
     event_study_figure,
     love_plot,
-    match_persons,
     rates_figure,
-    register_comparison,
     specifications_figure,
 )
+from impact.analysis.matching.matcher import MatchedSet, match_persons
+from impact.analysis.matching.spec import MatchSpec
 
 __all__ = [
+    "register_comparison",
+    "match_persons",
     "MatchSpec",
-    "MatchedSet",
+    "love_plot",
+    "rates_figure",
+    "event_study_figure",
+    "specifications_figure",
     "RegisterComparison",
     "SpecificationResult",
-    "event_study_figure",
-    "love_plot",
-    "match_persons",
-    "rates_figure",
-    "register_comparison",
-    "specifications_figure",
+    "MatchedSet",
 ]

@@ -12,42 +12,30 @@ points of a binary outcome. See ``docs/power.md``.
 * :class:`Assumptions` — significance level, sides, method, R², clustering, attrition.
 """
 
-from impact.analysis.power import (
-    Assumptions,
-    MDECurve,
-    MDEResult,
-    PowerCurve,
-    PowerResult,
-    RiseReproduction,
-    SampleSizeResult,
-    SimulationResult,
-    StudyPlan,
-    mde,
-    mde_curve,
-    plan_study,
-    power,
-    power_curve,
-    rise_reproduction,
-    sample_size,
-    simulate_power,
-)
+from impact.analysis.power.analytic import mde, power, sample_size
+from impact.analysis.power.curves import MDECurve, PowerCurve, mde_curve, power_curve
+from impact.analysis.power.design import Assumptions
+from impact.analysis.power.planning import StudyPlan, plan_study
+from impact.analysis.power.results import MDEResult, PowerResult, SampleSizeResult
+from impact.analysis.power.rise import RiseReproduction, rise_reproduction
+from impact.analysis.power.simulate import SimulationResult, simulate_power
 
 __all__ = [
+    "mde",
+    "sample_size",
+    "power",
+    "mde_curve",
+    "power_curve",
+    "simulate_power",
+    "plan_study",
+    "rise_reproduction",
     "Assumptions",
-    "MDECurve",
     "MDEResult",
-    "PowerCurve",
-    "PowerResult",
-    "RiseReproduction",
     "SampleSizeResult",
+    "PowerResult",
+    "MDECurve",
+    "PowerCurve",
     "SimulationResult",
     "StudyPlan",
-    "mde",
-    "mde_curve",
-    "plan_study",
-    "power",
-    "power_curve",
-    "rise_reproduction",
-    "sample_size",
-    "simulate_power",
+    "RiseReproduction",
 ]

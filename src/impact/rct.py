@@ -12,52 +12,42 @@ the API, everything else in ``impact.analysis`` is internal. See ``docs/rct.md``
 * :func:`consort_figure`, :func:`effects_figure`, :func:`subgroup_figure` — figures.
 """
 
-from impact.analysis.rct import (
-    BalanceResult,
-    ComponentsResult,
-    ConsortFlow,
+from impact.analysis.rct.analysis import RctAnalysis, analyse_rct
+from impact.analysis.rct.balance import BalanceResult, balance
+from impact.analysis.rct.components import ComponentsResult, component_associations
+from impact.analysis.rct.consort import ConsortFlow, consort_flow
+from impact.analysis.rct.figures import consort_figure, effects_figure, subgroup_figure
+from impact.analysis.rct.heterogeneity import HeterogeneityResult, heterogeneity
+from impact.analysis.rct.itt import IttResult, itt
+from impact.analysis.rct.multiple import MultipleTestingResult, adjust_pvalues, westfall_young
+from impact.analysis.rct.randomisation import (
     FisherResult,
-    HeterogeneityResult,
-    IttResult,
-    MultipleTestingResult,
     RandomisationResult,
-    RctAnalysis,
-    adjust_pvalues,
-    analyse_rct,
-    balance,
-    component_associations,
-    consort_figure,
-    consort_flow,
-    effects_figure,
     fisher_tests,
-    heterogeneity,
-    itt,
     randomisation_test,
-    subgroup_figure,
-    westfall_young,
 )
 
 __all__ = [
-    "BalanceResult",
-    "ComponentsResult",
-    "ConsortFlow",
-    "FisherResult",
-    "HeterogeneityResult",
-    "IttResult",
-    "MultipleTestingResult",
-    "RandomisationResult",
-    "RctAnalysis",
-    "adjust_pvalues",
     "analyse_rct",
-    "balance",
-    "component_associations",
-    "consort_figure",
     "consort_flow",
-    "effects_figure",
-    "fisher_tests",
-    "heterogeneity",
+    "balance",
     "itt",
     "randomisation_test",
-    "subgroup_figure",
+    "fisher_tests",
+    "adjust_pvalues",
     "westfall_young",
+    "heterogeneity",
+    "component_associations",
+    "consort_figure",
+    "effects_figure",
+    "subgroup_figure",
+    "RctAnalysis",
+    "ConsortFlow",
+    "BalanceResult",
+    "IttResult",
+    "RandomisationResult",
+    "FisherResult",
+    "MultipleTestingResult",
+    "HeterogeneityResult",
+    "ComponentsResult",
 ]

@@ -11,26 +11,20 @@
 * :func:`cumulative_share_figure` — the cumulative share with a job.
 """
 
-from impact.analysis.timing import (
-    HazardModels,
-    KaplanMeier,
-    LogRankTest,
-    TimeToJob,
-    cumulative_share_figure,
-    hazard_models,
-    kaplan_meier,
-    logrank,
-    time_to_job,
-)
+from impact.analysis.timing.analysis import TimeToJob, time_to_job
+from impact.analysis.timing.figures import cumulative_share_figure
+from impact.analysis.timing.hazard import HazardModels, hazard_models
+from impact.analysis.timing.kaplan_meier import KaplanMeier, kaplan_meier
+from impact.analysis.timing.logrank import LogRankTest, logrank
 
 __all__ = [
-    "HazardModels",
-    "KaplanMeier",
-    "LogRankTest",
-    "TimeToJob",
-    "cumulative_share_figure",
-    "hazard_models",
+    "time_to_job",
     "kaplan_meier",
     "logrank",
-    "time_to_job",
+    "hazard_models",
+    "cumulative_share_figure",
+    "TimeToJob",
+    "KaplanMeier",
+    "LogRankTest",
+    "HazardModels",
 ]

@@ -24,62 +24,51 @@ from typing import TYPE_CHECKING
 from impact._lazy import lazy_attributes
 
 if TYPE_CHECKING:
-    from impact.report.api import (
-        BatchResult,
-        Bundle,
-        RenderResult,
-        find_quarto,
-        load_bundle,
-        make_provenance,
-        render_all,
-        render_formats,
-        render_report,
-        write_codebook_bundle,
-        write_power_bundle,
-        write_programme_bundle,
-        write_rct_bundle,
-    )
+    from impact.report.batch import BatchResult, render_all
+    from impact.report.bundle import Bundle, load_bundle, make_provenance
+    from impact.report.exporters_codebook import write_codebook_bundle
+    from impact.report.exporters_power import write_power_bundle
+    from impact.report.exporters_programme import write_programme_bundle
+    from impact.report.exporters_rct import write_rct_bundle
+    from impact.report.quarto import find_quarto
+    from impact.report.render import RenderResult, render_formats, render_report
     from impact.report.template_api import col, open_report
 
-_FROM_API = (
-    "BatchResult",
-    "Bundle",
-    "RenderResult",
-    "find_quarto",
-    "load_bundle",
-    "make_provenance",
-    "render_all",
-    "render_formats",
-    "render_report",
-    "write_codebook_bundle",
-    "write_power_bundle",
-    "write_programme_bundle",
-    "write_rct_bundle",
-)
+#: Each public name → the module it is imported from on first use.
+_SOURCES = {
+    "write_programme_bundle": "impact.report.exporters_programme",
+    "write_rct_bundle": "impact.report.exporters_rct",
+    "write_power_bundle": "impact.report.exporters_power",
+    "write_codebook_bundle": "impact.report.exporters_codebook",
+    "load_bundle": "impact.report.bundle",
+    "make_provenance": "impact.report.bundle",
+    "Bundle": "impact.report.bundle",
+    "render_report": "impact.report.render",
+    "render_formats": "impact.report.render",
+    "RenderResult": "impact.report.render",
+    "render_all": "impact.report.batch",
+    "BatchResult": "impact.report.batch",
+    "find_quarto": "impact.report.quarto",
+    "open_report": "impact.report.template_api",
+    "col": "impact.report.template_api",
+}
 
 __all__ = [
-    "BatchResult",
-    "Bundle",
-    "RenderResult",
-    "col",
-    "find_quarto",
-    "load_bundle",
-    "make_provenance",
-    "open_report",
-    "render_all",
-    "render_formats",
-    "render_report",
-    "write_codebook_bundle",
-    "write_power_bundle",
     "write_programme_bundle",
     "write_rct_bundle",
+    "write_power_bundle",
+    "write_codebook_bundle",
+    "load_bundle",
+    "make_provenance",
+    "render_report",
+    "render_formats",
+    "render_all",
+    "find_quarto",
+    "open_report",
+    "col",
+    "Bundle",
+    "RenderResult",
+    "BatchResult",
 ]
 
-__getattr__, __dir__ = lazy_attributes(
-    __name__,
-    {
-        **{name: "impact.report.api" for name in _FROM_API},
-        "col": "impact.report.template_api",
-        "open_report": "impact.report.template_api",
-    },
-)
+__getattr__, __dir__ = lazy_attributes(__name__, _SOURCES)
