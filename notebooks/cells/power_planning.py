@@ -30,16 +30,7 @@ CELLS = [
 
         import pandas as pd
 
-        from impact.analysis.power import (
-            mde,
-            mde_curve,
-            plan_study,
-            power,
-            power_curve,
-            rise_reproduction,
-            sample_size,
-            simulate_power,
-        )
+        from impact import power
 
         scratch = tempfile.TemporaryDirectory(prefix="impact-power-")
         workdir = Path(scratch.name)
@@ -56,13 +47,13 @@ CELLS = [
     ),
     code(
         """
-        planned = mde(109, 109, control_rate=0.30, direction="increase")
+        planned = power.mde(109, 109, control_rate=0.30, direction="increase")
         planned
         """
     ),
     code(
         """
-        realised = mde(73, 78, control_rate=0.30, direction="increase")
+        realised = power.mde(73, 78, control_rate=0.30, direction="increase")
         print(realised.sentence("sv"))
         realised
         """
@@ -83,7 +74,7 @@ CELLS = [
     ),
     code(
         """
-        rise = rise_reproduction()
+        rise = power.rise_reproduction()
         print(rise.sentence())
         matches = rise.matches()
         matches[(matches["method"] == "unpooled") & (matches["r2"] == 0)]
@@ -111,7 +102,7 @@ CELLS = [
     ),
     code(
         """
-        plan = plan_study(500, attrition=0.3, r2_values=(0.0, 0.1, 0.2))
+        plan = power.plan_study(500, attrition=0.3, r2_values=(0.0, 0.1, 0.2))
         print(plan.sentence())
         plan.tidy().query("direction == 'increase'").pivot_table(
             index=["outcome", "control_rate"], columns="r2", values="mde_pp"
@@ -132,9 +123,9 @@ CELLS = [
     ),
     code(
         """
-        needed = sample_size(control_rate=0.29, effect_pp=10, attrition=0.3, r2=0.1)
+        needed = power.sample_size(control_rate=0.29, effect_pp=10, attrition=0.3, r2=0.1)
         print(needed.sentence())
-        achieved = power(250, 250, control_rate=0.29, effect_pp=12, attrition=0.3, r2=0.1)
+        achieved = power.power(250, 250, control_rate=0.29, effect_pp=12, attrition=0.3, r2=0.1)
         print(achieved.sentence())
         needed
         """
@@ -142,7 +133,7 @@ CELLS = [
     code(
         """
         enrolled = [100, 200, 300, 400, 500, 600, 800, 1000]
-        curve = mde_curve(enrolled, control_rate=0.29, attrition=0.3)
+        curve = power.mde_curve(enrolled, control_rate=0.29, attrition=0.3)
         curve.figure("en")
         """
     ),
@@ -191,7 +182,7 @@ CELLS = [
         }
         rows = []
         for name, settings in scenarios.items():
-            simulated = simulate_power(**settings, n_sims=3_000, seed=20260101)
+            simulated = power.simulate_power(**settings, n_sims=3_000, seed=20260101)
             row = simulated.tidy().iloc[0]
             rows.append(
                 {
@@ -221,7 +212,7 @@ CELLS = [
     code(
         """
         methods = ["unpooled", "pooled", "arcsine"]
-        realised_curve = power_curve(73, 78, control_rate=0.30, methods=methods)
+        realised_curve = power.power_curve(73, 78, control_rate=0.30, methods=methods)
         realised_curve.write(workdir / "power_curve")
         realised_curve.figure("en")
         """

@@ -33,18 +33,11 @@ CELLS = [
 
         import pandas as pd
 
-        from impact.analysis.plotting import plot_shares
-        from impact.analysis.shares import indicator_shares
-        from impact.analysis.targets import target_attainment
-        from impact.config import load_config
-        from impact.indicators import compute_indicators
-        from impact.ingest import read_table, validate_study
-        from impact.link import link_study
-        from impact.synth.demo import write_synthetic
+        import impact
 
         scratch = tempfile.TemporaryDirectory(prefix="impact-quickstart-")
         workdir = Path(scratch.name)
-        write_synthetic("programme", workdir / "demo")
+        impact.synth.write_synthetic("programme", workdir / "demo")
         sorted(str(p.relative_to(workdir)) for p in (workdir / "demo").rglob("*.*"))
         """
     ),
@@ -65,7 +58,7 @@ CELLS = [
     ),
     code(
         """
-        config = load_config(workdir / "demo" / "study.yaml")
+        config = impact.load_config(workdir / "demo" / "study.yaml")
         print(config.study.name, "—", config.study.design)
         print("mapping:", Path(config.inputs.mapping).name)
         print("targets:", dict(config.analysis.targets))
@@ -85,14 +78,18 @@ CELLS = [
     md(
         """
         The mapping turns this into the canonical table: canonical field names, codes
-        (`woman`, `none`, scale values 1–5) and proper types. `read_table` does it for one
-        file, here with the example mapping shipped with the package
-        (`data_schema/mappings/belong_sv.yaml`, loaded by its name):
+        (`woman`, `none`, scale values 1–5) and proper types. `impact.ingest.validate_file`
+        does it for one file, here with the example mapping shipped with the package
+        (`data_schema/mappings/belong_sv.yaml`, loaded by its name); when the file has no
+        problem, its canonical table is in `.data`:
         """
     ),
     code(
         """
-        canonical = read_table(config.inputs.baseline[0], "baseline", mapping="belong_sv")
+        one_file = impact.ingest.validate_file(
+            config.inputs.baseline[0], "baseline", mapping="belong_sv"
+        )
+        canonical = one_file.data.baseline
         canonical[["round_id", "gender", "employment", "swedish_level", "years_in_sweden"]].head()
         """
     ),
@@ -100,16 +97,16 @@ CELLS = [
         """
         ## 2. Validate
 
-        `validate_study` reads every file of the study, maps headers and answer labels onto
-        the canonical schema (`data_schema/*.schema.json`) and checks every value. It never
-        stops at the first problem: it lists **every** problem in **every** file, so one pass
-        is enough to fix an export. When nothing is wrong, `report.data` holds the clean,
-        typed tables.
+        `impact.ingest.validate_study` reads every file of the study, maps headers and answer labels
+        onto the canonical schema (`data_schema/*.schema.json`) and checks every value. It
+        never stops at the first problem: it lists **every** problem in **every** file, so
+        one pass is enough to fix an export. When nothing is wrong, `report.data` holds the
+        clean, typed tables.
         """
     ),
     code(
         """
-        report = validate_study(config)
+        report = impact.ingest.validate_study(config)
         print(report.summary().replace(str(workdir), "…"))
         data = report.data
         data.baseline.dtypes.value_counts()
@@ -140,7 +137,7 @@ CELLS = [
         bad["Kommentar från handläggaren"] = ""
         bad.to_csv(export, sep=";", encoding="cp1252", index=False)
 
-        broken_report = validate_study(broken / "study.yaml")
+        broken_report = impact.ingest.validate_study(broken / "study.yaml")
         print(broken_report.ok, "—", len(broken_report.problems), "problems")
         problems = broken_report.tidy()
         problems["source"] = problems["source"].map(lambda s: Path(s).name)
@@ -149,14 +146,16 @@ CELLS = [
     ),
     md(
         """
-        `impact.ingest.load_study` does the same but raises one `InputError` carrying these
-        problems; on the command line `impact validate study.yaml` prints the same table and
+        `impact.load_study` does the same (and goes on to link the waves and compute the
+        indicators) but raises one `impact.InputError` carrying these problems; on the
+        command line `impact validate study.yaml` prints the same table and
         exits with status 2. We continue with the intact study.
 
         ### Your own export: the mapping assistant
 
-        With a new questionnaire there is no mapping yet. `draft_mapping` (on the command line
-        `impact mapping draft EXPORT… --out mapping.yaml`) reads the exports, recognises the
+        With a new questionnaire there is no mapping yet. `impact.ingest.draft_mapping` (on
+        the command line `impact mapping draft EXPORT… --out mapping.yaml`) reads the
+        exports, recognises the
         survey tool from the header (Google Forms, Microsoft Forms, SurveyMonkey, Qualtrics,
         LimeSurvey, KoboToolbox, ODK, Netigate, Typeform or a generic file) and matches every
         question text and answer label to the canonical ones. Identical texts need no edit;
@@ -166,11 +165,8 @@ CELLS = [
     ),
     code(
         """
-        from impact.ingest import validate_file
-        from impact.ingest.adapters.draft import draft_mapping
-
         exports = [config.inputs.baseline[0], config.inputs.result[0]]
-        draft = draft_mapping(exports, name="my_questionnaire")
+        draft = impact.ingest.draft_mapping(exports, name="my_questionnaire")
         print(draft.summary().replace(str(workdir), "…"))
         drafted = draft.write(workdir / "my_mapping.yaml")
         for line in drafted.read_text(encoding="utf-8").splitlines()[6:16]:
@@ -186,7 +182,7 @@ CELLS = [
     ),
     code(
         """
-        check = validate_file(config.inputs.result[0], "result", mapping=drafted)
+        check = impact.ingest.validate_file(config.inputs.result[0], "result", mapping=drafted)
         answers = check.answer_table().drop(columns="source")
         answers[answers["field"].isin(["gender", "employment", "contributed_job"])]
         """
@@ -208,7 +204,7 @@ CELLS = [
     ),
     code(
         """
-        links = link_study(
+        links = impact.link.link_study(
             data.baseline,
             data.followup,
             data.result,
@@ -244,16 +240,18 @@ CELLS = [
         thresholds as parameters (`min_extra_interviews: 2`, `min_small_steps: 5`, taken here
         from the study file). The result is one row per person. An indicator is **missing**
         (not false) when the person did not answer a survey it needs, so shares are computed
-        among those with a known value.
+        among those with a known value. Like every verb of the API, `compute_indicators`
+        returns a result object; its `table` (also `tidy()`) is the indicator table.
         """
     ),
     code(
         """
-        indicators = compute_indicators(
+        computed = impact.indicators.compute_indicators(
             links.panel,
             definitions=config.indicators.definitions,
             params=dict(config.indicators.params),
         )
+        indicators = computed.table
         headline = ["got_job", "took_steps", "job_or_steps", "expanded_network", "got_reference"]
         indicators[["round_id", "gender", "responded_r", *headline]].head()
         """
@@ -262,17 +260,17 @@ CELLS = [
         """
         ## 5. Shares with confidence intervals, by gender
 
-        `indicator_shares` gives the share of people for whom each indicator is true, with a
-        95 % Wilson confidence interval, overall and by group. Remember what the published
-        report stresses: these are **outcomes, not effects** — nothing here says what would
-        have happened without the programme, and differences between women and men are not
-        adjusted for age, education or language.
+        `impact.outcomes.indicator_shares` gives the share of people for whom each indicator is
+        true, with a 95 % Wilson confidence interval, overall and by group. Remember what
+        the published report stresses: these are **outcomes, not effects** — nothing here
+        says what would have happened without the programme, and differences between women
+        and men are not adjusted for age, education or language.
         """
     ),
     code(
         """
         level = config.analysis.confidence_level
-        shares = indicator_shares(indicators, headline, by="gender", level=level)
+        shares = impact.outcomes.indicator_shares(indicators, headline, by="gender", level=level)
         shares
         """
     ),
@@ -284,15 +282,18 @@ CELLS = [
 
         ## 6. Target attainment
 
-        The funder's targets were 90 % finding a job or taking measurable steps and 80 %
-        expanding their network. `target_attainment` compares each target with the observed
-        share and its confidence interval and reports whether the target is met, missed or
-        cannot be told apart from the observed share, with a one-sided binomial test.
+        The funder's targets were 90 % finding a job or taking measurable steps and 80 % expanding
+        their network. `impact.outcomes.target_attainment` compares each target with the
+        observed share and its confidence interval and reports whether the target is met,
+        missed or cannot be told apart from the observed share, with a one-sided binomial
+        test.
         """
     ),
     code(
         """
-        targets = target_attainment(indicators, dict(config.analysis.targets), by=["gender"])
+        targets = impact.outcomes.target_attainment(
+            indicators, dict(config.analysis.targets), by=["gender"]
+        )
         print(targets.summary())
         targets
         """
@@ -307,7 +308,7 @@ CELLS = [
     ),
     code(
         """
-        fig = plot_shares(shares, by="gender", lang="en")
+        fig = impact.outcomes.plot_shares(shares, by="gender", lang="en")
         fig.savefig(workdir / "shares_by_gender.png", dpi=150)
         fig
         """
@@ -316,7 +317,7 @@ CELLS = [
         """
         ## Where next
 
-        * `impact.analysis.outcomes.programme_outcomes` computes all of the above (plus the
+        * `impact.outcomes.programme_outcomes` computes all of the above (plus the
           gender comparison with tests, response rates and the programme's self-reported
           contribution) in one call — that is what the funder reports use (notebook 05).
         * `02_randomised_study` analyses the randomised control-group study;

@@ -36,33 +36,13 @@ CELLS = [
 
         import pandas as pd
 
-        from impact.analysis.attrition import (
-            attrition_rates,
-            classify_attrition,
-            ipw_itt,
-            lee_bounds,
-        )
-        from impact.analysis.rct import (
-            adjust_pvalues,
-            balance,
-            consort_figure,
-            consort_flow,
-            effects_figure,
-            fisher_tests,
-            heterogeneity,
-            itt,
-            randomisation_test,
-            subgroup_figure,
-            westfall_young,
-        )
-        from impact.config import load_config
-        from impact.pipeline import prepare_study
-        from impact.synth.demo import write_synthetic
+        import impact
+        from impact import attrition, rct
 
         scratch = tempfile.TemporaryDirectory(prefix="impact-rct-")
         workdir = Path(scratch.name)
-        write_synthetic("randomised", workdir / "rct")
-        config = load_config(workdir / "rct" / "study.yaml")
+        impact.synth.write_synthetic("randomised", workdir / "rct")
+        config = impact.load_config(workdir / "rct" / "study.yaml")
         analysis = config.analysis
         print(config.study.name)
         print("RCT outcome family in the study file:", ", ".join(analysis.outcomes))
@@ -72,7 +52,7 @@ CELLS = [
         """
         ## Prepare the data: validate, link, compute indicators
 
-        `prepare_study` runs the steps of notebook 01 with the study file's settings: validate
+        `impact.load_study` runs the steps of notebook 01 with the study file's settings: validate
         every export, link the waves, compute the indicators. The randomisation list is the
         spine of a randomised study: every randomised person is a row of the linked panel,
         whether they answered any survey or not, with `arm` and `stratum` from the list.
@@ -82,7 +62,7 @@ CELLS = [
     ),
     code(
         """
-        prepared = prepare_study(config)
+        prepared = impact.load_study(config)
         table = prepared.table
         prepared.links.report
         """
@@ -97,9 +77,9 @@ CELLS = [
     ),
     code(
         """
-        rct = table[table["arm"].notna()].reset_index(drop=True)
-        print(f"{len(table) - len(rct)} panel row(s) without an arm; {len(rct)} randomised")
-        rct.groupby(["stratum", "arm"]).size().unstack()
+        sample = table[table["arm"].notna()].reset_index(drop=True)
+        print(f"{len(table) - len(sample)} panel row(s) without an arm; {len(sample)} randomised")
+        sample.groupby(["stratum", "arm"]).size().unstack()
         """
     ),
     md(
@@ -113,8 +93,8 @@ CELLS = [
     ),
     code(
         """
-        flow = consort_flow(rct, analysed="job_or_steps")
-        consort_figure(flow, lang="en")
+        flow = rct.consort_flow(sample, analysed="job_or_steps")
+        rct.consort_figure(flow, lang="en")
         """
     ),
     code(
@@ -137,7 +117,7 @@ CELLS = [
     code(
         """
         covariates = ["age", "education_level", "years_in_sweden"]
-        balance(rct, ["gender", *covariates], strata=None, analysed="job_or_steps")
+        rct.balance(sample, ["gender", *covariates], strata=None, analysed="job_or_steps")
         """
     ),
     md(
@@ -162,8 +142,8 @@ CELLS = [
     code(
         """
         primary = ["got_job", "took_steps", "job_or_steps", "expanded_network"]
-        estimates = itt(rct, primary, covariates=covariates, strata="stratum", se_type="HC2")
-        effects_figure(estimates, specifications=("unadjusted", "lin"))
+        estimates = rct.itt(sample, primary, covariates=covariates, strata="stratum", se_type="HC2")
+        rct.effects_figure(estimates, specifications=("unadjusted", "lin"))
         """
     ),
     code(
@@ -185,12 +165,14 @@ CELLS = [
     ),
     code(
         """
-        fisher_tests(rct, primary)
+        rct.fisher_tests(sample, primary)
         """
     ),
     code(
         """
-        ri = randomisation_test(rct, primary, strata="stratum", draws=2_000, seed=analysis.seed)
+        ri = rct.randomisation_test(
+            sample, primary, strata="stratum", draws=2_000, seed=analysis.seed
+        )
         ri
         """
     ),
@@ -209,21 +191,21 @@ CELLS = [
     code(
         """
         lin_p = estimates.tidy().query("specification == 'lin'").set_index("outcome")["p_value"]
-        adjust_pvalues(lin_p, methods=("holm", "fdr_bh"), family="primary outcomes")
+        rct.adjust_pvalues(lin_p, methods=("holm", "fdr_bh"), family="primary outcomes")
         """
     ),
     code(
         """
-        westfall_young(ri, primary, family="primary outcomes")
+        rct.westfall_young(ri, primary, family="primary outcomes")
         """
     ),
     code(
         """
         components = [o for o in analysis.outcomes if o not in primary]
-        lin_only = itt(rct, components, covariates=covariates, adjustments=("lin",))
+        lin_only = rct.itt(sample, components, covariates=covariates, adjustments=("lin",))
         component_p = lin_only.tidy().query("specification == 'lin'")
         component_p = component_p.set_index("outcome")["p_value"]
-        adjust_pvalues(component_p, methods=("holm", "fdr_bh"), family="step components")
+        rct.adjust_pvalues(component_p, methods=("holm", "fdr_bh"), family="step components")
         """
     ),
     md(
@@ -247,14 +229,14 @@ CELLS = [
     ),
     code(
         """
-        rates = attrition_rates(rct)
+        rates = attrition.attrition_rates(sample)
         rates
         """
     ),
     code(
         """
         result_stage = rates.tidy().set_index("stage").loc["r"]
-        wwc = classify_attrition(
+        wwc = attrition.classify_attrition(
             result_stage["attrition_overall"],
             result_stage["differential_attrition"],
             boundary=analysis.attrition_boundary,
@@ -265,21 +247,23 @@ CELLS = [
     ),
     code(
         """
-        ipw = ipw_itt(rct, outcome="job_or_steps", covariates=covariates, n_bootstrap=200, seed=1)
+        ipw = attrition.ipw_itt(
+            sample, outcome="job_or_steps", covariates=covariates, n_bootstrap=200, seed=1
+        )
         print(ipw.summary())
         ipw
         """
     ),
     code(
         """
-        lee = {o: lee_bounds(rct, outcome=o, tighten_by="gender") for o in primary}
+        lee = {o: attrition.lee_bounds(sample, outcome=o, tighten_by="gender") for o in primary}
         print(lee["job_or_steps"].summary())
         pd.concat([b.tidy() for b in lee.values()], ignore_index=True)
         """
     ),
     md(
         """
-        `impact.analysis.attrition.attrition_summary` runs all of this (plus tests of
+        `impact.attrition.attrition_summary` runs all of this (plus tests of
         differential attrition, Manski bounds and figures) in one call; `impact run` writes it
         for the funder's report.
 
@@ -294,8 +278,10 @@ CELLS = [
     ),
     code(
         """
-        by_gender = heterogeneity(rct, primary, by="gender", covariates=covariates, strata=None)
-        subgroup_figure(by_gender)
+        by_gender = rct.heterogeneity(
+            sample, primary, by="gender", covariates=covariates, strata=None
+        )
+        rct.subgroup_figure(by_gender)
         """
     ),
     code(
@@ -355,7 +341,7 @@ CELLS = [
         """
         ## Where next
 
-        * `impact.analysis.rct.analyse_rct` runs steps 1–5 and 7 in one call and writes every
+        * `impact.rct.analyse_rct` runs steps 1–5 and 7 in one call and writes every
           table and figure (`docs/rct.md`); `impact rct study.yaml` does it from the command
           line.
         * `docs/attrition.md` explains the attrition methods and their assumptions.

@@ -32,22 +32,13 @@ CELLS = [
         import pandas as pd
         from IPython.display import display
 
-        from impact.analysis.outcomes import programme_outcomes
-        from impact.config import load_config
-        from impact.pipeline import prepare_study
-        from impact.report.api import (
-            find_quarto,
-            load_bundle,
-            make_provenance,
-            render_formats,
-            write_programme_bundle,
-        )
-        from impact.synth.demo import write_synthetic
+        import impact
+        from impact import report
 
         scratch = tempfile.TemporaryDirectory(prefix="impact-reports-")
         workdir = Path(scratch.name)
-        write_synthetic("programme", workdir / "demo")
-        config = load_config(workdir / "demo" / "study.yaml")
+        impact.synth.write_synthetic("programme", workdir / "demo")
+        config = impact.load_config(workdir / "demo" / "study.yaml")
         ROUND = "R03"
         """
     ),
@@ -55,7 +46,7 @@ CELLS = [
         """
         ## 1. Prepare the study
 
-        `prepare_study` validates the exports, links the surveys and computes the indicators
+        `impact.load_study` validates the exports, links the surveys and computes the indicators
         with the study file's settings, as notebook 01 did step by step. The round's report covers
         the people of that round; the number of participants who started the round (here the
         baseline respondents) is the base of the response rate.
@@ -63,7 +54,7 @@ CELLS = [
     ),
     code(
         """
-        prepared = prepare_study(config)
+        prepared = impact.load_study(config)
         table = prepared.table
         in_round = table[table["round_id"] == ROUND]
         started = int(in_round["responded_b"].sum())
@@ -74,17 +65,17 @@ CELLS = [
         """
         ## 2. The round's outcomes
 
-        `programme_outcomes` computes every part of the report for this round: shares with
-        Wilson confidence intervals overall and by gender, target attainment, the women–men
-        comparison (with a test and a covariate-adjusted difference), response rates and the
-        programme's self-reported contribution. With about 35 respondents in a round, the
-        intervals are wide — the report says so.
+        `impact.outcomes.programme_outcomes` computes every part of the report for this
+        round: shares with Wilson confidence intervals overall and by gender, target
+        attainment, the women–men comparison (with a test and a covariate-adjusted
+        difference), response rates and the programme's self-reported contribution. With
+        about 35 respondents in a round, the intervals are wide — the report says so.
         """
     ),
     code(
         """
         analysis = config.analysis
-        outcomes = programme_outcomes(
+        outcomes = impact.outcomes.programme_outcomes(
             in_round,
             targets=dict(analysis.targets),
             covariates=[c for c in analysis.covariates if c in in_round.columns],
@@ -113,7 +104,7 @@ CELLS = [
     code(
         """
         metadata = table.attrs["indicators"]
-        provenance = make_provenance(
+        provenance = report.make_provenance(
             inputs={f"{s.table}:{Path(s.path).name}": s.path for s in prepared.data.sources},
             parameters={
                 "indicator_params": metadata["params"],
@@ -124,7 +115,7 @@ CELLS = [
             definitions={d["id"]: d["version"] for d in metadata["definitions"]},
             seed=analysis.seed,
         )
-        bundle_dir = write_programme_bundle(
+        bundle_dir = report.write_programme_bundle(
             workdir / "bundles" / f"programme_{ROUND}",
             outcomes=outcomes,
             study={"name": config.study.name, "organisation": config.study.organisation},
@@ -143,7 +134,7 @@ CELLS = [
     ),
     code(
         """
-        bundle = load_bundle(bundle_dir)
+        bundle = report.load_bundle(bundle_dir)
         keys = ["share.got_job", "share.took_steps", "share.job_or_steps", "share.expanded_network"]
         pd.DataFrame(
             {
@@ -168,11 +159,11 @@ CELLS = [
     ),
     code(
         """
-        print("Quarto:", find_quarto() or "not found — using the built-in renderer")
+        print("Quarto:", report.find_quarto() or "not found — using the built-in renderer")
         reports = workdir / "reports"
         formats = ["html", "docx", "pdf"]
-        rendered = render_formats(bundle_dir, lang="sv", formats=formats, out_dir=reports)
-        rendered += render_formats(bundle_dir, lang="en", formats=["html"], out_dir=reports)
+        rendered = report.render_formats(bundle_dir, lang="sv", formats=formats, out_dir=reports)
+        rendered += report.render_formats(bundle_dir, lang="en", formats=["html"], out_dir=reports)
         summary = pd.concat([r.tidy() for r in rendered], ignore_index=True)
         summary["file"] = summary["output"].map(lambda p: Path(p).name)
         summary["kB"] = summary["output"].map(lambda p: round(Path(p).stat().st_size / 1024))
@@ -200,11 +191,11 @@ CELLS = [
         * `impact run study.yaml` does all of this for the whole project and every round, in
           the study file's languages and formats; `impact report --all <bundles> --out
           <reports>` renders bundles in parallel.
-        * The randomised study has its own technical report (`write_rct_bundle`, template
-          `reports/rct.qmd`), and so do the power plan and the codebook — see
-          `docs/reports.md`.
-        * Copy `reports/` and point `render_formats(..., templates=...)` at your copy to
-          change the layout; the texts are in `reports/i18n/sv.yml` and `en.yml`.
+        * The randomised study has its own technical report
+          (`impact.report.write_rct_bundle`, template `reports/rct.qmd`), and so do the
+          power plan and the codebook — see `docs/reports.md`.
+        * Copy `reports/` and point `impact.report.render_formats(..., templates=...)` at
+          your copy to change the layout; the texts are in `reports/i18n/sv.yml` and `en.yml`.
         """
     ),
     code(

@@ -32,16 +32,8 @@ CELLS = [
         import pandas as pd
         from IPython.display import Markdown
 
-        from impact.analysis.shares import indicator_shares
-        from impact.errors import InputError
-        from impact.indicators import (
-            compute_indicators,
-            load_registry,
-            run_conformance,
-            write_codebook,
-        )
-        from impact.indicators.conformance import default_vectors_path
-        from impact.synth import programme_study
+        import impact
+        from impact import indicators
 
         scratch = tempfile.TemporaryDirectory(prefix="impact-indicators-")
         workdir = Path(scratch.name)
@@ -62,7 +54,7 @@ CELLS = [
     ),
     code(
         """
-        study = programme_study(seed=7, n_participants=300)
+        study = impact.synth.programme_study(seed=7, n_participants=300)
         responses = study.truth["responses"].query("not duplicate")
         participant = responses.set_index("response_id")["person"]
 
@@ -96,7 +88,7 @@ CELLS = [
     ),
     code(
         """
-        registry = load_registry()
+        registry = indicators.load_registry()
         pd.DataFrame(
             {
                 "id": d.id,
@@ -116,15 +108,18 @@ CELLS = [
         `params` overrides a parameter for every definition that declares it
         (`{"min_small_steps": 4}`), or for one definition only
         (`{"took_steps.min_small_steps": 4}`). The parameters in force are recorded with the
-        result in `attrs["indicators"]`, so a table always says how it was computed.
+        result (`metadata`, also the table's `attrs["indicators"]`), so a table always says
+        how it was computed. `compute_indicators` returns a result object; its `table` is
+        the indicator table.
         """
     ),
     code(
         """
         own_params = {"min_small_steps": 4, "min_extra_interviews": 3}
-        default = compute_indicators(panel)
-        own = compute_indicators(panel, params=own_params)
-        own.attrs["indicators"]["params"]
+        default = indicators.compute_indicators(panel).table
+        own = indicators.compute_indicators(panel, params=own_params)
+        print(own.summary())
+        own.metadata["params"]
         """
     ),
     code(
@@ -132,11 +127,11 @@ CELLS = [
         compared = ["more_interviews", "took_steps", "job_or_steps"]
         settings = {
             "defaults (5 steps, +2 interviews)": default,
-            "own (4 steps, +3 interviews)": own,
+            "own (4 steps, +3 interviews)": own.table,
         }
         both = pd.concat(
             {
-                name: indicator_shares(table, compared, by=None).overall()[
+                name: impact.outcomes.indicator_shares(table, compared, by=None).overall()[
                     ["share", "ci_low", "ci_high", "n"]
                 ]
                 for name, table in settings.items()
@@ -197,9 +192,9 @@ CELLS = [
         """,
             encoding="utf-8",
         )
-        custom = compute_indicators(panel, definitions=definitions, params=own_params)
+        custom = indicators.compute_indicators(panel, definitions=definitions, params=own_params)
         added = ["improved_swedish", "swedish_up_two_levels", "got_job", "job_or_internship"]
-        indicator_shares(custom, added, by="gender")
+        impact.outcomes.indicator_shares(custom.table, added, by="gender")
         '''
     ),
     md(
@@ -215,8 +210,8 @@ CELLS = [
         text = definitions.read_text(encoding="utf-8")
         misspelt.write_text(text.replace("r.swedish_level", "r.swedish_levle"), encoding="utf-8")
         try:
-            compute_indicators(panel, definitions=misspelt)
-        except InputError as error:
+            indicators.compute_indicators(panel, definitions=misspelt)
+        except impact.InputError as error:
             problems = error.to_frame()
         problems
         """
@@ -233,7 +228,9 @@ CELLS = [
     code(
         """
         folder = workdir / "codebook"
-        files = write_codebook(folder, lang="en", definitions=definitions, params=own_params)
+        files = indicators.write_codebook(
+            folder, lang="en", definitions=definitions, params=own_params
+        )
         codebook = files[0].read_text(encoding="utf-8")
         Markdown(codebook[codebook.index("## Own indicators") :])
         """
@@ -255,8 +252,8 @@ CELLS = [
     ),
     code(
         """
-        print(run_conformance().summary())
-        run_conformance(definitions=definitions)
+        print(indicators.run_conformance().summary())
+        indicators.run_conformance(definitions=definitions)
         """
     ),
     md(
@@ -329,7 +326,7 @@ CELLS = [
     ),
     code(
         """
-        vectors = pd.read_csv(default_vectors_path(), dtype=str, keep_default_na=False)
+        vectors = pd.read_csv(indicators.default_vectors_path(), dtype=str, keep_default_na=False)
 
 
         def typed(values: pd.Series) -> pd.Series:

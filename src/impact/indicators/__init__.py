@@ -4,7 +4,8 @@ The public namespace ``impact.indicators`` is the names in ``__all__``:
 
 * :func:`compute_indicators` — linked panel → :class:`IndicatorTable` (one row per person);
 * :func:`missing_counts` — why each indicator is missing, per person count;
-* :func:`run_conformance` — the definitions checked against the conformance vectors;
+* :func:`run_conformance` — the definitions checked against the conformance vectors
+  (:func:`default_vectors_path`: the built-in vectors, for checking your own code);
 * :func:`load_registry` — the built-in definitions, with a study's own file added;
 * :func:`write_codebook` — the indicator codebook in Markdown and Quarto.
 
@@ -15,7 +16,7 @@ See ``docs/indicators.md``.
 """
 
 from impact.indicators.codebook import write_codebook
-from impact.indicators.conformance import ConformanceResult, run_conformance
+from impact.indicators.conformance import ConformanceResult, default_vectors_path, run_conformance
 from impact.indicators.definitions import DefinitionSet as DefinitionSet
 from impact.indicators.definitions import IndicatorDefinition as IndicatorDefinition
 from impact.indicators.definitions import ParamSpec as ParamSpec
@@ -32,14 +33,15 @@ from impact.indicators.registry import builtin_registry as builtin_registry
 from impact.indicators.table import IndicatorTable, compute_indicators
 
 __all__ = [
-    "ConformanceResult",
-    "ExpressionError",
-    "IndicatorRegistry",
-    "IndicatorTable",
-    "MissingCounts",
     "compute_indicators",
-    "load_registry",
     "missing_counts",
     "run_conformance",
+    "default_vectors_path",
+    "load_registry",
     "write_codebook",
+    "IndicatorTable",
+    "MissingCounts",
+    "ConformanceResult",
+    "IndicatorRegistry",
+    "ExpressionError",
 ]
