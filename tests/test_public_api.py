@@ -136,6 +136,18 @@ def test_verbs_return_results(dotted):
     )
 
 
+@pytest.mark.parametrize("dotted", sorted(_public_functions()))
+def test_verbs_are_fully_annotated(dotted):
+    signature = inspect.signature(_resolve(dotted))
+    missing = [
+        name
+        for name, parameter in signature.parameters.items()
+        if parameter.annotation is inspect.Parameter.empty
+    ]
+    assert missing == [], f"{dotted}: parameters without a type: {missing}"
+    assert signature.return_annotation is not inspect.Signature.empty
+
+
 def test_to_dict_is_plain_data():
     detectable = impact.power.mde(73, 78, control_rate=0.30, method="arcsine")
     assert json.loads(json.dumps(detectable.to_dict()))["n_treatment"] == 73

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -240,7 +240,7 @@ def compare_groups(
 
 
 def gender_comparison(
-    indicators: pd.DataFrame, columns: Sequence[str] | None = None, **options
+    indicators: pd.DataFrame, columns: Sequence[str] | None = None, **options: Any
 ) -> GroupComparison:
     """Women vs men on every indicator: :func:`compare_groups` with ``group_column="gender"``.
 

@@ -8,8 +8,8 @@ engines call and which returns the bare DataFrame.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -31,7 +31,7 @@ class IndicatorTable(Result):
     """
 
     table: pd.DataFrame
-    title: ClassVar[str] = "Indicators"
+    title: str = field(default="Indicators", init=False)
 
     @property
     def indicators(self) -> list[str]:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
 
 import pandas as pd
 
@@ -46,7 +45,7 @@ class PreparedStudy(Result):
     data: StudyData
     links: LinkResult
     table: pd.DataFrame
-    title: ClassVar[str] = "Prepared study"
+    title: str = field(default="Prepared study", init=False)
 
     @property
     def randomised(self) -> bool:

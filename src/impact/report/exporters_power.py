@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from impact.analysis.labels import label
 from impact.report.bundle import BundleError, bundle_writer
+
+if TYPE_CHECKING:
+    from impact.analysis.power import RiseReproduction, StudyPlan
 
 _TITLES = {
     "plan_mde": {
@@ -34,8 +37,8 @@ _CAPTIONS = {
 def write_power_bundle(
     directory: str | os.PathLike[str],
     *,
-    plan,
-    rise=None,
+    plan: StudyPlan,
+    rise: RiseReproduction | None = None,
     study: Mapping[str, Any],
     provenance: Mapping[str, Any],
 ) -> Path:

@@ -10,13 +10,16 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from impact.analysis.labels import label
 from impact.analysis.suppression import suppress_small_cells
 from impact.report.bundle import BundleError, bundle_writer
+
+if TYPE_CHECKING:
+    from impact.analysis.outcomes import ProgrammeOutcomes
 
 #: Indicators shown in the headline table, in this order, when present.
 HEADLINE = (
@@ -113,7 +116,7 @@ def _link_table(link_report: Any, threshold: int) -> pd.DataFrame:
 def write_programme_bundle(
     directory: str | os.PathLike[str],
     *,
-    outcomes,
+    outcomes: ProgrammeOutcomes,
     link_report: Any = None,
     study: Mapping[str, Any],
     provenance: Mapping[str, Any],

@@ -11,9 +11,9 @@ fewer than ``threshold`` people in an arm are blanked.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,11 @@ from impact.report.exporters_rct_parts import (
     write_optional,
     write_study_power,
 )
+
+if TYPE_CHECKING:
+    from impact.analysis.attrition import AttritionSummary
+    from impact.analysis.power import MDEResult
+    from impact.analysis.rct import RctAnalysis
 
 _TITLES = {
     "consort": {"sv": "Deltagarflöde", "en": "Participant flow"},
@@ -210,9 +215,9 @@ def _components(w, rct, threshold: int) -> None:
 def write_rct_bundle(
     directory: str | os.PathLike[str],
     *,
-    rct,
-    attrition=None,
-    power=None,
+    rct: RctAnalysis,
+    attrition: AttritionSummary | None = None,
+    power: MDEResult | Sequence[MDEResult] | Mapping[str, MDEResult] | None = None,
     timing: Any = None,
     register: Any = None,
     study: Mapping[str, Any],

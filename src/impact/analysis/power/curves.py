@@ -130,7 +130,8 @@ def power_curve(
         One or more of "unpooled", "pooled", "arcsine" (default: the default method).
     target_power : float
         Drawn as a dashed reference line.
-    Other parameters
+    n_treatment, n_control, n, ratio, control_rate, alpha, sides, r2, icc, cluster_size, \
+attrition, outcome
         As in :func:`impact.analysis.power.power`.
 
     Returns
@@ -270,7 +271,8 @@ def mde_curve(
     ----------
     n_values : sequence of float
         Total participants enrolled (both arms), split by ``ratio = n_control / n_treatment``.
-    Other parameters
+    control_rate, power, ratio, direction, methods, alpha, sides, r2, icc, cluster_size, \
+attrition, outcome
         As in :func:`impact.analysis.power.mde`.
 
     Returns
