@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from impact.config import StudyConfig
 from impact.config import load_config as _load_config
-from impact.pipeline.prepare import PreparedStudy, prepare_study
+
+if TYPE_CHECKING:
+    from impact.pipeline.prepare import PreparedStudy
 
 
 def load_config(study_file: str | Path) -> StudyConfig:
@@ -55,4 +58,6 @@ def load_study(study_file: StudyConfig | str | Path) -> PreparedStudy:
     impact.errors.InputError
         Listing every problem in every input file.
     """
+    from impact.pipeline.prepare import prepare_study  # linking and engines: loaded when used
+
     return prepare_study(study_file)

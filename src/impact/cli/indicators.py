@@ -15,9 +15,8 @@ import typer
 
 from impact.engines import indicator_table
 from impact.errors import ImpactError
-from impact.indicators.codebook import write_codebook
+from impact.indicators import missing_counts, write_codebook
 from impact.indicators.io import metadata_path, parse_params, read_panel, write_indicators
-from impact.indicators.missing import missing_counts
 from impact.ingest import load_mapping
 from impact.outputs import OutputFolder, output_file
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import typer
 
+from impact import load_config
 from impact.cli.options import OUT_FOLDER_HELP
-from impact.config import load_config
 from impact.ingest import load_study
 from impact.outputs import OutputFolder
 from impact.pipeline.prepare import link_loaded_study, with_engine

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from impact.errors import ImpactError
-from impact.ingest.adapters.draft import draft_mapping
+from impact.ingest import draft_mapping
 from impact.ingest.schema import check_table_name
 from impact.outputs import output_file
 

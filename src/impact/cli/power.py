@@ -14,18 +14,11 @@ from pathlib import Path
 
 import typer
 
-from impact.analysis.power import (
-    DEFAULT_SEED,
-    mde,
-    plan_study,
-    power,
-    rise_reproduction,
-    sample_size,
-    simulate_power,
-)
+from impact.analysis.power import DEFAULT_SEED
 from impact.analysis.power.results import PowerAnswer
 from impact.analysis.power.text import check_lang
 from impact.outputs import OutputFolder
+from impact.power import mde, plan_study, power, rise_reproduction, sample_size, simulate_power
 
 power_app = typer.Typer(
     help="Power, minimum detectable effect (percentage points) and sample size for binary "

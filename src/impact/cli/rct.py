@@ -31,8 +31,8 @@ def register(app: typer.Typer) -> None:
         ITT with HC2 and Lin adjustment, randomisation inference, multiple testing and
         heterogeneity; attrition with the WWC standard, IPW and Lee/Manski bounds.
         """
-        from impact.config import load_config
-        from impact.pipeline import analyse_study, prepare_study
+        from impact import load_config, load_study
+        from impact.pipeline import analyse_study
 
         config = load_config(study)
         if config.study.design != "randomised":
@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
         )
         with folder:
             staging = folder.staging
-            analyses = analyse_study(prepare_study(config))
+            analyses = analyse_study(load_study(config))
             analyses.rct.write(staging / "rct")
             if analyses.attrition is not None:
                 analyses.attrition.write(staging / "attrition")

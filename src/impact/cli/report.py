@@ -18,10 +18,10 @@ import typer
 from impact.cli.options import OUT_FOLDER_HELP
 from impact.cli.progress import progress_bar
 from impact.outputs import OutputFolder
-from impact.report.batch import render_all
+from impact.report import render_all, render_formats
 from impact.report.convert import FORMATS
 from impact.report.numbers import LANGUAGES
-from impact.report.render import RENDERERS, render_formats
+from impact.report.render import RENDERERS
 
 
 def _choices(values: list[str] | None, allowed: tuple[str, ...], option: str) -> list[str]:

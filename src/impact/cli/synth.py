@@ -14,7 +14,7 @@ from pathlib import Path
 import typer
 
 from impact.cli.options import OUT_FOLDER_HELP
-from impact.synth.demo import write_synthetic
+from impact.synth import write_synthetic
 
 
 def register(app: typer.Typer) -> None:

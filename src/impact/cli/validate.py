@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from impact.config import load_config
+from impact import load_config
 from impact.errors import ImpactError, InputError, Problem
 from impact.escaping import write_csv
 from impact.ingest import ValidationReport, load_table_schema, validate_file, validate_study
