@@ -84,14 +84,15 @@ __all__ = [
     "timing",
 ]
 
-__getattr__, __dir__ = lazy_attributes(
-    __name__,
-    {
-        **{name: f"{__name__}.{name}" for name in NAMESPACES},
-        "load_study": "impact._study",
-        "load_config": "impact._study",
-        "ImpactError": "impact.errors",
-        "InputError": "impact.errors",
-    },
-    eager=["__version__", "NAMESPACES"],
-)
+if not TYPE_CHECKING:  # type checkers see the imports above, and no catch-all attribute
+    __getattr__, __dir__ = lazy_attributes(
+        __name__,
+        {
+            **{name: f"{__name__}.{name}" for name in NAMESPACES},
+            "load_study": "impact._study",
+            "load_config": "impact._study",
+            "ImpactError": "impact.errors",
+            "InputError": "impact.errors",
+        },
+        eager=["__version__", "NAMESPACES"],
+    )

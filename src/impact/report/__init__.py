@@ -71,4 +71,5 @@ __all__ = [
     "BatchResult",
 ]
 
-__getattr__, __dir__ = lazy_attributes(__name__, _SOURCES)
+if not TYPE_CHECKING:  # type checkers see the imports above, and no catch-all attribute
+    __getattr__, __dir__ = lazy_attributes(__name__, _SOURCES)
