@@ -120,12 +120,23 @@ def test_import_impact_loads_no_analysis():
     assert "impact.report.exporters_programme" not in loaded
 
 
+def _return_type(function):
+    """The return annotation, evaluated where the function is defined (with the module's
+    ``if TYPE_CHECKING:`` imports, which postponed annotations may name)."""
+    returned = inspect.signature(function).return_annotation
+    if not isinstance(returned, str):
+        return returned
+    namespace = dict(function.__globals__)
+    module = inspect.getmodule(function)
+    for node in ast.parse(inspect.getsource(module)).body:
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            exec(compile(ast.Module(node.body, []), module.__file__, "exec"), namespace)
+    return eval(returned, namespace)
+
+
 @pytest.mark.parametrize("dotted", sorted(_public_functions()))
 def test_verbs_return_results(dotted):
-    function = _resolve(dotted)
-    returned = inspect.signature(function).return_annotation
-    if isinstance(returned, str):  # postponed annotations: the name in the function's module
-        returned = eval(returned, function.__globals__)  # our own source
+    returned = _return_type(_resolve(dotted))
     if dotted in NOT_VERBS:
         return
     if returned is Figure:
