@@ -18,7 +18,7 @@ from impact.indicators.compute import compute_indicators as _compute_indicators
 from impact.results import Result
 
 
-@dataclass
+@dataclass(repr=False)
 class IndicatorTable(Result):
     """Every indicator for every person of a linked panel.
 

@@ -23,7 +23,7 @@ _WAVE_PREFIXES = ("b_", "r_", "f")
 _NEVER_PASSED = ("link_code", "response_id", "comments", "occupation_field", "submitted_at")
 
 
-@dataclass
+@dataclass(repr=False)
 class PreparedStudy(Result):
     """A study ready for analysis (what :func:`impact.load_study` returns).
 
