@@ -40,6 +40,15 @@ class PowerAnswer(Result):
         table = self.tidy().to_html(index=False, float_format=lambda v: f"{v:.4g}", na_rep="")
         return f"<h4>{html.escape(self.title)}</h4>\n<p>{html.escape(self.sentence())}</p>\n{table}"
 
+    def _one_row_dict(self, solve_for: str) -> dict:
+        """The one-row tidy table as JSON-ready values, the assumptions nested, both sentences."""
+        assumptions: Assumptions = self.assumptions  # type: ignore[attr-defined]
+        out = {"solve_for": solve_for, **self.tidy().iloc[0].to_dict()}
+        out = {k: v for k, v in out.items() if k not in _design_columns(assumptions)}
+        out["assumptions"] = assumptions.to_dict()
+        out["sentence"] = {"en": self.sentence("en"), "sv": self.sentence("sv")}
+        return _plain(out)
+
 
 def _design_columns(assumptions: Assumptions) -> dict:
     return {
@@ -226,11 +235,7 @@ class PowerResult(PowerAnswer):
 
     def to_dict(self) -> dict:
         """JSON-ready: the question, the assumptions, the power and both sentences."""
-        out = {"solve_for": "power", **self.tidy().iloc[0].to_dict()}
-        out = {k: v for k, v in out.items() if k not in _design_columns(self.assumptions)}
-        out["assumptions"] = self.assumptions.to_dict()
-        out["sentence"] = {"en": self.sentence("en"), "sv": self.sentence("sv")}
-        return _plain(out)
+        return self._one_row_dict("power")
 
 
 @dataclass(frozen=True, repr=False)
@@ -341,11 +346,7 @@ class SampleSizeResult(PowerAnswer):
 
     def to_dict(self) -> dict:
         """JSON-ready: the question, the assumptions, the numbers and both sentences."""
-        out = {"solve_for": "n", **self.tidy().iloc[0].to_dict()}
-        out = {k: v for k, v in out.items() if k not in _design_columns(self.assumptions)}
-        out["assumptions"] = self.assumptions.to_dict()
-        out["sentence"] = {"en": self.sentence("en"), "sv": self.sentence("sv")}
-        return _plain(out)
+        return self._one_row_dict("n")
 
 
 def _plain(values: dict) -> dict:
