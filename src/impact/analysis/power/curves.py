@@ -322,17 +322,11 @@ def mde_curve(
     totals = [check_finite("n_values", v) for v in n_values]
     if not totals:
         raise PowerRequestError("n_values: got an empty list — expected sample sizes")
+    design = dict(
+        alpha=alpha, sides=sides, r2=r2, icc=icc, cluster_size=cluster_size, attrition=attrition
+    )
     rows = []
     for method in chosen:
-        assumptions = dict(
-            alpha=alpha,
-            sides=sides,
-            method=method,
-            r2=r2,
-            icc=icc,
-            cluster_size=cluster_size,
-            attrition=attrition,
-        )
         for total in totals:
-            rows += _mde_points(total, ratio, p0, target, direction, assumptions)
+            rows += _mde_points(total, ratio, p0, target, direction, {**design, "method": method})
     return MDECurve(table=pd.DataFrame(rows), control_rate=p0, power=target, outcome=outcome)
