@@ -27,8 +27,7 @@ from impact.results import Result
 from .design import (
     SeType,
     analysed_sample,
-    check_choice,
-    check_confidence,
+    check_hc_options,
     drop_collinear,
     outcome_values,
     require_columns,
@@ -179,8 +178,7 @@ def component_associations(
     -------
     ComponentsResult
     """
-    check_choice(se_type, ["HC0", "HC1", "HC2", "HC3"], "se_type")
-    level = check_confidence(confidence_level)
+    level = check_hc_options(se_type, confidence_level)
     if not components:
         raise InputError("component_associations: give at least one component column")
     if outcome in components:
