@@ -7,10 +7,8 @@ summary combining them. See ``docs/attrition.md``.
 
 from ._intervals import imbens_manski_critical_value
 from .attrition_tests import (
-    AttritionRegression,
     ResponseByCovariate,
     ResponseDifferenceTest,
-    differential_attrition_regression,
     response_by_arm_test,
     response_by_covariate,
 )
@@ -19,6 +17,7 @@ from .figures import bounds_figure, response_by_stage_figure, weights_figure
 from .ipw import IPWResult, effective_sample_size, ipw_itt
 from .manski import ManskiBounds, manski_bounds
 from .rates import AttritionRates, attrition_rates
+from .regression import AttritionRegression, differential_attrition_regression
 from .summary import AttritionSummary, attrition_summary
 from .wwc import WWCClassification, classify_attrition, max_differential, wwc_boundaries
 

@@ -24,11 +24,8 @@ from impact.results import Result
 from ._common import Population, check_option, outcome_values, response_column
 from ._intervals import CiMethod
 from .attrition_tests import (
-    AttritionRegression,
-    RegressionModel,
     ResponseByCovariate,
     ResponseDifferenceTest,
-    differential_attrition_regression,
     response_by_arm_test,
     response_by_covariate,
 )
@@ -37,6 +34,7 @@ from .figures import bounds_figure, response_by_stage_figure, save_figure, weigh
 from .ipw import IPWResult, ipw_itt
 from .manski import ManskiBounds, manski_bounds
 from .rates import AttritionRates, attrition_rates
+from .regression import AttritionRegression, RegressionModel, differential_attrition_regression
 from .wwc import Boundary, Interpolation, WWCClassification, classify_attrition
 
 logger = logging.getLogger(__name__)
