@@ -6,13 +6,14 @@ summary combining them. See ``docs/attrition.md``.
 """
 
 from ._intervals import imbens_manski_critical_value
+from ._trimming import trimmed_mean
 from .attrition_tests import (
     ResponseByCovariate,
     ResponseDifferenceTest,
     response_by_arm_test,
     response_by_covariate,
 )
-from .bounds import LeeBounds, lee_bounds, trimmed_mean
+from .bounds import LeeBounds, lee_bounds
 from .figures import bounds_figure, response_by_stage_figure, weights_figure
 from .ipw import IPWResult, effective_sample_size, ipw_itt
 from .manski import ManskiBounds, manski_bounds
