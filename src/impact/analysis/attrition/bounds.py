@@ -41,6 +41,7 @@ from impact.results import Result
 from ._common import (
     SOURCE,
     arm_indicator,
+    bootstrap_within_arm,
     check_count,
     check_option,
     check_probability,
@@ -174,17 +175,12 @@ def _bootstrap_se(
     outcome: str,
 ) -> tuple[float, float, int]:
     """Bootstrap SEs of the bounds (people resampled within arm) and the failed replicates."""
-    rng = np.random.default_rng(seed)
-    arm_rows = [np.flatnonzero(treat == a) for a in (1, 0)]
-    draws, n_failed = [], 0
-    for _ in range(n_bootstrap):
-        idx = np.concatenate([rng.choice(r, size=len(r), replace=True) for r in arm_rows])
-        try:
-            b = lee_point(y[idx], obs[idx], treat[idx], cells[idx], levels)
-        except AnalysisError:
-            n_failed += 1
-            continue
-        draws.append((b["lower"], b["upper"]))
+
+    def bounds_of(idx: np.ndarray) -> tuple[float, float]:
+        b = lee_point(y[idx], obs[idx], treat[idx], cells[idx], levels)
+        return b["lower"], b["upper"]
+
+    draws, n_failed = bootstrap_within_arm(treat, n_bootstrap, seed, bounds_of)
     if len(draws) < max(10, n_bootstrap // 2):
         raise AnalysisError(
             f"Lee bounds bootstrap for '{outcome}': {n_failed} of {n_bootstrap} replicates "
