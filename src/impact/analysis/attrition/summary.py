@@ -161,6 +161,38 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
+def _bounds_and_ipw(
+    data: pd.DataFrame,
+    outcomes: list[str],
+    lee_options: dict,
+    ipw_options: dict | None,
+    notes: list[str],
+) -> tuple[dict[str, IPWResult], dict[str, LeeBounds], dict[str, ManskiBounds]]:
+    """Per outcome: Lee bounds, Manski bounds (binary outcomes) and IPW (with covariates).
+
+    What cannot be computed is noted in ``notes``.
+    """
+    ipw, lee, manski = {}, {}, {}
+    for outcome in outcomes:
+        _, _, binary = outcome_values(data, outcome)
+        lee[outcome] = lee_bounds(data, outcome=outcome, **lee_options)
+        if binary:
+            manski[outcome] = manski_bounds(
+                data,
+                outcome=outcome,
+                ci=lee_options["ci"],
+                confidence_level=lee_options["confidence_level"],
+            )
+        else:
+            notes.append(f"{outcome}: Manski bounds need a bounded outcome; not computed.")
+        if ipw_options is not None:
+            try:
+                ipw[outcome] = ipw_itt(data, outcome=outcome, **ipw_options)
+            except AnalysisError as exc:
+                notes.append(f"{outcome}: IPW not computed: {exc}")
+    return ipw, lee, manski
+
+
 def attrition_summary(
     data: pd.DataFrame,
     *,
@@ -249,28 +281,17 @@ def attrition_summary(
         except AnalysisError as exc:
             notes.append(f"attrition regression not computed: {exc}")
     by_cov = response_by_covariate(data, covariates=covariates, stage=stage)
-    ipw, lee, manski = {}, {}, {}
-    for outcome in outcomes:
-        _, _, binary = outcome_values(data, outcome)
-        lee[outcome] = lee_bounds(
-            data, outcome=outcome, tighten_by=tighten_by, se_method=lee_se, ci=ci,
-            confidence_level=confidence_level, n_bootstrap=n_bootstrap, seed=seed,
-        )  # fmt: skip
-        if binary:
-            manski[outcome] = manski_bounds(
-                data, outcome=outcome, ci=ci, confidence_level=confidence_level
-            )
-        else:
-            notes.append(f"{outcome}: Manski bounds need a bounded outcome; not computed.")
-        if covariates:
-            try:
-                ipw[outcome] = ipw_itt(
-                    data, outcome=outcome, covariates=covariates, population=population,
-                    trim_quantile=trim_quantile, n_bootstrap=n_bootstrap,
-                    confidence_level=confidence_level, seed=seed,
-                )  # fmt: skip
-            except AnalysisError as exc:
-                notes.append(f"{outcome}: IPW not computed: {exc}")
+    lee_options = {
+        "tighten_by": tighten_by, "se_method": lee_se, "ci": ci,
+        "confidence_level": confidence_level, "n_bootstrap": n_bootstrap, "seed": seed,
+    }  # fmt: skip
+    ipw_options = {
+        "covariates": covariates, "population": population, "trim_quantile": trim_quantile,
+        "n_bootstrap": n_bootstrap, "confidence_level": confidence_level, "seed": seed,
+    }  # fmt: skip
+    ipw, lee, manski = _bounds_and_ipw(
+        data, outcomes, lee_options, ipw_options if covariates else None, notes
+    )
     for note in notes:
         logger.warning("attrition summary: %s", note)
     return AttritionSummary(
