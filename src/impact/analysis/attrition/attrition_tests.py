@@ -97,6 +97,27 @@ class ResponseDifferenceTest(Result):
         )
 
 
+def _as_extreme(
+    treat: np.ndarray,
+    resp: np.ndarray,
+    strata: np.ndarray,
+    n_permutations: int,
+    rng: np.random.Generator,
+    observed: float,
+    arm_sizes: tuple[int, int],
+) -> int:
+    """How many within-stratum permutations of the arm labels give a difference as extreme."""
+    n1, n0 = arm_sizes
+    perm_sum = np.zeros(n_permutations)
+    for value in pd.unique(strata):
+        rows = np.flatnonzero(strata == value)
+        labels = np.tile(treat[rows], (n_permutations, 1))
+        labels = rng.permuted(labels, axis=1)
+        perm_sum += labels @ resp[rows]
+    perm_diff = perm_sum / n1 - (resp.sum() - perm_sum) / n0
+    return np.sum(np.abs(perm_diff) >= observed - 1e-12)
+
+
 def response_by_arm_test(
     data: pd.DataFrame,
     *,
@@ -150,14 +171,7 @@ def response_by_arm_test(
         stratified = True
     else:
         strata = np.zeros(len(data), dtype=object)
-    perm_sum = np.zeros(n_permutations)
-    for value in pd.unique(strata):
-        rows = np.flatnonzero(strata == value)
-        labels = np.tile(treat[rows], (n_permutations, 1))
-        labels = rng.permuted(labels, axis=1)
-        perm_sum += labels @ resp[rows]
-    perm_diff = perm_sum / n1 - (resp.sum() - perm_sum) / n0
-    extreme = np.sum(np.abs(perm_diff) >= abs(diff) - 1e-12)
+    extreme = _as_extreme(treat, resp, strata, n_permutations, rng, abs(diff), (n1, n0))
     p_value = float((1 + extreme) / (1 + n_permutations))
     return ResponseDifferenceTest(
         stage, n1, n0, k1, k0, diff, p_value, "permutation", n_permutations, stratified
