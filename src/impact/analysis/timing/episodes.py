@@ -109,6 +109,77 @@ def _start_month(panel: pd.DataFrame, wave: str) -> pd.Series:
     return values.astype(float)
 
 
+def _first_job_intervals(
+    status: dict[str, pd.Series],
+    starts: dict[str, pd.Series],
+    months: Mapping[str, float],
+    waves: list[str],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per person: the interval (lower, upper] holding the first job after baseline, the
+    reported start month, the wave the job was seen, the last wave answered and whether a job
+    was seen at all."""
+    n = len(status["b"])
+    lower = np.full(n, months["b"])
+    upper = np.full(n, np.inf)
+    start = np.full(n, np.nan)
+    event_wave = np.full(n, "", dtype=object)
+    last_wave = np.where(status["b"].notna().to_numpy(bool), "b", "").astype(object)
+    found = np.zeros(n, bool)
+    for wave in waves[1:]:
+        answer = status[wave].to_numpy(dtype=object, na_value=None)
+        seen = np.array([a is not None for a in answer]) & ~found
+        job = seen & np.array([a in EMPLOYED for a in answer])
+        upper[job] = months[wave]
+        start[job] = starts[wave].to_numpy()[job]
+        event_wave[job] = wave
+        no_job = seen & ~job
+        lower[no_job] = months[wave]
+        last_wave[seen] = wave
+        found |= job
+    return lower, upper, start, event_wave, last_wave, found
+
+
+def _event_times(
+    lower: np.ndarray,
+    upper: np.ndarray,
+    start: np.ndarray,
+    found: np.ndarray,
+    imputation: Imputation,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Event or censoring times under ``imputation``, and which reported starts were clipped."""
+    reported = ~np.isnan(start)
+    clipped_start = np.clip(np.where(reported, start, 0.0), lower, np.where(found, upper, lower))
+    start_clipped = reported & (clipped_start != start)
+    if imputation == "right":
+        time = np.where(found, upper, lower)
+    elif imputation == "midpoint":
+        time = np.where(found, np.where(reported, clipped_start, (lower + upper) / 2.0), lower)
+    else:
+        time = np.where(found & reported, clipped_start, np.where(found, upper, lower))
+    return time, start_clipped
+
+
+def _exclusions(
+    groups: pd.Series,
+    base: pd.Series,
+    employed_b: np.ndarray,
+    last_wave: np.ndarray,
+    waves: list[str],
+    employed_at_baseline: BaselinePolicy,
+) -> np.ndarray:
+    """The first reason each person is left out of the analysis ("" for the analysed)."""
+    exclusion = np.full(len(base), "", dtype=object)
+    no_followup = ~np.isin(last_wave, waves[1:])
+    for reason, flag in (
+        ("missing_group", groups.isna().to_numpy(bool)),
+        ("no_baseline", base.isna().to_numpy(bool)),
+        ("employed_at_baseline", employed_b & (employed_at_baseline == "exclude")),
+        ("no_followup", no_followup & ~(employed_b & (employed_at_baseline != "exclude"))),
+    ):
+        exclusion[(exclusion == "") & flag] = reason
+    return exclusion
+
+
 def job_times(
     panel: pd.DataFrame,
     *,
@@ -156,44 +227,12 @@ def job_times(
 
     base = status["b"]
     employed_b = base.isin(EMPLOYED).fillna(False).to_numpy(bool)
-    lower = np.full(n, months["b"])
-    upper = np.full(n, np.inf)
-    start = np.full(n, np.nan)
-    event_wave = np.full(n, "", dtype=object)
-    last_wave = np.where(base.notna().to_numpy(bool), "b", "").astype(object)
-    found = np.zeros(n, bool)
-    for wave in waves[1:]:
-        answer = status[wave].to_numpy(dtype=object, na_value=None)
-        seen = np.array([a is not None for a in answer]) & ~found
-        job = seen & np.array([a in EMPLOYED for a in answer])
-        upper[job] = months[wave]
-        start[job] = starts[wave].to_numpy()[job]
-        event_wave[job] = wave
-        no_job = seen & ~job
-        lower[no_job] = months[wave]
-        last_wave[seen] = wave
-        found |= job
-
+    lower, upper, start, event_wave, last_wave, found = _first_job_intervals(
+        status, starts, months, waves
+    )
     reported = ~np.isnan(start)
-    clipped_start = np.clip(np.where(reported, start, 0.0), lower, np.where(found, upper, lower))
-    start_clipped = reported & (clipped_start != start)
-    if imputation == "right":
-        time = np.where(found, upper, lower)
-    elif imputation == "midpoint":
-        time = np.where(found, np.where(reported, clipped_start, (lower + upper) / 2.0), lower)
-    else:
-        time = np.where(found & reported, clipped_start, np.where(found, upper, lower))
-
-    exclusion = np.full(n, "", dtype=object)
-    missing_group = groups.isna().to_numpy(bool)
-    no_followup = ~np.isin(last_wave, waves[1:])
-    for reason, flag in (
-        ("missing_group", missing_group),
-        ("no_baseline", base.isna().to_numpy(bool)),
-        ("employed_at_baseline", employed_b & (employed_at_baseline == "exclude")),
-        ("no_followup", no_followup & ~(employed_b & (employed_at_baseline != "exclude"))),
-    ):
-        exclusion[(exclusion == "") & flag] = reason
+    time, start_clipped = _event_times(lower, upper, start, found, imputation)
+    exclusion = _exclusions(groups, base, employed_b, last_wave, waves, employed_at_baseline)
     at_start = employed_b & (exclusion == "")
     event = np.where(at_start, 1, found.astype(int))
     time = np.where(at_start, months["b"], time)
