@@ -180,6 +180,13 @@ def _exclusions(
     return exclusion
 
 
+def _person_ids(panel: pd.DataFrame) -> pd.api.extensions.ExtensionArray | np.ndarray:
+    """The panel's ``person_id`` as text, or ``row1``, ``row2``, … when it has none."""
+    if "person_id" in panel.columns:
+        return panel["person_id"].astype("string").to_numpy()
+    return pd.array([f"row{i + 1}" for i in range(len(panel))], dtype="string")
+
+
 def job_times(
     panel: pd.DataFrame,
     *,
@@ -219,7 +226,6 @@ def job_times(
     require_columns(panel, [group], "group")
     status = {w: _employment(panel, w) for w in waves}
     starts = {w: _start_month(panel, w) for w in waves}
-    n = len(panel)
     if group is None:
         groups = pd.Series("all", index=panel.index, dtype="string")
     else:
@@ -241,9 +247,7 @@ def job_times(
     event_wave = np.where(at_start, "b", event_wave)
     out = pd.DataFrame(
         {
-            "person_id": panel["person_id"].astype("string").to_numpy()
-            if "person_id" in panel.columns
-            else pd.array([f"row{i + 1}" for i in range(n)], dtype="string"),
+            "person_id": _person_ids(panel),
             "group": groups.fillna("").to_numpy(),
             "included": exclusion == "",
             "exclusion": exclusion,
