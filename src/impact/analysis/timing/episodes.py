@@ -32,9 +32,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from impact.analysis._common import bad_rows
 from impact.errors import InputError
 
-from ._checks import bad_rows, check_choice, require_columns, require_frame
+from ._checks import SOURCE, check_choice, require_columns, require_frame
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ def _employment(panel: pd.DataFrame, wave: str) -> pd.Series:
     column = f"{wave}_employment"
     values = panel[column].astype("string").str.strip().str.lower()
     bad = (values.notna() & ~values.isin(EMPLOYMENT_CODES)).fillna(False).to_numpy(bool)
-    bad_rows(panel, column, bad, f"one of {', '.join(EMPLOYMENT_CODES)} or missing")
+    bad_rows(panel, column, bad, f"one of {', '.join(EMPLOYMENT_CODES)} or missing", SOURCE)
     return values
 
 
@@ -105,7 +106,7 @@ def _start_month(panel: pd.DataFrame, wave: str) -> pd.Series:
         return pd.Series(np.nan, index=panel.index)
     values = pd.to_numeric(panel[column], errors="coerce").astype("Float64")
     wrong = (panel[column].notna() & values.isna()) | (values < 0).fillna(False)
-    bad_rows(panel, column, wrong.to_numpy(bool), "a month ≥ 0 or missing")
+    bad_rows(panel, column, wrong.to_numpy(bool), "a month ≥ 0 or missing", SOURCE)
     return values.astype(float)
 
 
