@@ -95,7 +95,11 @@ class _Curve(Result):
 
 @dataclass(frozen=True, repr=False)
 class PowerCurve(_Curve):
-    """Power against effect size; rows of ``table``: method, effect_pp, treatment_rate, power."""
+    """Power against effect size.
+
+    Rows of ``table`` (and ``tidy()``): method, effect_pp, control_rate, treatment_rate, power,
+    n_treatment, n_control.
+    """
 
     table: pd.DataFrame
     control_rate: float
@@ -103,10 +107,6 @@ class PowerCurve(_Curve):
     outcome: str | None = None
     title = "Power curve"
     default_stem = "power_curve"
-
-    def tidy(self) -> pd.DataFrame:
-        """Columns method, effect_pp, control_rate, treatment_rate, power, n_treatment/control."""
-        return super().tidy()
 
     def figure(self, lang: Lang = "en") -> Figure:
         """Power (y) against the effect in percentage points (x), one line per method."""
@@ -214,7 +214,11 @@ def power_curve(
 
 @dataclass(frozen=True, repr=False)
 class MDECurve(_Curve):
-    """MDE against sample size; rows: method, direction, n_total, n_treatment, n_control, mde_pp."""
+    """MDE against sample size.
+
+    Rows of ``table`` (and ``tidy()``): method, direction, n_total, n_treatment, n_control,
+    control_rate, mde_pp.
+    """
 
     table: pd.DataFrame
     control_rate: float
@@ -222,10 +226,6 @@ class MDECurve(_Curve):
     outcome: str | None = None
     title = "Minimum detectable effect by sample size"
     default_stem = "mde_curve"
-
-    def tidy(self) -> pd.DataFrame:
-        """Columns method, direction, n_total, n_treatment, n_control, control_rate, mde_pp."""
-        return super().tidy()
 
     def figure(self, lang: Lang = "en") -> Figure:
         """MDE in percentage points (y) against participants enrolled (x)."""

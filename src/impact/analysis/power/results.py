@@ -63,6 +63,16 @@ def _design_columns(assumptions: Assumptions) -> dict:
     }
 
 
+def _effect_columns(result: PowerResult | SampleSizeResult) -> dict:
+    """The effect a result is about: effect_pp, control and treatment rates, Cohen's h."""
+    return {
+        "effect_pp": result.effect_pp,
+        "control_rate": result.control_rate,
+        "treatment_rate": result.treatment_rate,
+        "cohens_h": result.cohens_h,
+    }
+
+
 def _arm_columns(arms: Arms, assumptions: Assumptions) -> dict:
     a1, a0 = arms.analysed(assumptions)
     return {
@@ -223,10 +233,7 @@ class PowerResult(PowerAnswer):
         """One row: power, effect_pp, rates, h and all assumptions."""
         row = {
             "power": self.power,
-            "effect_pp": self.effect_pp,
-            "control_rate": self.control_rate,
-            "treatment_rate": self.treatment_rate,
-            "cohens_h": self.cohens_h,
+            **_effect_columns(self),
             **_arm_columns(self.arms, self.assumptions),
             **_design_columns(self.assumptions),
             "outcome": self.outcome,
@@ -334,10 +341,7 @@ class SampleSizeResult(PowerAnswer):
             "clusters_control": clusters[1],
             "power": self.power,
             "achieved_power": self.achieved_power,
-            "effect_pp": self.effect_pp,
-            "control_rate": self.control_rate,
-            "treatment_rate": self.treatment_rate,
-            "cohens_h": self.cohens_h,
+            **_effect_columns(self),
             "ratio": self.ratio,
             **_design_columns(self.assumptions),
             "outcome": self.outcome,
