@@ -96,7 +96,7 @@ def _component(data, component, job, *, arm, covariates, strata, se_type, level,
         c = missing_coefficient(reason)
         return (
             base
-            | _fields(c)
+            | c.columns()
             | {"logit_ame": np.nan, "logit_ame_se": np.nan, "logit_ame_p": np.nan, "note": reason}
         )
     design = pd.concat(
@@ -116,7 +116,7 @@ def _component(data, component, job, *, arm, covariates, strata, se_type, level,
     note = "; ".join(n for n in (*notes, c.note, ame.note) if n)
     return (
         base
-        | _fields(c)
+        | c.columns()
         | {
             "logit_ame": ame.estimate,
             "logit_ame_se": ame.std_error,
@@ -124,18 +124,6 @@ def _component(data, component, job, *, arm, covariates, strata, se_type, level,
             "note": note,
         }
     )
-
-
-def _fields(c) -> dict:
-    return {
-        "estimate": c.estimate,
-        "std_error": c.std_error,
-        "df": c.df,
-        "p_value": c.p_value,
-        "conf_low": c.conf_low,
-        "conf_high": c.conf_high,
-        "estimate_pp": 100 * c.estimate,
-    }
 
 
 def component_associations(

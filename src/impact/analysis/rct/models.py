@@ -48,6 +48,18 @@ class Coefficient:
     conf_high: float
     note: str = ""
 
+    def columns(self) -> dict:
+        """estimate, std_error, df, p_value, conf_low, conf_high and estimate_pp (×100)."""
+        return {
+            "estimate": self.estimate,
+            "std_error": self.std_error,
+            "df": self.df,
+            "p_value": self.p_value,
+            "conf_low": self.conf_low,
+            "conf_high": self.conf_high,
+            "estimate_pp": 100 * self.estimate,
+        }
+
 
 def missing_coefficient(note: str) -> Coefficient:
     """A coefficient that could not be estimated, with the reason."""
