@@ -161,6 +161,26 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
+def _regression_if_possible(
+    data: pd.DataFrame,
+    covariates: list[str],
+    stage: str,
+    population: Population | None,
+    model: RegressionModel,
+    notes: list[str],
+) -> AttritionRegression | None:
+    """The differential-attrition regression, or None (noted) without covariates or a fit."""
+    if not covariates:
+        return None
+    try:
+        return differential_attrition_regression(
+            data, covariates=covariates, stage=stage, population=population, model=model
+        )
+    except AnalysisError as exc:
+        notes.append(f"attrition regression not computed: {exc}")
+        return None
+
+
 def _bounds_and_ipw(
     data: pd.DataFrame,
     outcomes: list[str],
@@ -271,15 +291,9 @@ def attrition_summary(
     )
     exact = response_by_arm_test(data, stage=stage, method="fisher")
     notes: list[str] = []
-    regression = None
-    if covariates:
-        try:
-            regression = differential_attrition_regression(
-                data, covariates=covariates, stage=stage, population=population,
-                model=regression_model,
-            )  # fmt: skip
-        except AnalysisError as exc:
-            notes.append(f"attrition regression not computed: {exc}")
+    regression = _regression_if_possible(
+        data, covariates, stage, population, regression_model, notes
+    )
     by_cov = response_by_covariate(data, covariates=covariates, stage=stage)
     lee_options = {
         "tighten_by": tighten_by, "se_method": lee_se, "ci": ci,

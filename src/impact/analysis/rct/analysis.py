@@ -241,6 +241,22 @@ def _randomisation_inference(
     return ri, []
 
 
+def _components_to_job(
+    data: pd.DataFrame,
+    components: Sequence[str],
+    job: str,
+    model: dict,
+    confidence_level: float,
+) -> ComponentsResult | None:
+    """Component → job associations, when there are components besides ``job`` and a job."""
+    others = [c for c in components if c != job]
+    if not others or job not in data.columns:
+        return None
+    return component_associations(
+        data, others, outcome=job, **model, confidence_level=confidence_level
+    )
+
+
 def analyse_rct(
     data: pd.DataFrame,
     *,
@@ -313,17 +329,9 @@ def analyse_rct(
     RctAnalysis
     """
     components, main = _checked_request(
-        data,
-        outcomes,
-        covariates,
-        strata,
-        subgroups,
-        components,
-        arm,
-        adjustments,
-        main_specification,
-        lang,
-    )
+        data, outcomes, covariates, strata, subgroups, components, arm, adjustments,
+        main_specification, lang,
+    )  # fmt: skip
     primary = outcomes[0]
     everything = list(dict.fromkeys([*outcomes, *components]))
     robust = se_type if se_type != "stata" else "HC2"
@@ -334,16 +342,9 @@ def analyse_rct(
         else (BalanceResult(pd.DataFrame(), pd.DataFrame()))
     )
     effects = itt(
-        data,
-        everything,
-        arm=arm,
-        covariates=covariates,
-        strata=strata,
-        adjustments=adjustments,
-        se_type=se_type,
-        cluster=cluster,
-        confidence_level=confidence_level,
-    )
+        data, everything, arm=arm, covariates=covariates, strata=strata, adjustments=adjustments,
+        se_type=se_type, cluster=cluster, confidence_level=confidence_level,
+    )  # fmt: skip
     fisher = fisher_tests(data, everything, arm=arm)
     ri, notes = _randomisation_inference(
         data, everything, arm, strata, cluster, ri_statistic, ri_draws, seed
@@ -354,12 +355,7 @@ def analyse_rct(
         g: heterogeneity(data, list(outcomes), g, **model, confidence_level=confidence_level)
         for g in subgroups
     }
-    comp = None
-    comp_list = [c for c in components if c != job]
-    if comp_list and job in data.columns:
-        comp = component_associations(
-            data, comp_list, outcome=job, **model, confidence_level=confidence_level
-        )
+    comp = _components_to_job(data, components, job, model, confidence_level)
     settings = {
         "outcomes": list(outcomes),
         "components": list(components),
