@@ -33,19 +33,13 @@ from .design import (
     require_columns,
     warn,
 )
-from .models import coefficient, fit_ols, logit_ame, missing_coefficient
+from .models import ESTIMATE_COLUMNS, coefficient, fit_ols, logit_ame, missing_coefficient
 from .multiple import PAdjustMethod, adjust_pvalues
 
 COLUMNS = [
     "component",
     "outcome",
-    "estimate",
-    "std_error",
-    "df",
-    "p_value",
-    "conf_low",
-    "conf_high",
-    "estimate_pp",
+    *ESTIMATE_COLUMNS,
     "outcome_share_with",
     "outcome_share_without",
     "n",

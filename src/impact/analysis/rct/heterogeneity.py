@@ -30,20 +30,14 @@ from .design import (
     require_columns,
     warn,
 )
-from .models import coefficient, fit_ols
+from .models import ESTIMATE_COLUMNS, coefficient, fit_ols
 
 MAX_LEVELS = 10
 EFFECT_COLUMNS = [
     "outcome",
     "subgroup",
     "level",
-    "estimate",
-    "std_error",
-    "df",
-    "p_value",
-    "conf_low",
-    "conf_high",
-    "estimate_pp",
+    *ESTIMATE_COLUMNS,
     "conf_low_pp",
     "conf_high_pp",
     "control_mean",

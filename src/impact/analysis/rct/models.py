@@ -34,6 +34,17 @@ from statsmodels.tools.sm_exceptions import (
 
 from .design import SeType
 
+#: The columns of :meth:`Coefficient.columns`, in order.
+ESTIMATE_COLUMNS = [
+    "estimate",
+    "std_error",
+    "df",
+    "p_value",
+    "conf_low",
+    "conf_high",
+    "estimate_pp",
+]
+
 
 @dataclass(frozen=True)
 class Coefficient:
@@ -49,7 +60,7 @@ class Coefficient:
     note: str = ""
 
     def columns(self) -> dict:
-        """estimate, std_error, df, p_value, conf_low, conf_high and estimate_pp (×100)."""
+        """The :data:`ESTIMATE_COLUMNS`: the inference, and the estimate in points (×100)."""
         return {
             "estimate": self.estimate,
             "std_error": self.std_error,
