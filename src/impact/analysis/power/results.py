@@ -22,6 +22,8 @@ from impact.results import Result
 class PowerAnswer(Result):
     """Base of power results: a sentence, a tidy table, a dictionary and HTML."""
 
+    assumptions: Assumptions
+
     @abstractmethod
     def sentence(self, lang: Lang = "en") -> str:
         """The assumptions and the answer in one sentence, in English or Swedish."""
@@ -42,10 +44,9 @@ class PowerAnswer(Result):
 
     def _one_row_dict(self, solve_for: str) -> dict:
         """The one-row tidy table as JSON-ready values, the assumptions nested, both sentences."""
-        assumptions: Assumptions = self.assumptions  # type: ignore[attr-defined]
         out = {"solve_for": solve_for, **self.tidy().iloc[0].to_dict()}
-        out = {k: v for k, v in out.items() if k not in _design_columns(assumptions)}
-        out["assumptions"] = assumptions.to_dict()
+        out = {k: v for k, v in out.items() if k not in _design_columns(self.assumptions)}
+        out["assumptions"] = self.assumptions.to_dict()
         out["sentence"] = {"en": self.sentence("en"), "sv": self.sentence("sv")}
         return _plain(out)
 

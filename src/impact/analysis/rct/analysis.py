@@ -8,6 +8,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -245,7 +246,7 @@ def _components_to_job(
     data: pd.DataFrame,
     components: Sequence[str],
     job: str,
-    model: dict,
+    model: dict[str, Any],
     confidence_level: float,
 ) -> ComponentsResult | None:
     """Component → job associations, when there are components besides ``job`` and a job."""
@@ -350,7 +351,12 @@ def analyse_rct(
         data, everything, arm, strata, cluster, ri_statistic, ri_draws, seed
     )
     multiple = _multiple_testing(effects, main, outcomes, components, ri)
-    model = {"arm": arm, "covariates": covariates, "strata": strata, "se_type": robust}
+    model: dict[str, Any] = {
+        "arm": arm,
+        "covariates": covariates,
+        "strata": strata,
+        "se_type": robust,
+    }
     het = {
         g: heterogeneity(data, list(outcomes), g, **model, confidence_level=confidence_level)
         for g in subgroups

@@ -127,9 +127,12 @@ def _one(data, outcome, by, *, arm, covariates, strata, se_type, min_per_arm, le
     }
 
 
-def _levels_in_both_arms(z: np.ndarray, g: np.ndarray, min_per_arm: int, notes: list) -> list:
+def _levels_in_both_arms(
+    z: np.ndarray, g: np.ndarray, min_per_arm: int, notes: list[str]
+) -> list[str]:
     """The subgroup levels with ``min_per_arm`` people in each arm; a note on the others."""
-    levels, dropped = [], []
+    levels: list[str] = []
+    dropped: list[str] = []
     for lev in sorted(set(g)):
         zl = z[g == lev]
         (levels if min(zl.sum(), (1 - zl).sum()) >= min_per_arm else dropped).append(lev)
