@@ -6,19 +6,19 @@ summary combining them. See ``docs/attrition.md``.
 """
 
 from ._intervals import imbens_manski_critical_value
+from ._trimming import trimmed_mean
 from .attrition_tests import (
-    AttritionRegression,
     ResponseByCovariate,
     ResponseDifferenceTest,
-    differential_attrition_regression,
     response_by_arm_test,
     response_by_covariate,
 )
-from .bounds import LeeBounds, lee_bounds, trimmed_mean
+from .bounds import LeeBounds, lee_bounds
 from .figures import bounds_figure, response_by_stage_figure, weights_figure
 from .ipw import IPWResult, effective_sample_size, ipw_itt
 from .manski import ManskiBounds, manski_bounds
 from .rates import AttritionRates, attrition_rates
+from .regression import AttritionRegression, differential_attrition_regression
 from .summary import AttritionSummary, attrition_summary
 from .wwc import WWCClassification, classify_attrition, max_differential, wwc_boundaries
 

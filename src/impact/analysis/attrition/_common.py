@@ -10,7 +10,7 @@ column, value and what was expected when something is wrong.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal, get_args
 
 import numpy as np
@@ -318,3 +318,23 @@ def choose_population(
             f"No {population} person has all covariates ({', '.join(design.columns)}) observed."
         )
     return mask, population, int((base & ~complete).sum())
+
+
+def bootstrap_within_arm(
+    treat: np.ndarray, n_bootstrap: int, seed: int, statistic: Callable[[np.ndarray], object]
+) -> tuple[list, int]:
+    """``statistic(rows)`` on ``n_bootstrap`` resamples of people within arm (seeded).
+
+    Returns the values of the replicates that worked and how many raised
+    :class:`~impact.errors.AnalysisError` (skipped).
+    """
+    rng = np.random.default_rng(seed)
+    arm_rows = [np.flatnonzero(treat == a) for a in (1, 0)]
+    draws, n_failed = [], 0
+    for _ in range(n_bootstrap):
+        idx = np.concatenate([rng.choice(r, size=len(r), replace=True) for r in arm_rows])
+        try:
+            draws.append(statistic(idx))
+        except AnalysisError:
+            n_failed += 1
+    return draws, n_failed

@@ -40,6 +40,34 @@ class LogitFit:
         return 1.0 / (1.0 + np.exp(-eta))
 
 
+def _newton(design: np.ndarray, y: np.ndarray, max_iter: int, tol: float) -> tuple[np.ndarray, int]:
+    """Newton–Raphson with step halving from the intercept-only fit; coefficients, iterations."""
+    beta = np.zeros(design.shape[1])
+    beta[0] = np.log(y.mean() / (1 - y.mean()))
+    loglik = -np.inf
+    iteration = 0
+    while iteration < max_iter:
+        iteration += 1
+        eta = design @ beta
+        p = 1.0 / (1.0 + np.exp(-eta))
+        w = p * (1 - p)
+        grad = design.T @ (y - p)
+        hess = design.T @ (design * w[:, None])
+        step = np.linalg.lstsq(hess, grad, rcond=None)[0]
+        # step halving keeps the log-likelihood increasing
+        for _ in range(30):
+            new = beta + step
+            eta_new = design @ new
+            ll_new = float(np.sum(y * eta_new - np.logaddexp(0.0, eta_new)))
+            if ll_new >= loglik - 1e-12:
+                break
+            step /= 2
+        beta, loglik = new, ll_new
+        if np.max(np.abs(step)) < tol:
+            break
+    return beta, iteration
+
+
 def fit_logit(x: np.ndarray, y: np.ndarray, *, max_iter: int = 100, tol: float = 1e-10) -> LogitFit:
     """Fit ``P(y = 1 | x) = 1 / (1 + exp(-(b0 + x b)))`` by maximum likelihood.
 
@@ -71,29 +99,7 @@ def fit_logit(x: np.ndarray, y: np.ndarray, *, max_iter: int = 100, tol: float =
     _, r = np.linalg.qr(design)
     independent = np.abs(np.diag(r)) > 1e-8 * max(1.0, np.abs(np.diag(r)).max())
     design = design[:, independent]
-    beta = np.zeros(design.shape[1])
-    beta[0] = np.log(y.mean() / (1 - y.mean()))
-    loglik = -np.inf
-    iteration = 0
-    while iteration < max_iter:
-        iteration += 1
-        eta = design @ beta
-        p = 1.0 / (1.0 + np.exp(-eta))
-        w = p * (1 - p)
-        grad = design.T @ (y - p)
-        hess = design.T @ (design * w[:, None])
-        step = np.linalg.lstsq(hess, grad, rcond=None)[0]
-        # step halving keeps the log-likelihood increasing
-        for _ in range(30):
-            new = beta + step
-            eta_new = design @ new
-            ll_new = float(np.sum(y * eta_new - np.logaddexp(0.0, eta_new)))
-            if ll_new >= loglik - 1e-12:
-                break
-            step /= 2
-        beta, loglik = new, ll_new
-        if np.max(np.abs(step)) < tol:
-            break
+    beta, iteration = _newton(design, y, max_iter, tol)
     eta = design @ beta
     if np.max(np.abs(eta)) > 25:
         raise AnalysisError(

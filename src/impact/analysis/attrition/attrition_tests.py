@@ -3,11 +3,8 @@
 * :func:`response_by_arm_test` — difference in response rates (treatment − control) with a
   permutation p-value (re-randomising arm labels within strata, as the study randomised) or
   Fisher's exact test.
-* :func:`differential_attrition_regression` — regression of responding on arm, centred baseline
-  covariates and their interactions with arm; the joint test of the interactions asks whether
-  attrition is selective in a different way in the two arms, the joint test of the covariates
-  whether it is selective at all. Linear probability model with HC2 standard errors and Wald
-  F-tests (default), or a logit with likelihood-ratio tests.
+* :func:`~impact.analysis.attrition.regression.differential_attrition_regression` (in
+  ``regression.py``) — does *who* leaves differ by arm.
 * :func:`response_by_covariate` — response rates by arm within covariate categories.
 """
 
@@ -19,26 +16,20 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
 
-from impact.errors import AnalysisError
 from impact.results import Result
 
 from ._common import (
-    Population,
     arm_indicator,
     check_count,
     check_option,
-    choose_population,
-    covariate_frame,
     require_columns,
     responded,
     stage_label,
 )
 
 TestMethod = Literal["permutation", "fisher"]
-RegressionModel = Literal["lpm", "logit"]
 
 
 @dataclass(repr=False)
@@ -106,6 +97,27 @@ class ResponseDifferenceTest(Result):
         )
 
 
+def _as_extreme(
+    treat: np.ndarray,
+    resp: np.ndarray,
+    strata: np.ndarray,
+    n_permutations: int,
+    rng: np.random.Generator,
+    observed: float,
+    arm_sizes: tuple[int, int],
+) -> int:
+    """How many within-stratum permutations of the arm labels give a difference as extreme."""
+    n1, n0 = arm_sizes
+    perm_sum = np.zeros(n_permutations)
+    for value in pd.unique(strata):
+        rows = np.flatnonzero(strata == value)
+        labels = np.tile(treat[rows], (n_permutations, 1))
+        labels = rng.permuted(labels, axis=1)
+        perm_sum += labels @ resp[rows]
+    perm_diff = perm_sum / n1 - (resp.sum() - perm_sum) / n0
+    return np.sum(np.abs(perm_diff) >= observed - 1e-12)
+
+
 def response_by_arm_test(
     data: pd.DataFrame,
     *,
@@ -159,200 +171,11 @@ def response_by_arm_test(
         stratified = True
     else:
         strata = np.zeros(len(data), dtype=object)
-    perm_sum = np.zeros(n_permutations)
-    for value in pd.unique(strata):
-        rows = np.flatnonzero(strata == value)
-        labels = np.tile(treat[rows], (n_permutations, 1))
-        labels = rng.permuted(labels, axis=1)
-        perm_sum += labels @ resp[rows]
-    perm_diff = perm_sum / n1 - (resp.sum() - perm_sum) / n0
-    extreme = np.sum(np.abs(perm_diff) >= abs(diff) - 1e-12)
+    extreme = _as_extreme(treat, resp, strata, n_permutations, rng, abs(diff), (n1, n0))
     p_value = float((1 + extreme) / (1 + n_permutations))
     return ResponseDifferenceTest(
         stage, n1, n0, k1, k0, diff, p_value, "permutation", n_permutations, stratified
     )
-
-
-@dataclass(repr=False)
-class AttritionRegression(Result):
-    """Regression of responding on arm, covariates and arm × covariate interactions.
-
-    Attributes
-    ----------
-    stage, model, population : str
-        What was regressed, how, and on whom.
-    n, n_excluded : int
-        Rows used; rows of the population dropped for missing covariates.
-    coefficients : DataFrame
-        term, estimate, std_error, statistic, p_value.
-    joint_tests : DataFrame
-        test (``interactions`` / ``covariates``), statistic, df_num, df_den, p_value, kind.
-    """
-
-    stage: str
-    model: str
-    population: str
-    n: int
-    n_excluded: int
-    coefficients: pd.DataFrame
-    joint_tests: pd.DataFrame
-    title = "Attrition regression (response on arm × covariates)"
-
-    @property
-    def interaction_p_value(self) -> float:
-        """p-value of the joint test that every arm × covariate interaction is zero."""
-        tests = self.joint_tests.set_index("test")
-        return float(tests.loc["interactions", "p_value"])
-
-    def tidy(self) -> pd.DataFrame:
-        """The coefficient table (joint tests are in ``joint_tests``)."""
-        return self.coefficients.copy()
-
-    def summary(self) -> str:
-        """The joint tests in two lines."""
-        lines = [f"{self.title}: {self.model}, {self.population} sample, n = {self.n}"]
-        for _, row in self.joint_tests.iterrows():
-            lines.append(
-                f"  joint test of {row['test']}: {row['kind']} = {row['statistic']:.3f} "
-                f"(df {row['df_num']:g}), p = {row['p_value']:.3f}"
-            )
-        return "\n".join(lines)
-
-
-def differential_attrition_regression(
-    data: pd.DataFrame,
-    *,
-    covariates: Sequence[str],
-    stage: str = "r",
-    population: Population | None = None,
-    model: RegressionModel = "lpm",
-) -> AttritionRegression:
-    """Regress response at ``stage`` on arm, centred covariates and arm × covariate terms.
-
-    Parameters
-    ----------
-    data : DataFrame
-        Indicator table.
-    covariates : sequence of str
-        Baseline covariates (text covariates become indicators of each non-reference level).
-    stage : str
-        Stage whose response is the dependent variable.
-    population : {"randomised", "baseline"} or None
-        Everyone randomised, or baseline respondents only (attrition after baseline); None picks
-        ``randomised`` when the covariates are known for everyone.
-    model : {"lpm", "logit"}
-        ``lpm``: OLS with HC2 standard errors, joint Wald F-tests with HC2 covariance.
-        ``logit``: maximum likelihood, joint likelihood-ratio chi-square tests.
-
-    Returns
-    -------
-    AttritionRegression
-        Covariates are centred at the sample mean, so the ``arm`` coefficient is the difference
-        in response at average covariates.
-    """
-    check_option("model", model, RegressionModel)
-    treat = arm_indicator(data)
-    resp = responded(data, stage)
-    design = covariate_frame(data, covariates)
-    mask, population, n_excluded = choose_population(data, design, population)
-    y = resp[mask].astype(float)
-    if y.min() == y.max():
-        raise AnalysisError(
-            f"Everyone in the {population} sample has the same response at stage '{stage}'; "
-            "there is no attrition to model."
-        )
-    x = design[mask]
-    x = x.loc[:, x.std() > 0]
-    x = x - x.mean()
-    arm = pd.Series(treat[mask].astype(float), index=x.index, name="arm")
-    inter = x.mul(arm, axis=0).add_prefix("arm:")
-    full = sm.add_constant(pd.concat([arm, x, inter], axis=1), has_constant="add")
-    if np.linalg.matrix_rank(full.to_numpy()) < full.shape[1]:
-        raise AnalysisError(
-            "The attrition regression design is collinear (a covariate level occurs in one arm "
-            "only, or covariates duplicate each other); merge rare categories."
-        )
-    k_cov = x.shape[1]
-    if model == "lpm":
-        fit = sm.OLS(y, full).fit(cov_type="HC2")
-        if fit.ssr <= 1e-10 * max(1.0, float(np.sum((y - y.mean()) ** 2))):
-            raise AnalysisError(
-                "The covariates predict response perfectly in the attrition regression; "
-                "remove the covariate that encodes response."
-            )
-        coef = _coef_table(fit, "t")
-        tests = []
-        for name, cols in (("interactions", inter.columns), ("covariates", x.columns)):
-            restriction = np.zeros((k_cov, full.shape[1]))
-            for i, col in enumerate(cols):
-                restriction[i, full.columns.get_loc(col)] = 1
-            wald = fit.wald_test(restriction, use_f=True, scalar=True)
-            tests.append(
-                {
-                    "test": name,
-                    "statistic": float(wald.statistic),
-                    "df_num": float(wald.df_num),
-                    "df_den": float(wald.df_denom),
-                    "p_value": float(wald.pvalue),
-                    "kind": "F (HC2 Wald)",
-                }
-            )
-    else:
-        fit = _logit(y, full)
-        coef = _coef_table(fit, "z")
-        tests = []
-        for name, cols in (("interactions", inter.columns), ("covariates", x.columns)):
-            restricted = _logit(y, full.drop(columns=list(cols)))
-            lr = 2 * (fit.llf - restricted.llf)
-            tests.append(
-                {
-                    "test": name,
-                    "statistic": float(lr),
-                    "df_num": float(k_cov),
-                    "df_den": float("nan"),
-                    "p_value": float(stats.chi2.sf(lr, k_cov)),
-                    "kind": "LR chi2",
-                }
-            )
-    return AttritionRegression(
-        stage=stage,
-        model=model,
-        population=population,
-        n=int(mask.sum()),
-        n_excluded=n_excluded,
-        coefficients=coef,
-        joint_tests=pd.DataFrame(tests),
-    )
-
-
-def _logit(y: np.ndarray, x: pd.DataFrame):
-    try:
-        fit = sm.Logit(y, x).fit(disp=0, maxiter=200)
-    except Exception as exc:  # statsmodels raises several error types on separation
-        raise AnalysisError(
-            f"The logit attrition regression failed ({exc}); merge rare categories or use "
-            "model='lpm'."
-        ) from exc
-    if np.max(np.abs(fit.fittedvalues)) > 25:
-        raise AnalysisError(
-            "The logit attrition regression separates the data; merge rare categories or use "
-            "model='lpm'."
-        )
-    return fit
-
-
-def _coef_table(fit, stat_name: str) -> pd.DataFrame:
-    table = pd.DataFrame(
-        {
-            "term": list(fit.params.index),
-            "estimate": fit.params.to_numpy(),
-            "std_error": fit.bse.to_numpy(),
-            "statistic": fit.tvalues.to_numpy(),
-            "p_value": fit.pvalues.to_numpy(),
-        }
-    )
-    table["statistic_kind"] = stat_name
-    return table
 
 
 @dataclass(repr=False)

@@ -23,7 +23,8 @@ Tightening (Lee 2009, section 3.3): with a discrete baseline covariate known for
 gender), trimming shares and bounds are computed within each cell and averaged with the cell
 shares of the less-attrited arm's respondents (the always-responders under monotonicity).
 Analytic SEs of tightened continuous bounds treat the cell weights as fixed; binary ones use the
-delta method over all cells. Manski (worst-case) bounds are in :mod:`.manski`.
+delta method over all cells. Manski (worst-case) bounds are in :mod:`.manski`; the trimming
+arithmetic and the analytic SEs are in :mod:`._trimming`.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from impact.results import Result
 from ._common import (
     SOURCE,
     arm_indicator,
+    bootstrap_within_arm,
     check_count,
     check_option,
     check_probability,
@@ -47,52 +49,9 @@ from ._common import (
     require_columns,
 )
 from ._intervals import CiMethod, interval
+from ._trimming import binary_se, continuous_se, lee_point
 
 SeMethod = Literal["analytic", "bootstrap"]
-Keep = Literal["lower", "upper"]
-
-
-def trimmed_mean(values: np.ndarray, share: float, *, keep: Keep) -> float:
-    """Mean of ``values`` after fractionally trimming ``share`` of their mass from one end.
-
-    Parameters
-    ----------
-    values : array
-        Observed outcomes.
-    share : float
-        Share of the mass to drop, in [0, 1).
-    keep : {"lower", "upper"}
-        Keep the lower part (drop the largest values) or the upper part.
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
-    >>> trimmed_mean(np.array([0, 0, 1, 1]), 0.25, keep="lower")  # one "1" trimmed
-    0.3333333333333333
-    """
-    return _trimmed(np.asarray(values, dtype=float), share, keep)[0]
-
-
-def _trimmed(values: np.ndarray, share: float, keep: Keep) -> tuple[float, float, float]:
-    """Return the trimmed mean, the variance of the kept mass and the cut-off value."""
-    ordered = np.sort(values) if keep == "lower" else -np.sort(values)[::-1]
-    n = len(ordered)
-    mass = (1.0 - share) * n
-    whole = min(int(np.floor(mass + 1e-9)), n)
-    frac = mass - whole if whole < n else 0.0
-    frac = 0.0 if frac < 1e-9 else frac
-    w = np.zeros(n)
-    w[:whole] = 1.0
-    if whole < n:
-        w[whole] = frac
-    mean = float(np.sum(w * ordered) / np.sum(w))
-    var = float(np.sum(w * (ordered - mean) ** 2) / np.sum(w))
-    cut_index = whole if frac > 0 else whole - 1
-    sign = 1.0 if keep == "lower" else -1.0
-    return sign * mean, var, sign * float(ordered[cut_index])
 
 
 @dataclass(repr=False)
@@ -171,131 +130,6 @@ class LeeBounds(Result):
         )
 
 
-def _lee_point(y, obs, treat, cells, levels) -> dict:
-    """Bounds, overall trimming share and per-cell details for given arrays."""
-    q = {a: obs[treat == a].mean() for a in (1, 0)}
-    trimmed = 1 if q[1] >= q[0] else 0
-    other = 1 - trimmed
-    n_other_obs = np.sum((treat == other) & obs)
-    lower = upper = 0.0
-    rows = []
-    for level in levels:
-        in_cell = cells == level
-        tr, ot = in_cell & (treat == trimmed), in_cell & (treat == other)
-        if np.sum(tr & obs) == 0 or np.sum(ot & obs) == 0:
-            raise AnalysisError(
-                f"Cell '{level}' has no respondent in one arm; Lee bounds cannot be tightened "
-                "by this covariate (merge categories)."
-            )
-        q_tr, q_ot = obs[tr].mean(), obs[ot].mean()
-        p = max(0.0, 1.0 - q_ot / q_tr)
-        low = _trimmed(y[tr & obs], p, "lower")[0]
-        high = _trimmed(y[tr & obs], p, "upper")[0]
-        mu_ot = y[ot & obs].mean()
-        weight = np.sum(ot & obs) / n_other_obs
-        cell_lower, cell_upper = (
-            (low - mu_ot, high - mu_ot) if trimmed == 1 else (mu_ot - high, mu_ot - low)
-        )
-        lower += weight * cell_lower
-        upper += weight * cell_upper
-        rows.append(
-            {"cell": str(level), "weight": weight, "trimming_share": p,
-             "lower": cell_lower, "upper": cell_upper, "q_trimmed": q_tr, "q_other": q_ot,
-             "n_trimmed_arm": int(tr.sum()), "n_other_arm": int(ot.sum())}
-        )  # fmt: skip
-    naive = y[(treat == 1) & obs].mean() - y[(treat == 0) & obs].mean()
-    share = max(0.0, 1.0 - q[other] / q[trimmed])
-    return {
-        "lower": float(lower),
-        "upper": float(upper),
-        "naive": float(naive),
-        "p": share,
-        "trimmed": trimmed,
-        "cells": pd.DataFrame(rows),
-    }
-
-
-def _binary_bounds(theta: np.ndarray, trimmed: int) -> np.ndarray:
-    """Bounds from cell shares ``theta[arm, cell, (ones, zeros, missing)]`` (arm 0 = control)."""
-    other = 1 - trimmed
-    ones, zeros = theta[:, :, 0], theta[:, :, 1]
-    resp = ones + zeros
-    q = resp / theta.sum(axis=2)
-    weights = resp[other] / resp[other].sum()
-    p = np.maximum(0.0, 1.0 - q[other] / q[trimmed])
-    m = ones[trimmed] / resp[trimmed]
-    low = np.maximum(0.0, (m - p) / (1.0 - p))
-    high = np.minimum(1.0, m / (1.0 - p))
-    mu = ones[other] / resp[other]
-    if trimmed == 1:
-        return np.array([np.sum(weights * (low - mu)), np.sum(weights * (high - mu))])
-    return np.array([np.sum(weights * (mu - high)), np.sum(weights * (mu - low))])
-
-
-def _binary_se(y, obs, treat, cells, levels, trimmed) -> tuple[float, float]:
-    """Delta-method SEs of binary Lee bounds over the multinomial cell shares of each arm."""
-    theta = np.zeros((2, len(levels), 3))
-    n = np.zeros(2)
-    for arm in (0, 1):
-        in_arm = treat == arm
-        n[arm] = in_arm.sum()
-        for k, level in enumerate(levels):
-            rows = in_arm & (cells == level)
-            theta[arm, k] = [
-                np.sum(rows & obs & (y == 1)),
-                np.sum(rows & obs & (y == 0)),
-                np.sum(rows & ~obs),
-            ]
-        theta[arm] /= n[arm]
-    flat = theta.ravel()
-    grads = np.zeros((2, flat.size))
-    for j in range(flat.size):
-        h = 1e-6
-        up, down = flat.copy(), flat.copy()
-        up[j] += h
-        down[j] -= h
-        grads[:, j] = (
-            _binary_bounds(up.reshape(theta.shape), trimmed)
-            - _binary_bounds(down.reshape(theta.shape), trimmed)
-        ) / (2 * h)
-    cov = np.zeros((flat.size, flat.size))
-    block = theta.shape[1] * theta.shape[2]
-    for arm in (0, 1):
-        t = theta[arm].ravel()
-        sl = slice(arm * block, (arm + 1) * block)
-        cov[sl, sl] = (np.diag(t) - np.outer(t, t)) / n[arm]
-    var = np.einsum("ij,jk,ik->i", grads, cov, grads)
-    return float(np.sqrt(max(var[0], 0.0))), float(np.sqrt(max(var[1], 0.0)))
-
-
-def _continuous_se(y, obs, treat, cells, levels, point) -> tuple[float, float]:
-    """Lee (2009, Prop. 3) SEs per cell, combined with fixed cell weights."""
-    trimmed, other = point["trimmed"], 1 - point["trimmed"]
-    var_lower = var_upper = 0.0
-    for level, cell in zip(levels, point["cells"].itertuples(), strict=True):
-        in_cell = cells == level
-        tr, ot = in_cell & (treat == trimmed), in_cell & (treat == other)
-        p, q_tr, q_ot = cell.trimming_share, cell.q_trimmed, cell.q_other
-        values = y[tr & obs]
-        r_tr, r_ot = len(values), np.sum(ot & obs)
-        var_p = (1 - p) ** 2 * ((1 - q_ot) / (q_ot * ot.sum()) + (1 - q_tr) / (q_tr * tr.sum()))
-        var_other = np.var(y[ot & obs]) / r_ot
-        out = []
-        for keep in ("lower", "upper"):
-            mean, var_kept, cut = _trimmed(values, p, keep)
-            gap = cut - mean
-            out.append(
-                (var_kept + p * gap**2) / (r_tr * (1 - p))
-                + (gap / (1 - p)) ** 2 * var_p
-                + var_other
-            )
-        # the bound that uses the lower-kept mean is the lower bound when treatment is trimmed
-        v_low, v_high = (out[0], out[1]) if trimmed == 1 else (out[1], out[0])
-        var_lower += cell.weight**2 * v_low
-        var_upper += cell.weight**2 * v_high
-    return float(np.sqrt(var_lower)), float(np.sqrt(var_upper))
-
-
 def _cells(data: pd.DataFrame, tighten_by: str | None) -> tuple[np.ndarray, list]:
     if tighten_by is None:
         return np.zeros(len(data), dtype=object), [0]
@@ -328,6 +162,32 @@ def _cells(data: pd.DataFrame, tighten_by: str | None) -> tuple[np.ndarray, list
             ],
         )
     return values, levels
+
+
+def _bootstrap_se(
+    y: np.ndarray,
+    obs: np.ndarray,
+    treat: np.ndarray,
+    cells: np.ndarray,
+    levels: list,
+    n_bootstrap: int,
+    seed: int,
+    outcome: str,
+) -> tuple[float, float, int]:
+    """Bootstrap SEs of the bounds (people resampled within arm) and the failed replicates."""
+
+    def bounds_of(idx: np.ndarray) -> tuple[float, float]:
+        b = lee_point(y[idx], obs[idx], treat[idx], cells[idx], levels)
+        return b["lower"], b["upper"]
+
+    draws, n_failed = bootstrap_within_arm(treat, n_bootstrap, seed, bounds_of)
+    if len(draws) < max(10, n_bootstrap // 2):
+        raise AnalysisError(
+            f"Lee bounds bootstrap for '{outcome}': {n_failed} of {n_bootstrap} replicates "
+            "had an empty cell; tighten by a coarser covariate."
+        )
+    se_lower, se_upper = np.asarray(draws).std(axis=0, ddof=1)
+    return se_lower, se_upper, n_failed
 
 
 def lee_bounds(
@@ -381,31 +241,17 @@ def lee_bounds(
         if obs[treat == arm].sum() < 2:
             raise AnalysisError(f"Lee bounds for '{outcome}': fewer than two {name} respondents.")
     cells, levels = _cells(data, tighten_by)
-    point = _lee_point(y, obs, treat, cells, levels)
+    point = lee_point(y, obs, treat, cells, levels)
     n_failed = None
     if se_method == "bootstrap":
         check_count("n_bootstrap", n_bootstrap, 10)
-        rng = np.random.default_rng(seed)
-        arm_rows = [np.flatnonzero(treat == a) for a in (1, 0)]
-        draws, n_failed = [], 0
-        for _ in range(n_bootstrap):
-            idx = np.concatenate([rng.choice(r, size=len(r), replace=True) for r in arm_rows])
-            try:
-                b = _lee_point(y[idx], obs[idx], treat[idx], cells[idx], levels)
-            except AnalysisError:
-                n_failed += 1
-                continue
-            draws.append((b["lower"], b["upper"]))
-        if len(draws) < max(10, n_bootstrap // 2):
-            raise AnalysisError(
-                f"Lee bounds bootstrap for '{outcome}': {n_failed} of {n_bootstrap} replicates "
-                "had an empty cell; tighten by a coarser covariate."
-            )
-        se_lower, se_upper = np.asarray(draws).std(axis=0, ddof=1)
+        se_lower, se_upper, n_failed = _bootstrap_se(
+            y, obs, treat, cells, levels, n_bootstrap, seed, outcome
+        )
     elif binary:
-        se_lower, se_upper = _binary_se(y, obs, treat, cells, levels, point["trimmed"])
+        se_lower, se_upper = binary_se(y, obs, treat, cells, levels, point["trimmed"])
     else:
-        se_lower, se_upper = _continuous_se(y, obs, treat, cells, levels, point)
+        se_lower, se_upper = continuous_se(y, obs, treat, cells, levels, point)
     ci_lower, ci_upper = interval(
         point["lower"], point["upper"], se_lower, se_upper, confidence_level, ci
     )

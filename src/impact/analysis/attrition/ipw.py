@@ -27,6 +27,7 @@ from impact.results import Result
 from ._common import (
     Population,
     arm_indicator,
+    bootstrap_within_arm,
     check_count,
     check_probability,
     choose_population,
@@ -169,6 +170,62 @@ def _weighted_difference(y: np.ndarray, w: np.ndarray, treat: np.ndarray) -> flo
     return float(means[0] - means[1])
 
 
+def _bootstrap(
+    obs: np.ndarray,
+    treat: np.ndarray,
+    x: np.ndarray,
+    y0: np.ndarray,
+    trim_quantile: float | None,
+    n_bootstrap: int,
+    confidence_level: float,
+    seed: int,
+    outcome: str,
+) -> tuple[float, float, float, int]:
+    """Bootstrap SE and percentile CI (response models refitted), and the failed replicates."""
+
+    def estimate_of(idx: np.ndarray) -> float:
+        w_b, _, _ = _fit_weights(obs[idx], treat[idx], x[idx], trim_quantile)
+        return _weighted_difference(y0[idx], w_b, treat[idx])
+
+    draws, n_failed = bootstrap_within_arm(treat, n_bootstrap, seed, estimate_of)
+    if len(draws) < max(10, n_bootstrap // 2):
+        raise AnalysisError(
+            f"IPW bootstrap for '{outcome}': {n_failed} of {n_bootstrap} replicates failed "
+            "(response model separation); use fewer covariates or merge rare categories."
+        )
+    if n_failed:
+        logger.warning(
+            "IPW bootstrap for %s: %d of %d replicates failed and were skipped",
+            outcome,
+            n_failed,
+            n_bootstrap,
+        )
+    draws_arr = np.asarray(draws)
+    alpha = 1 - confidence_level
+    ci_lower, ci_upper = np.quantile(draws_arr, [alpha / 2, 1 - alpha / 2])
+    return float(draws_arr.std(ddof=1)), float(ci_lower), float(ci_upper), n_failed
+
+
+def _fixed_weight_and_naive(
+    weights: np.ndarray, y: np.ndarray, obs: np.ndarray, treat: np.ndarray
+) -> tuple[float, float, float]:
+    """SE with fixed weights; the unweighted difference among respondents and its SE."""
+    fixed_var = 0.0
+    naive_means, naive_var = [], 0.0
+    for arm in (1, 0):
+        rows = (treat == arm) & (obs == 1)
+        w, v = weights[rows], y[rows]
+        mu = np.sum(w * v) / np.sum(w)
+        fixed_var += np.sum(w**2 * (v - mu) ** 2) / np.sum(w) ** 2
+        naive_means.append(v.mean())
+        naive_var += v.var(ddof=1) / len(v)
+    return (
+        float(np.sqrt(fixed_var)),
+        float(naive_means[0] - naive_means[1]),
+        float(np.sqrt(naive_var)),
+    )
+
+
 def ipw_itt(
     data: pd.DataFrame,
     *,
@@ -227,54 +284,22 @@ def ipw_itt(
     y0 = np.where(obs == 1, y, 0.0)
     estimate = _weighted_difference(y0, weights, treat)
 
-    rng = np.random.default_rng(seed)
-    arm_rows = [np.flatnonzero(treat == a) for a in (1, 0)]
-    draws, n_failed = [], 0
-    for _ in range(n_bootstrap):
-        idx = np.concatenate([rng.choice(r, size=len(r), replace=True) for r in arm_rows])
-        try:
-            w_b, _, _ = _fit_weights(obs[idx], treat[idx], x[idx], trim_quantile)
-            draws.append(_weighted_difference(y0[idx], w_b, treat[idx]))
-        except AnalysisError:
-            n_failed += 1
-    if len(draws) < max(10, n_bootstrap // 2):
-        raise AnalysisError(
-            f"IPW bootstrap for '{outcome}': {n_failed} of {n_bootstrap} replicates failed "
-            "(response model separation); use fewer covariates or merge rare categories."
-        )
-    if n_failed:
-        logger.warning(
-            "IPW bootstrap for %s: %d of %d replicates failed and were skipped",
-            outcome,
-            n_failed,
-            n_bootstrap,
-        )
-    draws_arr = np.asarray(draws)
-    alpha = 1 - confidence_level
-    ci_lower, ci_upper = np.quantile(draws_arr, [alpha / 2, 1 - alpha / 2])
-
-    fixed_var = 0.0
-    naive_means, naive_var = [], 0.0
-    for arm in (1, 0):
-        rows = (treat == arm) & (obs == 1)
-        w, v = weights[rows], y[rows]
-        mu = np.sum(w * v) / np.sum(w)
-        fixed_var += np.sum(w**2 * (v - mu) ** 2) / np.sum(w) ** 2
-        naive_means.append(v.mean())
-        naive_var += v.var(ddof=1) / len(v)
-
+    std_error, ci_lower, ci_upper, n_failed = _bootstrap(
+        obs, treat, x, y0, trim_quantile, n_bootstrap, confidence_level, seed, outcome
+    )
+    fixed_se, naive_estimate, naive_se = _fixed_weight_and_naive(weights, y, obs, treat)
     return IPWResult(
         outcome=outcome,
         population=population,
         n=int(mask.sum()),
         n_excluded=n_excluded,
         estimate=estimate,
-        std_error=float(draws_arr.std(ddof=1)),
-        ci_lower=float(ci_lower),
-        ci_upper=float(ci_upper),
-        std_error_fixed_weights=float(np.sqrt(fixed_var)),
-        naive_estimate=float(naive_means[0] - naive_means[1]),
-        naive_std_error=float(np.sqrt(naive_var)),
+        std_error=std_error,
+        ci_lower=ci_lower,
+        ci_upper=ci_upper,
+        std_error_fixed_weights=fixed_se,
+        naive_estimate=naive_estimate,
+        naive_std_error=naive_se,
         confidence_level=confidence_level,
         trim_quantile=trim_quantile,
         n_bootstrap=n_bootstrap,

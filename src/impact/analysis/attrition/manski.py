@@ -64,6 +64,45 @@ class ManskiBounds(Result):
         )
 
 
+def _outcome_range(
+    outcome: str,
+    y: np.ndarray,
+    obs: np.ndarray,
+    binary: bool,
+    outcome_min: float | None,
+    outcome_max: float | None,
+) -> tuple[float, float]:
+    """The outcome's range (0–1 for a binary outcome by default), checked against the data."""
+    if outcome_min is None and outcome_max is None and binary:
+        outcome_min, outcome_max = 0.0, 1.0
+    if outcome_min is None or outcome_max is None or not outcome_min < outcome_max:
+        raise InputError(
+            f"Manski bounds for '{outcome}' need the outcome's range",
+            [
+                Problem(
+                    source="attrition options",
+                    column="outcome_min/outcome_max",
+                    value=f"{outcome_min}/{outcome_max}",
+                    expected="two numbers with min < max (binary outcomes default to 0/1)",
+                )
+            ],
+        )
+    outside = obs & ((y < outcome_min) | (y > outcome_max))
+    if outside.any():
+        raise InputError(
+            f"'{outcome}' has values outside [{outcome_min}, {outcome_max}]",
+            [
+                Problem(
+                    source=SOURCE,
+                    column=outcome,
+                    value=f"{y[outside][0]:g}",
+                    expected=f"values between {outcome_min} and {outcome_max}",
+                )
+            ],
+        )
+    return outcome_min, outcome_max
+
+
 def manski_bounds(
     data: pd.DataFrame,
     *,
@@ -98,33 +137,7 @@ def manski_bounds(
     check_probability("confidence_level", confidence_level)
     treat = arm_indicator(data)
     y, obs, binary = outcome_values(data, outcome)
-    if outcome_min is None and outcome_max is None and binary:
-        outcome_min, outcome_max = 0.0, 1.0
-    if outcome_min is None or outcome_max is None or not outcome_min < outcome_max:
-        raise InputError(
-            f"Manski bounds for '{outcome}' need the outcome's range",
-            [
-                Problem(
-                    source="attrition options",
-                    column="outcome_min/outcome_max",
-                    value=f"{outcome_min}/{outcome_max}",
-                    expected="two numbers with min < max (binary outcomes default to 0/1)",
-                )
-            ],
-        )
-    outside = obs & ((y < outcome_min) | (y > outcome_max))
-    if outside.any():
-        raise InputError(
-            f"'{outcome}' has values outside [{outcome_min}, {outcome_max}]",
-            [
-                Problem(
-                    source=SOURCE,
-                    column=outcome,
-                    value=f"{y[outside][0]:g}",
-                    expected=f"values between {outcome_min} and {outcome_max}",
-                )
-            ],
-        )
+    outcome_min, outcome_max = _outcome_range(outcome, y, obs, binary, outcome_min, outcome_max)
     filled_low = np.where(obs, y, outcome_min)
     filled_high = np.where(obs, y, outcome_max)
     t, c = treat == 1, treat == 0

@@ -24,11 +24,8 @@ from impact.results import Result
 from ._common import Population, check_option, outcome_values, response_column
 from ._intervals import CiMethod
 from .attrition_tests import (
-    AttritionRegression,
-    RegressionModel,
     ResponseByCovariate,
     ResponseDifferenceTest,
-    differential_attrition_regression,
     response_by_arm_test,
     response_by_covariate,
 )
@@ -37,6 +34,7 @@ from .figures import bounds_figure, response_by_stage_figure, save_figure, weigh
 from .ipw import IPWResult, ipw_itt
 from .manski import ManskiBounds, manski_bounds
 from .rates import AttritionRates, attrition_rates
+from .regression import AttritionRegression, RegressionModel, differential_attrition_regression
 from .wwc import Boundary, Interpolation, WWCClassification, classify_attrition
 
 logger = logging.getLogger(__name__)
@@ -163,6 +161,58 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
+def _regression_if_possible(
+    data: pd.DataFrame,
+    covariates: list[str],
+    stage: str,
+    population: Population | None,
+    model: RegressionModel,
+    notes: list[str],
+) -> AttritionRegression | None:
+    """The differential-attrition regression, or None (noted) without covariates or a fit."""
+    if not covariates:
+        return None
+    try:
+        return differential_attrition_regression(
+            data, covariates=covariates, stage=stage, population=population, model=model
+        )
+    except AnalysisError as exc:
+        notes.append(f"attrition regression not computed: {exc}")
+        return None
+
+
+def _bounds_and_ipw(
+    data: pd.DataFrame,
+    outcomes: list[str],
+    lee_options: dict,
+    ipw_options: dict | None,
+    notes: list[str],
+) -> tuple[dict[str, IPWResult], dict[str, LeeBounds], dict[str, ManskiBounds]]:
+    """Per outcome: Lee bounds, Manski bounds (binary outcomes) and IPW (with covariates).
+
+    What cannot be computed is noted in ``notes``.
+    """
+    ipw, lee, manski = {}, {}, {}
+    for outcome in outcomes:
+        _, _, binary = outcome_values(data, outcome)
+        lee[outcome] = lee_bounds(data, outcome=outcome, **lee_options)
+        if binary:
+            manski[outcome] = manski_bounds(
+                data,
+                outcome=outcome,
+                ci=lee_options["ci"],
+                confidence_level=lee_options["confidence_level"],
+            )
+        else:
+            notes.append(f"{outcome}: Manski bounds need a bounded outcome; not computed.")
+        if ipw_options is not None:
+            try:
+                ipw[outcome] = ipw_itt(data, outcome=outcome, **ipw_options)
+            except AnalysisError as exc:
+                notes.append(f"{outcome}: IPW not computed: {exc}")
+    return ipw, lee, manski
+
+
 def attrition_summary(
     data: pd.DataFrame,
     *,
@@ -241,38 +291,21 @@ def attrition_summary(
     )
     exact = response_by_arm_test(data, stage=stage, method="fisher")
     notes: list[str] = []
-    regression = None
-    if covariates:
-        try:
-            regression = differential_attrition_regression(
-                data, covariates=covariates, stage=stage, population=population,
-                model=regression_model,
-            )  # fmt: skip
-        except AnalysisError as exc:
-            notes.append(f"attrition regression not computed: {exc}")
+    regression = _regression_if_possible(
+        data, covariates, stage, population, regression_model, notes
+    )
     by_cov = response_by_covariate(data, covariates=covariates, stage=stage)
-    ipw, lee, manski = {}, {}, {}
-    for outcome in outcomes:
-        _, _, binary = outcome_values(data, outcome)
-        lee[outcome] = lee_bounds(
-            data, outcome=outcome, tighten_by=tighten_by, se_method=lee_se, ci=ci,
-            confidence_level=confidence_level, n_bootstrap=n_bootstrap, seed=seed,
-        )  # fmt: skip
-        if binary:
-            manski[outcome] = manski_bounds(
-                data, outcome=outcome, ci=ci, confidence_level=confidence_level
-            )
-        else:
-            notes.append(f"{outcome}: Manski bounds need a bounded outcome; not computed.")
-        if covariates:
-            try:
-                ipw[outcome] = ipw_itt(
-                    data, outcome=outcome, covariates=covariates, population=population,
-                    trim_quantile=trim_quantile, n_bootstrap=n_bootstrap,
-                    confidence_level=confidence_level, seed=seed,
-                )  # fmt: skip
-            except AnalysisError as exc:
-                notes.append(f"{outcome}: IPW not computed: {exc}")
+    lee_options = {
+        "tighten_by": tighten_by, "se_method": lee_se, "ci": ci,
+        "confidence_level": confidence_level, "n_bootstrap": n_bootstrap, "seed": seed,
+    }  # fmt: skip
+    ipw_options = {
+        "covariates": covariates, "population": population, "trim_quantile": trim_quantile,
+        "n_bootstrap": n_bootstrap, "confidence_level": confidence_level, "seed": seed,
+    }  # fmt: skip
+    ipw, lee, manski = _bounds_and_ipw(
+        data, outcomes, lee_options, ipw_options if covariates else None, notes
+    )
     for note in notes:
         logger.warning("attrition summary: %s", note)
     return AttritionSummary(

@@ -184,52 +184,56 @@ class RegisterComparison(Result):
                 raise InputError(f"languages must be among {', '.join(LANGUAGES)}; got {lang!r}")
         level = float(self.settings.get("confidence_level", 0.95))
         with result_folder(directory) as out:
-            write_csv(self.tidy(), out / "register_comparison.csv", index=False)
-            write_csv(self.balance_table(), out / "balance.csv", index=False)
-            counts = [
-                r.matched.tidy().assign(specification=n) for n, r in self.specifications.items()
-            ]
-            write_csv(pd.concat(counts, ignore_index=True), out / "matched_counts.csv", index=False)
-            write_csv(self.unmatched.rates, out / "rates_unmatched.csv", index=False)
-            for name, result in self.specifications.items():
-                columns = ["person_id", "group", "weight", "subclass"]
-                matched = result.matched.persons
-                write_csv(
-                    matched.loc[matched["weight"] > 0, columns],
-                    out / f"matched_set_{name}.csv",
-                    index=False,
-                )
-                write_csv(result.rates, out / f"rates_{name}.csv", index=False)
-                write_csv(result.events, out / f"event_study_{name}.csv", index=False)
-                for lang in languages:
-                    save_figure(
-                        love_plot(result.balance.tidy(), lang, result.balance.threshold),
-                        out / f"love_plot_{name}_{lang}",
-                        formats,
-                    )
-                    save_figure(
-                        rates_figure(result.rates, lang, outcome=self.outcome, level=level),
-                        out / f"rates_{name}_{lang}",
-                        formats,
-                    )
+            self._write_tables(out)
             for lang in languages:
-                save_figure(
-                    event_study_figure(
-                        self.main.events, lang, reference_month=self.reference_month
-                    ),
-                    out / f"event_study_main_{lang}",
-                    formats,
-                )
-                save_figure(
-                    specifications_figure(self.tidy(), lang),
-                    out / f"specifications_{lang}",
-                    formats,
-                )
+                self._write_figures(out, lang, formats, level)
             (out / "summary.txt").write_text(self.summary() + "\n", encoding="utf-8")
             (out / "settings.json").write_text(
                 json.dumps(self.settings, indent=2, default=str), encoding="utf-8"
             )
         return Path(directory)
+
+    def _write_tables(self, out: Path) -> None:
+        """The CSV tables of :meth:`write`."""
+        write_csv(self.tidy(), out / "register_comparison.csv", index=False)
+        write_csv(self.balance_table(), out / "balance.csv", index=False)
+        counts = [r.matched.tidy().assign(specification=n) for n, r in self.specifications.items()]
+        write_csv(pd.concat(counts, ignore_index=True), out / "matched_counts.csv", index=False)
+        write_csv(self.unmatched.rates, out / "rates_unmatched.csv", index=False)
+        for name, result in self.specifications.items():
+            columns = ["person_id", "group", "weight", "subclass"]
+            matched = result.matched.persons
+            write_csv(
+                matched.loc[matched["weight"] > 0, columns],
+                out / f"matched_set_{name}.csv",
+                index=False,
+            )
+            write_csv(result.rates, out / f"rates_{name}.csv", index=False)
+            write_csv(result.events, out / f"event_study_{name}.csv", index=False)
+
+    def _write_figures(self, out: Path, lang: str, formats: Sequence[str], level: float) -> None:
+        """The figures of :meth:`write` in one language."""
+        for name, result in self.specifications.items():
+            save_figure(
+                love_plot(result.balance.tidy(), lang, result.balance.threshold),
+                out / f"love_plot_{name}_{lang}",
+                formats,
+            )
+            save_figure(
+                rates_figure(result.rates, lang, outcome=self.outcome, level=level),
+                out / f"rates_{name}_{lang}",
+                formats,
+            )
+        save_figure(
+            event_study_figure(self.main.events, lang, reference_month=self.reference_month),
+            out / f"event_study_main_{lang}",
+            formats,
+        )
+        save_figure(
+            specifications_figure(self.tidy(), lang),
+            out / f"specifications_{lang}",
+            formats,
+        )
 
 
 def _analyse(
@@ -259,6 +263,12 @@ def _analyse(
     events = event_study(panel, reference_month=reference_month, level=level)
     balance = Balance(balance_table(persons, variables, persons["weight"].to_numpy(float)))
     return SpecificationResult(name, matched, balance, rates, estimates, events)
+
+
+def _everyone(matched: MatchedSet) -> MatchedSet:
+    """The unmatched comparison: the main specification's people, all with weight 1."""
+    persons = matched.persons.assign(weight=1.0, matched=True)
+    return MatchedSet(matched.spec, persons, matched.dropped_missing)
 
 
 def register_comparison(
@@ -349,11 +359,7 @@ def register_comparison(
         name: _analyse(name, matcher(persons, spec), long, **options)
         for name, spec in specs.items()
     }
-    naive_persons = results["main"].matched.persons.assign(weight=1.0, matched=True)
-    naive = MatchedSet(
-        results["main"].matched.spec, naive_persons, results["main"].matched.dropped_missing
-    )
-    unmatched = _analyse("unmatched", naive, long, **options)
+    unmatched = _analyse("unmatched", _everyone(results["main"].matched), long, **options)
     settings = {
         "specifications": {n: s.as_dict() for n, s in specs.items()},
         "outcome": outcome,

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
+from impact.analysis._common import bad_rows
 from impact.errors import AnalysisError, InputError, Problem
 
 PERSONS = "register_persons"
@@ -39,22 +40,6 @@ def _require(data: pd.DataFrame, columns: Sequence[str], source: str) -> None:
         )
 
 
-def _bad(data: pd.DataFrame, column: str, bad: np.ndarray, expected: str, source: str) -> None:
-    rows = np.flatnonzero(bad)
-    if len(rows):
-        problems = [
-            Problem(
-                source,
-                row=int(i) + 1,
-                column=column,
-                value=str(data[column].iloc[i]),
-                expected=expected,
-            )
-            for i in rows[:20]
-        ]
-        raise InputError(f"{source}: column {column!r} has {len(rows)} invalid value(s)", problems)
-
-
 def check_persons(persons: pd.DataFrame, variables: Sequence[str]) -> pd.DataFrame:
     """Validate the persons table; return it with ``treated`` (1/0) and a clean index.
 
@@ -68,10 +53,10 @@ def check_persons(persons: pd.DataFrame, variables: Sequence[str]) -> pd.DataFra
     _frame(persons, PERSONS)
     _require(persons, ["person_id", "group", *variables], PERSONS)
     ids = persons["person_id"].astype("string")
-    _bad(persons, "person_id", ids.isna().to_numpy(bool), "a person id", PERSONS)
-    _bad(persons, "person_id", ids.duplicated().to_numpy(bool), "each person once", PERSONS)
+    bad_rows(persons, "person_id", ids.isna().to_numpy(bool), "a person id", PERSONS)
+    bad_rows(persons, "person_id", ids.duplicated().to_numpy(bool), "each person once", PERSONS)
     group = persons["group"].astype("string").str.strip().str.lower()
-    _bad(
+    bad_rows(
         persons,
         "group",
         (~group.isin(GROUPS)).fillna(True).to_numpy(bool),
@@ -130,10 +115,10 @@ def check_months(months: pd.DataFrame, persons: pd.DataFrame, outcome: str) -> p
     _require(months, ["person_id", "month", outcome], MONTHS)
     ids = months["person_id"].astype("string")
     known = ids.isin(set(persons["person_id"])).fillna(False).to_numpy(bool)
-    _bad(months, "person_id", ~known, f"a person_id listed in {PERSONS}", MONTHS)
+    bad_rows(months, "person_id", ~known, f"a person_id listed in {PERSONS}", MONTHS)
     month = pd.to_numeric(months["month"], errors="coerce")
     bad_month = (month.isna() | (month != np.round(month))).to_numpy(bool)
-    _bad(months, "month", bad_month, "a whole month (0 = study start)", MONTHS)
+    bad_rows(months, "month", bad_month, "a whole month (0 = study start)", MONTHS)
     values = months[outcome]
     if outcome == "employed":
         if is_bool_dtype(values.dtype):
@@ -141,16 +126,18 @@ def check_months(months: pd.DataFrame, persons: pd.DataFrame, outcome: str) -> p
         else:
             y = pd.to_numeric(values, errors="coerce")
             bad = (~y.isin([0, 1])).to_numpy(bool)
-            _bad(months, outcome, bad, "true/false (or 1/0)", MONTHS)
+            bad_rows(months, outcome, bad, "true/false (or 1/0)", MONTHS)
         y = y.astype("Float64")
-        _bad(months, outcome, y.isna().to_numpy(bool), "true/false (or 1/0), not missing", MONTHS)
+        bad_rows(
+            months, outcome, y.isna().to_numpy(bool), "true/false (or 1/0), not missing", MONTHS
+        )
     else:
         y = (
             pd.to_numeric(values, errors="coerce").astype("Float64")
             if not is_numeric_dtype(values.dtype)
             else values.astype("Float64")
         )
-        _bad(
+        bad_rows(
             months,
             outcome,
             (y.isna() | (y < 0)).fillna(True).to_numpy(bool),
@@ -165,5 +152,5 @@ def check_months(months: pd.DataFrame, persons: pd.DataFrame, outcome: str) -> p
         }
     )
     dup = out.duplicated(["person_id", "month"]).to_numpy(bool)
-    _bad(months, "month", dup, "one row per person and month", MONTHS)
+    bad_rows(months, "month", dup, "one row per person and month", MONTHS)
     return out

@@ -99,6 +99,49 @@ def _distance_cells(persons: pd.DataFrame, spec: MatchSpec) -> tuple[np.ndarray,
     return cells, distance_vars
 
 
+def _nearest_match(
+    data: pd.DataFrame, spec: MatchSpec, treated: np.ndarray
+) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """Nearest-neighbour matching (propensity or Mahalanobis): subclasses, weights, distance."""
+    distance = np.full(len(data), np.nan)
+    if spec.method == "propensity":
+        cells = (
+            cell_keys(data, list(spec.exact), {}).to_numpy(dtype=object)
+            if spec.exact
+            else np.zeros(len(data), dtype=object)
+        )
+        distance = (
+            check_distance(data, spec.distance)
+            if spec.distance
+            else propensity_score(data, spec.variables)
+        )
+        points = distance[:, None]
+        members = np.flatnonzero(treated == 1)
+        order = members if spec.replace else members[np.argsort(-distance[members], kind="stable")]
+        caliper = spec.caliper * float(np.std(distance, ddof=1)) if spec.caliper else None
+    else:
+        cells, distance_vars = _distance_cells(data, spec)
+        points = mahalanobis_points(data, distance_vars)
+        order = np.flatnonzero(treated == 1)
+        caliper = None
+    matches = nearest_neighbours(
+        treated,
+        points,
+        cells=cells,
+        ratio=spec.ratio,
+        replace=spec.replace,
+        order=order,
+        caliper=caliper,
+    )
+    weights = matrix_weights(matches, treated)
+    subclass = (
+        pd.Series(pd.array([pd.NA] * len(data), dtype="Int64"))
+        if spec.replace
+        else pair_subclasses(matches, treated)
+    )
+    return subclass, weights, distance
+
+
 def match_persons(
     persons: pd.DataFrame, spec: MatchSpec | None = None, *, cells: CellMatcher = match_cells
 ) -> MatchedSet:
@@ -133,48 +176,12 @@ def match_persons(
     checked = check_persons(persons, variables + ([spec.distance] if spec.distance else []))
     data, dropped = complete_cases(checked, variables)
     treated = data["treated"].to_numpy(int)
-    distance = np.full(len(data), np.nan)
     if spec.method in ("exact", "cem"):
         cuts = spec.coarsen if spec.method == "cem" else {}
         subclass, weights = cells(data, variables, cuts)
+        distance = np.full(len(data), np.nan)
     else:
-        if spec.method == "propensity":
-            cells = (
-                cell_keys(data, list(spec.exact), {}).to_numpy(dtype=object)
-                if spec.exact
-                else np.zeros(len(data), dtype=object)
-            )
-            distance = (
-                check_distance(data, spec.distance)
-                if spec.distance
-                else propensity_score(data, variables)
-            )
-            points = distance[:, None]
-            members = np.flatnonzero(treated == 1)
-            order = (
-                members if spec.replace else members[np.argsort(-distance[members], kind="stable")]
-            )
-            caliper = spec.caliper * float(np.std(distance, ddof=1)) if spec.caliper else None
-        else:
-            cells, distance_vars = _distance_cells(data, spec)
-            points = mahalanobis_points(data, distance_vars)
-            order = np.flatnonzero(treated == 1)
-            caliper = None
-        matches = nearest_neighbours(
-            treated,
-            points,
-            cells=cells,
-            ratio=spec.ratio,
-            replace=spec.replace,
-            order=order,
-            caliper=caliper,
-        )
-        weights = matrix_weights(matches, treated)
-        subclass = (
-            pd.Series(pd.array([pd.NA] * len(data), dtype="Int64"))
-            if spec.replace
-            else pair_subclasses(matches, treated)
-        )
+        subclass, weights, distance = _nearest_match(data, spec, treated)
     out = data.copy()
     out["matched"] = weights > 0
     out["weight"] = weights

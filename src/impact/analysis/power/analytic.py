@@ -42,18 +42,6 @@ _GRID_POINTS = 2001
 _MAX_PER_ARM = 1e9
 
 
-def _assumptions(alpha, sides, method, r2, icc, cluster_size, attrition) -> Assumptions:
-    return Assumptions(
-        alpha=alpha,
-        sides=sides,
-        method=method,
-        r2=r2,
-        icc=icc,
-        cluster_size=cluster_size,
-        attrition=attrition,
-    )
-
-
 def treatment_rate(control_rate: float, effect_pp: float) -> float:
     """The treatment-arm rate ``control_rate + effect_pp / 100``, checked to lie in [0, 1].
 
@@ -72,21 +60,30 @@ def treatment_rate(control_rate: float, effect_pp: float) -> float:
     return min(max(rate, 0.0), 1.0)
 
 
+def power_under(
+    assumptions: Assumptions,
+    control_rate: float,
+    treatment_rate: np.ndarray | float,
+    n_treatment: float,
+    n_control: float,
+) -> np.ndarray:
+    """:func:`power_of_test` with the test and variance factor taken from ``assumptions``."""
+    return power_of_test(
+        control_rate,
+        treatment_rate,
+        n_treatment,
+        n_control,
+        alpha=assumptions.alpha,
+        sides=assumptions.sides,
+        method=assumptions.method,
+        variance_factor=assumptions.variance_factor,
+    )
+
+
 def power_at(arms: Arms, assumptions: Assumptions, control_rate: float, effect_pp: float) -> float:
     """Power for validated inputs (no checks): the number behind :func:`power`."""
     n1, n0 = arms.analysed(assumptions)
-    return float(
-        power_of_test(
-            control_rate,
-            control_rate + effect_pp / 100.0,
-            n1,
-            n0,
-            alpha=assumptions.alpha,
-            sides=assumptions.sides,
-            method=assumptions.method,
-            variance_factor=assumptions.variance_factor,
-        )
-    )
+    return float(power_under(assumptions, control_rate, control_rate + effect_pp / 100.0, n1, n0))
 
 
 def power(
@@ -139,7 +136,7 @@ def power(
     -------
     PowerResult
     """
-    assumptions = _assumptions(alpha, sides, method, r2, icc, cluster_size, attrition)
+    assumptions = Assumptions(alpha, sides, method, r2, icc, cluster_size, attrition)
     arms = Arms.from_request(n_treatment, n_control, n, ratio)
     p0 = check_rate("control_rate", control_rate)
     effect = check_finite("effect_pp", effect_pp)
@@ -165,15 +162,8 @@ def _solve_mde(
     n1, n0 = arms.analysed(assumptions)
 
     def power_of(size: np.ndarray | float) -> np.ndarray:
-        return power_of_test(
-            control_rate,
-            control_rate + sign * np.asarray(size),
-            n1,
-            n0,
-            alpha=assumptions.alpha,
-            sides=assumptions.sides,
-            method=assumptions.method,
-            variance_factor=assumptions.variance_factor,
+        return power_under(
+            assumptions, control_rate, control_rate + sign * np.asarray(size), n1, n0
         )
 
     powers = power_of(grid)
@@ -243,7 +233,7 @@ def mde(
     PowerRequestError
         For invalid inputs, or when no effect within 0–100 % reaches the power.
     """
-    assumptions = _assumptions(alpha, sides, method, r2, icc, cluster_size, attrition)
+    assumptions = Assumptions(alpha, sides, method, r2, icc, cluster_size, attrition)
     arms = Arms.from_request(n_treatment, n_control, n, ratio)
     p0 = check_rate("control_rate", control_rate)
     target = check_power_target(power, assumptions.alpha)
@@ -258,6 +248,37 @@ def mde(
         detectable=found,
         outcome=outcome,
     )
+
+
+def _nonzero_effect(effect_pp: object) -> float:
+    """``effect_pp`` checked to be a finite number other than 0."""
+    effect = check_finite("effect_pp", effect_pp)
+    if effect == 0:
+        raise PowerRequestError(
+            "effect_pp: got 0 — no sample size detects a zero effect; give the smallest effect "
+            "worth detecting, in percentage points"
+        )
+    return effect
+
+
+def _exact_per_treatment_arm(
+    assumptions: Assumptions, p0: float, effect: float, allocation: float, target: float
+) -> float:
+    """The continuous treatment-arm size (analysed) whose power is exactly ``target``."""
+    p1 = treatment_rate(p0, effect)
+
+    def shortfall(n_t: float) -> float:
+        return float(power_under(assumptions, p0, p1, n_t, allocation * n_t)) - target
+
+    smallest = 1.0 / min(1.0, allocation)
+    if shortfall(_MAX_PER_ARM) < 0:
+        raise PowerRequestError(
+            f"no sample size reaches power {target:g} for a change of {effect:+g} percentage "
+            f"points from {100 * p0:g} % (method {assumptions.method!r})"
+        )
+    if shortfall(smallest) >= 0:
+        return smallest
+    return brentq(shortfall, smallest, _MAX_PER_ARM, xtol=1e-10, rtol=1e-14)
 
 
 def sample_size(
@@ -292,58 +313,19 @@ def sample_size(
         The exact (continuous) solution, the whole numbers to analyse per arm, and the numbers to
         enrol given the expected attrition (and clusters, when ``cluster_size > 1``).
     """
-    assumptions = _assumptions(alpha, sides, method, r2, icc, cluster_size, attrition)
+    assumptions = Assumptions(alpha, sides, method, r2, icc, cluster_size, attrition)
     allocation = check_ratio(ratio)
     p0 = check_rate("control_rate", control_rate)
-    effect = check_finite("effect_pp", effect_pp)
-    if effect == 0:
-        raise PowerRequestError(
-            "effect_pp: got 0 — no sample size detects a zero effect; give the smallest effect "
-            "worth detecting, in percentage points"
-        )
+    effect = _nonzero_effect(effect_pp)
     p1 = treatment_rate(p0, effect)
     target = check_power_target(power, assumptions.alpha)
-
-    def shortfall(n_t: float) -> float:
-        achieved = power_of_test(
-            p0,
-            p1,
-            n_t,
-            allocation * n_t,
-            alpha=assumptions.alpha,
-            sides=assumptions.sides,
-            method=assumptions.method,
-            variance_factor=assumptions.variance_factor,
-        )
-        return float(achieved) - target
-
-    smallest = 1.0 / min(1.0, allocation)
-    if shortfall(_MAX_PER_ARM) < 0:
-        raise PowerRequestError(
-            f"no sample size reaches power {target:g} for a change of {effect:+g} percentage "
-            f"points from {100 * p0:g} % (method {assumptions.method!r})"
-        )
-    if shortfall(smallest) >= 0:
-        exact = smallest
-    else:
-        exact = brentq(shortfall, smallest, _MAX_PER_ARM, xtol=1e-10, rtol=1e-14)
+    exact = _exact_per_treatment_arm(assumptions, p0, effect, allocation, target)
     analysed_t = math.ceil(exact - 1e-9)
     analysed_c = math.ceil(allocation * exact - 1e-9)
     keep = assumptions.retention
     enrol_t = math.ceil(analysed_t / keep - 1e-9)
     enrol_c = math.ceil(analysed_c / keep - 1e-9)
-    achieved = float(
-        power_of_test(
-            p0,
-            p1,
-            analysed_t,
-            analysed_c,
-            alpha=assumptions.alpha,
-            sides=assumptions.sides,
-            method=assumptions.method,
-            variance_factor=assumptions.variance_factor,
-        )
-    )
+    achieved = float(power_under(assumptions, p0, p1, analysed_t, analysed_c))
     return SampleSizeResult(
         assumptions=assumptions,
         control_rate=p0,

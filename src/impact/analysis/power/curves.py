@@ -7,6 +7,7 @@ Both return results with a tidy table and a ``figure(lang)`` method giving a mat
 from __future__ import annotations
 
 import html
+from abc import abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from impact.analysis.power import figures, text
-from impact.analysis.power.analytic import mde, treatment_rate
+from impact.analysis.power.analytic import mde, power_under, treatment_rate
 from impact.analysis.power.design import (
     DEFAULT_METHOD,
     DIRECTIONS,
@@ -33,7 +34,6 @@ from impact.analysis.power.design import (
     check_power_target,
     check_rate,
 )
-from impact.analysis.power.methods import power_of_test
 from impact.escaping import write_csv
 from impact.outputs import result_folder
 from impact.results import Result
@@ -49,19 +49,64 @@ def _methods(methods: Method | Sequence[Method] | None) -> tuple[Method, ...]:
     return chosen
 
 
+class _Curve(Result):
+    """What both curves share: a tidy table, a figure per language, HTML and writing."""
+
+    table: pd.DataFrame
+    control_rate: float
+    outcome: str | None
+    default_stem = "curve"
+
+    @abstractmethod
+    def figure(self, lang: Lang = "en") -> Figure:
+        """The curve as a matplotlib figure with labels in ``lang``."""
+
+    @abstractmethod
+    def _settings(self) -> dict:
+        """The settings that ``to_dict`` lists before the outcome and the points."""
+
+    def tidy(self) -> pd.DataFrame:
+        """The curve's table, one row per point (see the class)."""
+        return self.table.copy()
+
+    def to_dict(self) -> dict:
+        """JSON-ready table (records) and settings."""
+        return {
+            **self._settings(),
+            "outcome": self.outcome,
+            "points": self.table.to_dict(orient="records"),
+        }
+
+    def _repr_html_(self) -> str:
+        return f"<h4>{html.escape(self.title)}</h4>\n{self.table.to_html(index=False)}"
+
+    def write(self, directory: str | Path, stem: str | None = None) -> Path:
+        """Write ``<stem>.csv`` and the figure in both languages (PNG and SVG) atomically.
+
+        ``stem`` defaults to ``power_curve`` or ``mde_curve``.
+        """
+        stem = self.default_stem if stem is None else stem
+        with result_folder(directory) as out:
+            write_csv(self.table, out / f"{stem}.csv", index=False)
+            for lang in ("en", "sv"):
+                figures.save_figure(self.figure(lang), out, f"{stem}_{lang}")
+        return Path(directory)
+
+
 @dataclass(frozen=True, repr=False)
-class PowerCurve(Result):
-    """Power against effect size; rows of ``table``: method, effect_pp, treatment_rate, power."""
+class PowerCurve(_Curve):
+    """Power against effect size.
+
+    Rows of ``table`` (and ``tidy()``): method, effect_pp, control_rate, treatment_rate, power,
+    n_treatment, n_control.
+    """
 
     table: pd.DataFrame
     control_rate: float
     target_power: float
     outcome: str | None = None
     title = "Power curve"
-
-    def tidy(self) -> pd.DataFrame:
-        """Columns method, effect_pp, control_rate, treatment_rate, power, n_treatment/control."""
-        return self.table.copy()
+    default_stem = "power_curve"
 
     def figure(self, lang: Lang = "en") -> Figure:
         """Power (y) against the effect in percentage points (x), one line per method."""
@@ -80,25 +125,38 @@ class PowerCurve(Result):
         ax.legend(loc="lower right", fontsize="small")
         return fig
 
-    def to_dict(self) -> dict:
-        """JSON-ready table (records) and settings."""
-        return {
-            "control_rate": self.control_rate,
-            "target_power": self.target_power,
-            "outcome": self.outcome,
-            "points": self.table.to_dict(orient="records"),
+    def _settings(self) -> dict:
+        return {"control_rate": self.control_rate, "target_power": self.target_power}
+
+
+def _effects_grid(p0: float, effects_pp: Sequence[float] | np.ndarray | None) -> np.ndarray:
+    """The effects to draw: the ones given (checked), else 161 points within ±40 pp."""
+    if effects_pp is None:
+        low, high = min(100 * p0, 40.0), min(100 * (1 - p0), 40.0)
+        return np.linspace(-low, high, 161)
+    effects = np.array([check_finite("effects_pp", e) for e in effects_pp], dtype=float)
+    for effect in effects:
+        treatment_rate(p0, float(effect))
+    return effects
+
+
+def _power_points(
+    arms: Arms, assumptions: Assumptions, p0: float, effects: np.ndarray
+) -> pd.DataFrame:
+    """One method's rows of the power curve: the power at each effect."""
+    n1, n0 = arms.analysed(assumptions)
+    rates = np.clip(p0 + effects / 100.0, 0.0, 1.0)
+    return pd.DataFrame(
+        {
+            "method": assumptions.method,
+            "effect_pp": effects,
+            "control_rate": p0,
+            "treatment_rate": rates,
+            "power": power_under(assumptions, p0, rates, n1, n0),
+            "n_treatment": arms.n_treatment,
+            "n_control": arms.n_control,
         }
-
-    def _repr_html_(self) -> str:
-        return f"<h4>{html.escape(self.title)}</h4>\n{self.table.to_html(index=False)}"
-
-    def write(self, directory: str | Path, stem: str = "power_curve") -> Path:
-        """Write ``<stem>.csv`` and the figure in both languages (PNG and SVG) atomically."""
-        with result_folder(directory) as out:
-            write_csv(self.table, out / f"{stem}.csv", index=False)
-            for lang in ("en", "sv"):
-                figures.save_figure(self.figure(lang), out, f"{stem}_{lang}")
-        return Path(directory)
+    )
 
 
 def power_curve(
@@ -141,50 +199,12 @@ attrition, outcome
     chosen = _methods(methods)
     arms = Arms.from_request(n_treatment, n_control, n, ratio)
     p0 = check_rate("control_rate", control_rate)
-    if effects_pp is None:
-        low, high = min(100 * p0, 40.0), min(100 * (1 - p0), 40.0)
-        effects = np.linspace(-low, high, 161)
-    else:
-        effects = np.array([check_finite("effects_pp", e) for e in effects_pp], dtype=float)
-        for effect in effects:
-            treatment_rate(p0, float(effect))
+    effects = _effects_grid(p0, effects_pp)
     rows = []
     for method in chosen:
-        assumptions = Assumptions(
-            alpha=alpha,
-            sides=sides,
-            method=method,
-            r2=r2,
-            icc=icc,
-            cluster_size=cluster_size,
-            attrition=attrition,
-        )
+        assumptions = Assumptions(alpha, sides, method, r2, icc, cluster_size, attrition)
         target = check_power_target(target_power, assumptions.alpha)
-        n1, n0 = arms.analysed(assumptions)
-        rates = np.clip(p0 + effects / 100.0, 0.0, 1.0)
-        powers = power_of_test(
-            p0,
-            rates,
-            n1,
-            n0,
-            alpha=assumptions.alpha,
-            sides=assumptions.sides,
-            method=method,
-            variance_factor=assumptions.variance_factor,
-        )
-        rows.append(
-            pd.DataFrame(
-                {
-                    "method": method,
-                    "effect_pp": effects,
-                    "control_rate": p0,
-                    "treatment_rate": rates,
-                    "power": powers,
-                    "n_treatment": arms.n_treatment,
-                    "n_control": arms.n_control,
-                }
-            )
-        )
+        rows.append(_power_points(arms, assumptions, p0, effects))
     return PowerCurve(
         table=pd.concat(rows, ignore_index=True),
         control_rate=p0,
@@ -194,18 +214,19 @@ attrition, outcome
 
 
 @dataclass(frozen=True, repr=False)
-class MDECurve(Result):
-    """MDE against sample size; rows: method, direction, n_total, n_treatment, n_control, mde_pp."""
+class MDECurve(_Curve):
+    """MDE against sample size.
+
+    Rows of ``table`` (and ``tidy()``): method, direction, n_total, n_treatment, n_control,
+    control_rate, mde_pp.
+    """
 
     table: pd.DataFrame
     control_rate: float
     power: float
     outcome: str | None = None
     title = "Minimum detectable effect by sample size"
-
-    def tidy(self) -> pd.DataFrame:
-        """Columns method, direction, n_total, n_treatment, n_control, control_rate, mde_pp."""
-        return self.table.copy()
+    default_stem = "mde_curve"
 
     def figure(self, lang: Lang = "en") -> Figure:
         """MDE in percentage points (y) against participants enrolled (x)."""
@@ -228,25 +249,37 @@ class MDECurve(Result):
         ax.legend(loc="upper right", fontsize="small")
         return fig
 
-    def to_dict(self) -> dict:
-        """JSON-ready table (records) and settings."""
-        return {
-            "control_rate": self.control_rate,
-            "power": self.power,
-            "outcome": self.outcome,
-            "points": self.table.to_dict(orient="records"),
+    def _settings(self) -> dict:
+        return {"control_rate": self.control_rate, "power": self.power}
+
+
+def _mde_points(
+    total: float,
+    ratio: float,
+    p0: float,
+    target: float,
+    direction: Direction,
+    assumptions: dict,
+) -> list[dict]:
+    """The MDE curve's rows at one total enrolment (one per direction)."""
+    try:
+        found = mde(
+            n=total, ratio=ratio, control_rate=p0, power=target, direction=direction, **assumptions
+        )
+    except PowerRequestError as error:
+        raise PowerRequestError(f"n = {total:g}: {error}") from None
+    return [
+        {
+            "method": assumptions["method"],
+            "direction": row.direction,
+            "n_total": total,
+            "n_treatment": row.n_treatment,
+            "n_control": row.n_control,
+            "control_rate": p0,
+            "mde_pp": row.mde_pp,
         }
-
-    def _repr_html_(self) -> str:
-        return f"<h4>{html.escape(self.title)}</h4>\n{self.table.to_html(index=False)}"
-
-    def write(self, directory: str | Path, stem: str = "mde_curve") -> Path:
-        """Write ``<stem>.csv`` and the figure in both languages (PNG and SVG) atomically."""
-        with result_folder(directory) as out:
-            write_csv(self.table, out / f"{stem}.csv", index=False)
-            for lang in ("en", "sv"):
-                figures.save_figure(self.figure(lang), out, f"{stem}_{lang}")
-        return Path(directory)
+        for row in found.tidy().itertuples()
+    ]
 
 
 def mde_curve(
@@ -291,36 +324,11 @@ attrition, outcome
     totals = [check_finite("n_values", v) for v in n_values]
     if not totals:
         raise PowerRequestError("n_values: got an empty list — expected sample sizes")
+    design = dict(
+        alpha=alpha, sides=sides, r2=r2, icc=icc, cluster_size=cluster_size, attrition=attrition
+    )
     rows = []
     for method in chosen:
         for total in totals:
-            try:
-                found = mde(
-                    n=total,
-                    ratio=ratio,
-                    control_rate=p0,
-                    power=target,
-                    direction=direction,
-                    alpha=alpha,
-                    sides=sides,
-                    method=method,
-                    r2=r2,
-                    icc=icc,
-                    cluster_size=cluster_size,
-                    attrition=attrition,
-                )
-            except PowerRequestError as error:
-                raise PowerRequestError(f"n = {total:g}: {error}") from None
-            for row in found.tidy().itertuples():
-                rows.append(
-                    {
-                        "method": method,
-                        "direction": row.direction,
-                        "n_total": total,
-                        "n_treatment": row.n_treatment,
-                        "n_control": row.n_control,
-                        "control_rate": p0,
-                        "mde_pp": row.mde_pp,
-                    }
-                )
+            rows += _mde_points(total, ratio, p0, target, direction, {**design, "method": method})
     return MDECurve(table=pd.DataFrame(rows), control_rate=p0, power=target, outcome=outcome)

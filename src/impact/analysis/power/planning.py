@@ -160,6 +160,49 @@ class StudyPlan(PowerAnswer):
         return Path(directory)
 
 
+PLAN_COLUMNS = [
+    "outcome",
+    "control_rate",
+    "r2",
+    "direction",
+    "mde_pp",
+    "treatment_rate",
+    "n_treatment",
+    "n_control",
+    "n_treatment_analysed",
+    "n_control_analysed",
+    "attrition",
+    "method",
+    "alpha",
+    "power",
+]
+
+
+def _curve_points(
+    grid_n: Sequence[float] | np.ndarray,
+    rate: float,
+    power: float,
+    ratio: float,
+    r2: float,
+    outcome: str,
+    common: dict,
+) -> pd.DataFrame:
+    """One outcome's MDE-by-n curve at one R²: outcome, r2, direction, n_total, rate, mde_pp."""
+    design = {k: v for k, v in common.items() if k != "method"}
+    curve = mde_curve(
+        grid_n,
+        control_rate=rate,
+        power=power,
+        ratio=ratio,
+        methods=common["method"],
+        r2=r2,
+        outcome=outcome,
+        **design,
+    )
+    frame = curve.tidy().assign(outcome=outcome, r2=float(r2))
+    return frame[["outcome", "r2", "direction", "n_total", "control_rate", "mde_pp"]]
+
+
 def plan_study(
     n_participants: float = 500,
     outcomes: Mapping[str, float] | None = None,
@@ -218,42 +261,9 @@ def plan_study(
                 outcome=outcome,
                 **common,
             )
-            table = found.tidy()
-            rows.append(table)
-            curve = mde_curve(
-                grid_n,
-                control_rate=rate,
-                power=power,
-                ratio=ratio,
-                methods=method,
-                r2=r2,
-                outcome=outcome,
-                alpha=alpha,
-                icc=icc,
-                cluster_size=cluster_size,
-                attrition=attrition,
-            )
-            frame = curve.tidy().assign(outcome=outcome, r2=float(r2))
-            curves.append(
-                frame[["outcome", "r2", "direction", "n_total", "control_rate", "mde_pp"]]
-            )
-    columns = [
-        "outcome",
-        "control_rate",
-        "r2",
-        "direction",
-        "mde_pp",
-        "treatment_rate",
-        "n_treatment",
-        "n_control",
-        "n_treatment_analysed",
-        "n_control_analysed",
-        "attrition",
-        "method",
-        "alpha",
-        "power",
-    ]
-    table = pd.concat(rows, ignore_index=True)[columns]
+            rows.append(found.tidy())
+            curves.append(_curve_points(grid_n, rate, power, ratio, r2, outcome, common))
+    table = pd.concat(rows, ignore_index=True)[PLAN_COLUMNS]
     return StudyPlan(
         table=table,
         curves=pd.concat(curves, ignore_index=True),

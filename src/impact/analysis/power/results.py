@@ -22,6 +22,8 @@ from impact.results import Result
 class PowerAnswer(Result):
     """Base of power results: a sentence, a tidy table, a dictionary and HTML."""
 
+    assumptions: Assumptions
+
     @abstractmethod
     def sentence(self, lang: Lang = "en") -> str:
         """The assumptions and the answer in one sentence, in English or Swedish."""
@@ -40,6 +42,14 @@ class PowerAnswer(Result):
         table = self.tidy().to_html(index=False, float_format=lambda v: f"{v:.4g}", na_rep="")
         return f"<h4>{html.escape(self.title)}</h4>\n<p>{html.escape(self.sentence())}</p>\n{table}"
 
+    def _one_row_dict(self, solve_for: str) -> dict:
+        """The one-row tidy table as JSON-ready values, the assumptions nested, both sentences."""
+        out = {"solve_for": solve_for, **self.tidy().iloc[0].to_dict()}
+        out = {k: v for k, v in out.items() if k not in _design_columns(self.assumptions)}
+        out["assumptions"] = self.assumptions.to_dict()
+        out["sentence"] = {"en": self.sentence("en"), "sv": self.sentence("sv")}
+        return _plain(out)
+
 
 def _design_columns(assumptions: Assumptions) -> dict:
     return {
@@ -51,6 +61,16 @@ def _design_columns(assumptions: Assumptions) -> dict:
         "cluster_size": assumptions.cluster_size,
         "design_effect": assumptions.design_effect,
         "attrition": assumptions.attrition,
+    }
+
+
+def _effect_columns(result: PowerResult | SampleSizeResult) -> dict:
+    """The effect a result is about: effect_pp, control and treatment rates, Cohen's h."""
+    return {
+        "effect_pp": result.effect_pp,
+        "control_rate": result.control_rate,
+        "treatment_rate": result.treatment_rate,
+        "cohens_h": result.cohens_h,
     }
 
 
@@ -214,10 +234,7 @@ class PowerResult(PowerAnswer):
         """One row: power, effect_pp, rates, h and all assumptions."""
         row = {
             "power": self.power,
-            "effect_pp": self.effect_pp,
-            "control_rate": self.control_rate,
-            "treatment_rate": self.treatment_rate,
-            "cohens_h": self.cohens_h,
+            **_effect_columns(self),
             **_arm_columns(self.arms, self.assumptions),
             **_design_columns(self.assumptions),
             "outcome": self.outcome,
@@ -226,11 +243,7 @@ class PowerResult(PowerAnswer):
 
     def to_dict(self) -> dict:
         """JSON-ready: the question, the assumptions, the power and both sentences."""
-        out = {"solve_for": "power", **self.tidy().iloc[0].to_dict()}
-        out = {k: v for k, v in out.items() if k not in _design_columns(self.assumptions)}
-        out["assumptions"] = self.assumptions.to_dict()
-        out["sentence"] = {"en": self.sentence("en"), "sv": self.sentence("sv")}
-        return _plain(out)
+        return self._one_row_dict("power")
 
 
 @dataclass(frozen=True, repr=False)
@@ -329,10 +342,7 @@ class SampleSizeResult(PowerAnswer):
             "clusters_control": clusters[1],
             "power": self.power,
             "achieved_power": self.achieved_power,
-            "effect_pp": self.effect_pp,
-            "control_rate": self.control_rate,
-            "treatment_rate": self.treatment_rate,
-            "cohens_h": self.cohens_h,
+            **_effect_columns(self),
             "ratio": self.ratio,
             **_design_columns(self.assumptions),
             "outcome": self.outcome,
@@ -341,11 +351,7 @@ class SampleSizeResult(PowerAnswer):
 
     def to_dict(self) -> dict:
         """JSON-ready: the question, the assumptions, the numbers and both sentences."""
-        out = {"solve_for": "n", **self.tidy().iloc[0].to_dict()}
-        out = {k: v for k, v in out.items() if k not in _design_columns(self.assumptions)}
-        out["assumptions"] = self.assumptions.to_dict()
-        out["sentence"] = {"en": self.sentence("en"), "sv": self.sentence("sv")}
-        return _plain(out)
+        return self._one_row_dict("n")
 
 
 def _plain(values: dict) -> dict:

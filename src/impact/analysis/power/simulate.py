@@ -35,7 +35,7 @@ from impact.analysis.power.design import (
     check_in,
     check_rate,
 )
-from impact.analysis.power.hc2 import itt_hc2
+from impact.analysis.power.hc2 import ITTDraws, itt_hc2
 from impact.analysis.power.results import PowerAnswer, _plain
 
 #: Seed used when none is given (documented so results can be reproduced).
@@ -183,6 +183,116 @@ def _z_statistics(estimate: np.ndarray, se: np.ndarray) -> np.ndarray:
     return z
 
 
+def _simulated_arms(arms: Arms, n: int | None) -> tuple[int, int]:
+    """Whole numbers randomised per arm: as given, or ``n`` split by the ratio."""
+    if n is None:
+        return _whole("n_treatment", arms.n_treatment), _whole("n_control", arms.n_control)
+    total = _whole("n", arms.total)
+    n1 = int(round(arms.n_treatment))
+    return n1, total - n1
+
+
+@dataclass(frozen=True)
+class _TrialModel:
+    """The data-generating model of one simulated trial (see the module docstring)."""
+
+    treated: np.ndarray
+    n_covariates: int
+    mu: np.ndarray
+    slope: float
+    attrition: float
+    attrition_intercept: float
+    attrition_slope: float
+
+    def draw(self, rng: np.random.Generator, trials: int) -> ITTDraws:
+        """Draw ``trials`` trials (covariates, outcomes, who is missing) and analyse them."""
+        total, k = len(self.treated), self.n_covariates
+        x = rng.standard_normal((trials, total, k)) if k else None
+        index = x.sum(axis=2) / math.sqrt(k) if k else np.zeros((trials, total))
+        prob = ndtr(self.mu[self.treated.astype(int)] + self.slope * index)
+        y = (rng.random((trials, total)) < prob).astype(float)
+        observed = None
+        if self.attrition > 0:
+            missing = expit(self.attrition_intercept + self.attrition_slope * index)
+            observed = rng.random((trials, total)) >= missing
+        return itt_hc2(y, self.treated, x, observed)
+
+
+def _trial_model(
+    n1: int,
+    n0: int,
+    p0: float,
+    p1: float,
+    assumptions: Assumptions,
+    k: int,
+    slope_attr: float,
+) -> _TrialModel:
+    """Check the covariate settings and set the probit and attrition models' constants."""
+    if k == 0 and (assumptions.r2 > 0 or slope_attr != 0):
+        raise PowerRequestError(
+            "r2 and attrition_slope describe covariates: give n_covariates ≥ 1 to use them"
+        )
+    b = probit_slope(p0, assumptions.r2)
+    return _TrialModel(
+        treated=np.r_[np.ones(n1), np.zeros(n0)],
+        n_covariates=k,
+        mu=(np.array([ndtri(p0), ndtri(p1)]) * math.sqrt(1.0 + b * b)).clip(-40, 40),
+        slope=b,
+        attrition=assumptions.attrition,
+        attrition_intercept=attrition_intercept(assumptions.attrition, slope_attr),
+        attrition_slope=slope_attr,
+    )
+
+
+@dataclass
+class _Tally:
+    """Running sums over the simulated trials (in the order they are drawn)."""
+
+    rejections: int = 0
+    undefined: int = 0
+    est_sum: float = 0.0
+    est_sq: float = 0.0
+    se_sum: float = 0.0
+    analysed_treatment: float = 0.0
+    analysed_control: float = 0.0
+
+    def add(self, draws: ITTDraws, reject: np.ndarray, defined: np.ndarray) -> None:
+        """Count one chunk of trials."""
+        self.rejections += int((reject & defined).sum())
+        self.undefined += int((~defined).sum())
+        est = draws.estimate[defined]
+        self.est_sum += float(est.sum())
+        self.est_sq += float((est**2).sum())
+        self.se_sum += float(draws.se[defined & np.isfinite(draws.se)].sum())
+        self.analysed_treatment += float(draws.n_treatment.sum())
+        self.analysed_control += float(draws.n_control.sum())
+
+    def sd_estimate(self, n_def: int) -> float:
+        """Standard deviation of the defined estimates (``n_def`` of them, at least 1)."""
+        mean_est = self.est_sum / n_def
+        return math.sqrt(max(self.est_sq / n_def - mean_est**2, 0.0) * n_def / max(n_def - 1, 1))
+
+
+def _run_trials(
+    model: _TrialModel, assumptions: Assumptions, sims: int, sign: float, seed: int
+) -> _Tally:
+    """Simulate and test ``sims`` trials in chunks that bound memory; tally the results."""
+    rng = np.random.default_rng(seed)
+    per_trial = len(model.treated) * (model.n_covariates + 2)
+    chunk = max(1, min(sims, _CHUNK_ELEMENTS // per_trial))
+    z_crit = float(ndtri(1.0 - assumptions.alpha / assumptions.sides))
+    tally = _Tally()
+    for first in range(0, sims, chunk):
+        draws = model.draw(rng, min(chunk, sims - first))
+        z = _z_statistics(draws.estimate, draws.se)
+        if assumptions.sides == 2:
+            reject = np.abs(z) > z_crit
+        else:
+            reject = sign * z > z_crit
+        tally.add(draws, reject, ~np.isnan(z))
+    return tally
+
+
 def simulate_power(
     n_treatment: int | None = None,
     n_control: int | None = None,
@@ -238,84 +348,36 @@ def simulate_power(
     assumptions = Assumptions(
         alpha=alpha, sides=sides, method="unpooled", r2=r2, attrition=attrition
     )
-    arms = Arms.from_request(n_treatment, n_control, n, ratio)
-    if n is None:
-        n1 = _whole("n_treatment", arms.n_treatment)
-        n0 = _whole("n_control", arms.n_control)
-    else:
-        total = _whole("n", arms.total)
-        n1 = int(round(arms.n_treatment))
-        n0 = total - n1
+    n1, n0 = _simulated_arms(Arms.from_request(n_treatment, n_control, n, ratio), n)
     p0 = check_rate("control_rate", control_rate)
     effect = check_finite("effect_pp", effect_pp)
     p1 = treatment_rate(p0, effect)
     k = int(check_in("n_covariates", n_covariates, 0, 1e6, closed_low=True))
     slope_attr = check_finite("attrition_slope", attrition_slope)
     sims = int(check_in("n_sims", n_sims, 1, 1e9, closed_low=True))
-    if k == 0 and (assumptions.r2 > 0 or slope_attr != 0):
-        raise PowerRequestError(
-            "r2 and attrition_slope describe covariates: give n_covariates ≥ 1 to use them"
-        )
-    b = probit_slope(p0, assumptions.r2)
-    mu = (np.array([ndtri(p0), ndtri(p1)]) * math.sqrt(1.0 + b * b)).clip(-40, 40)
-    a_attr = attrition_intercept(assumptions.attrition, slope_attr)
-
-    rng = np.random.default_rng(seed)
-    total = n1 + n0
-    treated = np.r_[np.ones(n1), np.zeros(n0)]
-    per_trial = total * (k + 2)
-    chunk = max(1, min(sims, _CHUNK_ELEMENTS // per_trial))
-    z_crit = float(ndtri(1.0 - assumptions.alpha / assumptions.sides))
-    sign = 1.0 if effect >= 0 else -1.0
-    rejections = undefined = 0
-    est_sum = est_sq = se_sum = an1 = an0 = 0.0
+    model = _trial_model(n1, n0, p0, p1, assumptions, k, slope_attr)
     started = time.perf_counter()
-    for first in range(0, sims, chunk):
-        s = min(chunk, sims - first)
-        x = rng.standard_normal((s, total, k)) if k else None
-        index = x.sum(axis=2) / math.sqrt(k) if k else np.zeros((s, total))
-        prob = ndtr(mu[treated.astype(int)] + b * index)
-        y = (rng.random((s, total)) < prob).astype(float)
-        observed = None
-        if assumptions.attrition > 0:
-            observed = rng.random((s, total)) >= expit(a_attr + slope_attr * index)
-        draws = itt_hc2(y, treated, x, observed)
-        z = _z_statistics(draws.estimate, draws.se)
-        if assumptions.sides == 2:
-            reject = np.abs(z) > z_crit
-        else:
-            reject = sign * z > z_crit
-        defined = ~np.isnan(z)
-        rejections += int((reject & defined).sum())
-        undefined += int((~defined).sum())
-        est = draws.estimate[defined]
-        est_sum += float(est.sum())
-        est_sq += float((est**2).sum())
-        se_sum += float(draws.se[defined & np.isfinite(draws.se)].sum())
-        an1 += float(draws.n_treatment.sum())
-        an0 += float(draws.n_control.sum())
+    tally = _run_trials(model, assumptions, sims, 1.0 if effect >= 0 else -1.0, seed)
     seconds = time.perf_counter() - started
-    power_hat = rejections / sims
-    n_def = max(sims - undefined, 1)
-    mean_est = est_sum / n_def
-    sd_est = math.sqrt(max(est_sq / n_def - mean_est**2, 0.0) * n_def / max(n_def - 1, 1))
+    power_hat = tally.rejections / sims
+    n_def = max(sims - tally.undefined, 1)
     return SimulationResult(
         arms=Arms(n1, n0),
         assumptions=assumptions,
         control_rate=p0,
         effect_pp=effect,
-        n_covariates=k,
-        attrition_slope=slope_attr,
+        n_covariates=model.n_covariates,
+        attrition_slope=model.attrition_slope,
         n_sims=sims,
         seed=int(seed),
         power=power_hat,
         mc_se=math.sqrt(power_hat * (1.0 - power_hat) / sims),
-        mean_estimate_pp=100.0 * mean_est,
-        sd_estimate_pp=100.0 * sd_est,
-        mean_se_pp=100.0 * se_sum / n_def,
-        mean_analysed_treatment=an1 / sims,
-        mean_analysed_control=an0 / sims,
-        n_undefined=undefined,
+        mean_estimate_pp=100.0 * (tally.est_sum / n_def),
+        sd_estimate_pp=100.0 * tally.sd_estimate(n_def),
+        mean_se_pp=100.0 * tally.se_sum / n_def,
+        mean_analysed_treatment=tally.analysed_treatment / sims,
+        mean_analysed_control=tally.analysed_control / sims,
+        n_undefined=tally.undefined,
         analytic_power=power_at(Arms(n1, n0), assumptions, p0, effect),
         seconds=seconds,
         outcome=outcome,

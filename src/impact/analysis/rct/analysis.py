@@ -8,6 +8,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -173,6 +174,90 @@ class RctAnalysis(Result):
         return Path(directory)
 
 
+def _checked_request(
+    data: pd.DataFrame,
+    outcomes: Sequence[str],
+    covariates: Sequence[str],
+    strata: str | None,
+    subgroups: Sequence[str],
+    components: Sequence[str] | None,
+    arm: str,
+    adjustments: Sequence[Adjustment],
+    main_specification: Adjustment | None,
+    lang: Lang,
+) -> tuple[Sequence[str], Adjustment]:
+    """Check :func:`analyse_rct`'s request; return the components and the main specification."""
+    check_choice(lang, Lang, "lang")
+    if not outcomes:
+        raise InputError("analyse_rct: give at least one outcome column")
+    treatment_indicator(data, arm)
+    if components is None:
+        components = [c for c in DEFAULT_COMPONENTS if c in data.columns]
+    require_columns(data, [*outcomes, *components, *covariates, *subgroups, strata], "analysis")
+    main = main_specification or ("lin" if covariates else "unadjusted")
+    check_choice(main, Adjustment, "main_specification")
+    if main not in adjustments:
+        raise InputError(f"main_specification {main!r} must be one of adjustments {adjustments}")
+    return components, main
+
+
+def _multiple_testing(
+    effects: IttResult,
+    main: Adjustment,
+    outcomes: Sequence[str],
+    components: Sequence[str],
+    ri: RandomisationResult | None,
+) -> list[MultipleTestingResult]:
+    """Holm/BH (and Westfall–Young with RI) per family: the outcomes, the other components."""
+    est = effects.tidy()
+    main_p = est[est["specification"] == main].set_index("outcome")["p_value"]
+    families = {"outcomes": list(outcomes)}
+    rest = [c for c in components if c not in outcomes]
+    if rest:
+        families["components"] = rest
+    multiple: list[MultipleTestingResult] = []
+    for fam, members in families.items():
+        multiple.append(adjust_pvalues(main_p[members], family=fam))
+        if ri is not None:
+            multiple.append(westfall_young(ri, members, family=fam))
+    return multiple
+
+
+def _randomisation_inference(
+    data: pd.DataFrame,
+    everything: list[str],
+    arm: str,
+    strata: str | None,
+    cluster: str | None,
+    statistic: Statistic,
+    draws: int,
+    seed: int | None,
+) -> tuple[RandomisationResult | None, list[str]]:
+    """RI p-values of every outcome, or none (with a note) for a clustered design."""
+    if cluster is not None:
+        return None, ["randomisation inference skipped: clustered design (cluster given)"]
+    ri = run_ri(
+        data, everything, arm=arm, strata=strata, statistic=statistic, draws=draws, seed=seed
+    )
+    return ri, []
+
+
+def _components_to_job(
+    data: pd.DataFrame,
+    components: Sequence[str],
+    job: str,
+    model: dict[str, Any],
+    confidence_level: float,
+) -> ComponentsResult | None:
+    """Component → job associations, when there are components besides ``job`` and a job."""
+    others = [c for c in components if c != job]
+    if not others or job not in data.columns:
+        return None
+    return component_associations(
+        data, others, outcome=job, **model, confidence_level=confidence_level
+    )
+
+
 def analyse_rct(
     data: pd.DataFrame,
     *,
@@ -244,20 +329,13 @@ def analyse_rct(
     -------
     RctAnalysis
     """
-    check_choice(lang, Lang, "lang")
-    if not outcomes:
-        raise InputError("analyse_rct: give at least one outcome column")
-    treatment_indicator(data, arm)
-    if components is None:
-        components = [c for c in DEFAULT_COMPONENTS if c in data.columns]
-    require_columns(data, [*outcomes, *components, *covariates, *subgroups, strata], "analysis")
-    main = main_specification or ("lin" if covariates else "unadjusted")
-    check_choice(main, Adjustment, "main_specification")
-    if main not in adjustments:
-        raise InputError(f"main_specification {main!r} must be one of adjustments {adjustments}")
+    components, main = _checked_request(
+        data, outcomes, covariates, strata, subgroups, components, arm, adjustments,
+        main_specification, lang,
+    )  # fmt: skip
     primary = outcomes[0]
     everything = list(dict.fromkeys([*outcomes, *components]))
-
+    robust = se_type if se_type != "stata" else "HC2"
     flow = consort_flow(data, arm=arm, analysed=primary, reason_column=reason_column)
     bal = (
         balance(data, covariates, arm=arm, strata=strata, analysed=primary)
@@ -265,68 +343,25 @@ def analyse_rct(
         else (BalanceResult(pd.DataFrame(), pd.DataFrame()))
     )
     effects = itt(
-        data,
-        everything,
-        arm=arm,
-        covariates=covariates,
-        strata=strata,
-        adjustments=adjustments,
-        se_type=se_type,
-        cluster=cluster,
-        confidence_level=confidence_level,
-    )
+        data, everything, arm=arm, covariates=covariates, strata=strata, adjustments=adjustments,
+        se_type=se_type, cluster=cluster, confidence_level=confidence_level,
+    )  # fmt: skip
     fisher = fisher_tests(data, everything, arm=arm)
-    notes: list[str] = []
-    ri = None
-    if cluster is None:
-        ri = run_ri(
-            data,
-            everything,
-            arm=arm,
-            strata=strata,
-            statistic=ri_statistic,
-            draws=ri_draws,
-            seed=seed,
-        )
-    else:
-        notes.append("randomisation inference skipped: clustered design (cluster given)")
-    est = effects.tidy()
-    main_p = est[est["specification"] == main].set_index("outcome")["p_value"]
-    families = {"outcomes": list(outcomes)}
-    rest = [c for c in components if c not in outcomes]
-    if rest:
-        families["components"] = rest
-    multiple: list[MultipleTestingResult] = []
-    for fam, members in families.items():
-        multiple.append(adjust_pvalues(main_p[members], family=fam))
-        if ri is not None:
-            multiple.append(westfall_young(ri, members, family=fam))
+    ri, notes = _randomisation_inference(
+        data, everything, arm, strata, cluster, ri_statistic, ri_draws, seed
+    )
+    multiple = _multiple_testing(effects, main, outcomes, components, ri)
+    model: dict[str, Any] = {
+        "arm": arm,
+        "covariates": covariates,
+        "strata": strata,
+        "se_type": robust,
+    }
     het = {
-        g: heterogeneity(
-            data,
-            list(outcomes),
-            g,
-            arm=arm,
-            covariates=covariates,
-            strata=strata,
-            se_type=se_type if se_type != "stata" else "HC2",
-            confidence_level=confidence_level,
-        )
+        g: heterogeneity(data, list(outcomes), g, **model, confidence_level=confidence_level)
         for g in subgroups
     }
-    comp = None
-    comp_list = [c for c in components if c != job]
-    if comp_list and job in data.columns:
-        comp = component_associations(
-            data,
-            comp_list,
-            outcome=job,
-            arm=arm,
-            covariates=covariates,
-            strata=strata,
-            se_type=se_type if se_type != "stata" else "HC2",
-            confidence_level=confidence_level,
-        )
+    comp = _components_to_job(data, components, job, model, confidence_level)
     settings = {
         "outcomes": list(outcomes),
         "components": list(components),

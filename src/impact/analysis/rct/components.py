@@ -27,26 +27,19 @@ from impact.results import Result
 from .design import (
     SeType,
     analysed_sample,
-    check_choice,
-    check_confidence,
+    check_hc_options,
     drop_collinear,
     outcome_values,
     require_columns,
     warn,
 )
-from .models import coefficient, fit_ols, logit_ame, missing_coefficient
+from .models import ESTIMATE_COLUMNS, coefficient, fit_ols, logit_ame, missing_coefficient
 from .multiple import PAdjustMethod, adjust_pvalues
 
 COLUMNS = [
     "component",
     "outcome",
-    "estimate",
-    "std_error",
-    "df",
-    "p_value",
-    "conf_low",
-    "conf_high",
-    "estimate_pp",
+    *ESTIMATE_COLUMNS,
     "outcome_share_with",
     "outcome_share_without",
     "n",
@@ -97,7 +90,7 @@ def _component(data, component, job, *, arm, covariates, strata, se_type, level,
         c = missing_coefficient(reason)
         return (
             base
-            | _fields(c)
+            | c.columns()
             | {"logit_ame": np.nan, "logit_ame_se": np.nan, "logit_ame_p": np.nan, "note": reason}
         )
     design = pd.concat(
@@ -117,7 +110,7 @@ def _component(data, component, job, *, arm, covariates, strata, se_type, level,
     note = "; ".join(n for n in (*notes, c.note, ame.note) if n)
     return (
         base
-        | _fields(c)
+        | c.columns()
         | {
             "logit_ame": ame.estimate,
             "logit_ame_se": ame.std_error,
@@ -125,18 +118,6 @@ def _component(data, component, job, *, arm, covariates, strata, se_type, level,
             "note": note,
         }
     )
-
-
-def _fields(c) -> dict:
-    return {
-        "estimate": c.estimate,
-        "std_error": c.std_error,
-        "df": c.df,
-        "p_value": c.p_value,
-        "conf_low": c.conf_low,
-        "conf_high": c.conf_high,
-        "estimate_pp": 100 * c.estimate,
-    }
 
 
 def component_associations(
@@ -179,8 +160,7 @@ def component_associations(
     -------
     ComponentsResult
     """
-    check_choice(se_type, ["HC0", "HC1", "HC2", "HC3"], "se_type")
-    level = check_confidence(confidence_level)
+    level = check_hc_options(se_type, confidence_level)
     if not components:
         raise InputError("component_associations: give at least one component column")
     if outcome in components:

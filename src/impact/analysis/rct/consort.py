@@ -86,6 +86,34 @@ def detect_followups(data: pd.DataFrame) -> list[int]:
     return sorted(int(m.group(1)) for m in found if m)
 
 
+def _stages(
+    data: pd.DataFrame, analysed: str | np.ndarray | pd.Series | None
+) -> list[tuple[str, str, np.ndarray, np.ndarray, str]]:
+    """The flow's stages in order: (stage, wave, still in, in before, reason for the loss)."""
+    everyone = np.ones(len(data), dtype=bool)
+    has_b = "responded_b" in data.columns
+    started = _flag(data, "responded_b") if has_b else everyone
+    stages: list[tuple[str, str, np.ndarray, np.ndarray, str]] = [
+        ("randomised", "", everyone, everyone, "")
+    ]
+    if has_b:
+        stages.append(("baseline", "b", started, everyone, "did not answer baseline"))
+    for k in detect_followups(data):
+        answered = started & _flag(data, f"responded_f{k}")
+        stages.append((f"followup_{k}", f"f{k}", answered, started, "no answer"))
+    result = started & _flag(data, "responded_r") if "responded_r" in data.columns else started
+    if "responded_r" in data.columns:
+        stages.append(("result", "r", result, started, "no answer"))
+    if analysed is None:
+        final = result
+    elif isinstance(analysed, str):
+        final = ~np.isnan(outcome_values(data, analysed))
+    else:
+        final = np.asarray(analysed, dtype=bool)
+    stages.append(("analysed", "", final, result, "outcome missing"))
+    return stages
+
+
 def consort_flow(
     data: pd.DataFrame,
     *,
@@ -115,52 +143,15 @@ def consort_flow(
     require_columns(data, [reason_column], "reason")
     z = treatment_indicator(data, arm)
     everyone = np.ones(len(data), dtype=bool)
-    has_b = "responded_b" in data.columns
-    started = _flag(data, "responded_b") if has_b else everyone
-    stages: list[tuple[str, str, np.ndarray, np.ndarray, str]] = [
-        ("randomised", "", everyone, everyone, "")
-    ]
-    if has_b:
-        stages.append(("baseline", "b", started, everyone, "did not answer baseline"))
-    for k in detect_followups(data):
-        stages.append(
-            (
-                f"followup_{k}",
-                f"f{k}",
-                started & _flag(data, f"responded_f{k}"),
-                started,
-                "no answer",
-            )
-        )
-    result = started & _flag(data, "responded_r") if "responded_r" in data.columns else started
-    if "responded_r" in data.columns:
-        stages.append(("result", "r", result, started, "no answer"))
-    if analysed is None:
-        final = result
-    elif isinstance(analysed, str):
-        final = ~np.isnan(outcome_values(data, analysed))
-    else:
-        final = np.asarray(analysed, dtype=bool)
-    stages.append(("analysed", "", final, result, "outcome missing"))
-
+    stages = _stages(data, analysed)
     rows, reasons = [], []
     arms = {TREATMENT: z == 1, CONTROL: z == 0, "total": everyone}
     for order, (stage, wave, inside, before, reason) in enumerate(stages):
         for arm_name, in_arm in arms.items():
             n = int((inside & in_arm).sum())
             lost = before & ~inside & in_arm
-            rows.append(
-                [
-                    stage,
-                    order,
-                    wave,
-                    arm_name,
-                    n,
-                    int(lost.sum()),
-                    reason,
-                    100.0 * n / max(int(in_arm.sum()), 1),
-                ]
-            )
+            share = 100.0 * n / max(int(in_arm.sum()), 1)
+            rows.append([stage, order, wave, arm_name, n, int(lost.sum()), reason, share])
             if reason_column is not None and lost.any():
                 counts = data.loc[lost, reason_column].astype("string").fillna("(unknown)")
                 for value, count in counts.value_counts().sort_index().items():

@@ -75,6 +75,12 @@ def check_confidence(level: float) -> float:
     return float(level)
 
 
+def check_hc_options(se_type: str, confidence_level: float) -> float:
+    """Check a heteroskedasticity-robust ``se_type`` (HC0–HC3); return the checked level."""
+    check_choice(se_type, ["HC0", "HC1", "HC2", "HC3"], "se_type")
+    return check_confidence(confidence_level)
+
+
 def require_columns(data: pd.DataFrame, columns: Iterable[str | None], role: str) -> None:
     """Raise :class:`InputError` listing every ``columns`` entry absent from ``data``."""
     if not isinstance(data, pd.DataFrame):

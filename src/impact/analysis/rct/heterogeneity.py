@@ -25,26 +25,19 @@ from impact.results import Result
 from .design import (
     SeType,
     analysed_sample,
-    check_choice,
-    check_confidence,
+    check_hc_options,
     drop_collinear,
     require_columns,
     warn,
 )
-from .models import coefficient, fit_ols
+from .models import ESTIMATE_COLUMNS, coefficient, fit_ols
 
 MAX_LEVELS = 10
 EFFECT_COLUMNS = [
     "outcome",
     "subgroup",
     "level",
-    "estimate",
-    "std_error",
-    "df",
-    "p_value",
-    "conf_low",
-    "conf_high",
-    "estimate_pp",
+    *ESTIMATE_COLUMNS,
     "conf_low_pp",
     "conf_high_pp",
     "control_mean",
@@ -99,6 +92,7 @@ class HeterogeneityResult(Result):
 
 
 def _one(data, outcome, by, *, arm, covariates, strata, se_type, min_per_arm, level_conf):
+    """One outcome's subgroup effects (rows) and equality test (a dict with a note)."""
     sample = analysed_sample(
         data,
         outcome,
@@ -109,15 +103,7 @@ def _one(data, outcome, by, *, arm, covariates, strata, se_type, min_per_arm, le
     )
     g = data[by].iloc[sample.rows].astype("string").to_numpy(dtype=object)
     notes = list(sample.notes)
-    levels, dropped = [], []
-    for lev in sorted(set(g)):
-        zl = sample.z[g == lev]
-        (levels if min(zl.sum(), (1 - zl).sum()) >= min_per_arm else dropped).append(lev)
-    if dropped:
-        notes.append(
-            f"level(s) {', '.join(dropped)} left out: fewer than {min_per_arm} "
-            "analysed people in an arm"
-        )
+    levels = _levels_in_both_arms(sample.z, g, min_per_arm, notes)
     test = {"outcome": outcome, "subgroup": by, "levels": ", ".join(levels)}
     reason = ""
     if len(levels) < 2:
@@ -135,45 +121,60 @@ def _one(data, outcome, by, *, arm, covariates, strata, se_type, min_per_arm, le
     design = pd.concat([ind, eff, sample.strata[keep], sample.covariates[keep]], axis=1)
     design = drop_collinear(design, 2 * len(levels), notes)
     res = fit_ols(y, design, se_type)
-    rows = []
-    for lev in levels:
-        c = coefficient(res, f"treatment:{by}={lev}", level_conf)
-        in_lev = g == lev
-        rows.append(
-            {
-                "outcome": outcome,
-                "subgroup": by,
-                "level": lev,
-                "estimate": c.estimate,
-                "std_error": c.std_error,
-                "df": c.df,
-                "p_value": c.p_value,
-                "conf_low": c.conf_low,
-                "conf_high": c.conf_high,
-                "estimate_pp": 100 * c.estimate,
-                "conf_low_pp": 100 * c.conf_low,
-                "conf_high_pp": 100 * c.conf_high,
-                "control_mean": float(y[in_lev & (z == 0)].mean()),
-                "n": int(in_lev.sum()),
-                "n_treatment": int((in_lev & (z == 1)).sum()),
-                "n_control": int((in_lev & (z == 0)).sum()),
-            }
+    rows = [_level_row(res, outcome, by, lev, y, z, g == lev, level_conf) for lev in levels]
+    return rows, test | _equality_test(res, list(design.columns), by, levels) | {
+        "note": "; ".join(notes)
+    }
+
+
+def _levels_in_both_arms(
+    z: np.ndarray, g: np.ndarray, min_per_arm: int, notes: list[str]
+) -> list[str]:
+    """The subgroup levels with ``min_per_arm`` people in each arm; a note on the others."""
+    levels: list[str] = []
+    dropped: list[str] = []
+    for lev in sorted(set(g)):
+        zl = z[g == lev]
+        (levels if min(zl.sum(), (1 - zl).sum()) >= min_per_arm else dropped).append(lev)
+    if dropped:
+        notes.append(
+            f"level(s) {', '.join(dropped)} left out: fewer than {min_per_arm} "
+            "analysed people in an arm"
         )
-    names = list(design.columns)
+    return levels
+
+
+def _level_row(res, outcome, by, lev, y, z, in_lev, level_conf) -> dict:
+    """The ITT within one subgroup level, with its control mean and counts."""
+    c = coefficient(res, f"treatment:{by}={lev}", level_conf)
+    return {
+        "outcome": outcome,
+        "subgroup": by,
+        "level": lev,
+        **c.columns(),
+        "conf_low_pp": 100 * c.conf_low,
+        "conf_high_pp": 100 * c.conf_high,
+        "control_mean": float(y[in_lev & (z == 0)].mean()),
+        "n": int(in_lev.sum()),
+        "n_treatment": int((in_lev & (z == 1)).sum()),
+        "n_control": int((in_lev & (z == 0)).sum()),
+    }
+
+
+def _equality_test(res, names: list[str], by: str, levels: list) -> dict:
+    """Wald F-test that the treatment effect is the same in every level."""
     first = names.index(f"treatment:{by}={levels[0]}")
     constraint = np.zeros((len(levels) - 1, len(names)))
     for i, lev in enumerate(levels[1:]):
         constraint[i, names.index(f"treatment:{by}={lev}")] = 1.0
         constraint[i, first] = -1.0
     wald = res.f_test(constraint)
-    test |= {
+    return {
         "f_statistic": float(np.squeeze(wald.fvalue)),
         "df_num": float(wald.df_num),
         "df_denom": float(wald.df_denom),
         "p_value": float(wald.pvalue),
-        "note": "; ".join(notes),
     }
-    return rows, test
 
 
 def heterogeneity(
@@ -213,8 +214,7 @@ def heterogeneity(
     -------
     HeterogeneityResult
     """
-    check_choice(se_type, ["HC0", "HC1", "HC2", "HC3"], "se_type")
-    level = check_confidence(confidence_level)
+    level = check_hc_options(se_type, confidence_level)
     require_columns(data, [*outcomes, by, *covariates, strata], "analysis")
     n_levels = data[by].nunique(dropna=True)
     if n_levels > MAX_LEVELS:

@@ -34,6 +34,17 @@ from statsmodels.tools.sm_exceptions import (
 
 from .design import SeType
 
+#: The columns of :meth:`Coefficient.columns`, in order.
+ESTIMATE_COLUMNS = [
+    "estimate",
+    "std_error",
+    "df",
+    "p_value",
+    "conf_low",
+    "conf_high",
+    "estimate_pp",
+]
+
 
 @dataclass(frozen=True)
 class Coefficient:
@@ -47,6 +58,18 @@ class Coefficient:
     conf_low: float
     conf_high: float
     note: str = ""
+
+    def columns(self) -> dict:
+        """The :data:`ESTIMATE_COLUMNS`: the inference, and the estimate in points (×100)."""
+        return {
+            "estimate": self.estimate,
+            "std_error": self.std_error,
+            "df": self.df,
+            "p_value": self.p_value,
+            "conf_low": self.conf_low,
+            "conf_high": self.conf_high,
+            "estimate_pp": 100 * self.estimate,
+        }
 
 
 def missing_coefficient(note: str) -> Coefficient:

@@ -42,6 +42,7 @@ from impact.errors import InputError
 from impact.results import Result
 
 from .design import (
+    Sample,
     analysed_sample,
     check_choice,
     drop_collinear,
@@ -177,6 +178,77 @@ class RandomisationResult(Result):
         return self.table.copy()
 
 
+RI_COLUMNS = [
+    "outcome",
+    "statistic",
+    "observed",
+    "p_value",
+    "draws",
+    "draws_used",
+    "mc_se",
+    "method",
+    "note",
+]
+
+
+def _assignments(
+    data: pd.DataFrame,
+    arm: str,
+    strata: str | None,
+    draws: int,
+    method: RiMethod,
+    seed: int | np.random.Generator | None,
+) -> tuple[np.ndarray, bool]:
+    """The re-drawn assignments (one per row) and whether they are all possible ones."""
+    z = treatment_indicator(data, arm)
+    codes = strata_codes(data, strata)
+    n_possible = count_assignments(z, codes)
+    exact = method == "exact" or (method == "auto" and n_possible <= draws)
+    if exact and n_possible > MAX_EXACT:
+        raise InputError(
+            f"method='exact' would enumerate {n_possible:,} assignments (limit {MAX_EXACT:,}); "
+            "use method='monte_carlo'"
+        )
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    if exact:
+        return all_assignments(z, codes), True
+    return permuted_assignments(z, codes, draws, rng), False
+
+
+def _outcome_test(
+    sample: Sample, outcome: str, assignments: np.ndarray, exact: bool, statistic: Statistic
+) -> tuple[tuple[float, float, int, float, str], np.ndarray]:
+    """One outcome's (observed, p_value, draws_used, mc_se, note) and null distribution."""
+    others = pd.concat(
+        [
+            pd.DataFrame({"(Intercept)": np.ones(sample.n)}, index=sample.covariates.index),
+            sample.strata,
+            sample.covariates,
+        ],
+        axis=1,
+    )
+    others = drop_collinear(others, 1, sample.notes).to_numpy(dtype=float)
+    note = "; ".join(sample.notes)
+    n_draws = assignments.shape[0]
+    observed = regression_statistics(sample.z[None, :], sample.y, others, statistic)[0]
+    if np.isnan(observed) or np.all(sample.y == sample.y[0]):
+        reason = "statistic undefined (outcome constant or an arm empty among analysed rows)"
+        warn(f"outcome {outcome!r}: randomisation test not possible: {reason}")
+        return (np.nan, np.nan, 0, np.nan, reason), np.full(n_draws, np.nan)
+    null = regression_statistics(assignments[:, sample.rows], sample.y, others, statistic)
+    used = int(np.isfinite(null).sum())
+    extreme = int(np.sum(np.abs(null[np.isfinite(null)]) >= abs(observed) * (1 - 1e-10)))
+    if exact:
+        p, mc_se = extreme / used, 0.0
+    else:
+        p = (1 + extreme) / (1 + used)
+        mc_se = math.sqrt(p * (1 - p) / used)
+    if used < n_draws:
+        dropped = f"{n_draws - used} draw(s) with undefined statistic left out"
+        note = "; ".join(filter(None, [note, dropped]))
+    return (observed, p, used, mc_se, note), null
+
+
 def randomisation_test(
     data: pd.DataFrame,
     outcomes: Sequence[str],
@@ -220,99 +292,17 @@ def randomisation_test(
     if int(draws) < 1:
         raise InputError(f"draws must be a positive number of random assignments; got {draws!r}")
     require_columns(data, [*outcomes, *covariates, strata], "analysis")
-    z = treatment_indicator(data, arm)
-    codes = strata_codes(data, strata)
-    n_possible = count_assignments(z, codes)
-    exact = method == "exact" or (method == "auto" and n_possible <= draws)
-    if exact and n_possible > MAX_EXACT:
-        raise InputError(
-            f"method='exact' would enumerate {n_possible:,} assignments (limit {MAX_EXACT:,}); "
-            "use method='monte_carlo'"
-        )
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    if exact:
-        assignments = all_assignments(z, codes)
-    else:
-        assignments = permuted_assignments(z, codes, int(draws), rng)
+    assignments, exact = _assignments(data, arm, strata, int(draws), method, seed)
+    label = "exact" if exact else "monte_carlo"
     rows, nulls = [], {}
     for outcome in outcomes:
         sample = analysed_sample(data, outcome, arm=arm, covariates=covariates, strata=strata)
-        others = pd.concat(
-            [
-                pd.DataFrame({"(Intercept)": np.ones(sample.n)}, index=sample.covariates.index),
-                sample.strata,
-                sample.covariates,
-            ],
-            axis=1,
+        (observed, p, used, mc_se, note), nulls[outcome] = _outcome_test(
+            sample, outcome, assignments, exact, statistic
         )
-        others = drop_collinear(others, 1, sample.notes).to_numpy(dtype=float)
-        note = "; ".join(sample.notes)
-        observed = regression_statistics(sample.z[None, :], sample.y, others, statistic)[0]
-        if np.isnan(observed) or np.all(sample.y == sample.y[0]):
-            reason = "statistic undefined (outcome constant or an arm empty among analysed rows)"
-            warn(f"outcome {outcome!r}: randomisation test not possible: {reason}")
-            nulls[outcome] = np.full(assignments.shape[0], np.nan)
-            rows.append(
-                [
-                    outcome,
-                    statistic,
-                    np.nan,
-                    np.nan,
-                    assignments.shape[0],
-                    0,
-                    np.nan,
-                    "exact" if exact else "monte_carlo",
-                    reason,
-                ]
-            )
-            continue
-        null = regression_statistics(assignments[:, sample.rows], sample.y, others, statistic)
-        nulls[outcome] = null
-        used = int(np.isfinite(null).sum())
-        extreme = int(np.sum(np.abs(null[np.isfinite(null)]) >= abs(observed) * (1 - 1e-10)))
-        if exact:
-            p, mc_se = extreme / used, 0.0
-        else:
-            p = (1 + extreme) / (1 + used)
-            mc_se = math.sqrt(p * (1 - p) / used)
-        if used < assignments.shape[0]:
-            note = "; ".join(
-                filter(
-                    None,
-                    [
-                        note,
-                        f"{assignments.shape[0] - used} draw(s) with undefined statistic left out",
-                    ],
-                )
-            )
-        rows.append(
-            [
-                outcome,
-                statistic,
-                observed,
-                p,
-                assignments.shape[0],
-                used,
-                mc_se,
-                "exact" if exact else "monte_carlo",
-                note,
-            ]
-        )
-    table = pd.DataFrame(
-        rows,
-        columns=[
-            "outcome",
-            "statistic",
-            "observed",
-            "p_value",
-            "draws",
-            "draws_used",
-            "mc_se",
-            "method",
-            "note",
-        ],
-    )
-    return RandomisationResult(table, nulls, statistic, "exact" if exact else "monte_carlo")
+        rows.append([outcome, statistic, observed, p, len(assignments), used, mc_se, label, note])
+    table = pd.DataFrame(rows, columns=RI_COLUMNS)
+    return RandomisationResult(table, nulls, statistic, label)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,41 @@ def _fmt_p(p: float, lang: Lang) -> str:
     return out.replace(".", ",") if lang == "sv" else out
 
 
+def _numeric_row(outcome: str, estimates: pd.DataFrame, specs: list, lang: Lang) -> dict:
+    """One outcome's numbers: n, control mean and each specification's estimate, CI and p."""
+    sub = estimates.set_index("specification")
+    first = sub.iloc[0]
+    row = {
+        "outcome": outcome,
+        "label": outcome_label(outcome, lang),
+        "n": int(first["n"]),
+        "control_mean_pct": 100 * first["control_mean"],
+    }
+    for spec in specs:
+        r = sub.loc[spec] if spec in sub.index else None
+        for key, col in (
+            ("pp", "estimate_pp"),
+            ("conf_low_pp", "conf_low_pp"),
+            ("conf_high_pp", "conf_high_pp"),
+            ("p", "p_value"),
+        ):
+            row[f"{spec}_{key}"] = float(r[col]) if r is not None else np.nan
+    return row
+
+
+def _add_adjusted(table: pd.DataFrame, adjusted: Sequence[MultipleTestingResult]) -> None:
+    """Add the adjusted p-value columns (first family naming an outcome wins), in place."""
+    for col in EXTRA_P:
+        values: dict[str, float] = {}
+        for fam in adjusted:
+            t = fam.tidy()
+            if col in t.columns:
+                for name, p in zip(t["test"], t[col], strict=True):
+                    values.setdefault(name, p)
+        if values:
+            table[col] = table["outcome"].map(values)
+
+
 def results_table(
     itt: IttResult,
     *,
@@ -72,41 +107,16 @@ def results_table(
     est = itt.tidy()
     specs = list(specifications or dict.fromkeys(est["specification"]))
     outcomes = list(dict.fromkeys(est["outcome"]))
-    rows = []
-    for outcome in outcomes:
-        sub = est[est["outcome"] == outcome].set_index("specification")
-        first = sub.iloc[0]
-        row = {
-            "outcome": outcome,
-            "label": outcome_label(outcome, lang),
-            "n": int(first["n"]),
-            "control_mean_pct": 100 * first["control_mean"],
-        }
-        for spec in specs:
-            r = sub.loc[spec] if spec in sub.index else None
-            for key, col in (
-                ("pp", "estimate_pp"),
-                ("conf_low_pp", "conf_low_pp"),
-                ("conf_high_pp", "conf_high_pp"),
-                ("p", "p_value"),
-            ):
-                row[f"{spec}_{key}"] = float(r[col]) if r is not None else np.nan
-        rows.append(row)
+    rows = [
+        _numeric_row(outcome, est[est["outcome"] == outcome], specs, lang) for outcome in outcomes
+    ]
     table = pd.DataFrame(rows)
     if fisher is not None:
         table["fisher_p"] = table["outcome"].map(fisher.tidy().set_index("outcome")["p_value"])
     if randomisation is not None:
         ri = randomisation.tidy().set_index("outcome")["p_value"]
         table["ri_p"] = table["outcome"].map(ri)
-    for col in EXTRA_P:
-        values: dict[str, float] = {}
-        for fam in adjusted:
-            t = fam.tidy()
-            if col in t.columns:
-                for name, p in zip(t["test"], t[col], strict=True):
-                    values.setdefault(name, p)
-        if values:
-            table[col] = table["outcome"].map(values)
+    _add_adjusted(table, adjusted)
     if not formatted:
         return table
     return _format(table, specs, itt.confidence_level, lang, digits)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import get_args
 
-import numpy as np
 import pandas as pd
 
 from impact.errors import InputError, Problem
@@ -56,23 +55,3 @@ def require_columns(
             Problem(source, column=c, expected=f"a {role} column named {c!r}") for c in missing
         ]
         raise InputError(f"{source}: {role} column(s) not found", problems)
-
-
-def bad_rows(
-    data: pd.DataFrame, column: str, bad: np.ndarray, expected: str, source: str = SOURCE
-) -> None:
-    """Raise :class:`InputError` for the rows flagged in ``bad`` (first 20 listed)."""
-    rows = np.flatnonzero(bad)
-    if len(rows) == 0:
-        return
-    problems = [
-        Problem(
-            source,
-            row=int(i) + 1,
-            column=column,
-            value=str(data[column].iloc[i]),
-            expected=expected,
-        )
-        for i in rows[:20]
-    ]
-    raise InputError(f"{source}: column {column!r} has {len(rows)} invalid value(s)", problems)

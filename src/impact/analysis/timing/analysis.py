@@ -226,6 +226,37 @@ def _bounds(
     return out
 
 
+def _group_comparison(
+    persons: pd.DataFrame,
+    panel: pd.DataFrame,
+    months: Mapping[str, float],
+    covariates: Sequence[str],
+    group: str | None,
+    strata: str | None,
+    level: float,
+) -> tuple[LogRankTest | None, HazardModels | None]:
+    """Log-rank test and hazard models when two or more groups are analysed, else none."""
+    n_groups = persons.loc[persons["included"], "group"].nunique()
+    if n_groups >= 2:
+        lr = logrank(persons, strata=panel[strata] if strata else None)
+        later = sorted(m for w, m in months.items() if w != "b")
+        hz = hazard_models(
+            persons,
+            panel,
+            boundaries=later,
+            covariates=list(covariates),
+            group_name=group or "group",
+            confidence_level=level,
+        )
+        return lr, hz
+    if group is not None:
+        raise AnalysisError(
+            f"time to job by {group!r}: only {n_groups} group among the analysed people; "
+            "use group=None for a single curve"
+        )
+    return None, None
+
+
 def time_to_job(
     panel: pd.DataFrame,
     *,
@@ -300,26 +331,8 @@ def time_to_job(
     km = kaplan_meier(persons, confidence_level=level, conf_type=conf_type)
     grid = np.arange(0.0, np.floor(max(months.values())) + 1.0)
     bounds = _bounds(persons, grid, level, conf_type)
-    n_groups = persons.loc[persons["included"], "group"].nunique()
-    lr = hz = None
-    notes: list[str] = []
-    if n_groups >= 2:
-        lr = logrank(persons, strata=panel[strata] if strata else None)
-        later = sorted(m for w, m in months.items() if w != "b")
-        hz = hazard_models(
-            persons,
-            panel,
-            boundaries=later,
-            covariates=list(covariates),
-            group_name=group or "group",
-            confidence_level=level,
-        )
-        notes += hz.notes
-    elif group is not None:
-        raise AnalysisError(
-            f"time to job by {group!r}: only {n_groups} group among the analysed people; "
-            "use group=None for a single curve"
-        )
+    lr, hz = _group_comparison(persons, panel, months, covariates, group, strata, level)
+    notes: list[str] = list(hz.notes) if hz is not None else []
     settings = {
         "wave_months": months,
         "covariates": list(covariates),

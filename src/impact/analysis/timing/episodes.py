@@ -32,9 +32,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from impact.analysis._common import bad_rows
 from impact.errors import InputError
 
-from ._checks import bad_rows, check_choice, require_columns, require_frame
+from ._checks import SOURCE, check_choice, require_columns, require_frame
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ def _employment(panel: pd.DataFrame, wave: str) -> pd.Series:
     column = f"{wave}_employment"
     values = panel[column].astype("string").str.strip().str.lower()
     bad = (values.notna() & ~values.isin(EMPLOYMENT_CODES)).fillna(False).to_numpy(bool)
-    bad_rows(panel, column, bad, f"one of {', '.join(EMPLOYMENT_CODES)} or missing")
+    bad_rows(panel, column, bad, f"one of {', '.join(EMPLOYMENT_CODES)} or missing", SOURCE)
     return values
 
 
@@ -105,8 +106,86 @@ def _start_month(panel: pd.DataFrame, wave: str) -> pd.Series:
         return pd.Series(np.nan, index=panel.index)
     values = pd.to_numeric(panel[column], errors="coerce").astype("Float64")
     wrong = (panel[column].notna() & values.isna()) | (values < 0).fillna(False)
-    bad_rows(panel, column, wrong.to_numpy(bool), "a month ≥ 0 or missing")
+    bad_rows(panel, column, wrong.to_numpy(bool), "a month ≥ 0 or missing", SOURCE)
     return values.astype(float)
+
+
+def _first_job_intervals(
+    status: dict[str, pd.Series],
+    starts: dict[str, pd.Series],
+    months: Mapping[str, float],
+    waves: list[str],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per person: the interval (lower, upper] holding the first job after baseline, the
+    reported start month, the wave the job was seen, the last wave answered and whether a job
+    was seen at all."""
+    n = len(status["b"])
+    lower = np.full(n, months["b"])
+    upper = np.full(n, np.inf)
+    start = np.full(n, np.nan)
+    event_wave = np.full(n, "", dtype=object)
+    last_wave = np.where(status["b"].notna().to_numpy(bool), "b", "").astype(object)
+    found = np.zeros(n, bool)
+    for wave in waves[1:]:
+        answer = status[wave].to_numpy(dtype=object, na_value=None)
+        seen = np.array([a is not None for a in answer]) & ~found
+        job = seen & np.array([a in EMPLOYED for a in answer])
+        upper[job] = months[wave]
+        start[job] = starts[wave].to_numpy()[job]
+        event_wave[job] = wave
+        no_job = seen & ~job
+        lower[no_job] = months[wave]
+        last_wave[seen] = wave
+        found |= job
+    return lower, upper, start, event_wave, last_wave, found
+
+
+def _event_times(
+    lower: np.ndarray,
+    upper: np.ndarray,
+    start: np.ndarray,
+    found: np.ndarray,
+    imputation: Imputation,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Event or censoring times under ``imputation``, and which reported starts were clipped."""
+    reported = ~np.isnan(start)
+    clipped_start = np.clip(np.where(reported, start, 0.0), lower, np.where(found, upper, lower))
+    start_clipped = reported & (clipped_start != start)
+    if imputation == "right":
+        time = np.where(found, upper, lower)
+    elif imputation == "midpoint":
+        time = np.where(found, np.where(reported, clipped_start, (lower + upper) / 2.0), lower)
+    else:
+        time = np.where(found & reported, clipped_start, np.where(found, upper, lower))
+    return time, start_clipped
+
+
+def _exclusions(
+    groups: pd.Series,
+    base: pd.Series,
+    employed_b: np.ndarray,
+    last_wave: np.ndarray,
+    waves: list[str],
+    employed_at_baseline: BaselinePolicy,
+) -> np.ndarray:
+    """The first reason each person is left out of the analysis ("" for the analysed)."""
+    exclusion = np.full(len(base), "", dtype=object)
+    no_followup = ~np.isin(last_wave, waves[1:])
+    for reason, flag in (
+        ("missing_group", groups.isna().to_numpy(bool)),
+        ("no_baseline", base.isna().to_numpy(bool)),
+        ("employed_at_baseline", employed_b & (employed_at_baseline == "exclude")),
+        ("no_followup", no_followup & ~(employed_b & (employed_at_baseline != "exclude"))),
+    ):
+        exclusion[(exclusion == "") & flag] = reason
+    return exclusion
+
+
+def _person_ids(panel: pd.DataFrame) -> pd.api.extensions.ExtensionArray | np.ndarray:
+    """The panel's ``person_id`` as text, or ``row1``, ``row2``, … when it has none."""
+    if "person_id" in panel.columns:
+        return panel["person_id"].astype("string").to_numpy()
+    return pd.array([f"row{i + 1}" for i in range(len(panel))], dtype="string")
 
 
 def job_times(
@@ -148,7 +227,6 @@ def job_times(
     require_columns(panel, [group], "group")
     status = {w: _employment(panel, w) for w in waves}
     starts = {w: _start_month(panel, w) for w in waves}
-    n = len(panel)
     if group is None:
         groups = pd.Series("all", index=panel.index, dtype="string")
     else:
@@ -156,44 +234,12 @@ def job_times(
 
     base = status["b"]
     employed_b = base.isin(EMPLOYED).fillna(False).to_numpy(bool)
-    lower = np.full(n, months["b"])
-    upper = np.full(n, np.inf)
-    start = np.full(n, np.nan)
-    event_wave = np.full(n, "", dtype=object)
-    last_wave = np.where(base.notna().to_numpy(bool), "b", "").astype(object)
-    found = np.zeros(n, bool)
-    for wave in waves[1:]:
-        answer = status[wave].to_numpy(dtype=object, na_value=None)
-        seen = np.array([a is not None for a in answer]) & ~found
-        job = seen & np.array([a in EMPLOYED for a in answer])
-        upper[job] = months[wave]
-        start[job] = starts[wave].to_numpy()[job]
-        event_wave[job] = wave
-        no_job = seen & ~job
-        lower[no_job] = months[wave]
-        last_wave[seen] = wave
-        found |= job
-
+    lower, upper, start, event_wave, last_wave, found = _first_job_intervals(
+        status, starts, months, waves
+    )
     reported = ~np.isnan(start)
-    clipped_start = np.clip(np.where(reported, start, 0.0), lower, np.where(found, upper, lower))
-    start_clipped = reported & (clipped_start != start)
-    if imputation == "right":
-        time = np.where(found, upper, lower)
-    elif imputation == "midpoint":
-        time = np.where(found, np.where(reported, clipped_start, (lower + upper) / 2.0), lower)
-    else:
-        time = np.where(found & reported, clipped_start, np.where(found, upper, lower))
-
-    exclusion = np.full(n, "", dtype=object)
-    missing_group = groups.isna().to_numpy(bool)
-    no_followup = ~np.isin(last_wave, waves[1:])
-    for reason, flag in (
-        ("missing_group", missing_group),
-        ("no_baseline", base.isna().to_numpy(bool)),
-        ("employed_at_baseline", employed_b & (employed_at_baseline == "exclude")),
-        ("no_followup", no_followup & ~(employed_b & (employed_at_baseline != "exclude"))),
-    ):
-        exclusion[(exclusion == "") & flag] = reason
+    time, start_clipped = _event_times(lower, upper, start, found, imputation)
+    exclusion = _exclusions(groups, base, employed_b, last_wave, waves, employed_at_baseline)
     at_start = employed_b & (exclusion == "")
     event = np.where(at_start, 1, found.astype(int))
     time = np.where(at_start, months["b"], time)
@@ -202,9 +248,7 @@ def job_times(
     event_wave = np.where(at_start, "b", event_wave)
     out = pd.DataFrame(
         {
-            "person_id": panel["person_id"].astype("string").to_numpy()
-            if "person_id" in panel.columns
-            else pd.array([f"row{i + 1}" for i in range(n)], dtype="string"),
+            "person_id": _person_ids(panel),
             "group": groups.fillna("").to_numpy(),
             "included": exclusion == "",
             "exclusion": exclusion,

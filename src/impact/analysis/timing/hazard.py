@@ -148,6 +148,56 @@ class HazardModels(Result):
         return "\n".join(lines)
 
 
+def _discrete_time_logit(
+    kept: pd.DataFrame, matrix: pd.DataFrame, boundaries: Sequence[float], z_crit: float
+) -> pd.DataFrame:
+    """Logit of a job in each person-period on period dummies and the design, clustered by
+    person."""
+    periods = person_periods(kept, boundaries)
+    dummies = pd.get_dummies(periods["period"], prefix="period", dtype=float)
+    dummies.columns = [f"period[{c.split('_')[1]}]" for c in dummies.columns]
+    x = pd.concat(
+        [dummies.reset_index(drop=True), matrix.loc[periods["row"]].reset_index(drop=True)],
+        axis=1,
+    )
+    try:
+        logit = sm.Logit(periods["job"].to_numpy(float), x).fit(
+            disp=0, cov_type="cluster", cov_kwds={"groups": periods["row"].to_numpy()}
+        )
+    except (np.linalg.LinAlgError, ValueError) as exc:  # perfect separation and friends
+        raise AnalysisError(f"discrete-time hazard model could not be estimated: {exc}") from exc
+    return _table(
+        "discrete_logit",
+        x.columns,
+        logit.params,
+        logit.bse,
+        z_crit,
+        len(kept),
+        len(periods),
+        int(periods["job"].sum()),
+    )
+
+
+def _cox(kept: pd.DataFrame, matrix: pd.DataFrame, z_crit: float) -> pd.DataFrame:
+    """Cox proportional hazards on the design (Efron ties)."""
+    cox_fit = PHReg(
+        kept["time"].to_numpy(float),
+        matrix.to_numpy(float),
+        status=kept["event"].to_numpy(int),
+        ties="efron",
+    ).fit(disp=0)
+    return _table(
+        "cox",
+        matrix.columns,
+        cox_fit.params,
+        cox_fit.bse,
+        z_crit,
+        len(kept),
+        len(kept),
+        int(kept["event"].sum()),
+    )
+
+
 def hazard_models(
     persons: pd.DataFrame,
     panel: pd.DataFrame,
@@ -197,45 +247,8 @@ def hazard_models(
         raise AnalysisError("hazard models: nobody among the analysed got a job")
     z_crit = stats.norm.ppf(0.5 + confidence_level / 2.0)
 
-    periods = person_periods(kept, boundaries)
-    dummies = pd.get_dummies(periods["period"], prefix="period", dtype=float)
-    dummies.columns = [f"period[{c.split('_')[1]}]" for c in dummies.columns]
-    x = pd.concat(
-        [dummies.reset_index(drop=True), design.matrix.loc[periods["row"]].reset_index(drop=True)],
-        axis=1,
-    )
-    try:
-        logit = sm.Logit(periods["job"].to_numpy(float), x).fit(
-            disp=0, cov_type="cluster", cov_kwds={"groups": periods["row"].to_numpy()}
-        )
-    except (np.linalg.LinAlgError, ValueError) as exc:  # perfect separation and friends
-        raise AnalysisError(f"discrete-time hazard model could not be estimated: {exc}") from exc
-    discrete = _table(
-        "discrete_logit",
-        x.columns,
-        logit.params,
-        logit.bse,
-        z_crit,
-        len(kept),
-        len(periods),
-        int(periods["job"].sum()),
-    )
-    cox_fit = PHReg(
-        kept["time"].to_numpy(float),
-        design.matrix.to_numpy(float),
-        status=kept["event"].to_numpy(int),
-        ties="efron",
-    ).fit(disp=0)
-    cox = _table(
-        "cox",
-        design.matrix.columns,
-        cox_fit.params,
-        cox_fit.bse,
-        z_crit,
-        len(kept),
-        len(kept),
-        int(kept["event"].sum()),
-    )
+    discrete = _discrete_time_logit(kept, design.matrix, boundaries, z_crit)
+    cox = _cox(kept, design.matrix, z_crit)
     if not np.all(np.isfinite(discrete["std_error"])) or not np.all(np.isfinite(cox["std_error"])):
         raise AnalysisError(
             "hazard models: some standard errors are not finite (too few jobs for the number "
