@@ -13,8 +13,8 @@ from pathlib import Path
 
 import typer
 
-from impact.engines import indicator_table
 from impact.errors import ImpactError
+from impact.indicators import compute_indicators
 from impact.indicators.codebook import write_codebook
 from impact.indicators.io import metadata_path, parse_params, read_panel, write_indicators
 from impact.indicators.missing import missing_counts
@@ -95,7 +95,7 @@ def register(app: typer.Typer) -> None:
             command="impact indicators",
         )
         with folder:
-            table = indicator_table(
+            table = compute_indicators(
                 read_panel(panel), engine=engine, definitions=definitions, params=overrides
             )
             written = [

@@ -2,11 +2,13 @@
 
 The built-in definitions live in ``data_schema/indicators.yaml``; rules are written in a small
 expression language (:mod:`.expr_parser`) and evaluated column-wise with pandas
-(:mod:`.expr_eval`). See ``docs/indicators.md``.
+(:mod:`.expr_eval`) or compiled to SQL for DuckDB and Spark (:mod:`.sql_compile`).
+See ``docs/indicators.md``.
 """
 
+from impact.indicators.aggregates import IndicatorAggregates
 from impact.indicators.codebook import write_codebook
-from impact.indicators.compute import compute_indicators
+from impact.indicators.compute import aggregate_indicators, compute_indicators
 from impact.indicators.conformance import ConformanceResult, run_conformance
 from impact.indicators.definitions import (
     DefinitionSet,
@@ -30,11 +32,13 @@ __all__ = [
     "ConformanceResult",
     "DefinitionSet",
     "ExpressionError",
+    "IndicatorAggregates",
     "IndicatorDefinition",
     "IndicatorRegistry",
     "MissingCounts",
     "ParamSpec",
     "Population",
+    "aggregate_indicators",
     "builtin_registry",
     "compute_indicators",
     "load_definitions",

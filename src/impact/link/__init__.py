@@ -5,14 +5,19 @@ remainder → one-to-one assignment; duplicates within a wave are resolved first
 replaced by keyed hashes (HMAC-SHA256) as soon as they are read. See ``docs/linking.md``.
 """
 
-from impact.link.api import DEFAULT_THRESHOLD, link_study, link_waves
+from impact.link.api import link_study, link_waves
+from impact.link.blocking import BLOCKINGS, Blocking
 from impact.link.normalise import CodeLayout, normalise_code, normalise_codes
+from impact.link.options import DEFAULT_THRESHOLD, LinkOptions
 from impact.link.report import LinkReport, standardised_difference
 from impact.link.result import LinkResult
 
 __all__ = [
+    "BLOCKINGS",
     "DEFAULT_THRESHOLD",
+    "Blocking",
     "CodeLayout",
+    "LinkOptions",
     "LinkReport",
     "LinkResult",
     "link_study",

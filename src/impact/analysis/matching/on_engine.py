@@ -1,30 +1,27 @@
-"""Register matching on an engine: :func:`match_at_scale`.
+"""Register matching in DuckDB or Spark: exact and coarsened exact matching as SQL group-bys.
 
 Exact or coarsened exact matching of intervention members to external persons, MatchIt-style
 ATT weights and the monthly weighted outcome rates by group — the numbers of
 :func:`impact.analysis.matching.match_persons` and :func:`impact.analysis.matching.monthly_rates`
-— computed by SQL group-bys in DuckDB or Spark (:mod:`impact.engines.matching_sql`), so a
-register extract of millions of persons stays in the engine; only counts per group and the
-rates per group and month come back. ``engine="pandas"`` calls the pandas implementation.
+— computed by SQL group-bys (:mod:`impact.analysis.matching.engine_sql`), so a register extract
+of millions of persons stays in the engine; only counts per group and the rates per group and
+month come back. :func:`match_in_engine` is what ``match_persons`` and
+:func:`impact.analysis.matching.matched_rates` call on ``duckdb`` and ``spark``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from impact.analysis.matching import MatchSpec, match_persons, monthly_rates
-from impact.analysis.matching.inputs import GROUPS, OUTCOMES, check_months
-from impact.analysis.matching.matcher import MatchedSet
-from impact.analysis.matching.spec import DEFAULT_COARSEN, DEFAULT_EXACT, Cutpoints
-from impact.engines import matching_sql
-from impact.engines.selection import Engine, check_engine
-from impact.engines.sessions import EngineSession, open_session, temp_name
+from impact.analysis.matching import engine_sql as matching_sql
+from impact.analysis.matching.inputs import GROUPS
+from impact.analysis.matching.spec import Cutpoints, MatchSpec
+from impact.engines.sessions import EngineSession, temp_name
 from impact.errors import AnalysisError, InputError, Problem
 from impact.results import Result
 
@@ -34,8 +31,8 @@ RATE_COLUMNS = ["group", "month", "rate", "std_error", "ci_lower", "ci_upper", "
 
 
 @dataclass(frozen=True, repr=False)
-class ScaledMatching(Result):
-    """Matched comparison computed on an engine.
+class MatchedRates(Result):
+    """Exact or CEM matching and the monthly outcome rates, the same on every engine.
 
     Attributes
     ----------
@@ -57,7 +54,7 @@ class ScaledMatching(Result):
     groups: pd.DataFrame
     rates: pd.DataFrame | None = None
     weights: pd.DataFrame | None = None
-    title = "Matched comparison at scale"
+    title = "Matched comparison"
 
     def tidy(self) -> pd.DataFrame:
         """The per-group counts."""
@@ -132,7 +129,7 @@ def _check_table(session: EngineSession, table: str, required: Sequence[str], so
         )
 
 
-def _sql(
+def match_in_engine(
     session: EngineSession,
     persons: pd.DataFrame | str,
     months: pd.DataFrame | str | None,
@@ -140,7 +137,25 @@ def _sql(
     outcome: str,
     level: float,
     collect: bool,
-) -> ScaledMatching:
+) -> MatchedRates:
+    """Match (exact or CEM) in ``session`` and, with ``months``, compute the monthly rates.
+
+    Parameters
+    ----------
+    session : EngineSession
+        An open DuckDB or Spark session.
+    persons, months : pandas.DataFrame or str
+        ``register_persons`` and ``register_months`` (or ``None``), or names of tables in
+        ``session``.
+    spec : MatchSpec
+        An ``exact`` or ``cem`` specification.
+    outcome : str
+        Column of ``register_months`` to average.
+    level : float
+        Confidence level of the rates' intervals.
+    collect : bool
+        Also bring back the matched persons' weights.
+    """
     q = session.dialect.quote
     variables = spec.variables
     created: list[str] = []
@@ -221,200 +236,24 @@ def _sql(
                 f"SELECT person_id, grp AS {q('group')}, subclass, weight FROM {q(matched)} "
                 "ORDER BY person_id"
             )
-        return ScaledMatching(session.engine, spec, groups, rates, weights)
+        return MatchedRates(session.engine, spec, groups, rates, weights)
     finally:
         for name in created:
             session.drop(name)
 
 
-def match_at_scale(
-    persons: pd.DataFrame | str,
-    months: pd.DataFrame | str | None = None,
-    *,
-    engine: Engine = "pandas",
-    method: Literal["exact", "cem"] = "exact",
-    exact: Sequence[str] = DEFAULT_EXACT,
-    coarsen: Mapping[str, Cutpoints] | None = None,
-    outcome: Literal["employed", "wage_income"] = "employed",
-    confidence_level: float = 0.95,
-    session: EngineSession | None = None,
-    collect: bool = False,
-) -> ScaledMatching:
-    """Exact or coarsened exact matching and monthly outcome rates on an engine.
+def cells_in_engine(session: EngineSession, spec: MatchSpec):
+    """A cell matcher for :func:`impact.analysis.matching.match_persons` that makes the exact
+    or CEM cells, subclass numbers and ATT weights in ``session``."""
 
-    Parameters
-    ----------
-    persons : pandas.DataFrame or str
-        ``register_persons`` (``person_id``, ``group``, the matching variables), or the name of
-        a table in ``session``.
-    months : pandas.DataFrame or str, optional
-        ``register_months`` (``person_id``, ``month``, the outcome), or a table name; without
-        it only the matching is done.
-    engine : {"pandas", "duckdb", "spark"}
-        Where to compute.
-    method : {"exact", "cem"}
-        Exact matching on ``exact`` and ``coarsen`` (uncoarsened), or CEM.
-    exact : sequence of str
-        Variables matched exactly.
-    coarsen : mapping, optional
-        Variables → cut points (a list, a number of bins, ``"sturges"``, or None); default
-        birth year in 3-year bins (:data:`impact.analysis.matching.DEFAULT_COARSEN`).
-    outcome : {"employed", "wage_income"}
-        Column of ``register_months`` to average.
-    confidence_level : float
-        Level of the intervals of the monthly rates.
-    session : EngineSession, optional
-        An open DuckDB or Spark session (default: one opened for this call).
-    collect : bool
-        Also return the matched persons' weights (as pandas).
-
-    Returns
-    -------
-    ScaledMatching
-
-    Raises
-    ------
-    InputError
-        Bad options, missing tables or columns, unknown groups.
-    AnalysisError
-        A group without complete persons, or nobody matched.
-    """
-    engine = check_engine(engine)
-    if method not in ("exact", "cem"):
-        raise InputError(
-            "Unsupported matching method at scale",
-            [
-                Problem(
-                    "matching",
-                    "'exact' or 'cem' (nearest-neighbour and propensity matching: "
-                    "impact.analysis.matching on pandas)",
-                    column="method",
-                    value=repr(method),
-                )
-            ],
-        )
-    if outcome not in OUTCOMES:
-        raise InputError(
-            "Unknown outcome",
-            [
-                Problem(
-                    "register_months",
-                    f"one of {', '.join(OUTCOMES)}",
-                    column="outcome",
-                    value=repr(outcome),
-                )
-            ],
-        )
-    if not 0 < float(confidence_level) < 1:
-        raise InputError(
-            "Invalid confidence level",
-            [
-                Problem(
-                    "matching",
-                    "a number between 0 and 1",
-                    column="confidence_level",
-                    value=repr(confidence_level),
-                )
-            ],
-        )
-    spec = MatchSpec(
-        method=method,
-        exact=tuple(exact),
-        coarsen=dict(DEFAULT_COARSEN if coarsen is None else coarsen),
-    )
-    if engine == "pandas":
-        if not isinstance(persons, pd.DataFrame) or (
-            months is not None and not isinstance(months, pd.DataFrame)
-        ):
-            raise InputError(
-                "engine 'pandas' needs DataFrames",
-                [Problem("matching", "pandas DataFrames for persons and months")],
-            )
-        matched = match_persons(persons, spec)
-        groups = matched.tidy()[GROUP_COLUMNS]
-        rates = None
-        if months is not None:
-            long = check_months(months, matched.persons, outcome)
-            panel = long.merge(
-                matched.persons[["person_id", "group", "treated", "weight"]],
-                on="person_id",
-                how="inner",
-            )
-            rates = monthly_rates(
-                panel, level=float(confidence_level), share=outcome == "employed"
-            )[RATE_COLUMNS]
-            rates = rates.sort_values(["group", "month"]).reset_index(drop=True)
-        weights = None
-        if collect:
-            kept = matched.persons[matched.persons["weight"] > 0]
-            weights = (
-                kept[["person_id", "group", "subclass", "weight"]]
-                .sort_values("person_id")
-                .reset_index(drop=True)
-            )
-        return ScaledMatching("pandas", spec, groups, rates, weights)
-    if session is not None and session.engine != engine:
-        raise InputError(
-            "The session belongs to another engine",
-            [Problem("session", f"a {engine} session", value=session.engine)],
-        )
-    own = session is None
-    active = open_session(engine) if own else session
-    try:
-        return _sql(active, persons, months, spec, outcome, float(confidence_level), collect)
-    finally:
-        if own:
-            active.close()
-
-
-def matched_set(
-    persons: pd.DataFrame,
-    spec: MatchSpec,
-    *,
-    engine: Engine = "pandas",
-    session: EngineSession | None = None,
-) -> MatchedSet:
-    """:func:`impact.analysis.matching.match_persons` with exact and CEM cells made on ``engine``.
-
-    Exact and coarsened exact matching are group-bys, so on DuckDB or Spark the cells, subclass
-    numbers and ATT weights are computed there (:func:`match_at_scale`) and only the matched
-    persons' weights come back; the returned :class:`MatchedSet` equals ``match_persons``'s.
-    Nearest-neighbour and propensity matching make sequential choices and run on pandas
-    whatever the engine. This is the matcher ``impact run`` passes to
-    :func:`impact.analysis.matching.register_comparison` when a study sets ``engine``.
-
-    Parameters
-    ----------
-    persons : pandas.DataFrame
-        ``register_persons``.
-    spec : MatchSpec
-        The specification.
-    engine : {"pandas", "duckdb", "spark"}
-    session : EngineSession, optional
-        An open session of ``engine`` (default: one opened for this call).
-
-    Returns
-    -------
-    MatchedSet
-    """
-    engine = check_engine(engine)
-    if engine == "pandas" or spec.method not in ("exact", "cem"):
-        return match_persons(persons, spec)
-
-    def cells_in_engine(
+    def cells(
         data: pd.DataFrame, variables: Sequence[str], cuts: Mapping[str, Cutpoints]
     ) -> tuple[pd.Series, np.ndarray]:
         # the spec carries the same variables and cut points as match_persons passes here
-        scaled = _sql(active, data, None, spec, "employed", 0.95, collect=True)
-        kept = scaled.weights.set_index("person_id")
+        matched = match_in_engine(session, data, None, spec, "employed", 0.95, collect=True)
+        kept = matched.weights.set_index("person_id")
         ids = data["person_id"].reset_index(drop=True)
         subclass = ids.map(kept["subclass"]).astype("Int64")
         return subclass, ids.map(kept["weight"]).fillna(0.0).to_numpy(dtype=float)
 
-    own = session is None
-    active = open_session(engine) if own else session
-    try:
-        return match_persons(persons, spec, cells=cells_in_engine)
-    finally:
-        if own:
-            active.close()
+    return cells
