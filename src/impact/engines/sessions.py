@@ -19,8 +19,6 @@ import logging
 import os
 import shutil
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
@@ -28,7 +26,7 @@ import pyarrow as pa
 
 from impact.engines.dialect import Dialect
 from impact.engines.selection import check_engine
-from impact.errors import ImpactError, InputError, Problem
+from impact.errors import ImpactError
 
 logger = logging.getLogger(__name__)
 
@@ -373,26 +371,3 @@ def open_session(engine: str, connection: Any = None, **options: Any) -> EngineS
     if name == "spark":
         return SparkEngineSession(connection)
     raise ImpactError("engine 'pandas' runs in memory and has no SQL session")
-
-
-@contextmanager
-def session_for(engine: str, session: EngineSession | None = None) -> Iterator[EngineSession]:
-    """The session a job on ``engine`` runs in: ``session`` when given, else a new one.
-
-    A session opened here is closed when the ``with`` block ends; a given one is left open.
-
-    Raises
-    ------
-    InputError
-        When ``session`` belongs to another engine.
-    """
-    if session is None:
-        with open_session(engine) as opened:
-            yield opened
-        return
-    if session.engine != engine:
-        raise InputError(
-            "The session belongs to another engine",
-            [Problem("session", f"a {engine} session", value=session.engine)],
-        )
-    yield session

@@ -16,8 +16,9 @@ from typing import Any
 
 import pandas as pd
 
+from impact.engines.jobs import session_for
 from impact.engines.selection import Engine, check_engine
-from impact.engines.sessions import EngineSession, session_for
+from impact.engines.sessions import EngineSession
 from impact.errors import InputError, Problem
 from impact.indicators import expr_ast
 from impact.indicators.aggregates import IndicatorAggregates, aggregate_pandas

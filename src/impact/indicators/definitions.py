@@ -315,8 +315,17 @@ def parse_definitions(content: Any, source: str) -> DefinitionSet:
                 value=str(version),
             )
         )
+    sections = _parse_sections(content.get("sections") or [], source, problems)
+    definitions = _parse_definition_list(content.get("definitions") or [], source, problems)
+    if problems:
+        raise InputError(f"Invalid indicator definitions in {source}", problems)
+    return DefinitionSet(source=source, sections=tuple(sections), definitions=tuple(definitions))
+
+
+def _parse_sections(raw_sections: Any, source: str, problems: list[Problem]) -> list[Section]:
+    """The valid sections; a problem for every invalid key."""
     sections = []
-    for i, raw in enumerate(content.get("sections") or []):
+    for i, raw in enumerate(raw_sections):
         try:
             sections.append(Section.model_validate(raw))
         except ValidationError as error:
@@ -324,12 +333,18 @@ def parse_definitions(content: Any, source: str) -> DefinitionSet:
                 problems.append(
                     Problem(source, _error_text(e), column=f"sections[{i}].{_location(e['loc'])}")
                 )
+    return sections
+
+
+def _parse_definition_list(
+    raw_definitions: Any, source: str, problems: list[Problem]
+) -> list[IndicatorDefinition]:
+    """The valid definitions; a problem for every invalid key and repeated id."""
     definitions = []
     seen: set[str] = set()
-    raw_definitions = content.get("definitions") or []
     if not isinstance(raw_definitions, list):
         problems.append(Problem(source, "a list of definitions", column="definitions"))
-        raw_definitions = []
+        return definitions
     for i, raw in enumerate(raw_definitions):
         ident = raw.get("id") if isinstance(raw, dict) else None
         where = f"{source}: indicator '{ident}'" if ident else f"{source}: definitions[{i}]"
@@ -355,9 +370,7 @@ def parse_definitions(content: Any, source: str) -> DefinitionSet:
         seen.add(definition.id)
         problems.extend(definition.problems(source))
         definitions.append(definition)
-    if problems:
-        raise InputError(f"Invalid indicator definitions in {source}", problems)
-    return DefinitionSet(source=source, sections=tuple(sections), definitions=tuple(definitions))
+    return definitions
 
 
 def load_definitions(path: str | os.PathLike[str]) -> DefinitionSet:

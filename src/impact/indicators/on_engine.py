@@ -19,13 +19,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from impact.engines.jobs import TemporaryTables
 from impact.engines.sessions import EngineSession, temp_name
 from impact.errors import InputError, Problem
 from impact.indicators import expr_ast, sql_queries
 from impact.indicators.aggregates import ALL, IndicatorAggregates, finish_aggregates
 from impact.indicators.expr_eval import EvaluationError
 from impact.indicators.metadata import build_metadata, freeze
-from impact.indicators.panel_check import Definitions, check_panel, person_columns
+from impact.indicators.panel_check import (
+    Definitions,
+    check_panel,
+    missing_column_problems,
+    person_columns,
+)
 from impact.indicators.registry import BoundIndicator, IndicatorRegistry, load_registry
 from impact.indicators.sql_compile import CompiledIndicator, compile_indicator
 
@@ -59,18 +65,7 @@ def _check_columns(
     bound: list[BoundIndicator],
     ids: list[str],
 ) -> None:
-    problems: list[Problem] = []
-    for indicator in bound:
-        for column in indicator.columns:
-            if column not in columns:
-                problems.append(
-                    Problem(
-                        "linked panel",
-                        f"column read by indicator '{indicator.id}' (override the definition if"
-                        " your questionnaire lacks this question)",
-                        column=column,
-                    )
-                )
+    problems = missing_column_problems(columns, bound)
     if "person_id" in columns:
         q = session.dialect.quote
         found = session.fetch(
@@ -130,21 +125,24 @@ def _compile_all(
 
 @dataclass
 class _Run:
-    """One evaluation in a session: the source table, the indicator table, what to drop."""
+    """One evaluation in a session: the source table and its columns, the temporary tables."""
 
-    session: EngineSession
+    tables: TemporaryTables
     registry: IndicatorRegistry
     bound: list[BoundIndicator]
     source: str = ""
     columns: list[str] = field(default_factory=list)
-    created: list[str] = field(default_factory=list)
+
+    @property
+    def session(self) -> EngineSession:
+        return self.tables.session
 
     def load(self, panel: pd.DataFrame | str) -> None:
         """Put a DataFrame panel into the session, or check that the named table exists."""
         if isinstance(panel, pd.DataFrame):
-            frame = panel.assign(**{ROW_COLUMN: np.arange(len(panel))})
-            self.source = self.session.put(frame, temp_name("panel"))
-            self.created.append(self.source)
+            self.source = self.tables.put(
+                panel.assign(**{ROW_COLUMN: np.arange(len(panel))}), "panel"
+            )
         elif not self.session.has_table(panel):
             raise InputError(
                 "Panel table not found in the engine",
@@ -160,10 +158,6 @@ class _Run:
         else:
             self.source = panel
         self.columns = list(self.session.column_types(self.source))
-
-    def drop_all(self) -> None:
-        for name in self.created:
-            self.session.drop(name)
 
 
 def _check_groups(columns: Sequence[str], groups: Sequence[str]) -> None:
@@ -191,11 +185,9 @@ def _build_table(run: _Run, groups: Sequence[str]) -> tuple[str, list[CompiledIn
     passed = person_columns(pd.DataFrame(columns=[c for c in columns if c != ROW_COLUMN]))
     kept_columns = passed + [g for g in groups if g not in passed]
     kept_columns += [ROW_COLUMN] if ROW_COLUMN in columns else []
-    full = session.create(
-        temp_name("indicators"),
-        sql_queries.layered_query(session, run.source, bound, compiled, kept_columns),
+    full = run.tables.create(
+        "indicators", sql_queries.layered_query(session, run.source, bound, compiled, kept_columns)
     )
-    run.created.append(full)
     order = {c.id: i for i, c in enumerate(compiled)}
     return full, [compiled[order[i]] for i in run.registry.ids]
 
@@ -284,8 +276,8 @@ def aggregates_in_engine(
         Leave the indicator table in ``session`` (its name in ``result.table``).
     """
     registry = load_registry(definitions)
-    run = _Run(session, registry, registry.bind(params))
-    try:
+    with TemporaryTables(session) as tables:
+        run = _Run(tables, registry, registry.bind(params))
         run.load(panel)
         full, compiled = _build_table(run, groups)
         counts = session.fetch(sql_queries.missing_query(session, full, compiled))
@@ -293,17 +285,16 @@ def aggregates_in_engine(
         missing = sql_queries.missing_table(counts, compiled, run.bound)
         aggregates = _aggregate_rows(session, full, compiled, groups)
         indicators = _fetch_table(run, full, compiled) if collect else None
-        table = None
-        if keep:
-            q = session.dialect.quote
-            passed = person_columns(
-                pd.DataFrame(columns=[c for c in run.columns if c != ROW_COLUMN])
-            )
-            select = ", ".join(q(c) for c in passed + registry.ids)
-            table = session.create(temp_name("indicator_table"), f"SELECT {select} FROM {q(full)}")
-    finally:
-        run.drop_all()
+        table = _keep_table(run, full) if keep else None
     return IndicatorAggregates(session.engine, aggregates, missing, table, indicators)
+
+
+def _keep_table(run: _Run, full: str) -> str:
+    """A copy of the indicator table that stays in the session (not temporary)."""
+    q = run.session.dialect.quote
+    passed = person_columns(pd.DataFrame(columns=[c for c in run.columns if c != ROW_COLUMN]))
+    select = ", ".join(q(c) for c in passed + run.registry.ids)
+    return run.session.create(temp_name("indicator_table"), f"SELECT {select} FROM {q(full)}")
 
 
 def table_in_engine(

@@ -217,6 +217,22 @@ def person_columns(linked: pd.DataFrame) -> list[str]:
     ]
 
 
+def missing_column_problems(columns: Iterable[str], bound: list[BoundIndicator]) -> list[Problem]:
+    """One problem per column an indicator reads that the panel lacks."""
+    present = set(columns)
+    return [
+        Problem(
+            "linked panel",
+            f"column read by indicator '{indicator.id}' (override the definition if"
+            " your questionnaire lacks this question)",
+            column=column,
+        )
+        for indicator in bound
+        for column in indicator.columns
+        if column not in present
+    ]
+
+
 def check_panel(linked: Any, bound: list[BoundIndicator]) -> None:
     """Check the panel's shape and the values of the columns the indicators read.
 
@@ -228,18 +244,7 @@ def check_panel(linked: Any, bound: list[BoundIndicator]) -> None:
             "compute_indicators needs the linked panel as a pandas DataFrame",
             [Problem("linked panel", "a pandas DataFrame", value=type(linked).__name__)],
         )
-    problems: list[Problem] = []
-    for indicator in bound:
-        for column in indicator.columns:
-            if column not in linked.columns:
-                problems.append(
-                    Problem(
-                        "linked panel",
-                        f"column read by indicator '{indicator.id}' (override the definition if"
-                        " your questionnaire lacks this question)",
-                        column=column,
-                    )
-                )
+    problems = missing_column_problems(linked.columns, bound)
     if "person_id" in linked.columns and linked["person_id"].duplicated().any():
         dupes = linked.loc[linked["person_id"].duplicated(), "person_id"].nunique()
         problems.append(

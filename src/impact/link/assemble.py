@@ -26,9 +26,7 @@ PAIR_OUTPUT_COLUMNS = [
 ]
 
 
-def wave_row(
-    w: str, spine_name: str, records: WaveRecords, n_kept: int, link: WaveLink
-) -> dict:
+def wave_row(w: str, spine_name: str, records: WaveRecords, n_kept: int, link: WaveLink) -> dict:
     """The link report's row of a linked wave."""
     pairs = link.pairs
     counts = pairs["stage"].value_counts() if len(pairs) else pd.Series(dtype=int)
@@ -67,37 +65,19 @@ def spine_rows(
 def waves_table(rows: list[dict]) -> pd.DataFrame:
     """The link report's per-wave table with its column types."""
     table = pd.DataFrame(rows, columns=WAVE_COLUMNS)
-    for col in (
-        "linked_study_id",
-        "linked_exact",
-        "linked_splink",
-        "linked",
-        "unmatched",
-        "ambiguous",
-    ):
+    for col in WAVE_COLUMNS[
+        WAVE_COLUMNS.index("linked_study_id") : WAVE_COLUMNS.index("share_linked")
+    ]:
         table[col] = table[col].astype("Int64")
     table["share_linked"] = table["share_linked"].astype("Float64")
     table["prior_match_probability"] = table["prior_match_probability"].astype("Float64")
     return table
 
 
-
 def _spine_row(wave: str, records: int, invalid: int, duplicates: int = 0) -> dict:
-    return {
-        "wave": wave,
-        "role": "spine",
-        "records": records,
-        "invalid_codes": invalid,
-        "duplicates": duplicates,
-        "linked_study_id": pd.NA,
-        "linked_exact": pd.NA,
-        "linked_splink": pd.NA,
-        "linked": pd.NA,
-        "unmatched": pd.NA,
-        "ambiguous": pd.NA,
-        "share_linked": pd.NA,
-        "prior_match_probability": pd.NA,
-    }
+    """The spine's row: its counts; the link columns are missing."""
+    counts = {"records": records, "invalid_codes": invalid, "duplicates": duplicates}
+    return dict.fromkeys(WAVE_COLUMNS, pd.NA) | {"wave": wave, "role": "spine"} | counts
 
 
 def finish_pairs(
@@ -110,15 +90,10 @@ def finish_pairs(
     pattern = [f"agree_{e.removeprefix('h_')}" for e in elements]
     columns = PAIR_OUTPUT_COLUMNS + pattern
     columns += ["birth_year_agreement", "gender_agreement", "round_agreement"]
-    tables = [t for t in tables if len(t)]
-    if not tables:
+    pairs = _with_records(tables, spine, record_of)
+    if pairs is None:
         return pd.DataFrame(columns=columns)
-    pairs = pd.concat(tables, ignore_index=True)
-    origin = spine.set_index("uid")["origin_wave"]
-    pairs["spine_wave"] = origin.loc[pairs["left_uid"]].to_numpy()
     pairs["person_id"] = uid_person.loc[pairs["left_uid"]].to_numpy()
-    pairs["record"] = record_of.loc[pairs["right_uid"]].to_numpy()
-    pairs["spine_record"] = record_of.loc[pairs["left_uid"]].to_numpy()
     out = pairs[columns].copy()
     for col in ("wave", "spine_wave", "person_id", "record", "spine_record", "stage"):
         out[col] = out[col].astype("string")
@@ -143,12 +118,21 @@ def finish_candidates(
         "round_agreement",
         "linked",
     ]
+    cand = _with_records(tables, spine, record_of)
+    return pd.DataFrame(columns=columns) if cand is None else cand[columns]
+
+
+def _with_records(
+    tables: list[pd.DataFrame], spine: pd.DataFrame, record_of: pd.Series
+) -> pd.DataFrame | None:
+    """The non-empty tables of pairs joined, with the spine wave and both records' pseudonyms;
+    ``None`` when there is no pair."""
     tables = [t for t in tables if len(t)]
     if not tables:
-        return pd.DataFrame(columns=columns)
-    cand = pd.concat(tables, ignore_index=True)
+        return None
+    pairs = pd.concat(tables, ignore_index=True)
     origin = spine.set_index("uid")["origin_wave"]
-    cand["spine_wave"] = origin.loc[cand["left_uid"]].to_numpy()
-    cand["spine_record"] = record_of.loc[cand["left_uid"]].to_numpy()
-    cand["record"] = record_of.loc[cand["right_uid"]].to_numpy()
-    return cand[columns]
+    pairs["spine_wave"] = origin.loc[pairs["left_uid"]].to_numpy()
+    pairs["spine_record"] = record_of.loc[pairs["left_uid"]].to_numpy()
+    pairs["record"] = record_of.loc[pairs["right_uid"]].to_numpy()
+    return pairs

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from impact.engines.sessions import EngineSession, temp_name
+from impact.engines.jobs import TemporaryTables
+from impact.engines.sessions import EngineSession
 from impact.link import engine_sql as link_sql
 from impact.link.frequencies import u_from_frequencies
 from impact.link.probabilistic import build_settings, prior_m
@@ -66,26 +67,11 @@ class EngineLink:
     prior_lambda: float = 0.0
 
 
-class _Tables:
-    """Temporary tables of one call, dropped at the end."""
-
-    def __init__(self, session: EngineSession) -> None:
-        self.session = session
-        self.names: list[str] = []
-
-    def keep(self, name: str) -> str:
-        self.names.append(name)
-        return name
-
-    def load(self, records: pd.DataFrame, columns: list[str], stem: str) -> str:
-        frame = records[columns].copy()
-        frame["birth_year"] = frame["birth_year"].astype("Int64")
-        frame["code_valid"] = frame["code_valid"].astype(bool)
-        return self.keep(self.session.put(frame, temp_name(stem)))
-
-    def drop_all(self) -> None:
-        for name in self.names:
-            self.session.drop(name)
+def _load(tables: TemporaryTables, records: pd.DataFrame, columns: list[str], stem: str) -> str:
+    frame = records[columns].copy()
+    frame["birth_year"] = frame["birth_year"].astype("Int64")
+    frame["code_valid"] = frame["code_valid"].astype(bool)
+    return tables.put(frame, stem)
 
 
 def link_in_engine(
@@ -115,11 +101,10 @@ def link_in_engine(
     -------
     EngineLink
     """
-    tables = _Tables(session)
     columns = ENGINE_RECORD_COLUMNS + elements
-    try:
-        lt = tables.load(left, columns, "left_records")
-        rt = tables.load(right, columns, "right_records")
+    with TemporaryTables(session) as tables:
+        lt = _load(tables, left, columns, "left_records")
+        rt = _load(tables, right, columns, "right_records")
         pairs, ambiguous = link_sql.exact_stage(session, lt, rt)
         tables.keep(pairs)
         rest_l = tables.keep(link_sql.remainder(session, lt, pairs, "left"))
@@ -132,12 +117,10 @@ def link_in_engine(
             tables, (lt, rt), (rest_l, rest_r), (n_l, n_r), pairs, exact, ambiguous,
             elements, m_priors, rules,
         )  # fmt: skip
-    finally:
-        tables.drop_all()
 
 
 def _score_remainder(
-    tables: _Tables,
+    tables: TemporaryTables,
     records: tuple[str, str],
     rest: tuple[str, str],
     sizes: tuple[int, int],

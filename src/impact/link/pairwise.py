@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from impact.engines.sessions import EngineSession, session_for
+from impact.engines.jobs import session_for
+from impact.engines.sessions import EngineSession
 from impact.link.assign import one_to_one
 from impact.link.blocking import Blocking, blocking_keys, splink_rules
 from impact.link.engine_stage import link_in_engine

@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
+from impact.engines.jobs import session_for
 from impact.engines.selection import Engine, check_engine
-from impact.engines.sessions import EngineSession, session_for
+from impact.engines.sessions import EngineSession
 from impact.results import Result
 
 from .inputs import check_persons, complete_cases

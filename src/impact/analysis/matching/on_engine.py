@@ -21,7 +21,8 @@ from scipy import stats
 from impact.analysis.matching import engine_sql as matching_sql
 from impact.analysis.matching.inputs import GROUPS
 from impact.analysis.matching.spec import Cutpoints, MatchSpec
-from impact.engines.sessions import EngineSession, temp_name
+from impact.engines.jobs import TemporaryTables
+from impact.engines.sessions import EngineSession
 from impact.errors import AnalysisError, InputError, Problem
 from impact.results import Result
 
@@ -157,58 +158,9 @@ def match_in_engine(
         Also bring back the matched persons' weights.
     """
     q = session.dialect.quote
-    variables = spec.variables
-    created: list[str] = []
-    try:
-        if isinstance(persons, pd.DataFrame):
-            frame = persons.assign(**{ROW_COLUMN: np.arange(len(persons))})
-            frame["group"] = frame["group"].astype("string").str.strip().str.lower()
-            source = session.put(frame, temp_name("persons"))
-            created.append(source)
-        else:
-            source = persons
-        _check_table(session, source, ["person_id", "group", *variables], "register_persons")
-        order = ROW_COLUMN if ROW_COLUMN in session.column_types(source) else None
-        bad = session.fetch(
-            f"SELECT COUNT(*) AS n FROM {q(source)} WHERE {q('group')} IS NULL OR "
-            f"{q('group')} NOT IN ('intervention', 'external')"
-        )
-        if int(bad["n"].iloc[0]):
-            raise InputError(
-                "register_persons: unknown groups",
-                [
-                    Problem(
-                        "register_persons",
-                        "'intervention' or 'external'",
-                        column="group",
-                        value=f"{int(bad['n'].iloc[0])} rows",
-                    )
-                ],
-            )
-        complete_where = " AND ".join(f"{q(v)} IS NOT NULL" for v in variables)
-        complete = session.create(
-            temp_name("complete"), f"SELECT * FROM {q(source)} WHERE {complete_where}"
-        )
-        created.append(complete)
-        found = session.fetch(
-            f"SELECT {q('group')} AS grp, COUNT(*) AS n FROM {q(complete)} GROUP BY {q('group')}"
-        )
-        sizes = dict(zip(found["grp"].astype(str), found["n"].astype(int), strict=True))
-        for name in GROUPS:
-            if not sizes.get(name):
-                raise AnalysisError(
-                    f"register_persons: no complete person in group {name!r}; matching needs both"
-                )
-        cuts = spec.coarsen if spec.method == "cem" else {}
-        points = {
-            v: matching_sql.cut_points(session, complete, v, cuts.get(v), sum(sizes.values()))
-            for v in variables
-        }
-        cells = matching_sql.cells_query(session, complete, variables, points, order)
-        matched = session.create(
-            temp_name("matched"), matching_sql.weights_query(cells, len(variables))
-        )
-        created.append(matched)
+    with TemporaryTables(session) as tables:
+        complete, order = _complete_persons(tables, persons, spec.variables)
+        matched = _matched_table(tables, complete, spec, order)
         counts = session.fetch(
             matching_sql.group_counts_query(
                 f"SELECT {q('group')} AS grp FROM {q(complete)}", q(matched)
@@ -218,18 +170,11 @@ def match_in_engine(
         if int(groups["n_matched"].sum()) == 0:
             raise AnalysisError(
                 "no intervention member has a control with the same values of "
-                f"{', '.join(variables)}; coarsen more or match on fewer variables"
+                f"{', '.join(spec.variables)}; coarsen more or match on fewer variables"
             )
         rates = None
         if months is not None:
-            if isinstance(months, pd.DataFrame):
-                month_table = session.put(months, temp_name("months"))
-                created.append(month_table)
-            else:
-                month_table = months
-            _check_table(session, month_table, ["person_id", "month", outcome], "register_months")
-            sums = session.fetch(matching_sql.monthly_query(month_table, q(matched), outcome, q))
-            rates = _rates_from_sums(sums, level, outcome == "employed")
+            rates = _monthly_rates(tables, months, matched, outcome, level)
         weights = None
         if collect:
             weights = session.fetch(
@@ -237,9 +182,79 @@ def match_in_engine(
                 "ORDER BY person_id"
             )
         return MatchedRates(session.engine, spec, groups, rates, weights)
-    finally:
-        for name in created:
-            session.drop(name)
+
+
+def _complete_persons(
+    tables: TemporaryTables, persons: pd.DataFrame | str, variables: list[str]
+) -> tuple[str, str | None]:
+    """The persons with every matching variable present (a table), and the row-order column."""
+    session = tables.session
+    q = session.dialect.quote
+    if isinstance(persons, pd.DataFrame):
+        frame = persons.assign(**{ROW_COLUMN: np.arange(len(persons))})
+        frame["group"] = frame["group"].astype("string").str.strip().str.lower()
+        source = tables.put(frame, "persons")
+    else:
+        source = persons
+    _check_table(session, source, ["person_id", "group", *variables], "register_persons")
+    order = ROW_COLUMN if ROW_COLUMN in session.column_types(source) else None
+    bad = session.fetch(
+        f"SELECT COUNT(*) AS n FROM {q(source)} WHERE {q('group')} IS NULL OR "
+        f"{q('group')} NOT IN ('intervention', 'external')"
+    )
+    if int(bad["n"].iloc[0]):
+        raise InputError(
+            "register_persons: unknown groups",
+            [
+                Problem(
+                    "register_persons",
+                    "'intervention' or 'external'",
+                    column="group",
+                    value=f"{int(bad['n'].iloc[0])} rows",
+                )
+            ],
+        )
+    complete_where = " AND ".join(f"{q(v)} IS NOT NULL" for v in variables)
+    complete = tables.create("complete", f"SELECT * FROM {q(source)} WHERE {complete_where}")
+    return complete, order
+
+
+def _matched_table(
+    tables: TemporaryTables, complete: str, spec: MatchSpec, order: str | None
+) -> str:
+    """The matched persons' subclasses and ATT weights (a table)."""
+    session = tables.session
+    q = session.dialect.quote
+    variables = spec.variables
+    found = session.fetch(
+        f"SELECT {q('group')} AS grp, COUNT(*) AS n FROM {q(complete)} GROUP BY {q('group')}"
+    )
+    sizes = dict(zip(found["grp"].astype(str), found["n"].astype(int), strict=True))
+    for name in GROUPS:
+        if not sizes.get(name):
+            raise AnalysisError(
+                f"register_persons: no complete person in group {name!r}; matching needs both"
+            )
+    cuts = spec.coarsen if spec.method == "cem" else {}
+    points = {
+        v: matching_sql.cut_points(session, complete, v, cuts.get(v), sum(sizes.values()))
+        for v in variables
+    }
+    cells = matching_sql.cells_query(session, complete, variables, points, order)
+    return tables.create("matched", matching_sql.weights_query(cells, len(variables)))
+
+
+def _monthly_rates(
+    tables: TemporaryTables, months: pd.DataFrame | str, matched: str, outcome: str, level: float
+) -> pd.DataFrame:
+    session = tables.session
+    month_table = tables.put(months, "months") if isinstance(months, pd.DataFrame) else months
+    _check_table(session, month_table, ["person_id", "month", outcome], "register_months")
+    sums = session.fetch(
+        matching_sql.monthly_query(month_table, session.dialect.quote(matched), outcome,
+                                   session.dialect.quote)
+    )  # fmt: skip
+    return _rates_from_sums(sums, level, outcome == "employed")
 
 
 def cells_in_engine(session: EngineSession, spec: MatchSpec):

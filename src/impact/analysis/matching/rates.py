@@ -24,8 +24,9 @@ from impact.analysis.matching.on_engine import (
 )
 from impact.analysis.matching.outcomes import monthly_rates
 from impact.analysis.matching.spec import DEFAULT_COARSEN, DEFAULT_EXACT, Cutpoints, MatchSpec
+from impact.engines.jobs import session_for
 from impact.engines.selection import Engine, check_engine
-from impact.engines.sessions import EngineSession, session_for
+from impact.engines.sessions import EngineSession
 from impact.errors import InputError, Problem
 
 
