@@ -90,6 +90,7 @@ def matched_rates(
         coarsen=dict(DEFAULT_COARSEN if coarsen is None else coarsen),
     )
     if engine == "pandas":
+        persons, months = _as_frames(persons, months)
         return _on_pandas(persons, months, spec, outcome, float(confidence_level), collect)
     with session_for(engine, session) as active:
         return match_in_engine(
@@ -137,14 +138,10 @@ def _check_options(method: str, outcome: str, confidence_level: float) -> None:
         )
 
 
-def _on_pandas(
-    persons: pd.DataFrame | str,
-    months: pd.DataFrame | str | None,
-    spec: MatchSpec,
-    outcome: str,
-    level: float,
-    collect: bool,
-) -> MatchedRates:
+def _as_frames(
+    persons: pd.DataFrame | str, months: pd.DataFrame | str | None
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The tables, which on pandas must be DataFrames (not names of tables in an engine)."""
     if not isinstance(persons, pd.DataFrame) or (
         months is not None and not isinstance(months, pd.DataFrame)
     ):
@@ -152,6 +149,18 @@ def _on_pandas(
             "engine 'pandas' needs DataFrames",
             [Problem("matching", "pandas DataFrames for persons and months")],
         )
+    return persons, months
+
+
+def _on_pandas(
+    persons: pd.DataFrame,
+    months: pd.DataFrame | None,
+    spec: MatchSpec,
+    outcome: str,
+    level: float,
+    collect: bool,
+) -> MatchedRates:
+    """:func:`match_persons` and :func:`monthly_rates`, reduced to the engines' tables."""
     matched = match_persons(persons, spec)
     groups = matched.tidy()[GROUP_COLUMNS]
     rates = None
