@@ -139,20 +139,10 @@ def link_to_spine(
         spine_rows(spine.wave, randomisation, rand_records, records, kept_records)
         + outputs.rows
     )
-    rand_member = None
-    if rand_records is not None:
-        rand_member = pd.Series(range(len(randomisation)), index=randomisation.index)
-    panel = build_panel(
-        person_ids,
-        {w: kept_frames[w] for w, _, _ in waves},
-        spine.members,
-        randomisation,
-        rand_member,
-    )
-    later = [w for w in to_link if w != "b"]
+    panel = _panel(person_ids, waves, kept_frames, spine, randomisation)
     report = LinkReport(
         waves=per_wave,
-        balance=balance_table(panel, later),
+        balance=balance_table(panel, [w for w in to_link if w != "b"]),
         duplicates=duplicates,
         candidates=candidates,
         threshold=float(options.threshold),
@@ -166,6 +156,26 @@ def link_to_spine(
         int((spine.frame["origin_wave"] != spine.wave).sum()),
     )
     return LinkResult(panel=panel, pairs=pairs_out, report=report)
+
+
+def _panel(
+    person_ids: pd.Series,
+    waves: list[tuple[str, str, pd.DataFrame]],
+    kept_frames: dict[str, pd.DataFrame],
+    spine: _Spine,
+    randomisation: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """The linked panel: one row per person of the spine."""
+    rand_member = None
+    if randomisation is not None:
+        rand_member = pd.Series(range(len(randomisation)), index=randomisation.index)
+    return build_panel(
+        person_ids,
+        {w: kept_frames[w] for w, _, _ in waves},
+        spine.members,
+        randomisation,
+        rand_member,
+    )
 
 
 def _randomisation_records(
