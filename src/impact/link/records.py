@@ -136,6 +136,17 @@ def _genders(frame: pd.DataFrame, wave: str) -> pd.Series:
     return gender
 
 
+def code_key(records: pd.DataFrame, *, gender: bool) -> pd.Series:
+    """``code|birth year[|gender]|round`` per record (missing where the code is invalid).
+
+    The duplicate rule uses it without the gender, the exact stage with it.
+    """
+    key = records["code_h"] + "|" + records["birth_year"].astype("string") + "|"
+    if gender:
+        key = key + records["gender"].astype("string") + "|"
+    return (key + records["round_id"].fillna("")).where(records["code_valid"])
+
+
 def make_records(
     frame: pd.DataFrame,
     wave: str,
