@@ -142,6 +142,12 @@ class ParamSpec(BaseModel):
             return value
 
 
+def _rule_parses(value: str) -> str:
+    """Validator of ``rule`` fields: the rule parses (the error names the position)."""
+    _parse_or_raise(value)
+    return value
+
+
 class Population(BaseModel):
     """Who an indicator applies to: a condition, its label, and the value for everyone else."""
 
@@ -157,11 +163,7 @@ class Population(BaseModel):
         # YAML reads a bare `false` as a boolean; accept it for the "false" option.
         return "false" if value is False else value
 
-    @field_validator("rule")
-    @classmethod
-    def _parses(cls, value: str) -> str:
-        _parse_or_raise(value)
-        return value
+    _parses = field_validator("rule")(_rule_parses)
 
     def model_post_init(self, __context: Any) -> None:
         self._ast = parse(self.rule)
@@ -187,11 +189,7 @@ class IndicatorDefinition(BaseModel):
     rule: str
     _ast: expr_ast.Node = PrivateAttr()
 
-    @field_validator("rule")
-    @classmethod
-    def _parses(cls, value: str) -> str:
-        _parse_or_raise(value)
-        return value
+    _parses = field_validator("rule")(_rule_parses)
 
     @field_validator("params")
     @classmethod
