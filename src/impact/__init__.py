@@ -1,10 +1,5 @@
 """impact — outcome evaluation and impact analysis of employment programmes."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("impact")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+local"
+from impact._version import __version__
 
 __all__ = ["__version__"]
