@@ -44,7 +44,7 @@ def _digest(table: pd.DataFrame) -> str:
 def measure(study_file: str, engine: str, blocking: str) -> dict:
     """One run of the three stages of ``prepare_study`` (called in a fresh process)."""
     from impact.config import load_config
-    from impact.engines import indicator_table
+    from impact.indicators.compute import compute_indicators
     from impact.ingest import load_study
     from impact.link import link_study
 
@@ -65,7 +65,7 @@ def measure(study_file: str, engine: str, blocking: str) -> dict:
     )
     seconds["link"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    table = indicator_table(links.panel, engine=engine)
+    table = compute_indicators(links.panel, engine=engine)
     seconds["indicators"] = time.perf_counter() - clock
     waves = links.report.waves.set_index("wave")
     return {

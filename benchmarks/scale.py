@@ -9,13 +9,13 @@ Jobs, each at several sizes and on several engines, every measurement in a fresh
     is a 1 M × 1 M linkage (both waves then get 1 % duplicate answers). Realistic typing: in
     the later wave 15 % mistype one code element; in both waves 2 % give a birth year off by
     one, 5 % gender ``not_stated``, 30 % lower case / separators, 10 % look-alike characters.
-    Round ids are drawn from 10 programme rounds. :func:`impact.engines.link_at_scale` with
+    Round ids are drawn from 10 programme rounds. :func:`impact.link.link_waves` with
     the ``linear`` blocking rules and the default threshold 0.5; precision and recall against
-    the known truth; time per stage (records, and on DuckDB / Spark the engine steps:
-    loading, exact stage, Splink blocking and comparisons, pattern counts, EM, pairs back;
-    assignment) and the evidence of the trained model in bits (prior log2 odds; log2(m/u)
-    of agreement on each element, the birth year, gender and round; their sum; the sum with
-    one element mistyped).
+    the known truth; on DuckDB / Spark the time of the engine steps (loading, exact stage,
+    Splink blocking and comparisons, pattern counts, EM, pairs back; the rest: records,
+    assignment, panel and link report) and the evidence of the trained model in bits (prior
+    log2 odds; log2(m/u) of agreement on each element, the birth year, gender and round;
+    their sum; the sum with one element mistyped).
 ``link_thorough``
     The same with the ``thorough`` blocking rules of :mod:`impact.link`.
 ``link_rounds200``
@@ -28,12 +28,12 @@ Jobs, each at several sizes and on several engines, every measurement in a fresh
 ``indicators``
     A linked panel of N persons with every field the built-in indicators read (10 % missing
     answers, 28 % without a result survey) generated *inside* the engine by SQL, then
-    :func:`impact.engines.indicators_at_scale` grouped by round and gender.
+    :func:`impact.indicators.aggregate_indicators` grouped by round and gender.
 ``matching``
     A register of N persons (1 % intervention members) and 13 months of employment generated
     inside the engine; exact matching on sex, citizenship, county, education, immigration
     period, employment at start and birth year, then the weighted monthly rates
-    (:func:`impact.engines.match_at_scale`).
+    (:func:`impact.analysis.matching.matched_rates`).
 
 Peak memory is the highest resident set size (VmHWM) of the Python process plus, for Spark,
 its Java child process. Load average is recorded beside each run (the machine is shared).
@@ -248,7 +248,9 @@ def _time_engine_steps() -> dict[str, float]:
 
     A step called inside another step counts for the outer one.
     """
-    from impact.engines import link_sql, link_stages, sessions
+    from impact.engines import sessions
+    from impact.link import engine_sql as link_sql
+    from impact.link import engine_stage
 
     spent: dict[str, float] = {}
     active: list[str] = []
@@ -277,21 +279,16 @@ def _time_engine_steps() -> dict[str, float]:
         wrap(link_sql, name, "splink")
     for name in ("value_counts", "pattern_counts", "known_patterns"):
         wrap(link_sql, name, "patterns")
-    wrap(link_stages, "train_patterns", "em")
+    wrap(engine_stage, "train_patterns", "em")
     wrap(link_sql, "pairs_of_patterns", "pairs")
     return spent
 
 
-def _stages(result, steps: dict[str, float]) -> dict[str, float]:
-    """Seconds per stage; on DuckDB / Spark the link stage split into its steps."""
-    stages = {"records": result.seconds["records"]}
-    if steps:
-        order = ("load", "exact", "splink", "patterns", "em", "pairs")
-        stages.update({k: steps[k] for k in order if k in steps})
-        stages["other"] = result.seconds["link"] - sum(steps.values())
-    else:
-        stages["link"] = result.seconds["link"]
-    stages["assign"] = result.seconds["assign"]
+def _stages(seconds: float, steps: dict[str, float]) -> dict[str, float]:
+    """Seconds per engine step (DuckDB / Spark) and the rest of the call."""
+    order = ("load", "exact", "splink", "patterns", "em", "pairs")
+    stages = {k: steps[k] for k in order if k in steps}
+    stages["other"] = seconds - sum(steps.values())
     return {k: round(v, 1) for k, v in stages.items()}
 
 
@@ -327,13 +324,13 @@ def evidence_bits(settings: dict) -> dict[str, object]:
 def link_job(
     engine: str, size: int, blocking: str = "linear", rounds: int = 10, threshold: float = 0.5
 ) -> dict:
-    from impact.engines import link_at_scale
+    from impact.link import link_waves
     from impact.link.pseudonymise import Pseudonymiser
 
     baseline, later, base_person, later_person = make_waves(size, rounds=rounds)
     steps = _time_engine_steps() if engine != "pandas" else {}
     start = time.perf_counter()
-    result = link_at_scale(
+    result = link_waves(
         baseline, later, engine=engine, secret=SECRET, blocking=blocking, threshold=threshold
     )
     seconds = time.perf_counter() - start
@@ -348,19 +345,19 @@ def link_job(
     right = pairs["record"].map(truth).to_numpy()
     correct = left == right
     both = len(set(base_person) & set(later_person))
-    row = result.metrics.iloc[-1]
+    row = result.report.waves.iloc[-1]
+    settings = result.report.splink_settings.get("r")
     return {
         "seconds": seconds,
-        "stages": _stages(result, steps),
+        "stages": _stages(seconds, steps),
         "records": len(baseline) + len(later),
-        "comparisons": result.comparisons,
-        "candidates": result.candidates,
+        "candidates": len(result.report.candidates),
         "linked": int(row["linked"]),
         "linked_exact": int(row["linked_exact"]),
         "linked_splink": int(row["linked_splink"]),
         "precision": float(correct.mean()),
         "recall": float(len(set(left[correct])) / both),
-        "bits": evidence_bits(result.settings) if result.settings else None,
+        "bits": evidence_bits(settings) if settings else None,
     }
 
 
@@ -479,7 +476,7 @@ def _session(engine: str):
 
 
 def indicators_job(engine: str, size: int) -> dict:
-    from impact.engines import indicators_at_scale
+    from impact.indicators import aggregate_indicators
 
     if engine == "pandas":
         from impact.engines import open_session
@@ -487,13 +484,13 @@ def indicators_job(engine: str, size: int) -> dict:
         with open_session("duckdb") as duck:
             panel = duck.fetch(panel_sql("duckdb", size))
         start = time.perf_counter()
-        result = indicators_at_scale(panel, engine="pandas", groups=["round_id", "gender"])
+        result = aggregate_indicators(panel, engine="pandas", groups=["round_id", "gender"])
         seconds = time.perf_counter() - start
     else:
         session = _session(engine)
         session.create("bench_panel", panel_sql(engine, size))
         start = time.perf_counter()
-        result = indicators_at_scale(
+        result = aggregate_indicators(
             "bench_panel", engine=engine, session=session, groups=["round_id", "gender"]
         )
         seconds = time.perf_counter() - start
@@ -508,13 +505,13 @@ def indicators_job(engine: str, size: int) -> dict:
 
 
 def matching_job(engine: str, size: int) -> dict:
-    from impact.engines import match_at_scale
+    from impact.analysis.matching import matched_rates
 
     session = _session(engine)
     session.create("bench_persons", persons_sql(engine, size))
     session.create("bench_months", months_sql(engine, session.dialect.quote("bench_persons")))
     start = time.perf_counter()
-    result = match_at_scale(
+    result = matched_rates(
         "bench_persons",
         "bench_months",
         engine=engine,

@@ -1,4 +1,7 @@
-"""Indicators compiled to SQL (DuckDB) give exactly what pandas ``compute_indicators`` gives.
+"""Indicators compiled to SQL (DuckDB) give exactly what they give on pandas.
+
+``compute_indicators`` and ``aggregate_indicators`` with ``engine="duckdb"`` against the same
+calls with ``engine="pandas"``.
 
 References: the hand-derived conformance vectors in ``data_schema/conformance/indicators.csv``
 (expected values written from the domain rules, not from an implementation) and the pandas
@@ -11,11 +14,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from impact.engines import indicators_at_scale, open_session
+from impact.engines import open_session
 from impact.engines.dialect import Dialect
-from impact.engines.sql_indicators import SqlCompiler
 from impact.errors import InputError
-from impact.indicators import parse
+from impact.indicators import aggregate_indicators, parse
+from impact.indicators.compute import compute_indicators
 from impact.indicators.conformance import (
     INPUT_COLUMN,
     META_COLUMNS,
@@ -24,6 +27,7 @@ from impact.indicators.conformance import (
 )
 from impact.indicators.expr_eval import EvaluationError
 from impact.indicators.io import parse_cells, parse_params
+from impact.indicators.sql_compile import SqlCompiler
 
 SCALES = [
     "knows_education_paths",
@@ -78,17 +82,21 @@ def random_panel(n: int, seed: int, missing: float = 0.15) -> pd.DataFrame:
     return pd.DataFrame(panel)
 
 
-def indicator_columns(table: pd.DataFrame, panel: pd.DataFrame) -> list[str]:
-    return [c for c in table.columns if c not in panel.columns]
-
-
-def assert_same(reference, other, panel: pd.DataFrame) -> None:
-    ids = indicator_columns(reference.indicators, panel)
-    pd.testing.assert_frame_equal(
-        reference.indicators[ids].reset_index(drop=True), other.indicators[ids]
+def on_engine(panel: pd.DataFrame, engine: str, session=None, **options):
+    """The indicator table and the aggregates of ``panel`` computed on ``engine``."""
+    groups = options.pop("groups", ())
+    table = compute_indicators(panel, engine=engine, session=session, **options)
+    aggregates = aggregate_indicators(
+        panel, engine=engine, session=session, groups=groups, **options
     )
-    pd.testing.assert_frame_equal(reference.aggregates, other.aggregates)
-    pd.testing.assert_frame_equal(reference.missing.tidy(), other.missing.tidy())
+    return table, aggregates
+
+
+def assert_same(reference, other) -> None:
+    pd.testing.assert_frame_equal(reference[0], other[0])
+    assert reference[0].attrs == other[0].attrs
+    pd.testing.assert_frame_equal(reference[1].aggregates, other[1].aggregates)
+    pd.testing.assert_frame_equal(reference[1].missing.tidy(), other[1].missing.tidy())
 
 
 def conformance_groups():
@@ -110,29 +118,21 @@ def duck():
 def test_conformance_vectors_on_duckdb(case, duck):
     params_text, panel, group, expected = case
     params = parse_params(params_text.split(";"))
-    reference = indicators_at_scale(panel, engine="pandas", params=params, collect=True)
-    on_duck = indicators_at_scale(panel, engine="duckdb", params=params, collect=True, session=duck)
-    assert_same(reference, on_duck, panel)
+    reference = on_engine(panel, "pandas", params=params)
+    on_duck = on_engine(panel, "duckdb", duck, params=params)
+    assert_same(reference, on_duck)
     for indicator in expected:  # the hand-derived expected cells
-        got = on_duck.indicators[indicator].astype("string").str.lower().fillna("")
+        got = on_duck[0][indicator].astype("string").str.lower().fillna("")
         assert got.tolist() == group[indicator].str.strip().str.lower().tolist(), indicator
 
 
 def test_random_panel_with_groups_matches_pandas(duck):
     panel = random_panel(3000, seed=11)
     params = {"min_small_steps": 4, "small_steps_missing": "strict"}
-    reference = indicators_at_scale(
-        panel, engine="pandas", params=params, groups=["round_id", "gender"], collect=True
-    )
-    on_duck = indicators_at_scale(
-        panel,
-        engine="duckdb",
-        params=params,
-        groups=["round_id", "gender"],
-        collect=True,
-        session=duck,
-    )
-    assert_same(reference, on_duck, panel)
+    reference = on_engine(panel, "pandas", params=params, groups=["round_id", "gender"])
+    on_duck = on_engine(panel, "duckdb", duck, params=params, groups=["round_id", "gender"])
+    assert_same(reference, on_duck)
+    on_duck = on_duck[1]
     overall = on_duck.tidy().query("group_by == 'all' and indicator == 'got_job'").iloc[0]
     assert overall["n"] == 3000
     assert overall["n_missing"] > 0  # missing answers and non-response are present
@@ -144,13 +144,13 @@ def test_random_panel_with_groups_matches_pandas(duck):
 def test_table_stays_in_the_engine_when_a_session_is_passed(duck):
     panel = random_panel(200, seed=2)
     duck.put(panel, "engines_test_panel")
-    result = indicators_at_scale(
+    result = aggregate_indicators(
         "engines_test_panel", engine="duckdb", session=duck, keep_table=True
     )
     assert result.indicators is None and result.table is not None
     stored = duck.fetch(f'SELECT COUNT(*) AS n, COUNT("got_job") AS a FROM "{result.table}"')
     assert int(stored["n"].iloc[0]) == 200
-    reference = indicators_at_scale(panel, engine="pandas")
+    reference = aggregate_indicators(panel, engine="pandas")
     pd.testing.assert_frame_equal(reference.aggregates, result.aggregates)
     assert "got_job" in result.summary()
 
@@ -159,9 +159,7 @@ def test_all_missing_column_behaves_like_pandas(duck):
     panel = random_panel(300, seed=5)
     panel["r_visited_workplace"] = pd.Series(pd.NA, index=panel.index, dtype="string")
     panel["b_cv_status"] = pd.Series([None] * len(panel), dtype=object)
-    reference = indicators_at_scale(panel, engine="pandas", collect=True)
-    on_duck = indicators_at_scale(panel, engine="duckdb", collect=True, session=duck)
-    assert_same(reference, on_duck, panel)
+    assert_same(on_engine(panel, "pandas"), on_engine(panel, "duckdb", duck))
 
 
 def test_kleene_logic_in_sql(duck):
@@ -189,7 +187,7 @@ def test_wrong_kinds_fail_like_pandas(duck):
     messages = []
     for engine in ("pandas", "duckdb"):
         with pytest.raises(InputError) as error:
-            indicators_at_scale(panel, engine=engine, session=duck if engine == "duckdb" else None)
+            aggregate_indicators(panel, engine=engine, session=duck if engine == "duckdb" else None)
         messages.append(str(error.value))
     assert "improved_cv" in messages[0] and "improved_cv" in messages[1]
     assert "cannot compare" in messages[1]
@@ -206,16 +204,16 @@ def test_compiler_names_the_bad_subexpression():
 def test_bad_inputs_are_named(duck):
     panel = random_panel(20, seed=3)
     with pytest.raises(InputError, match="Unknown engine"):
-        indicators_at_scale(panel, engine="polars")
+        aggregate_indicators(panel, engine="polars")
     with pytest.raises(InputError) as error:
-        indicators_at_scale(panel.drop(columns=["r_cv_status"]), engine="duckdb", session=duck)
+        aggregate_indicators(panel.drop(columns=["r_cv_status"]), engine="duckdb", session=duck)
     assert "r_cv_status" in str(error.value)
     with pytest.raises(InputError, match="Group columns"):
-        indicators_at_scale(panel, engine="duckdb", groups=["nope"], session=duck)
+        aggregate_indicators(panel, engine="duckdb", groups=["nope"], session=duck)
     doubled = pd.concat([panel, panel.iloc[:2]], ignore_index=True)
     with pytest.raises(InputError, match="one row per person"):
-        indicators_at_scale(doubled, engine="duckdb", session=duck)
+        aggregate_indicators(doubled, engine="duckdb", session=duck)
     with pytest.raises(InputError, match="keep_table"):
-        indicators_at_scale(panel, engine="duckdb", keep_table=True)
+        aggregate_indicators(panel, engine="duckdb", keep_table=True)
     with pytest.raises(InputError, match="not found"):
-        indicators_at_scale("no_such_table", engine="duckdb", session=duck)
+        aggregate_indicators("no_such_table", engine="duckdb", session=duck)

@@ -1,9 +1,9 @@
-"""Linking at scale: the same pairs and metrics on pandas and DuckDB, and as ``impact.link``.
+"""Linking on every engine: the same panel, pairs and report on pandas and DuckDB.
 
-References: :func:`impact.link.link_waves` (Splink-scored, the package's linking) for the
-``thorough`` rule set; :func:`impact.link.training.train` and
-:func:`impact.link.probabilistic.u_probabilities` for the pattern-count EM and frequency-table
-u; the synthetic truth of ``tests/link_fixtures.py`` for precision and recall.
+:func:`impact.link.link_waves` (and :func:`impact.link.link_study`) run on the engine named by
+``engine=``. References: the pandas engine for DuckDB (pairs, link report, candidates and
+trained settings equal); :func:`impact.link.training.train` for the pattern-count EM; the
+synthetic truth of ``tests/link_fixtures.py`` for precision and recall of each blocking rule set.
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from impact.engines import link_at_scale, open_session
-from impact.engines.link_blocking import blocking_keys, pandas_candidates
-from impact.engines.link_em import train_patterns, u_from_frequencies
+from impact.engines import open_session
 from impact.errors import InputError
 from impact.link import link_waves
-from impact.link.probabilistic import prior_m, u_probabilities
-from impact.link.training import train
+from impact.link.blocking import blocking_keys
+from impact.link.frequencies import u_from_frequencies, u_probabilities
+from impact.link.probabilistic import prior_m
+from impact.link.training import train, train_patterns
 from link_fixtures import SECRET, make_study, record_pseudonyms
 
 ELEMENTS = ["h_e1", "h_e2", "h_e3", "h_e4"]
@@ -37,36 +37,19 @@ def duck():
         yield session
 
 
-def test_thorough_blocking_reproduces_impact_link(study):
-    reference = link_waves(study.baseline, study.result, secret=SECRET)
-    ours = link_at_scale(study.baseline, study.result, secret=SECRET, blocking="thorough")
-    ref = reference.pairs.sort_values("record").reset_index(drop=True)
-    pd.testing.assert_series_equal(ref["record"], ours.pairs["record"], check_names=False)
-    pd.testing.assert_series_equal(ref["spine_record"], ours.pairs["spine_record"])
-    pd.testing.assert_series_equal(ref["stage"], ours.pairs["stage"])
-    np.testing.assert_allclose(
-        ref["match_probability"].to_numpy(float),
-        ours.pairs["match_probability"].to_numpy(float),
-        rtol=1e-9,
-    )
-    columns = [
-        "linked_study_id",
-        "linked_exact",
-        "linked_splink",
-        "linked",
-        "unmatched",
-        "ambiguous",
-    ]
+def assert_same_links(on_pandas, on_engine):
+    pd.testing.assert_frame_equal(on_pandas.panel, on_engine.panel)
+    pd.testing.assert_frame_equal(on_pandas.pairs, on_engine.pairs, rtol=1e-9)
+    pd.testing.assert_frame_equal(on_pandas.report.waves, on_engine.report.waves, rtol=1e-9)
     pd.testing.assert_frame_equal(
-        reference.report.waves[columns].iloc[[-1]].reset_index(drop=True),
-        ours.metrics[columns].iloc[[-1]].reset_index(drop=True),
+        on_pandas.report.candidates, on_engine.report.candidates, rtol=1e-9
     )
 
 
 @pytest.mark.parametrize("blocking", ["linear", "thorough"])
 def test_duckdb_equals_pandas(study, duck, blocking):
-    on_pandas = link_at_scale(study.baseline, study.result, secret=SECRET, blocking=blocking)
-    on_duck = link_at_scale(
+    on_pandas = link_waves(study.baseline, study.result, secret=SECRET, blocking=blocking)
+    on_duck = link_waves(
         study.baseline,
         study.result,
         secret=SECRET,
@@ -74,28 +57,24 @@ def test_duckdb_equals_pandas(study, duck, blocking):
         engine="duckdb",
         session=duck,
     )
-    pd.testing.assert_frame_equal(on_pandas.pairs, on_duck.pairs, rtol=1e-9)
-    pd.testing.assert_frame_equal(on_pandas.metrics, on_duck.metrics, rtol=1e-9)
-    assert on_pandas.comparisons == on_duck.comparisons
-    assert on_pandas.candidates == on_duck.candidates
-    assert on_duck.settings["blocking_rules_to_generate_predictions"]
+    assert_same_links(on_pandas, on_duck)
+    settings = on_duck.report.splink_settings["r"]
+    assert settings["blocking_rules_to_generate_predictions"]
     assert "linked" in on_duck.summary()
 
 
 def test_randomised_study_with_study_ids(duck):
     study = make_study(300, seed=4, randomised=True)
-    on_pandas = link_at_scale(study.baseline, study.result, secret=SECRET)
-    on_duck = link_at_scale(
-        study.baseline, study.result, secret=SECRET, engine="duckdb", session=duck
-    )
-    pd.testing.assert_frame_equal(on_pandas.pairs, on_duck.pairs, rtol=1e-9)
+    on_pandas = link_waves(study.baseline, study.result, secret=SECRET)
+    on_duck = link_waves(study.baseline, study.result, secret=SECRET, engine="duckdb", session=duck)
+    assert_same_links(on_pandas, on_duck)
     assert (on_duck.pairs["stage"] == "study_id").sum() > 0
 
 
 def test_linear_blocking_is_accurate_and_cheaper(study):
-    linear = link_at_scale(study.baseline, study.result, secret=SECRET, blocking="linear")
-    thorough = link_at_scale(study.baseline, study.result, secret=SECRET, blocking="thorough")
-    assert linear.comparisons < thorough.comparisons
+    linear = link_waves(study.baseline, study.result, secret=SECRET, blocking="linear")
+    thorough = link_waves(study.baseline, study.result, secret=SECRET, blocking="thorough")
+    assert len(linear.report.candidates) < len(thorough.report.candidates)
     truth = record_pseudonyms(study.truth).set_index("record")["person"]
     for result in (linear, thorough):
         pairs = result.pairs
@@ -110,24 +89,18 @@ def test_linear_blocking_is_accurate_and_cheaper(study):
         assert precision > 0.97 and recall > 0.9
 
 
+def _meet(left: dict, right: dict, keys: list[tuple[str, ...]]) -> bool:
+    """Whether two records share a block (every column of some rule equal and present)."""
+    return any(all(left[c] is not None and left[c] == right[c] for c in key) for key in keys)
+
+
 def test_linear_rules_meet_every_one_element_typo():
     keys = blocking_keys(ELEMENTS, "linear")
-    base = {
-        "uid": "a",
-        "h_e1": "x1",
-        "h_e2": "x2",
-        "h_e3": "x3",
-        "h_e4": "x4",
-        "birth_year": 1980.0,
-    }
-    left = pd.DataFrame([base])
+    base = {"h_e1": "x1", "h_e2": "x2", "h_e3": "x3", "h_e4": "x4", "birth_year": 1980.0}
     for changed in ELEMENTS:
-        right = pd.DataFrame([{**base, "uid": "b", changed: "other"}])
-        assert len(pandas_candidates(left, right, keys)) == 1
-    right = pd.DataFrame([{**base, "uid": "b", "birth_year": 1981.0}])  # year off, code right
-    assert len(pandas_candidates(left, right, keys)) == 1
-    two = pd.DataFrame([{**base, "uid": "b", "h_e1": "o", "h_e2": "o"}])
-    assert len(pandas_candidates(left, two, keys)) == 0
+        assert _meet(base, {**base, changed: "other"}, keys)
+    assert _meet(base, {**base, "birth_year": 1981.0}, keys)  # year off, code right
+    assert not _meet(base, {**base, "h_e1": "o", "h_e2": "o"}, keys)
     assert len(keys) == len(ELEMENTS) + 1
 
 
@@ -182,22 +155,25 @@ def test_u_from_frequencies_equals_u_from_values():
 def test_bad_options_are_named(study):
     args = (study.baseline, study.result)
     with pytest.raises(InputError, match="blocking"):
-        link_at_scale(*args, secret=SECRET, blocking="fast")
+        link_waves(*args, secret=SECRET, blocking="fast")
     with pytest.raises(InputError, match="threshold"):
-        link_at_scale(*args, secret=SECRET, threshold=1.5)
+        link_waves(*args, secret=SECRET, threshold=1.5)
     with pytest.raises(InputError, match="engine"):
-        link_at_scale(*args, secret=SECRET, engine="dask")
+        link_waves(*args, secret=SECRET, engine="dask")
     with pytest.raises(InputError, match="secret"):
-        link_at_scale(*args, secret=None, secret_env=None)
+        link_waves(*args, secret=None, secret_env=None)
     with pytest.raises(InputError, match="link_code"):
-        link_at_scale(study.baseline.drop(columns="link_code"), study.result, secret=SECRET)
+        link_waves(study.baseline.drop(columns="link_code"), study.result, secret=SECRET)
 
 
 def test_no_raw_codes_in_outputs(study, duck):
-    result = link_at_scale(
-        study.baseline, study.result, secret=SECRET, engine="duckdb", session=duck
+    result = link_waves(study.baseline, study.result, secret=SECRET, engine="duckdb", session=duck)
+    text = (
+        result.pairs.to_csv()
+        + result.report.waves.to_csv()
+        + result.report.candidates.to_csv()
+        + repr(result.report.splink_settings)
     )
-    text = result.pairs.to_csv() + result.metrics.to_csv() + repr(result.settings)
     raw = set(study.baseline["response_id"]) | set(
         c for c in study.baseline["link_code"].dropna() if len(c) >= 7
     )
@@ -221,22 +197,6 @@ def test_shared_codes_are_told_apart_by_round_on_every_engine(duck):
             frame.loc[people == b, ["link_code", "birth_year", "gender"]] = source.to_numpy()
     shared = baseline.duplicated(["link_code", "birth_year", "gender"], keep=False)
     assert shared.sum() >= 10  # people who differ only in their round
-    reference = link_waves(baseline, result, secret=SECRET)
-    on_pandas = link_at_scale(baseline, result, secret=SECRET, blocking="thorough")
-    on_duck = link_at_scale(
-        baseline, result, secret=SECRET, blocking="thorough", engine="duckdb", session=duck
-    )
-    pd.testing.assert_frame_equal(on_pandas.pairs, on_duck.pairs, rtol=1e-9)
-    pd.testing.assert_frame_equal(on_pandas.metrics, on_duck.metrics, rtol=1e-9)
-    expected = reference.report.waves.iloc[-1]
-    got = on_duck.metrics.iloc[-1]
-    for column in ("linked_exact", "linked_splink", "linked", "ambiguous"):
-        assert got[column] == expected[column], column
-
-
-def test_records_prepared_in_chunks_give_the_same_links(study):
-    """Records are normalised and hashed ``chunk_size`` at a time; ids continue across chunks."""
-    whole = link_at_scale(study.baseline, study.result, secret=SECRET)
-    chunked = link_at_scale(study.baseline, study.result, secret=SECRET, chunk_size=97)
-    pd.testing.assert_frame_equal(whole.pairs, chunked.pairs)
-    pd.testing.assert_frame_equal(whole.metrics, chunked.metrics)
+    on_pandas = link_waves(baseline, result, secret=SECRET)
+    on_duck = link_waves(baseline, result, secret=SECRET, engine="duckdb", session=duck)
+    assert_same_links(on_pandas, on_duck)

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from impact.engines import match_at_scale, open_session
+from impact.analysis.matching import matched_rates
+from impact.engines import open_session
 from impact.errors import AnalysisError, InputError
 from impact.synth.register import register_extract
 
@@ -53,7 +54,7 @@ def duck():
 @pytest.mark.parametrize("case", list(CASES))
 def test_weights_equal_matchit(reference, duck, case):
     persons, months, values = reference
-    result = match_at_scale(
+    result = matched_rates(
         persons, months, engine="duckdb", session=duck, collect=True, **CASES[case]
     )
     expected = pd.Series(values[case]["weights"], index=values[case]["person_id"])
@@ -66,7 +67,7 @@ def test_weights_equal_matchit(reference, duck, case):
 
 def test_monthly_rates_equal_r(reference, duck):
     persons, months, values = reference
-    result = match_at_scale(persons, months, engine="duckdb", session=duck, **CASES["exact"])
+    result = matched_rates(persons, months, engine="duckdb", session=duck, **CASES["exact"])
     rates = values["outcomes"]["rates"]
     expected = (
         pd.DataFrame(
@@ -87,8 +88,8 @@ def test_monthly_rates_equal_r(reference, duck):
 def test_duckdb_equals_pandas_on_a_register(duck, method, coarsen):
     extract = register_extract(seed=3, n_external=2500)
     persons, months = extract.tables["register_persons"], extract.tables["register_months"]
-    on_pandas = match_at_scale(persons, months, method=method, coarsen=coarsen, collect=True)
-    on_duck = match_at_scale(
+    on_pandas = matched_rates(persons, months, method=method, coarsen=coarsen, collect=True)
+    on_duck = matched_rates(
         persons, months, engine="duckdb", method=method, coarsen=coarsen, collect=True, session=duck
     )
     pd.testing.assert_frame_equal(on_pandas.groups, on_duck.groups, check_dtype=False, rtol=1e-12)
@@ -100,8 +101,8 @@ def test_duckdb_equals_pandas_on_a_register(duck, method, coarsen):
 def test_wage_income_outcome(reference, duck):
     extract = register_extract(seed=5, n_external=800)
     persons, months = extract.tables["register_persons"], extract.tables["register_months"]
-    a = match_at_scale(persons, months, outcome="wage_income")
-    b = match_at_scale(persons, months, outcome="wage_income", engine="duckdb", session=duck)
+    a = matched_rates(persons, months, outcome="wage_income")
+    b = matched_rates(persons, months, outcome="wage_income", engine="duckdb", session=duck)
     pd.testing.assert_frame_equal(a.rates, b.rates, check_dtype=False, rtol=1e-9)
     assert (b.rates["ci_upper"] > 1).any()  # not clipped to [0, 1] for amounts
 
@@ -109,18 +110,19 @@ def test_wage_income_outcome(reference, duck):
 def test_bad_requests(reference, duck):
     persons, months, _ = reference
     with pytest.raises(InputError, match="method"):
-        match_at_scale(persons, engine="duckdb", method="nearest", session=duck)
+        matched_rates(persons, engine="duckdb", method="nearest", session=duck)
     with pytest.raises(InputError, match="outcome"):
-        match_at_scale(persons, months, engine="duckdb", outcome="salary", session=duck)
+        matched_rates(persons, months, engine="duckdb", outcome="salary", session=duck)
     with pytest.raises(InputError, match="lacks columns"):
-        match_at_scale(
+        matched_rates(
             persons.drop(columns="county"), engine="duckdb", exact=EXACT, coarsen={}, session=duck
         )
     bad = persons.assign(group="treated")
     with pytest.raises(InputError, match="groups"):
-        match_at_scale(bad, engine="duckdb", exact=EXACT, coarsen={}, session=duck)
+        matched_rates(bad, engine="duckdb", exact=EXACT, coarsen={}, session=duck)
     alone = persons[persons["group"] == "intervention"]
     with pytest.raises(AnalysisError, match="no complete person"):
-        match_at_scale(alone, engine="duckdb", exact=EXACT, coarsen={}, session=duck)
+        matched_rates(alone, engine="duckdb", exact=EXACT, coarsen={}, session=duck)
     with pytest.raises(AnalysisError, match="no intervention member"):
-        match_at_scale(persons, engine="duckdb", exact=[*EXACT, "x"], coarsen={}, session=duck)
+        matched_rates(persons, engine="duckdb", exact=[*EXACT, "x"], coarsen={}, session=duck)
+

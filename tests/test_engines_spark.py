@@ -12,21 +12,13 @@ import warnings
 import pandas as pd
 import pytest
 
-from impact.analysis.matching import MatchSpec, match_persons
-from impact.engines import (
-    SparkEngineSession,
-    indicator_table,
-    indicators_at_scale,
-    link_at_scale,
-    match_at_scale,
-    matched_set,
-    spark_session,
-)
+from impact.analysis.matching import MatchSpec, match_persons, matched_rates
+from impact.engines import SparkEngineSession, spark_session
 from impact.indicators.compute import compute_indicators
-from impact.link import link_study
+from impact.link import link_study, link_waves
 from impact.synth.register import register_extract
 from link_fixtures import SECRET, make_study
-from test_engines_indicators import assert_same, conformance_groups, random_panel
+from test_engines_indicators import assert_same, conformance_groups, on_engine, random_panel
 from test_engines_pipeline import assert_same_links
 
 
@@ -42,29 +34,25 @@ def spark():
 def test_indicators_on_spark_equal_pandas(spark):
     cases = {c[0]: c for c in conformance_groups()}
     _, panel, group, expected = cases[""]
-    reference = indicators_at_scale(panel, engine="pandas", collect=True)
-    on_spark = indicators_at_scale(panel, engine="spark", collect=True, session=spark)
-    assert_same(reference, on_spark, panel)
+    reference = on_engine(panel, "pandas")
+    on_spark = on_engine(panel, "spark", spark)
+    assert_same(reference, on_spark)
     for indicator in expected:  # the hand-derived expected cells
-        got = on_spark.indicators[indicator].astype("string").str.lower().fillna("")
+        got = on_spark[0][indicator].astype("string").str.lower().fillna("")
         assert got.tolist() == group[indicator].str.strip().str.lower().tolist(), indicator
     big = random_panel(400, seed=9)
     params = {"min_small_steps": 4, "small_steps_missing": "strict"}
-    reference = indicators_at_scale(
-        big, engine="pandas", params=params, groups=["round_id"], collect=True
-    )
-    on_spark = indicators_at_scale(
-        big, engine="spark", params=params, groups=["round_id"], collect=True, session=spark
-    )
-    assert_same(reference, on_spark, big)
+    reference = on_engine(big, "pandas", params=params, groups=["round_id"])
+    on_spark = on_engine(big, "spark", spark, params=params, groups=["round_id"])
+    assert_same(reference, on_spark)
 
 
 def test_matching_on_spark_equals_pandas(spark):
     extract = register_extract(seed=3, n_external=600, first_month=-2, last_month=6)
     persons, months = extract.tables["register_persons"], extract.tables["register_months"]
     for method, coarsen in (("exact", None), ("cem", {"birth_year": 4})):
-        on_pandas = match_at_scale(persons, months, method=method, coarsen=coarsen, collect=True)
-        on_spark = match_at_scale(
+        on_pandas = matched_rates(persons, months, method=method, coarsen=coarsen, collect=True)
+        on_spark = matched_rates(
             persons,
             months,
             engine="spark",
@@ -84,17 +72,22 @@ def test_matching_on_spark_equals_pandas(spark):
 
 def test_linking_on_spark_equals_pandas(spark):
     study = make_study(120, seed=8)
-    on_pandas = link_at_scale(study.baseline, study.result, secret=SECRET)
-    on_spark = link_at_scale(
-        study.baseline, study.result, secret=SECRET, engine="spark", session=spark
+    on_pandas = link_waves(study.baseline, study.result, secret=SECRET, blocking="linear")
+    on_spark = link_waves(
+        study.baseline,
+        study.result,
+        secret=SECRET,
+        blocking="linear",
+        engine="spark",
+        session=spark,
     )
-    pd.testing.assert_frame_equal(on_pandas.pairs, on_spark.pairs, rtol=1e-9)
-    pd.testing.assert_frame_equal(on_pandas.metrics, on_spark.metrics, rtol=1e-9)
-    assert on_spark.metrics["linked_splink"].iloc[-1] > 0
+    assert_same_links(on_pandas, on_spark)
+    assert on_spark.report.waves["linked_splink"].iloc[-1] > 0
 
 
 def test_study_linking_indicators_and_matching_on_spark_equal_pandas(spark):
-    """What ``engine: spark`` in a study file runs: link_study, indicator_table, matched_set."""
+    """What ``engine: spark`` in a study file runs: link_study, compute_indicators and
+    match_persons on Spark."""
     study = make_study(60, seed=4)
     on_pandas = link_study(study.baseline, None, study.result, secret=SECRET)
     on_spark = link_study(
@@ -104,11 +97,11 @@ def test_study_linking_indicators_and_matching_on_spark_equal_pandas(spark):
     assert int(on_spark.report.waves["linked_splink"].fillna(0).sum()) > 0
     panel = random_panel(200, seed=4)
     reference = compute_indicators(panel)
-    ours = indicator_table(panel, engine="spark", session=spark)
+    ours = compute_indicators(panel, engine="spark", session=spark)
     pd.testing.assert_frame_equal(reference, ours, check_dtype=False)
     assert reference.attrs == ours.attrs
     persons = register_extract(seed=5, n_external=300).tables["register_persons"]
     for spec in (MatchSpec(method="exact"), MatchSpec(method="cem", coarsen={"birth_year": 4})):
         expected = match_persons(persons, spec)
-        got = matched_set(persons, spec, engine="spark", session=spark)
+        got = match_persons(persons, spec, engine="spark", session=spark)
         pd.testing.assert_frame_equal(expected.persons, got.persons, rtol=1e-12)

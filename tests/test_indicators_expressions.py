@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from impact.indicators import expr_ast as A
+from impact.indicators import expr_tree
 from impact.indicators.expr_eval import EvaluationError, Evaluator, classify
 from impact.indicators.expr_parser import ExpressionError, parse
 
@@ -55,7 +56,7 @@ def test_calls_and_options():
 def test_placeholders_are_substituted_into_field_names():
     node = parse("r.interviews_{period}m > b.interviews_{period}m")
     assert A.params(node) == ["period"]
-    bound = A.substitute_placeholders(node, {"period": 6})
+    bound = expr_tree.substitute_placeholders(node, {"period": 6})
     assert [f.column for f in A.fields(bound)] == ["r_interviews_6m", "b_interviews_6m"]
 
 
@@ -136,7 +137,7 @@ def test_to_dict_is_json_ready():
     import json
 
     node = parse("b.employment == 'none' and count(a, missing=$m) >= 5")
-    data = A.to_dict(node)
+    data = expr_tree.to_dict(node)
     assert json.loads(json.dumps(data)) == data
     assert data["node"] == "and"
     assert data["operands"][0]["left"] == {

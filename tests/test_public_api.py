@@ -52,11 +52,7 @@ NOT_VERBS = {
 }
 
 #: Notebooks that still use internal modules, with the reason. Empty this when it is resolved.
-PENDING_NOTEBOOKS = {
-    "06_large_studies": "uses impact.engines' *_at_scale functions, which become the engine= "
-    "argument of impact.link.link_study, impact.indicators.compute_indicators and "
-    "impact.matching.match_persons",
-}
+PENDING_NOTEBOOKS: dict[str, str] = {}
 
 
 def _public_functions():

@@ -242,9 +242,10 @@ def ref_make_records(
     out["code_h"] = pd.Series(
         ref_hash_many(key, codes["code"].tolist(), "code"), index=frame.index, dtype="string"
     )
-    for i, name in enumerate(layout.names, start=1):
-        out[f"h_{name}"] = pd.Series(
-            ref_hash_many(key, codes[name].tolist(), f"element{i}"),
+    # (the wave's name, not the last element's, names the wave in birth-year and gender errors)
+    for i, element in enumerate(layout.names, start=1):
+        out[f"h_{element}"] = pd.Series(
+            ref_hash_many(key, codes[element].tolist(), f"element{i}"),
             index=frame.index,
             dtype="string",
         )

@@ -18,8 +18,8 @@ CELLS = [
 
         1. the study file's `engine` setting: one study prepared on pandas and on DuckDB gives
            identical tables;
-        2. linking two large waves with `link_at_scale` and blocking rules whose comparisons
-           grow about linearly with the waves;
+        2. linking two large waves with `link_waves(engine="duckdb")` and blocking rules
+           whose comparisons grow about linearly with the waves;
         3. indicators computed **inside** DuckDB, where only aggregates come back to Python;
         4. coarsened exact matching against a register extract, with monthly outcome rates
            computed in the engine;
@@ -39,13 +39,10 @@ CELLS = [
         import pandas as pd
         import yaml
 
-        from impact.engines import (
-            indicators_at_scale,
-            link_at_scale,
-            match_at_scale,
-            open_session,
-        )
-        from impact.pipeline import prepare_study
+        import impact
+        from impact.indicators import aggregate_indicators
+        from impact.link import link_waves
+        from impact.matching import matched_rates
         from impact.synth import programme_study, register_extract
 
         scratch = tempfile.TemporaryDirectory(prefix="impact-scale-")
@@ -73,7 +70,7 @@ CELLS = [
         prepared = {}
         for name, path in [("pandas", study_file), ("duckdb", duckdb_file)]:
             start = time.perf_counter()
-            prepared[name] = prepare_study(path)
+            prepared[name] = impact.load_study(path)
             print(f"{name}: prepared in {time.perf_counter() - start:.1f} s")
 
         pd.testing.assert_frame_equal(prepared["pandas"].table, prepared["duckdb"].table)
@@ -100,8 +97,8 @@ CELLS = [
         """
         waves = prepared["pandas"].data
         secret = "a-key-kept-outside-the-notebook"  # in real use: the IMPACT_LINK_SECRET variable
-        with open_session("duckdb", memory_limit="2GB", threads=2) as session:
-            links = link_at_scale(
+        with impact.open_session("duckdb", memory_limit="2GB", threads=2) as session:
+            links = link_waves(
                 waves.baseline,
                 waves.result,
                 engine="duckdb",
@@ -110,14 +107,14 @@ CELLS = [
                 session=session,
             )
         print(links.summary())
-        links.metrics
+        links.report.waves
         """
     ),
     md(
         """
-        `links.pairs` holds only pseudonyms (keyed hashes of the response ids); the raw codes
-        are hashed in Python before anything reaches the engine. `links.seconds` shows where
-        the time went.
+        `link_waves` is the function the study file's linking uses, with the same result on
+        every engine: `links.pairs` holds only pseudonyms (keyed hashes of the response ids);
+        the raw codes are hashed in Python before anything reaches the engine.
 
         ## 3. Indicators inside the engine
 
@@ -129,9 +126,9 @@ CELLS = [
     code(
         """
         panel = prepared["pandas"].links.panel
-        with open_session("duckdb") as session:
+        with impact.open_session("duckdb") as session:
             session.put(panel, "linked_panel")
-            scaled = indicators_at_scale(
+            scaled = aggregate_indicators(
                 "linked_panel", engine="duckdb", session=session, groups=["gender"]
             )
         headline = ["got_job", "took_steps", "job_or_steps", "expanded_network"]
@@ -142,7 +139,7 @@ CELLS = [
     ),
     md(
         """
-        The shares equal those of `compute_indicators` on pandas to the last digit; missing
+        The shares equal those of `aggregate_indicators(panel)` on pandas to the last digit; missing
         answers follow the same three-valued rules because SQL's `NULL` logic *is* those rules.
 
         ## 4. A register comparison with coarsened exact matching
@@ -158,14 +155,14 @@ CELLS = [
         extract = register_extract(seed=3, n_external=20000)
         persons = extract.tables["register_persons"]
         months = extract.tables["register_months"]
-        matched = match_at_scale(persons, months, engine="duckdb", method="cem")
+        matched = matched_rates(persons, months, engine="duckdb", method="cem")
         print(matched.summary())
         matched.rates.pivot(index="month", columns="group", values="rate").round(3).tail(4)
         """
     ),
     code(
         """
-        on_pandas = match_at_scale(persons, months, engine="pandas", method="cem")
+        on_pandas = matched_rates(persons, months, engine="pandas", method="cem")
         pd.testing.assert_frame_equal(on_pandas.rates, matched.rates, check_dtype=False, rtol=1e-9)
         print("DuckDB and pandas give the same weighted monthly rates")
         """
@@ -175,14 +172,14 @@ CELLS = [
         ## 5. The same on Spark
 
         On a cluster, install `pyspark>=4.0` (Java 17 or later) and pass `engine="spark"` —
-        or set `engine: spark` in the study file. `open_session("spark")` uses the active
+        or set `engine: spark` in the study file. `impact.open_session("spark")` uses the active
         Spark session (or starts a quiet local one), and tables already in Spark can be passed
         by name:
 
         ```python
-        with open_session("spark") as session:
-            scaled = indicators_at_scale("my_catalog.linked_panel", engine="spark",
-                                         session=session, groups=["round_id", "gender"])
+        with impact.open_session("spark") as session:
+            scaled = aggregate_indicators("my_catalog.linked_panel", engine="spark",
+                                          session=session, groups=["round_id", "gender"])
         ```
 
         Spark's fixed costs (starting the JVM, planning each query) make it slower than DuckDB

@@ -11,6 +11,7 @@ can be imported):
   :mod:`impact.outcomes`, :mod:`impact.rct`, :mod:`impact.attrition`, :mod:`impact.power`,
   :mod:`impact.timing`, :mod:`impact.matching`, :mod:`impact.report`, and
   :mod:`impact.synth` (synthetic studies with known truth);
+* :func:`open_session` — a DuckDB or Spark session to reuse across calls with ``engine=``;
 * :class:`ImpactError` (a mistake in the input: the message says how to fix it) and
   :class:`InputError` (every problem found in the inputs, as a table).
 
@@ -23,15 +24,10 @@ Names are imported on first use, so ``import impact`` itself is quick.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
 from impact._lazy import lazy_attributes
-
-try:
-    __version__ = version("impact")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+local"
+from impact._version import __version__
 
 if TYPE_CHECKING:
     from impact import (
@@ -48,6 +44,7 @@ if TYPE_CHECKING:
         timing,
     )
     from impact._study import load_config, load_study
+    from impact.engines import open_session
     from impact.errors import ImpactError, InputError
 
 #: The namespaces of the public API, in pipeline order.
@@ -75,6 +72,7 @@ __all__ = [
     "link",
     "load_config",
     "load_study",
+    "open_session",
     "matching",
     "outcomes",
     "power",
@@ -93,6 +91,7 @@ if not TYPE_CHECKING:  # type checkers see the imports above, and no catch-all a
             "load_config": "impact._study",
             "ImpactError": "impact.errors",
             "InputError": "impact.errors",
+            "open_session": "impact.engines",
         },
         eager=["__version__", "NAMESPACES"],
     )

@@ -26,7 +26,6 @@ from impact.analysis.attrition import (
     WWCClassification,
 )
 from impact.analysis.attrition.attrition_tests import (
-    differential_attrition_regression,
     response_by_arm_test,
     response_by_covariate,
 )
@@ -39,6 +38,7 @@ from impact.analysis.attrition.figures import (
 from impact.analysis.attrition.ipw import ipw_itt
 from impact.analysis.attrition.manski import manski_bounds
 from impact.analysis.attrition.rates import attrition_rates
+from impact.analysis.attrition.regression import differential_attrition_regression
 from impact.analysis.attrition.summary import attrition_summary
 from impact.analysis.attrition.wwc import classify_attrition
 

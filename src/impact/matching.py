@@ -7,6 +7,8 @@
 * :func:`register_comparison` — every specification matched and compared, in one call;
 * :func:`match_persons` — one specification (exact, CEM, nearest neighbour, propensity) →
   :class:`MatchedSet`;
+* :func:`matched_rates` — matched monthly employment rates computed inside the engine
+  (:class:`MatchedRates`; exact and CEM on DuckDB or Spark);
 * :class:`MatchSpec` — a matching specification;
 * :func:`love_plot`, :func:`rates_figure`, :func:`event_study_figure`,
   :func:`specifications_figure` — figures.
@@ -24,11 +26,14 @@ from impact.analysis.matching.figures import (
     specifications_figure,
 )
 from impact.analysis.matching.matcher import MatchedSet, match_persons
+from impact.analysis.matching.on_engine import MatchedRates
+from impact.analysis.matching.rates import matched_rates
 from impact.analysis.matching.spec import MatchSpec
 
 __all__ = [
     "register_comparison",
     "match_persons",
+    "matched_rates",
     "MatchSpec",
     "love_plot",
     "rates_figure",
@@ -37,4 +42,5 @@ __all__ = [
     "RegisterComparison",
     "SpecificationResult",
     "MatchedSet",
+    "MatchedRates",
 ]

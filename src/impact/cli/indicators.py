@@ -13,9 +13,9 @@ from pathlib import Path
 
 import typer
 
-from impact.engines import indicator_table
 from impact.errors import ImpactError
 from impact.indicators import missing_counts, write_codebook
+from impact.indicators.compute import compute_indicators
 from impact.indicators.io import metadata_path, parse_params, read_panel, write_indicators
 from impact.ingest import load_mapping
 from impact.outputs import OutputFolder, output_file
@@ -94,7 +94,7 @@ def register(app: typer.Typer) -> None:
             command="impact indicators",
         )
         with folder:
-            table = indicator_table(
+            table = compute_indicators(
                 read_panel(panel), engine=engine, definitions=definitions, params=overrides
             )
             written = [

@@ -1,14 +1,16 @@
-"""Run linking, indicators and register matching on pandas, DuckDB or Spark.
+"""Where the work happens: pandas, DuckDB or Spark sessions and their SQL dialects.
 
-The ``engine`` setting chooses where the work happens: ``pandas`` (default, small studies),
-``duckdb`` (embedded, one machine, larger than memory) or ``spark`` (a cluster; local mode in
-tests). Results are identical across engines. See ``docs/scale.md``.
+The lowest layer under the stages. ``engine`` chooses where linking
+(:func:`impact.link.link_study`), the indicators (:func:`impact.indicators.compute_indicators`)
+and register matching (:func:`impact.analysis.matching.match_persons`) run: ``pandas`` (default,
+small studies), ``duckdb`` (embedded, one machine, larger than memory) or ``spark`` (a cluster;
+local mode in tests). This package holds only the engine choice (:mod:`.selection`), the
+sessions (:mod:`.sessions`; a job's session and temporary tables: :mod:`.jobs`) and the SQL
+dialects (:mod:`.dialect`); each stage compiles its own
+SQL. It imports nothing from the stages. See ``docs/scale.md``.
 """
 
-from impact.engines.indicators import ScaledIndicators, indicator_table, indicators_at_scale
-from impact.engines.link_blocking import BLOCKINGS, Blocking
-from impact.engines.link_scale import ScaleLinkResult, link_at_scale
-from impact.engines.matching import ScaledMatching, match_at_scale, matched_set
+from impact.engines.jobs import TemporaryTables, session_for
 from impact.engines.selection import DEFAULT_ENGINE, ENGINES, Engine, check_engine
 from impact.engines.sessions import (
     DuckDBSession,
@@ -20,24 +22,16 @@ from impact.engines.sessions import (
 )
 
 __all__ = [
-    "BLOCKINGS",
     "DEFAULT_ENGINE",
     "ENGINES",
-    "Blocking",
     "DuckDBSession",
     "Engine",
     "EngineSession",
-    "ScaleLinkResult",
-    "ScaledIndicators",
-    "ScaledMatching",
     "SparkEngineSession",
+    "TemporaryTables",
     "check_engine",
-    "indicator_table",
-    "indicators_at_scale",
-    "link_at_scale",
-    "match_at_scale",
-    "matched_set",
     "open_session",
     "require_spark",
+    "session_for",
     "spark_session",
 ]

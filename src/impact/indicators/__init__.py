@@ -2,7 +2,10 @@
 
 The public namespace ``impact.indicators`` is the names in ``__all__``:
 
-* :func:`compute_indicators` — linked panel → :class:`IndicatorTable` (one row per person);
+* :func:`compute_indicators` — linked panel → :class:`IndicatorTable` (one row per person), on
+  pandas, DuckDB or Spark (``engine=``);
+* :func:`aggregate_indicators` — indicator counts and shares computed inside the engine
+  (:class:`IndicatorAggregates`), for tables too large to bring back;
 * :func:`missing_counts` — why each indicator is missing, per person count;
 * :func:`run_conformance` — the definitions checked against the conformance vectors
   (:func:`default_vectors_path`: the built-in vectors, for checking your own code);
@@ -11,11 +14,14 @@ The public namespace ``impact.indicators`` is the names in ``__all__``:
 
 The built-in definitions live in ``data_schema/indicators.yaml``; rules are written in a small
 expression language (:mod:`.expr_parser`) and evaluated column-wise with pandas
-(:mod:`.expr_eval`). Every other name importable from here or from the submodules is internal.
+(:mod:`.expr_eval`) or compiled to SQL for DuckDB and Spark (:mod:`.sql_compile`). Every other
+name importable from here or from the submodules is internal.
 See ``docs/indicators.md``.
 """
 
+from impact.indicators.aggregates import IndicatorAggregates
 from impact.indicators.codebook import write_codebook
+from impact.indicators.compute import aggregate_indicators
 from impact.indicators.conformance import ConformanceResult, default_vectors_path, run_conformance
 from impact.indicators.definitions import DefinitionSet as DefinitionSet
 from impact.indicators.definitions import IndicatorDefinition as IndicatorDefinition
@@ -34,12 +40,14 @@ from impact.indicators.table import IndicatorTable, compute_indicators
 
 __all__ = [
     "compute_indicators",
+    "aggregate_indicators",
     "missing_counts",
     "run_conformance",
     "default_vectors_path",
     "load_registry",
     "write_codebook",
     "IndicatorTable",
+    "IndicatorAggregates",
     "MissingCounts",
     "ConformanceResult",
     "IndicatorRegistry",

@@ -18,7 +18,7 @@ from typing import Any, Literal, get_args
 from impact.errors import InputError, Problem
 from impact.escaping import markdown_code, markdown_text
 from impact.indicators import expr_ast
-from impact.indicators.compute import Definitions
+from impact.indicators.panel_check import Definitions
 from impact.indicators.registry import BoundIndicator, IndicatorRegistry, load_registry
 from impact.ingest.adapters.checkbox import CheckboxQuestion, checkbox_rules_markdown
 from impact.outputs import atomic_file

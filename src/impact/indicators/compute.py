@@ -11,80 +11,25 @@ the definition ids, versions, rules, parameters and the missing counts per indic
 from __future__ import annotations
 
 import logging
-import os
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
+from impact.engines.jobs import session_for
+from impact.engines.selection import Engine, check_engine
+from impact.engines.sessions import EngineSession
 from impact.errors import InputError, Problem
 from impact.indicators import expr_ast
-from impact.indicators.definitions import DefinitionSet, IndicatorDefinition
+from impact.indicators.aggregates import IndicatorAggregates, aggregate_pandas
 from impact.indicators.expr_eval import EvaluationError, Evaluator, Value, classify
 from impact.indicators.metadata import build_metadata, freeze
-from impact.indicators.panel_check import panel_value_problems
-from impact.indicators.registry import BoundIndicator, IndicatorRegistry, load_registry
+from impact.indicators.missing import missing_counts
+from impact.indicators.on_engine import aggregates_in_engine, table_in_engine
+from impact.indicators.panel_check import Definitions, check_panel, person_columns
+from impact.indicators.registry import BoundIndicator, load_registry
 
 logger = logging.getLogger(__name__)
-
-#: Wave-prefixed panel columns (``b_…``, ``r_…``, ``f1_…``); everything else is person-level.
-WAVE_COLUMN = re.compile(r"^(b|r|f[1-9][0-9]*)_")
-#: Columns that must never reach an output (raw linking codes, response ids).
-PRIVATE_COLUMN = re.compile(r"(^|_)(link_code|response_id)$")
-
-Definitions = (
-    IndicatorRegistry
-    | str
-    | os.PathLike[str]
-    | DefinitionSet
-    | Sequence[IndicatorDefinition]
-    | None
-)
-
-
-def person_columns(linked: pd.DataFrame) -> list[str]:
-    """Return the panel's person-level columns (no wave prefix, no private columns)."""
-    return [
-        c
-        for c in linked.columns
-        if isinstance(c, str) and not WAVE_COLUMN.match(c) and not PRIVATE_COLUMN.search(c)
-    ]
-
-
-def check_panel(linked: Any, bound: list[BoundIndicator]) -> None:
-    """Check the panel's shape and the values of the columns the indicators read.
-
-    Missing columns, repeated persons and every value that its canonical field does not allow
-    (:mod:`impact.indicators.panel_check`) are collected into one InputError.
-    """
-    if not isinstance(linked, pd.DataFrame):
-        raise InputError(
-            "compute_indicators needs the linked panel as a pandas DataFrame",
-            [Problem("linked panel", "a pandas DataFrame", value=type(linked).__name__)],
-        )
-    problems: list[Problem] = []
-    for indicator in bound:
-        for column in indicator.columns:
-            if column not in linked.columns:
-                problems.append(
-                    Problem(
-                        "linked panel",
-                        f"column read by indicator '{indicator.id}' (override the definition if"
-                        " your questionnaire lacks this question)",
-                        column=column,
-                    )
-                )
-    if "person_id" in linked.columns and linked["person_id"].duplicated().any():
-        dupes = linked.loc[linked["person_id"].duplicated(), "person_id"].nunique()
-        problems.append(
-            Problem(
-                "linked panel", "one row per person", column="person_id", value=f"{dupes} repeated"
-            )
-        )
-    problems += panel_value_problems(linked, (c for i in bound for c in i.columns))
-    if problems:
-        raise InputError("The linked panel cannot be used for these indicators", problems)
 
 
 def _responded(linked: pd.DataFrame, wave: str) -> pd.Series | None:
@@ -174,8 +119,15 @@ def compute_indicators(
     linked: pd.DataFrame,
     definitions: Definitions = None,
     params: Mapping[str, Any] | None = None,
+    *,
+    engine: Engine = "pandas",
+    session: EngineSession | None = None,
 ) -> pd.DataFrame:
     """Compute every indicator for every person of the linked panel.
+
+    The same table on every engine: on ``duckdb`` or ``spark`` the panel is checked exactly as
+    on pandas (same errors) and the rules run as SQL in the engine
+    (:mod:`impact.indicators.on_engine`).
 
     Parameters
     ----------
@@ -188,6 +140,10 @@ def compute_indicators(
     params : mapping, optional
         Parameter overrides (the study config's ``indicators.params``): ``{name: value}`` for
         every definition declaring ``name``, or ``{"id.name": value}`` for one definition.
+    engine : {"pandas", "duckdb", "spark"}
+        Where the rules are evaluated (``docs/scale.md``).
+    session : EngineSession, optional
+        An open session of ``engine`` (default: one opened for this call).
 
     Returns
     -------
@@ -201,8 +157,13 @@ def compute_indicators(
     InputError
         For missing columns, unknown parameters, values their canonical field does not allow
         (wrong type, out of range, not a code: every offending cell of every column the
-        indicators read, see :mod:`impact.indicators.panel_check`), or values a rule cannot use.
+        indicators read, see :mod:`impact.indicators.panel_check`), or values a rule cannot use;
+        an unknown engine, or a session of another engine.
     """
+    engine = check_engine(engine)
+    if engine != "pandas":
+        with session_for(engine, session) as active:
+            return table_in_engine(active, linked, definitions, params)
     registry = load_registry(definitions)
     bound = registry.bind(params)
     check_panel(linked, bound)
@@ -243,3 +204,84 @@ def compute_indicators(
     table = pd.concat([linked[passed]] + [results[i] for i in registry.ids], axis=1)
     table.attrs = {"indicators": freeze(build_metadata(registry, bound, counts))}
     return table
+
+
+def aggregate_indicators(
+    panel: pd.DataFrame | str,
+    definitions: Definitions = None,
+    params: Mapping[str, Any] | None = None,
+    *,
+    engine: Engine = "pandas",
+    groups: Sequence[str] = (),
+    session: EngineSession | None = None,
+    keep_table: bool = False,
+) -> IndicatorAggregates:
+    """Compute the indicators and return their aggregates, overall and by group.
+
+    On DuckDB or Spark only the aggregates leave the engine, so the panel may be a table of
+    millions of persons already in the ``session``, passed by name.
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame or str
+        The linked panel, or (DuckDB, Spark) the name of a table in ``session``.
+    definitions, params, engine
+        As for :func:`compute_indicators`.
+    groups : sequence of str
+        Person-level columns to aggregate by (e.g. ``["round_id", "gender"]``).
+    session : EngineSession, optional
+        An open session of ``engine`` (default: one opened for this call).
+    keep_table : bool
+        Leave the indicator table in ``session`` (its name in ``result.table``), for further
+        SQL; needs a session.
+
+    Returns
+    -------
+    IndicatorAggregates
+
+    Raises
+    ------
+    InputError
+        As :func:`compute_indicators`, or for group columns not in the panel, a panel table
+        not in the engine, or ``keep_table`` without a session.
+    """
+    engine = check_engine(engine)
+    groups = list(groups)
+    if engine == "pandas":
+        return _aggregate_on_pandas(panel, definitions, params, groups)
+    if keep_table and session is None:
+        raise InputError(
+            "keep_table needs a session to keep the table in",
+            [Problem("indicators", "a session from impact.engines.open_session", column="session")],
+        )
+    with session_for(engine, session) as active:
+        return aggregates_in_engine(active, panel, definitions, params, groups, keep=keep_table)
+
+
+def _aggregate_on_pandas(
+    panel: pd.DataFrame | str,
+    definitions: Definitions,
+    params: Mapping[str, Any] | None,
+    groups: list[str],
+) -> IndicatorAggregates:
+    if not isinstance(panel, pd.DataFrame):
+        raise InputError(
+            "engine 'pandas' needs the panel as a DataFrame",
+            [Problem("panel", "a pandas DataFrame", value=type(panel).__name__)],
+        )
+    missing_groups = [g for g in groups if g not in panel.columns]
+    if missing_groups:
+        raise InputError(
+            "Group columns not in the panel",
+            [Problem("linked panel", "a person-level column", column=g) for g in missing_groups],
+        )
+    table = compute_indicators(panel, definitions, params)
+    registry = load_registry(definitions)
+    kinds = {
+        b.id: ("boolean" if b.definition.kind == "boolean" else "number")
+        for b in registry.bind(params)
+    }
+    ordered = {i: kinds[i] for i in registry.ids}
+    return IndicatorAggregates(
+        "pandas", aggregate_pandas(table, ordered, groups), missing_counts(table), None, None
+    )

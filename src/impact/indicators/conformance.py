@@ -17,8 +17,9 @@ from pathlib import Path
 import pandas as pd
 
 from impact.errors import InputError, Problem
-from impact.indicators.compute import Definitions, compute_indicators
+from impact.indicators.compute import compute_indicators
 from impact.indicators.io import parse_cells, parse_params
+from impact.indicators.panel_check import Definitions
 from impact.resources import data_schema_dir
 from impact.results import Result
 

@@ -142,6 +142,12 @@ class ParamSpec(BaseModel):
             return value
 
 
+def _rule_parses(value: str) -> str:
+    """Validator of ``rule`` fields: the rule parses (the error names the position)."""
+    _parse_or_raise(value)
+    return value
+
+
 class Population(BaseModel):
     """Who an indicator applies to: a condition, its label, and the value for everyone else."""
 
@@ -157,11 +163,7 @@ class Population(BaseModel):
         # YAML reads a bare `false` as a boolean; accept it for the "false" option.
         return "false" if value is False else value
 
-    @field_validator("rule")
-    @classmethod
-    def _parses(cls, value: str) -> str:
-        _parse_or_raise(value)
-        return value
+    _parses = field_validator("rule")(_rule_parses)
 
     def model_post_init(self, __context: Any) -> None:
         self._ast = parse(self.rule)
@@ -187,11 +189,7 @@ class IndicatorDefinition(BaseModel):
     rule: str
     _ast: expr_ast.Node = PrivateAttr()
 
-    @field_validator("rule")
-    @classmethod
-    def _parses(cls, value: str) -> str:
-        _parse_or_raise(value)
-        return value
+    _parses = field_validator("rule")(_rule_parses)
 
     @field_validator("params")
     @classmethod
@@ -315,8 +313,17 @@ def parse_definitions(content: Any, source: str) -> DefinitionSet:
                 value=str(version),
             )
         )
+    sections = _parse_sections(content.get("sections") or [], source, problems)
+    definitions = _parse_definition_list(content.get("definitions") or [], source, problems)
+    if problems:
+        raise InputError(f"Invalid indicator definitions in {source}", problems)
+    return DefinitionSet(source=source, sections=tuple(sections), definitions=tuple(definitions))
+
+
+def _parse_sections(raw_sections: Any, source: str, problems: list[Problem]) -> list[Section]:
+    """The valid sections; a problem for every invalid key."""
     sections = []
-    for i, raw in enumerate(content.get("sections") or []):
+    for i, raw in enumerate(raw_sections):
         try:
             sections.append(Section.model_validate(raw))
         except ValidationError as error:
@@ -324,12 +331,18 @@ def parse_definitions(content: Any, source: str) -> DefinitionSet:
                 problems.append(
                     Problem(source, _error_text(e), column=f"sections[{i}].{_location(e['loc'])}")
                 )
+    return sections
+
+
+def _parse_definition_list(
+    raw_definitions: Any, source: str, problems: list[Problem]
+) -> list[IndicatorDefinition]:
+    """The valid definitions; a problem for every invalid key and repeated id."""
     definitions = []
     seen: set[str] = set()
-    raw_definitions = content.get("definitions") or []
     if not isinstance(raw_definitions, list):
         problems.append(Problem(source, "a list of definitions", column="definitions"))
-        raw_definitions = []
+        return definitions
     for i, raw in enumerate(raw_definitions):
         ident = raw.get("id") if isinstance(raw, dict) else None
         where = f"{source}: indicator '{ident}'" if ident else f"{source}: definitions[{i}]"
@@ -355,9 +368,7 @@ def parse_definitions(content: Any, source: str) -> DefinitionSet:
         seen.add(definition.id)
         problems.extend(definition.problems(source))
         definitions.append(definition)
-    if problems:
-        raise InputError(f"Invalid indicator definitions in {source}", problems)
-    return DefinitionSet(source=source, sections=tuple(sections), definitions=tuple(definitions))
+    return definitions
 
 
 def load_definitions(path: str | os.PathLike[str]) -> DefinitionSet:

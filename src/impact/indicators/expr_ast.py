@@ -3,8 +3,8 @@
 Indicator rules are small expressions over wave fields (``b.employment``), other indicators
 (``got_job``) and parameters (``$min_small_steps``). They are parsed (:mod:`.expr_parser`) into
 the immutable tree defined here and evaluated with pandas (:mod:`.expr_eval`). The tree is plain
-data, so it can also be written as JSON (:func:`to_dict`) or translated to another language such
-as SQL; nothing in it is Python code.
+data, so it can also be written as JSON (:func:`impact.indicators.expr_tree.to_dict`) or
+translated to another language such as SQL; nothing in it is Python code.
 
 Node types
 ----------
@@ -243,47 +243,6 @@ def to_text(node: Node) -> str:
     raise TypeError(f"not an expression node: {node!r}")
 
 
-def to_dict(node: Node) -> dict:
-    """Return the tree as JSON-ready nested dicts (``{"node": "compare", ...}``)."""
-    if isinstance(node, Literal):
-        return {"node": "literal", "value": node.value}
-    if isinstance(node, Param):
-        return {"node": "param", "name": node.name}
-    if isinstance(node, Field):
-        return {"node": "field", "wave": node.wave, "name": node.name, "column": node.column}
-    if isinstance(node, Ref):
-        return {"node": "ref", "name": node.name}
-    if isinstance(node, Not):
-        return {"node": "not", "operand": to_dict(node.operand)}
-    if isinstance(node, Logical):
-        return {"node": node.op, "operands": [to_dict(o) for o in node.operands]}
-    if isinstance(node, Compare | Arith):
-        kind = "compare" if isinstance(node, Compare) else "arith"
-        return {
-            "node": kind,
-            "op": node.op,
-            "left": to_dict(node.left),
-            "right": to_dict(node.right),
-        }
-    if isinstance(node, In):
-        return {
-            "node": "in",
-            "negated": node.negated,
-            "operand": to_dict(node.operand),
-            "items": [to_dict(i) for i in node.items],
-        }
-    if isinstance(node, Negate):
-        return {"node": "negate", "operand": to_dict(node.operand)}
-    if isinstance(node, Call):
-        return {
-            "node": "call",
-            "name": node.name,
-            "args": [to_dict(a) for a in node.args],
-            "options": {name: to_dict(value) for name, value in node.options},
-        }
-    raise TypeError(f"not an expression node: {node!r}")
-
-
 _WORDS = {
     "en": {
         "and": "and",
@@ -374,38 +333,4 @@ def render(node: Node, lang: TLiteral["sv", "en"], values: dict[str, Scalar] | N
         options = "; ".join(f"{k} = {render(v, lang, values)}" for k, v in node.options)
         label = words.get(node.name, node.name)
         return f"{label} ({args}{'; ' + options if options else ''})"
-    raise TypeError(f"not an expression node: {node!r}")
-
-
-def substitute_placeholders(node: Node, values: dict[str, Scalar]) -> Node:
-    """Return a copy of the tree with ``{param}`` placeholders in field names filled in."""
-    if isinstance(node, Field):
-        name = PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), node.name)
-        return Field(node.wave, name)
-    if isinstance(node, Literal | Param | Ref):
-        return node
-    if isinstance(node, Not):
-        return Not(substitute_placeholders(node.operand, values))
-    if isinstance(node, Negate):
-        return Negate(substitute_placeholders(node.operand, values))
-    if isinstance(node, Logical):
-        return Logical(node.op, tuple(substitute_placeholders(o, values) for o in node.operands))
-    if isinstance(node, Compare):
-        left = substitute_placeholders(node.left, values)
-        return Compare(node.op, left, substitute_placeholders(node.right, values))
-    if isinstance(node, Arith):
-        left = substitute_placeholders(node.left, values)
-        return Arith(node.op, left, substitute_placeholders(node.right, values))
-    if isinstance(node, In):
-        return In(
-            substitute_placeholders(node.operand, values),
-            tuple(substitute_placeholders(i, values) for i in node.items),
-            node.negated,
-        )
-    if isinstance(node, Call):
-        return Call(
-            node.name,
-            tuple(substitute_placeholders(a, values) for a in node.args),
-            tuple((k, substitute_placeholders(v, values)) for k, v in node.options),
-        )
     raise TypeError(f"not an expression node: {node!r}")

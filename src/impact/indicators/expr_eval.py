@@ -45,7 +45,7 @@ from impact.indicators.expr_ast import (
 Kind = TLiteral["boolean", "number", "string", "null"]
 STRING_DTYPE = pd.StringDtype("python")
 COUNT_MISSING_MODES = ("answered", "strict")
-_KIND_WORDS = {"boolean": "true/false", "number": "numbers", "string": "text", "null": "no answers"}
+KIND_WORDS = {"boolean": "true/false", "number": "numbers", "string": "text", "null": "no answers"}
 
 
 class EvaluationError(ValueError):
@@ -100,18 +100,19 @@ def classify(series: pd.Series, label: str) -> Value:
     present = series.dropna()
     if isinstance(dtype, pd.CategoricalDtype):
         present = present.astype(object)
-    kinds = {_scalar_kind(v) for v in present}
+    kinds = {scalar_kind(v) for v in present}
     if kinds == {"boolean"}:
         return Value(series.astype("boolean"), "boolean")
     if kinds == {"string"}:
         return Value(series.astype(STRING_DTYPE), "string")
     if kinds == {"number"}:
         return Value(pd.to_numeric(series.astype(object)).astype("Float64"), "number")
-    described = ", ".join(sorted(_KIND_WORDS.get(k, k) for k in kinds))
+    described = ", ".join(sorted(KIND_WORDS.get(k, k) for k in kinds))
     raise EvaluationError(f"{label} mixes kinds of values ({described})", column=label)
 
 
-def _scalar_kind(value: object) -> str:
+def scalar_kind(value: object) -> str:
+    """The kind of a constant: ``boolean``, ``number`` or ``string`` (else its type's name)."""
     if isinstance(value, bool) or ptypes.is_bool(value):
         return "boolean"
     if isinstance(value, str):
@@ -121,9 +122,30 @@ def _scalar_kind(value: object) -> str:
     return type(value).__name__
 
 
+def list_kind(items: list[Scalar], operand_kind: str, node: Node) -> str:
+    """The one kind of an ``in`` list's items; the operand must have it (or have no answers)."""
+    item_kinds = {scalar_kind(v) for v in items}
+    if len(item_kinds) != 1 or operand_kind not in (*item_kinds, "null"):
+        raise EvaluationError(
+            f"cannot look for {', '.join(sorted(KIND_WORDS.get(k, k) for k in item_kinds))}"
+            f" among {KIND_WORDS[operand_kind]}",
+            node,
+        )
+    return item_kinds.pop()
+
+
+def check_count_mode(mode: object, node: Node) -> None:
+    """Raise :class:`EvaluationError` unless ``mode`` is one of :data:`COUNT_MISSING_MODES`."""
+    if mode not in COUNT_MISSING_MODES:
+        raise EvaluationError(
+            f"count's option missing must be one of {', '.join(COUNT_MISSING_MODES)}, got {mode!r}",
+            node,
+        )
+
+
 def constant(value: Scalar, index: pd.Index) -> Value:
     """Broadcast a constant to a Series of the matching kind."""
-    kind = _scalar_kind(value)
+    kind = scalar_kind(value)
     dtypes = {"boolean": "boolean", "string": STRING_DTYPE}
     if kind == "number":
         dtype = "Int64" if isinstance(value, int) else "Float64"
@@ -181,7 +203,7 @@ class Evaluator:
         """Return ``value`` as a Series of ``kind``, or raise naming ``role`` and ``node``."""
         if value.kind not in (kind, "null"):
             raise EvaluationError(
-                f"{role} needs {_KIND_WORDS[kind]}, got {_KIND_WORDS[value.kind]}", node
+                f"{role} needs {KIND_WORDS[kind]}, got {KIND_WORDS[value.kind]}", node
             )
         return _as_kind(value, kind)
 
@@ -221,11 +243,11 @@ class Evaluator:
         kinds = {left.kind, right.kind} - {"null"}
         if len(kinds) > 1:
             raise EvaluationError(
-                f"cannot compare {_KIND_WORDS[left.kind]} with {_KIND_WORDS[right.kind]}", node
+                f"cannot compare {KIND_WORDS[left.kind]} with {KIND_WORDS[right.kind]}", node
             )
         kind: Kind = kinds.pop() if kinds else "number"
         if kind != "number" and node.op not in ("==", "!="):
-            raise EvaluationError(f"'{node.op}' needs numbers, got {_KIND_WORDS[kind]}", node)
+            raise EvaluationError(f"'{node.op}' needs numbers, got {KIND_WORDS[kind]}", node)
         a, b = _as_kind(left, kind), _as_kind(right, kind)
         ops = {
             "==": a.eq,
@@ -245,14 +267,7 @@ class Evaluator:
             if value is None:
                 raise EvaluationError("list items must be constants or known parameters", item)
             items.append(value)
-        item_kinds = {_scalar_kind(v) for v in items}
-        if len(item_kinds) != 1 or operand.kind not in (*item_kinds, "null"):
-            raise EvaluationError(
-                f"cannot look for {', '.join(sorted(_KIND_WORDS.get(k, k) for k in item_kinds))}"
-                f" among {_KIND_WORDS[operand.kind]}",
-                node,
-            )
-        data = _as_kind(operand, item_kinds.pop())  # type: ignore[arg-type]
+        data = _as_kind(operand, list_kind(items, operand.kind, node))  # type: ignore[arg-type]
         found = data.isin(items).astype("boolean")
         found[data.isna()] = pd.NA
         return Value(~found if node.negated else found, "boolean")
@@ -278,12 +293,7 @@ class Evaluator:
         if "missing" in options:
             chosen = self.evaluate(options["missing"])
             mode = chosen.data.iloc[0] if len(chosen.data) else "answered"
-        if mode not in COUNT_MISSING_MODES:
-            raise EvaluationError(
-                f"count's option missing must be one of {', '.join(COUNT_MISSING_MODES)},"
-                f" got {mode!r}",
-                node,
-            )
+        check_count_mode(mode, node)
         items = pd.concat([self.condition(a) for a in node.args], axis=1)
         trues = items.fillna(False).astype(int).sum(axis=1)
         answered = items.notna().sum(axis=1)

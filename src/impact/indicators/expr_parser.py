@@ -24,22 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from impact.indicators.expr_ast import (
-    COMPARE_OPS,
-    WAVE_PATTERN,
-    Arith,
-    Call,
-    Compare,
-    Field,
-    In,
-    Literal,
-    Logical,
-    Negate,
-    Node,
-    Not,
-    Param,
-    Ref,
-)
+from impact.indicators import expr_ast as ast
 
 #: Functions the language knows: name → (minimum arguments, maximum or None, option names).
 FUNCTIONS: dict[str, tuple[int, int | None, tuple[str, ...]]] = {
@@ -137,7 +122,7 @@ class _Parser:
             found = self.current.text or "end of rule"
             raise self.error(f"expected '{text}' but found '{found}'")
 
-    def parse(self) -> Node:
+    def parse(self) -> ast.Node:
         if self.current.kind == "end":
             raise self.error("the rule is empty")
         node = self.or_expr()
@@ -145,42 +130,42 @@ class _Parser:
             raise self.error(f"unexpected '{self.current.text}'")
         return node
 
-    def or_expr(self) -> Node:
+    def or_expr(self) -> ast.Node:
         operands = [self.and_expr()]
         while self.accept("or"):
             operands.append(self.and_expr())
-        return operands[0] if len(operands) == 1 else Logical("or", tuple(operands))
+        return operands[0] if len(operands) == 1 else ast.Logical("or", tuple(operands))
 
-    def and_expr(self) -> Node:
+    def and_expr(self) -> ast.Node:
         operands = [self.not_expr()]
         while self.accept("and"):
             operands.append(self.not_expr())
-        return operands[0] if len(operands) == 1 else Logical("and", tuple(operands))
+        return operands[0] if len(operands) == 1 else ast.Logical("and", tuple(operands))
 
-    def not_expr(self) -> Node:
+    def not_expr(self) -> ast.Node:
         if self.accept("not"):
-            return Not(self.not_expr())
+            return ast.Not(self.not_expr())
         return self.comparison()
 
-    def comparison(self) -> Node:
+    def comparison(self) -> ast.Node:
         left = self.additive()
         token = self.current
-        if token.kind == "op" and token.text in COMPARE_OPS:
+        if token.kind == "op" and token.text in ast.COMPARE_OPS:
             self.index += 1
-            node: Node = Compare(token.text, left, self.additive())
+            node: ast.Node = ast.Compare(token.text, left, self.additive())
         elif self.accept("in"):
-            node = In(left, self.items(), negated=False)
+            node = ast.In(left, self.items(), negated=False)
         elif token.kind == "keyword" and token.text == "not" and self.peek().text == "in":
             self.index += 2
-            node = In(left, self.items(), negated=True)
+            node = ast.In(left, self.items(), negated=True)
         else:
             return left
         following = self.current
-        if following.kind == "op" and following.text in COMPARE_OPS or following.text == "in":
+        if following.kind == "op" and following.text in ast.COMPARE_OPS or following.text == "in":
             raise self.error("comparisons cannot be chained; use 'and'", following)
         return node
 
-    def items(self) -> tuple[Node, ...]:
+    def items(self) -> tuple[ast.Node, ...]:
         self.expect("[")
         items = [self.item()]
         while self.accept(","):
@@ -188,46 +173,46 @@ class _Parser:
         self.expect("]")
         return tuple(items)
 
-    def item(self) -> Node:
+    def item(self) -> ast.Node:
         token = self.current
         if token.kind == "op" and token.text == "-" and self.peek().kind == "number":
             self.index += 2
-            return Literal(-_number(self.tokens[self.index - 1].text))
+            return ast.Literal(-_number(self.tokens[self.index - 1].text))
         if token.kind in ("number", "string", "param") or token.text in ("true", "false"):
             return self.primary()
         raise self.error("list items must be numbers, texts, true/false or $parameters")
 
-    def additive(self) -> Node:
+    def additive(self) -> ast.Node:
         node = self.unary()
         while self.current.kind == "op" and self.current.text in ("+", "-"):
             op = self.current.text
             self.index += 1
-            node = Arith(op, node, self.unary())
+            node = ast.Arith(op, node, self.unary())
         return node
 
-    def unary(self) -> Node:
+    def unary(self) -> ast.Node:
         if self.accept("-"):
             operand = self.unary()
-            if isinstance(operand, Literal) and isinstance(operand.value, int | float):
+            if isinstance(operand, ast.Literal) and isinstance(operand.value, int | float):
                 if not isinstance(operand.value, bool):
-                    return Literal(-operand.value)
-            return Negate(operand)
+                    return ast.Literal(-operand.value)
+            return ast.Negate(operand)
         return self.primary()
 
-    def primary(self) -> Node:
+    def primary(self) -> ast.Node:
         token = self.current
         if token.kind == "number":
             self.index += 1
-            return Literal(_number(token.text))
+            return ast.Literal(_number(token.text))
         if token.kind == "string":
             self.index += 1
-            return Literal(_unquote(token.text))
+            return ast.Literal(_unquote(token.text))
         if token.kind == "param":
             self.index += 1
-            return Param(token.text[1:])
+            return ast.Param(token.text[1:])
         if token.kind == "keyword" and token.text in ("true", "false"):
             self.index += 1
-            return Literal(token.text == "true")
+            return ast.Literal(token.text == "true")
         if self.accept("("):
             node = self.or_expr()
             self.expect(")")
@@ -237,11 +222,11 @@ class _Parser:
         found = token.text or "end of rule"
         raise self.error(f"expected a value, field, indicator or '(' but found '{found}'")
 
-    def name_expr(self) -> Node:
+    def name_expr(self) -> ast.Node:
         token = self.current
         self.index += 1
         if self.accept("."):
-            if not WAVE_PATTERN.match(token.text):
+            if not ast.WAVE_PATTERN.match(token.text):
                 raise self.error(
                     f"unknown wave prefix '{token.text}' (use b, r, f1, f2, … or person)", token
                 )
@@ -249,20 +234,20 @@ class _Parser:
             if name.kind != "name":
                 raise self.error("expected a field name after '.'")
             self.index += 1
-            return Field(token.text, name.text)
+            return ast.Field(token.text, name.text)
         if "{" in token.text:
             raise self.error("{placeholders} are only allowed in field names", token)
         if self.accept("("):
             return self.call(token)
-        return Ref(token.text)
+        return ast.Ref(token.text)
 
-    def call(self, token: Token) -> Node:
+    def call(self, token: Token) -> ast.Node:
         if token.text not in FUNCTIONS:
             known = ", ".join(sorted(FUNCTIONS))
             raise self.error(f"unknown function '{token.text}' (known: {known})", token)
         minimum, maximum, option_names = FUNCTIONS[token.text]
-        args: list[Node] = []
-        options: list[tuple[str, Node]] = []
+        args: list[ast.Node] = []
+        options: list[tuple[str, ast.Node]] = []
         if not self.accept(")"):
             while True:
                 if self.current.kind == "name" and self.peek().text == "=":
@@ -285,10 +270,10 @@ class _Parser:
         if len(args) < minimum or (maximum is not None and len(args) > maximum):
             wanted = f"{minimum}" if maximum == minimum else f"at least {minimum}"
             raise self.error(f"'{token.text}' takes {wanted} argument(s), got {len(args)}", token)
-        return Call(token.text, tuple(args), tuple(options))
+        return ast.Call(token.text, tuple(args), tuple(options))
 
 
-def parse(text: str) -> Node:
+def parse(text: str) -> ast.Node:
     """Parse rule text into an expression tree.
 
     Parameters

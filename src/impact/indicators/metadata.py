@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import impact
+from impact._version import __version__
 from impact.indicators import expr_ast
 from impact.indicators.registry import BoundIndicator, IndicatorRegistry
 
@@ -108,7 +108,7 @@ def build_metadata(
         )
     return {
         "format": METADATA_FORMAT,
-        "package_version": impact.__version__,
+        "package_version": __version__,
         "definitions": entries,
         "params": {e["id"]: e["params"] for e in entries if e["params"]},
         "missing": {ident: counts[ident] for ident in registry.ids},

@@ -26,14 +26,18 @@ engine (:mod:`impact.engines`) reads the same data.
 from __future__ import annotations
 
 import functools
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
-from impact.errors import Problem
+from impact.errors import InputError, Problem
+from impact.indicators.definitions import DefinitionSet, IndicatorDefinition
+from impact.indicators.registry import BoundIndicator, IndicatorRegistry
 from impact.ingest.schema import FieldSpec, load_table_schema
 
 __all__ = ["MAX_ROWS_SHOWN", "canonical_field", "panel_value_problems"]
@@ -187,3 +191,67 @@ def panel_value_problems(linked: pd.DataFrame, columns: Iterable[str]) -> list[P
         if bad is not None and bad.any():
             problems.extend(_problems(column, series, bad, _expected(table, spec)))
     return problems
+
+
+#: Wave-prefixed panel columns (``b_…``, ``r_…``, ``f1_…``); everything else is person-level.
+WAVE_COLUMN = re.compile(r"^(b|r|f[1-9][0-9]*)_")
+#: Columns that must never reach an output (raw linking codes, response ids).
+PRIVATE_COLUMN = re.compile(r"(^|_)(link_code|response_id)$")
+
+Definitions = (
+    IndicatorRegistry
+    | str
+    | os.PathLike[str]
+    | DefinitionSet
+    | Sequence[IndicatorDefinition]
+    | None
+)
+
+
+def person_columns(linked: pd.DataFrame) -> list[str]:
+    """Return the panel's person-level columns (no wave prefix, no private columns)."""
+    return [
+        c
+        for c in linked.columns
+        if isinstance(c, str) and not WAVE_COLUMN.match(c) and not PRIVATE_COLUMN.search(c)
+    ]
+
+
+def missing_column_problems(columns: Iterable[str], bound: list[BoundIndicator]) -> list[Problem]:
+    """One problem per column an indicator reads that the panel lacks."""
+    present = set(columns)
+    return [
+        Problem(
+            "linked panel",
+            f"column read by indicator '{indicator.id}' (override the definition if"
+            " your questionnaire lacks this question)",
+            column=column,
+        )
+        for indicator in bound
+        for column in indicator.columns
+        if column not in present
+    ]
+
+
+def check_panel(linked: Any, bound: list[BoundIndicator]) -> None:
+    """Check the panel's shape and the values of the columns the indicators read.
+
+    Missing columns, repeated persons and every value that its canonical field does not allow
+    (:mod:`impact.indicators.panel_check`) are collected into one InputError.
+    """
+    if not isinstance(linked, pd.DataFrame):
+        raise InputError(
+            "compute_indicators needs the linked panel as a pandas DataFrame",
+            [Problem("linked panel", "a pandas DataFrame", value=type(linked).__name__)],
+        )
+    problems = missing_column_problems(linked.columns, bound)
+    if "person_id" in linked.columns and linked["person_id"].duplicated().any():
+        dupes = linked.loc[linked["person_id"].duplicated(), "person_id"].nunique()
+        problems.append(
+            Problem(
+                "linked panel", "one row per person", column="person_id", value=f"{dupes} repeated"
+            )
+        )
+    problems += panel_value_problems(linked, (c for i in bound for c in i.columns))
+    if problems:
+        raise InputError("The linked panel cannot be used for these indicators", problems)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from impact.errors import InputError, Problem
-from impact.indicators import expr_ast
+from impact.indicators import expr_ast, expr_tree
 from impact.indicators.definitions import (
     DefinitionSet,
     IndicatorDefinition,
@@ -268,9 +268,9 @@ class IndicatorRegistry:
         for ident in self.evaluation_order():
             definition = by_id[ident]
             own = values[ident]
-            rule = expr_ast.substitute_placeholders(definition.ast, own)
+            rule = expr_tree.substitute_placeholders(definition.ast, own)
             population = (
-                expr_ast.substitute_placeholders(definition.population.ast, own)
+                expr_tree.substitute_placeholders(definition.population.ast, own)
                 if definition.population
                 else None
             )

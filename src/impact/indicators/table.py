@@ -13,8 +13,9 @@ from typing import Any
 
 import pandas as pd
 
-from impact.indicators.compute import Definitions
+from impact.engines import Engine, EngineSession
 from impact.indicators.compute import compute_indicators as _compute_indicators
+from impact.indicators.panel_check import Definitions
 from impact.results import Result
 
 
@@ -57,6 +58,9 @@ def compute_indicators(
     linked: pd.DataFrame,
     definitions: Definitions = None,
     params: Mapping[str, Any] | None = None,
+    *,
+    engine: Engine = "pandas",
+    session: EngineSession | None = None,
 ) -> IndicatorTable:
     """Compute every indicator for every person of the linked panel.
 
@@ -71,10 +75,19 @@ def compute_indicators(
     params : mapping, optional
         Parameter overrides: ``{name: value}`` for every definition declaring ``name``, or
         ``{"id.name": value}`` for one definition.
+    engine : {"pandas", "duckdb", "spark"}
+        Where the rules run: the same table on every engine (on DuckDB and Spark the rules are
+        compiled to SQL).
+    session : EngineSession, optional
+        An open DuckDB or Spark session to reuse (one is opened and closed otherwise).
 
     Returns
     -------
     IndicatorTable
         ``table`` (also ``tidy()``): the person-level columns, then one column per indicator.
     """
-    return IndicatorTable(_compute_indicators(linked, definitions=definitions, params=params))
+    return IndicatorTable(
+        _compute_indicators(
+            linked, definitions=definitions, params=params, engine=engine, session=session
+        )
+    )

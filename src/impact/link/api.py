@@ -10,67 +10,28 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, get_args
+from dataclasses import fields
 
 import pandas as pd
 
+from impact.engines.sessions import EngineSession
 from impact.errors import InputError, Problem
+from impact.link.blocking import Blocking
+from impact.link.options import DEFAULT_REVIEW_BAND, DEFAULT_THRESHOLD, LinkOptions
 from impact.link.pseudonymise import DEFAULT_SECRET_ENV
 from impact.link.records import InvalidCodes
 from impact.link.result import LinkResult
 from impact.link.spine import link_to_spine
 
-if TYPE_CHECKING:
-    from impact.engines.sessions import EngineSession
-
 logger = logging.getLogger(__name__)
 
-#: Default Splink match probability threshold ("more likely than not"), chosen on synthetic
-#: truth (benchmarks/link.py threshold sweep): F1 is highest from 0.3 to 0.5 and precision is
-#: the same to three decimals up to 0.99, because the one-to-one assignment removes the
-#: competing weak candidates; higher thresholds only lose recall.
-DEFAULT_THRESHOLD = 0.5
-#: Default probability band of the pairs listed for clerical review.
-DEFAULT_REVIEW_BAND = (0.2, 0.98)
 WAVE_NAMES = {"b": "baseline", "r": "result", "rand": "randomisation"}
 
 
-def _validate_options(threshold: float, invalid_codes: str, review_band: Sequence[float]) -> None:
-    problems = []
-    if (
-        isinstance(threshold, bool)
-        or not isinstance(threshold, (int, float))
-        or not (0 < threshold < 1)
-    ):
-        problems.append(
-            Problem(
-                "linking",
-                "a probability strictly between 0 and 1",
-                column="threshold",
-                value=repr(threshold),
-            )
-        )
-    if invalid_codes not in get_args(InvalidCodes):
-        problems.append(
-            Problem(
-                "linking",
-                f"one of {list(get_args(InvalidCodes))}",
-                column="invalid_codes",
-                value=repr(invalid_codes),
-            )
-        )
-    band = tuple(review_band)
-    if len(band) != 2 or not (0 <= band[0] <= band[1] <= 1):
-        problems.append(
-            Problem(
-                "linking",
-                "two probabilities (low, high) with low ≤ high",
-                column="review_band",
-                value=repr(review_band),
-            )
-        )
-    if problems:
-        raise InputError("Invalid linking options", problems)
+def _options(arguments: dict[str, object]) -> LinkOptions:
+    """The :class:`LinkOptions` among a public function's arguments (its ``locals()``)."""
+    names = {f.name for f in fields(LinkOptions)}
+    return LinkOptions(**{k: v for k, v in arguments.items() if k in names})
 
 
 def _split_followup(followup: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
@@ -118,7 +79,7 @@ def link_study(
     m_priors: dict[str, float] | None = None,
     engine: str = "pandas",
     session: EngineSession | None = None,
-    blocking: str = "thorough",
+    blocking: Blocking = "thorough",
 ) -> LinkResult:
     """Link all waves of a study person by person into the linked panel.
 
@@ -175,7 +136,7 @@ def link_study(
     AnalysisError
         All codes identical in a wave, or a wave that links to nobody.
     """
-    _validate_options(threshold, invalid_codes, review_band)
+    options = _options(locals())
     if baseline is None:
         raise InputError(
             "The baseline wave is required", [Problem("baseline", "a canonical baseline table")]
@@ -190,21 +151,7 @@ def link_study(
         waves += _split_followup(followup)
     if result is not None:
         waves.append(("r", "result", result))
-    return link_to_spine(
-        waves,
-        randomisation,
-        secret=secret,
-        secret_env=secret_env,
-        allow_ephemeral_secret=allow_ephemeral_secret,
-        threshold=threshold,
-        code_elements=code_elements,
-        invalid_codes=invalid_codes,
-        review_band=review_band,
-        m_priors=m_priors,
-        engine=engine,
-        session=session,
-        blocking=blocking,
-    )
+    return link_to_spine(waves, randomisation, options, session)
 
 
 def link_waves(
@@ -222,7 +169,7 @@ def link_waves(
     m_priors: dict[str, float] | None = None,
     engine: str = "pandas",
     session: EngineSession | None = None,
-    blocking: str = "thorough",
+    blocking: Blocking = "thorough",
 ) -> LinkResult:
     """Link one later wave to the baseline.
 
@@ -256,20 +203,7 @@ review_band, m_priors, engine, session, blocking
                 )
             ],
         )
-    _validate_options(threshold, invalid_codes, review_band)
+    options = _options(locals())
     name = WAVE_NAMES.get(later_wave, later_wave)
-    return link_to_spine(
-        [("b", "baseline", baseline), (later_wave, name, later)],
-        None,
-        secret=secret,
-        secret_env=secret_env,
-        allow_ephemeral_secret=allow_ephemeral_secret,
-        threshold=threshold,
-        code_elements=code_elements,
-        invalid_codes=invalid_codes,
-        review_band=review_band,
-        m_priors=m_priors,
-        engine=engine,
-        session=session,
-        blocking=blocking,
-    )
+    waves = [("b", "baseline", baseline), (later_wave, name, later)]
+    return link_to_spine(waves, None, options, session)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from impact.link.records import code_key
+
 DUPLICATE_RULE = "keep the most complete answer, then the earliest submitted, then first in file"
 
 
@@ -36,14 +38,7 @@ class Deduplicated:
 
 def _group_keys(records: pd.DataFrame) -> pd.Series:
     """Duplicate key per record: study id when known, else code hash + birth year + round."""
-    by_code = (
-        records["code_h"]
-        + "|"
-        + records["birth_year"].astype("string")
-        + "|"
-        + records["round_id"].fillna("")
-    )
-    by_code = by_code.where(records["code_valid"])
+    by_code = code_key(records, gender=False)
     key = ("sid|" + records["study_id"]).fillna("code|" + by_code)
     return key
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from impact.link.records import code_key
+
 PAIR_COLUMNS = ["left_uid", "right_uid", "stage"]
 
 
@@ -68,20 +70,12 @@ def exact_links(left: pd.DataFrame, right: pd.DataFrame) -> ExactLinks:
     rest_left = left[~left["uid"].isin(by_sid["left_uid"])]
     rest_right = right[~right["uid"].isin(by_sid["right_uid"])]
 
-    def full_key(records: pd.DataFrame) -> pd.Series:
-        key = (
-            records["code_h"]
-            + "|"
-            + records["birth_year"].astype("string")
-            + "|"
-            + records["gender"].astype("string")
-            + "|"
-            + records["round_id"].fillna("")
-        )
-        return key.where(records["code_valid"])
-
     by_code, amb_code = _unique_key_links(
-        rest_left, rest_right, full_key(rest_left), full_key(rest_right), "exact"
+        rest_left,
+        rest_right,
+        code_key(rest_left, gender=True),
+        code_key(rest_right, gender=True),
+        "exact",
     )
     pairs = pd.concat([by_sid, by_code], ignore_index=True)
     return ExactLinks(pairs=pairs[PAIR_COLUMNS], ambiguous=amb_sid + amb_code)

@@ -7,19 +7,18 @@ remainder, (d) a one-to-one assignment of the Splink candidates above the thresh
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from impact.engines.jobs import session_for
+from impact.engines.sessions import EngineSession
 from impact.link.assign import one_to_one
+from impact.link.blocking import Blocking, blocking_keys, splink_rules
+from impact.link.engine_stage import link_in_engine
 from impact.link.exact import exact_links
 from impact.link.probabilistic import agreement_pattern, score_candidates
-
-if TYPE_CHECKING:
-    from impact.engines.sessions import EngineSession
 
 
 @dataclass
@@ -58,15 +57,15 @@ def link_records(
     threshold: float,
     m_priors: dict[str, float] | None = None,
     session: EngineSession | None = None,
-    blocking: str = "thorough",
+    blocking: Blocking = "thorough",
     engine: str = "pandas",
 ) -> WaveLink:
     """Link a wave's records to the spine, one-to-one.
 
     On DuckDB or Spark (``engine: duckdb|spark`` in the study file) the exact
     stage, Splink's blocking and comparisons, the pattern counts for the EM and the scoring run
-    in that engine (:func:`impact.engines.link_stages.sql_stage`, with the blocking rules used
-    here); the result is the same.
+    in that engine (:func:`impact.link.engine_stage.link_in_engine`, with the blocking rules
+    used here); the result is the same.
 
     Parameters
     ----------
@@ -81,9 +80,9 @@ def link_records(
     session : EngineSession, optional
         An open session of ``engine`` (default: one opened for this wave).
     blocking : {"thorough", "linear"}
-        Blocking rule set (:mod:`impact.engines.link_blocking`): ``thorough`` compares every
-        pair with at most two elements different; ``linear`` keeps the comparisons about
-        linear in the wave size (for national-size waves).
+        Blocking rule set (:mod:`impact.link.blocking`, already checked): ``thorough``
+        compares every pair with at most two elements different; ``linear`` keeps the
+        comparisons about linear in the wave size (for national-size waves).
     engine : {"pandas", "duckdb", "spark"}
         Where the stages run: in memory, or in a DuckDB or Spark session.
 
@@ -91,13 +90,9 @@ def link_records(
     -------
     WaveLink
     """
-    from impact.engines.link_blocking import blocking_keys, check_blocking, splink_rules
-
-    keys = blocking_keys(elements, check_blocking(blocking))
+    keys = blocking_keys(elements, blocking)
     if engine != "pandas":
-        from impact.engines.sessions import open_session
-
-        with nullcontext(session) if session is not None else open_session(engine) as active:
+        with session_for(engine, session) as active:
             return _link_on_engine(spine, wave, elements, threshold, m_priors, active, keys)
     exact = exact_links(spine, wave)
     rest_spine = spine[~spine["uid"].isin(exact.pairs["left_uid"]) & spine["code_valid"]]
@@ -162,33 +157,14 @@ def _link_on_engine(
     keys: list[tuple[str, ...]],
 ) -> WaveLink:
     """The stages of :func:`link_records` in a DuckDB or Spark session."""
-    from impact.engines.link_blocking import splink_rules
-    from impact.engines.link_stages import sql_stage
-
-    stage = sql_stage(
-        session,
-        spine,
-        wave,
-        elements,
-        keys,
-        threshold,
-        m_priors,
-        splink_rules(keys),
-        1,
-        keep_scored=True,
-    )
+    stage = link_in_engine(session, spine, wave, elements, m_priors, splink_rules(keys))
     columns = ["left_uid", "right_uid", "match_weight", "match_probability"]
-    found = stage.get("scored", stage["above"])[columns].reset_index(drop=True)
+    found = stage.scored[columns].reset_index(drop=True)
     found = found.astype({"match_weight": float, "match_probability": float})
     pattern = agreement_pattern(found, spine, wave, elements)
     order = [c for c in pattern.columns if c != "elements_differing"] + ["elements_differing"]
     scored = pd.concat([found, pattern[order]], axis=1)
-    exact = stage["exact"][["left_uid", "right_uid", "stage"]]
+    exact = stage.exact[["left_uid", "right_uid", "stage"]]
     return _assemble(
-        exact,
-        scored,
-        threshold,
-        int(stage["ambiguous"]),
-        float(stage["prior_lambda"]),
-        stage["settings"],
+        exact, scored, threshold, int(stage.ambiguous), float(stage.prior_lambda), stage.settings
     )

@@ -89,29 +89,8 @@ def build_panel(
         rand.index = randomisation_member.to_numpy()
         rand_block = rand.reindex(range(n))
 
-    round_sources = [rand_block] if rand_block is not None else []
-    round_sources += [blocks[w].rename(columns={f"{w}_round_id": "round_id"}) for w in blocks]
-    round_id = pd.Series(pd.NA, index=range(n), dtype="string")
-    for source in round_sources:
-        if "round_id" in source:
-            round_id = round_id.fillna(source["round_id"].astype("string"))
-    panel["round_id"] = round_id.array
-
-    if rand_block is not None:
-        for col in RANDOMISATION_PERSON_COLUMNS:
-            if col in rand_block:
-                panel[col] = rand_block[col].array
-    else:
-        study_ids = [
-            frame["study_id"].loc[members[w].index].set_axis(members[w].to_numpy())
-            for w, frame in waves.items()
-            if "study_id" in frame.columns
-        ]
-        if study_ids:
-            sid = pd.Series(pd.NA, index=range(n), dtype="string")
-            for s in study_ids:
-                sid = sid.fillna(s.astype("string").reindex(range(n)))
-            panel["study_id"] = sid.array
+    panel["round_id"] = _round_ids(blocks, rand_block, n).array
+    _add_study_columns(panel, waves, members, rand_block, n)
 
     for w in waves:
         responded = pd.Series(False, index=range(n))
@@ -136,13 +115,57 @@ def build_panel(
             panel[col] = wave_columns[key].array
     panel = pd.concat([panel, wave_columns.reset_index(drop=True)], axis=1)
     if rand_block is not None:
-        extra = [
-            c
-            for c in rand_block.columns
-            if c not in (*RANDOMISATION_PERSON_COLUMNS, "round_id", "link_code")
-        ]
-        if extra:
-            rand_extra = rand_block[extra].reset_index(drop=True)
-            rand_extra.columns = [f"rand_{c}" for c in extra]
-            panel = pd.concat([panel, rand_extra], axis=1)
+        panel = _with_randomisation_extras(panel, rand_block)
     return panel
+
+
+def _round_ids(
+    blocks: dict[str, pd.DataFrame], rand_block: pd.DataFrame | None, n: int
+) -> pd.Series:
+    """Each person's round: from the randomisation list, else the first wave that has one."""
+    round_sources = [rand_block] if rand_block is not None else []
+    round_sources += [blocks[w].rename(columns={f"{w}_round_id": "round_id"}) for w in blocks]
+    round_id = pd.Series(pd.NA, index=range(n), dtype="string")
+    for source in round_sources:
+        if "round_id" in source:
+            round_id = round_id.fillna(source["round_id"].astype("string"))
+    return round_id
+
+
+def _add_study_columns(
+    panel: pd.DataFrame,
+    waves: dict[str, pd.DataFrame],
+    members: dict[str, pd.Series],
+    rand_block: pd.DataFrame | None,
+    n: int,
+) -> None:
+    """``study_id``, ``arm``, ``stratum`` from the randomisation list, else the waves' study ids."""
+    if rand_block is not None:
+        for col in RANDOMISATION_PERSON_COLUMNS:
+            if col in rand_block:
+                panel[col] = rand_block[col].array
+        return
+    study_ids = [
+        frame["study_id"].loc[members[w].index].set_axis(members[w].to_numpy())
+        for w, frame in waves.items()
+        if "study_id" in frame.columns
+    ]
+    if study_ids:
+        sid = pd.Series(pd.NA, index=range(n), dtype="string")
+        for s in study_ids:
+            sid = sid.fillna(s.astype("string").reindex(range(n)))
+        panel["study_id"] = sid.array
+
+
+def _with_randomisation_extras(panel: pd.DataFrame, rand_block: pd.DataFrame) -> pd.DataFrame:
+    """The randomisation list's other columns, prefixed ``rand_``, appended to the panel."""
+    extra = [
+        c
+        for c in rand_block.columns
+        if c not in (*RANDOMISATION_PERSON_COLUMNS, "round_id", "link_code")
+    ]
+    if not extra:
+        return panel
+    rand_extra = rand_block[extra].reset_index(drop=True)
+    rand_extra.columns = [f"rand_{c}" for c in extra]
+    return pd.concat([panel, rand_extra], axis=1)

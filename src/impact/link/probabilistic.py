@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from impact.errors import InputError, Problem
+from impact.link.frequencies import u_probabilities
 from impact.link.training import level_indices, train
 
 logger = logging.getLogger(__name__)
@@ -112,9 +113,6 @@ SETTINGS_TEMPLATE: dict[str, Any] = {
     ],
 }
 
-_EPS = 1e-6
-
-
 def prior_m(elements: list[str], m_priors: dict[str, float] | None = None) -> dict[str, np.ndarray]:
     """Prior m of each non-missing level, per comparison, from :data:`M_PRIORS`."""
     m = {**M_PRIORS, **(m_priors or {})}
@@ -137,39 +135,6 @@ def prior_m(elements: list[str], m_priors: dict[str, float] | None = None) -> di
             ],
         )
     return out
-
-
-def _agreement_u(left: pd.Series, right: pd.Series, offset: int = 0) -> float:
-    """Chance that a random left/right pair agrees (values ``v`` and ``v ± offset``)."""
-    pl = left.dropna().value_counts(normalize=True)
-    pr = right.dropna().value_counts(normalize=True)
-    if pl.empty or pr.empty:
-        return 0.0
-    if not offset:
-        return float((pl * pr.reindex(pl.index).fillna(0)).sum())
-    total = 0.0
-    for sign in (1, -1):
-        shifted = pr.copy()
-        shifted.index = pr.index - sign * offset
-        total += float((pl * shifted.reindex(pl.index).fillna(0)).sum())
-    return total
-
-
-def u_probabilities(
-    lf: pd.DataFrame, rf: pd.DataFrame, elements: list[str]
-) -> dict[str, np.ndarray]:
-    """u of each non-missing level, per comparison, computed from value frequencies."""
-
-    def vec(*agree: float) -> np.ndarray:
-        values = np.clip(np.array([*agree, 1 - sum(agree)]), _EPS, None)
-        return values / values.sum()
-
-    u = {e: vec(_agreement_u(lf[e], rf[e])) for e in elements}
-    by_l, by_r = lf["birth_year"], rf["birth_year"]
-    u["birth_year"] = vec(_agreement_u(by_l, by_r), _agreement_u(by_l, by_r, 1))
-    u["gender"] = vec(_agreement_u(lf["gender"], rf["gender"]))
-    u["round_id"] = vec(_agreement_u(lf["round_id"], rf["round_id"]))
-    return u
 
 
 def build_settings(
@@ -370,7 +335,7 @@ def score_candidates(
         Overrides of :data:`M_PRIORS`.
     rules : list of dict, optional
         Splink blocking rules (default :func:`blocking_rules`, every pair with at most two
-        elements different; ``impact.engines.link_blocking`` has the ``linear`` set).
+        elements different; ``impact.link.blocking`` has the ``linear`` set).
 
     Returns
     -------

@@ -136,6 +136,17 @@ def _genders(frame: pd.DataFrame, wave: str) -> pd.Series:
     return gender
 
 
+def code_key(records: pd.DataFrame, *, gender: bool) -> pd.Series:
+    """``code|birth year[|gender]|round`` per record (missing where the code is invalid).
+
+    The duplicate rule uses it without the gender, the exact stage with it.
+    """
+    key = records["code_h"] + "|" + records["birth_year"].astype("string") + "|"
+    if gender:
+        key = key + records["gender"].astype("string") + "|"
+    return (key + records["round_id"].fillna("")).where(records["code_valid"])
+
+
 def make_records(
     frame: pd.DataFrame,
     wave: str,
@@ -145,7 +156,6 @@ def make_records(
     invalid_codes: InvalidCodes = "unlinked",
     id_column: str | None = "response_id",
     name: str | None = None,
-    first_row: int = 0,
 ) -> WaveRecords:
     """Validate a wave and build its pseudonymised linking records.
 
@@ -165,9 +175,6 @@ def make_records(
     id_column : str or None
         Column identifying a record (``response_id``; ``study_id`` for the randomisation
         list); ``None`` uses the row number.
-    first_row : int
-        Position of ``frame``'s first row in its wave, for the internal ids ``<wave>:<row>``
-        (a wave prepared in chunks passes each chunk's start).
 
     Returns
     -------
@@ -191,8 +198,36 @@ def make_records(
         else pd.Series(pd.NA, index=frame.index, dtype="string")
     )
     invalid_mask = codes["code"].isna()
+    _check_codes(codes, invalid_mask, study_id, name, layout, invalid_codes)
+    out = _record_frame(frame, wave, name, layout, pseudonymiser, codes, id_column)
+    out["study_id"] = study_id
+    out["round_id"] = (
+        frame["round_id"].astype("string")
+        if "round_id" in frame.columns
+        else pd.Series(pd.NA, index=frame.index, dtype="string")
+    )
+    out["submitted_at"] = (
+        pd.to_datetime(frame["submitted_at"], errors="coerce")
+        if "submitted_at" in frame.columns
+        else pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    )
+    answers = frame.drop(columns=[c for c in ("link_code", id_column) if c], errors="ignore")
+    out["completeness"] = answers.notna().sum(axis=1).astype("int64")
+    out["code_valid"] = ~invalid_mask
+    return WaveRecords(wave=wave, frame=out, invalid=int(invalid_mask.sum()))
+
+
+def _check_codes(
+    codes: pd.DataFrame,
+    invalid_mask: pd.Series,
+    study_id: pd.Series,
+    name: str,
+    layout: CodeLayout,
+    invalid_codes: InvalidCodes,
+) -> None:
+    """Raise when a wave's codes are unusable; warn about the invalid codes kept."""
     unusable = invalid_mask & study_id.isna()
-    n = len(frame)
+    n = len(codes)
     if invalid_mask.all() and not study_id.notna().any():
         raise InputError(
             f"Wave '{name}': no usable linking code in column 'link_code'",
@@ -226,8 +261,20 @@ def make_records(
             int(invalid_mask.sum()),
         )
 
+
+def _record_frame(
+    frame: pd.DataFrame,
+    wave: str,
+    name: str,
+    layout: CodeLayout,
+    pseudonymiser: Pseudonymiser,
+    codes: pd.DataFrame,
+    id_column: str | None,
+) -> pd.DataFrame:
+    """The record ids, keyed hashes of the code and its elements, birth year and gender."""
+    n = len(frame)
     out = pd.DataFrame(index=frame.index)
-    out["uid"] = [f"{wave}:{first_row + i}" for i in range(n)]
+    out["uid"] = [f"{wave}:{i}" for i in range(n)]
     if id_column:
         ids = frame[id_column].astype("string")
     else:
@@ -235,24 +282,10 @@ def make_records(
     # hash_column hashes each distinct value once (an element has few distinct values)
     out["record"] = pseudonymiser.hash_column(ids, f"record:{wave}")
     out["code_h"] = pseudonymiser.hash_column(codes["code"], "code")
-    for i, name in enumerate(layout.names, start=1):
-        out[f"h_{name}"] = pseudonymiser.hash_column(codes[name], f"element{i}")
+    for i, element in enumerate(layout.names, start=1):
+        out[f"h_{element}"] = pseudonymiser.hash_column(codes[element], f"element{i}")
     out["birth_year"] = _birth_years(frame, name)
     gender = _genders(frame, name)
     out["gender"] = gender
     out["gender_m"] = gender.where(gender != "not_stated")
-    out["study_id"] = study_id
-    out["round_id"] = (
-        frame["round_id"].astype("string")
-        if "round_id" in frame.columns
-        else pd.Series(pd.NA, index=frame.index, dtype="string")
-    )
-    out["submitted_at"] = (
-        pd.to_datetime(frame["submitted_at"], errors="coerce")
-        if "submitted_at" in frame.columns
-        else pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-    )
-    answers = frame.drop(columns=[c for c in ("link_code", id_column) if c], errors="ignore")
-    out["completeness"] = answers.notna().sum(axis=1).astype("int64")
-    out["code_valid"] = ~invalid_mask
-    return WaveRecords(wave=wave, frame=out, invalid=int(invalid_mask.sum()))
+    return out

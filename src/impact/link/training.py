@@ -22,6 +22,7 @@ in the remainder are therefore those of population m with the prior ``λ_rem / c
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -71,13 +72,12 @@ class TrainedModel:
 
 
 def log2_bayes_factors(
-    levels: dict[str, np.ndarray], m: dict[str, np.ndarray], u: dict[str, np.ndarray]
+    levels: Mapping[str, np.ndarray], m: Mapping[str, np.ndarray], u: Mapping[str, np.ndarray]
 ) -> np.ndarray:
-    """Sum over comparisons of ``log2(m/u)`` of each pair's level (missing → 0)."""
-    n = len(next(iter(levels.values()))) if levels else 0
-    total = np.zeros(n)
+    """Sum over comparisons of ``log2(m/u)`` of each pair's (or pattern's) level (missing → 0)."""
+    total = np.zeros(_n_rows(levels))
     for comp, idx in levels.items():
-        ratio = np.log2(m[comp] / u[comp])
+        ratio = np.log2(np.asarray(m[comp]) / np.asarray(u[comp]))
         total += np.where(idx >= 0, ratio[np.clip(idx, 0, None)], 0.0)
     return total
 
@@ -93,7 +93,7 @@ def train(
     max_iterations: int = 200,
     tolerance: float = 1e-7,
 ) -> TrainedModel:
-    """MAP-EM for m and λ with u fixed.
+    """MAP-EM for m and λ with u fixed, over candidate pairs (each pair counted once).
 
     Parameters
     ----------
@@ -112,24 +112,80 @@ def train(
     -------
     TrainedModel
     """
-    m = {c: v.copy() for c, v in m_prior.items()}
-    n_cand = len(next(iter(candidates.values()))) if candidates else 0
+    return train_patterns(
+        candidates,
+        np.ones(_n_rows(candidates)),
+        known,
+        np.ones(_n_rows(known)),
+        u,
+        m_prior,
+        n_pairs,
+        pseudo_count=pseudo_count,
+        max_iterations=max_iterations,
+        tolerance=tolerance,
+    )
+
+
+def _n_rows(levels: Mapping[str, np.ndarray]) -> int:
+    return len(next(iter(levels.values()))) if levels else 0
+
+
+def train_patterns(
+    candidates: Mapping[str, np.ndarray],
+    candidate_counts: np.ndarray,
+    known: Mapping[str, np.ndarray],
+    known_counts: np.ndarray,
+    u: Mapping[str, np.ndarray],
+    m_prior: Mapping[str, np.ndarray],
+    n_pairs: float,
+    *,
+    pseudo_count: float = PSEUDO_COUNT,
+    max_iterations: int = 200,
+    tolerance: float = 1e-7,
+) -> TrainedModel:
+    """MAP-EM for m and λ with u fixed, over weighted agreement patterns.
+
+    On a large wave the candidate pairs never leave the engine: only the count of pairs per
+    agreement pattern comes back, and pattern ``j`` stands for ``candidate_counts[j]`` pairs
+    (algebraically the same iterations as EM over the pairs; :func:`train` is this with every
+    count 1).
+
+    Parameters
+    ----------
+    candidates, known : mapping
+        Per comparison, the level index (0 best, -1 missing) of each distinct pattern.
+    candidate_counts, known_counts : numpy.ndarray
+        Number of pairs with each pattern.
+    u, m_prior : mapping
+        Per comparison, u and the prior m of each non-missing level.
+    n_pairs : float
+        Number of possible pairs (left × right records of the probabilistic stage).
+    pseudo_count : float
+        Strength of the Beta prior on each comparison's m.
+    """
+    w_cand = np.asarray(candidate_counts, dtype=float)
+    w_known = np.asarray(known_counts, dtype=float)
+    m = {c: np.asarray(v, dtype=float).copy() for c, v in m_prior.items()}
+    n_cand = float(w_cand.sum())
     lam = min(0.5, max(n_cand, 1) / max(n_pairs, 1.0)) / 2
-    known_counts = {
-        c: np.bincount(idx[idx >= 0], minlength=len(m[c])).astype(float) for c, idx in known.items()
+    known_level_counts = {
+        c: np.bincount(idx[idx >= 0], weights=w_known[idx >= 0], minlength=len(m[c]))
+        for c, idx in known.items()
     }
-    n_known = len(next(iter(known.values()))) if known else 0
+    n_known = float(w_known.sum())
     iteration = 0
     for iteration in range(1, max_iterations + 1):  # noqa: B007
         weight = log2_bayes_factors(candidates, m, u)
         odds = lam / (1 - lam) * np.power(2.0, np.clip(weight, -300, 300))
         p = odds / (1 + odds)
-        new_lam = float(np.clip((p.sum() + n_known) / n_pairs, 1e-12, 0.5)) if n_cand else lam
+        pw = p * w_cand
+        new_lam = float(np.clip((pw.sum() + n_known) / n_pairs, 1e-12, 0.5)) if n_cand else lam
         change = abs(new_lam - lam) / max(lam, 1e-12)
         lam = new_lam
         for comp, idx in candidates.items():
-            counts = np.bincount(idx[idx >= 0], weights=p[idx >= 0], minlength=len(m[comp]))
-            counts = counts + known_counts.get(comp, 0.0) + pseudo_count * m_prior[comp]
+            ok = idx >= 0
+            counts = np.bincount(idx[ok], weights=pw[ok], minlength=len(m[comp]))
+            counts = counts + known_level_counts.get(comp, 0.0) + pseudo_count * m_prior[comp]
             new_m = np.clip(counts / counts.sum(), 1e-6, None)
             new_m = new_m / new_m.sum()
             change = max(change, float(np.abs(new_m - m[comp]).max()))
@@ -137,3 +193,9 @@ def train(
         if change < tolerance:
             break
     return TrainedModel(m=m, prior_lambda=lam, iterations=iteration)
+
+
+def prior_log2_odds(prior_lambda: float) -> float:
+    """``log2(λ / (1 − λ))``, the match weight of a pair with no evidence."""
+    lam = float(np.clip(prior_lambda, 1e-12, 0.5))
+    return float(np.log2(lam / (1 - lam)))

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from impact import __version__
+from impact._version import __version__
 from impact.errors import ImpactError
 from impact.outputs.manifest import (
     JOURNAL_NAME,

@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from impact.config import StudyConfig, load_config
-from impact.engines import check_engine, indicator_table
+from impact.engines import check_engine
+from impact.indicators.compute import compute_indicators
 from impact.ingest import StudyData, load_study
 from impact.link import LinkResult, link_study
 from impact.pipeline.in_progress import require_result_answers
@@ -142,7 +143,7 @@ def prepare_study(config: StudyConfig | str | Path) -> PreparedStudy:
     require_result_answers(config, data)
     logger.info("validated %s", ", ".join(f"{k} ({len(v)})" for k, v in data.tables().items()))
     links = link_loaded_study(config, data)
-    indicators = indicator_table(
+    indicators = compute_indicators(
         links.panel,
         engine=config.engine,
         definitions=config.indicators.definitions,

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from functools import partial
 
 import pandas as pd
 
 from impact.analysis.matching import RegisterComparison, register_comparison
 from impact.analysis.timing import TimeToJob, time_to_job
-from impact.engines import Engine, matched_set
+from impact.engines import Engine
 from impact.errors import ImpactError
 from impact.ingest import StudyData
 
@@ -54,15 +53,14 @@ def analyse_register(
     """Register-matched comparison, when the study names register extracts; else a note.
 
     The exact and CEM specifications make their cells on ``engine``
-    (:func:`impact.engines.matched_set`); nearest-neighbour and propensity matching run on
-    pandas. The result is the same on every engine.
+    (:func:`impact.analysis.matching.match_persons`); nearest-neighbour and propensity
+    matching run on pandas. The result is the same on every engine.
     """
     if data.register_persons is None or data.register_months is None:
         notes.append("no register comparison: the study names no register extracts")
         return None
-    matcher = partial(matched_set, engine=engine)
     try:
-        return register_comparison(data.register_persons, data.register_months, matcher=matcher)
+        return register_comparison(data.register_persons, data.register_months, engine=engine)
     except ImpactError as error:
         notes.append(f"register comparison not possible: {error}")
         return None

@@ -80,7 +80,7 @@ REWRITE_FIX = (
 
 def impact_version() -> str:
     """The installed version of the ``impact`` package."""
-    from impact import __version__
+    from impact._version import __version__
 
     return __version__
 

@@ -5,7 +5,9 @@ from .balance import Balance, balance_table
 from .comparison import RegisterComparison, SpecificationResult, register_comparison
 from .figures import event_study_figure, love_plot, rates_figure, specifications_figure
 from .matcher import MatchedSet, match_persons
+from .on_engine import MatchedRates
 from .outcomes import did, end_difference, event_study, monthly_rates
+from .rates import matched_rates
 from .spec import DEFAULT_COARSEN, DEFAULT_EXACT, MatchSpec
 
 __all__ = [
@@ -13,6 +15,7 @@ __all__ = [
     "DEFAULT_EXACT",
     "Balance",
     "MatchSpec",
+    "MatchedRates",
     "MatchedSet",
     "RegisterComparison",
     "SpecificationResult",
@@ -23,6 +26,7 @@ __all__ = [
     "event_study_figure",
     "love_plot",
     "match_persons",
+    "matched_rates",
     "monthly_rates",
     "rates_figure",
     "register_comparison",

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from impact.analysis.labels import LANGUAGES
+from impact.engines.selection import Engine
+from impact.engines.sessions import EngineSession
 from impact.errors import InputError
 from impact.escaping import write_csv
 from impact.figures import save_figure
@@ -34,8 +36,6 @@ from .spec import (
 
 log = logging.getLogger(__name__)
 
-#: ``matcher(persons, spec)`` → the matched set (see :func:`register_comparison`).
-Matcher = Callable[[pd.DataFrame, MatchSpec], MatchedSet]
 ESTIMATORS = ("end_difference", "adjusted", "did")
 
 
@@ -286,7 +286,8 @@ def register_comparison(
     end_month: int | None = None,
     reference_month: int = 0,
     confidence_level: float = 0.95,
-    matcher: Matcher = match_persons,
+    engine: Engine = "pandas",
+    session: EngineSession | None = None,
 ) -> RegisterComparison:
     """Compare intervention members with matched external persons in the register.
 
@@ -321,10 +322,11 @@ def register_comparison(
     reference_month : int
         Last pre-period month for the DiD and the event study (default 0, study start).
     confidence_level : float
-    matcher : callable, optional
-        ``matcher(persons, spec) -> MatchedSet``; default :func:`match_persons`. ``impact run``
-        passes :func:`impact.engines.matched_set` bound to the study's engine, so exact and CEM
-        cells are made in DuckDB or Spark (same result).
+    engine : {"pandas", "duckdb", "spark"}
+        Where the exact and CEM specifications make their cells (:func:`match_persons`); the
+        result is the same on every engine.
+    session : EngineSession, optional
+        An open session of ``engine`` (default: one opened per specification).
 
     Returns
     -------
@@ -356,7 +358,9 @@ def register_comparison(
         "share": outcome == "employed",
     }
     results = {
-        name: _analyse(name, matcher(persons, spec), long, **options)
+        name: _analyse(
+            name, match_persons(persons, spec, engine=engine, session=session), long, **options
+        )
         for name, spec in specs.items()
     }
     unmatched = _analyse("unmatched", _everyone(results["main"].matched), long, **options)

@@ -9,6 +9,9 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
+from impact.engines.jobs import session_for
+from impact.engines.selection import Engine, check_engine
+from impact.engines.sessions import EngineSession
 from impact.results import Result
 
 from .inputs import check_persons, complete_cases
@@ -20,6 +23,7 @@ from .nearest import (
     pair_subclasses,
     propensity_score,
 )
+from .on_engine import cells_in_engine
 from .spec import Cutpoints, MatchSpec
 from .subclass import cell_keys, match_cells
 
@@ -99,11 +103,76 @@ def _distance_cells(persons: pd.DataFrame, spec: MatchSpec) -> tuple[np.ndarray,
     return cells, distance_vars
 
 
-def _nearest_match(
-    data: pd.DataFrame, spec: MatchSpec, treated: np.ndarray
-) -> tuple[pd.Series, np.ndarray, np.ndarray]:
-    """Nearest-neighbour matching (propensity or Mahalanobis): subclasses, weights, distance."""
+def match_persons(
+    persons: pd.DataFrame,
+    spec: MatchSpec | None = None,
+    *,
+    engine: Engine = "pandas",
+    session: EngineSession | None = None,
+) -> MatchedSet:
+    """Match intervention members to external persons under one specification.
+
+    Parameters
+    ----------
+    persons : DataFrame
+        ``register_persons``: ``person_id``, ``group`` (intervention/external) and the
+        matching variables of ``spec``.
+    spec : MatchSpec, optional
+        Default: :class:`MatchSpec` () — nearest 3:1 without replacement, exact on the default
+        variables, nearest on birth year.
+    engine : {"pandas", "duckdb", "spark"}
+        Where exact and CEM matching make their cells, subclass numbers and ATT weights (SQL
+        group-bys in DuckDB or Spark, :mod:`impact.analysis.matching.on_engine`); the result is
+        the same. Nearest-neighbour and propensity matching make sequential choices and run on
+        pandas whatever the engine.
+    session : EngineSession, optional
+        An open session of ``engine`` (default: one opened for this call).
+
+    Returns
+    -------
+    MatchedSet
+
+    Raises
+    ------
+    InputError
+        Bad tables or options.
+    AnalysisError
+        Nobody can be matched.
+    """
+    spec = spec or MatchSpec()
+    engine = check_engine(engine)
+    if engine != "pandas" and spec.method in ("exact", "cem"):
+        with session_for(engine, session) as active:
+            return _match(persons, spec, cells_in_engine(active, spec))
+    return _match(persons, spec, match_cells)
+
+
+def _match(persons: pd.DataFrame, spec: MatchSpec, cells: CellMatcher) -> MatchedSet:
+    """:func:`match_persons` with the exact and CEM cells made by ``cells``."""
+    variables = spec.variables
+    checked = check_persons(persons, variables + ([spec.distance] if spec.distance else []))
+    data, dropped = complete_cases(checked, variables)
+    treated = data["treated"].to_numpy(int)
     distance = np.full(len(data), np.nan)
+    if spec.method in ("exact", "cem"):
+        cuts = spec.coarsen if spec.method == "cem" else {}
+        subclass, weights = cells(data, variables, cuts)
+    else:
+        subclass, weights, distance = _nearest(data, spec, treated, variables)
+    out = data.copy()
+    out["matched"] = weights > 0
+    out["weight"] = weights
+    out["subclass"] = subclass.to_numpy()
+    out["subclass"] = out["subclass"].astype("Int64")
+    out["distance"] = distance
+    ordered = [*SET_COLUMNS, *[v for v in variables if v not in SET_COLUMNS]]
+    return MatchedSet(spec, out[ordered], dropped)
+
+
+def _nearest(
+    data: pd.DataFrame, spec: MatchSpec, treated: np.ndarray, variables: list[str]
+) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """Nearest-neighbour or propensity matching: subclasses, weights and distances."""
     if spec.method == "propensity":
         cells = (
             cell_keys(data, list(spec.exact), {}).to_numpy(dtype=object)
@@ -113,13 +182,14 @@ def _nearest_match(
         distance = (
             check_distance(data, spec.distance)
             if spec.distance
-            else propensity_score(data, spec.variables)
+            else propensity_score(data, variables)
         )
         points = distance[:, None]
         members = np.flatnonzero(treated == 1)
         order = members if spec.replace else members[np.argsort(-distance[members], kind="stable")]
         caliper = spec.caliper * float(np.std(distance, ddof=1)) if spec.caliper else None
     else:
+        distance = np.full(len(data), np.nan)
         cells, distance_vars = _distance_cells(data, spec)
         points = mahalanobis_points(data, distance_vars)
         order = np.flatnonzero(treated == 1)
@@ -140,53 +210,3 @@ def _nearest_match(
         else pair_subclasses(matches, treated)
     )
     return subclass, weights, distance
-
-
-def match_persons(
-    persons: pd.DataFrame, spec: MatchSpec | None = None, *, cells: CellMatcher = match_cells
-) -> MatchedSet:
-    """Match intervention members to external persons under one specification.
-
-    Parameters
-    ----------
-    persons : DataFrame
-        ``register_persons``: ``person_id``, ``group`` (intervention/external) and the
-        matching variables of ``spec``.
-    spec : MatchSpec, optional
-        Default: :class:`MatchSpec` () — nearest 3:1 without replacement, exact on the default
-        variables, nearest on birth year.
-    cells : callable, optional
-        ``cells(complete_persons, variables, cuts) -> (subclass, weights)`` for the exact and
-        CEM methods; default :func:`~impact.analysis.matching.subclass.match_cells`.
-        :func:`impact.engines.matched_set` passes one that makes the cells in DuckDB or Spark.
-
-    Returns
-    -------
-    MatchedSet
-
-    Raises
-    ------
-    InputError
-        Bad tables or options.
-    AnalysisError
-        Nobody can be matched.
-    """
-    spec = spec or MatchSpec()
-    variables = spec.variables
-    checked = check_persons(persons, variables + ([spec.distance] if spec.distance else []))
-    data, dropped = complete_cases(checked, variables)
-    treated = data["treated"].to_numpy(int)
-    if spec.method in ("exact", "cem"):
-        cuts = spec.coarsen if spec.method == "cem" else {}
-        subclass, weights = cells(data, variables, cuts)
-        distance = np.full(len(data), np.nan)
-    else:
-        subclass, weights, distance = _nearest_match(data, spec, treated)
-    out = data.copy()
-    out["matched"] = weights > 0
-    out["weight"] = weights
-    out["subclass"] = subclass.to_numpy()
-    out["subclass"] = out["subclass"].astype("Int64")
-    out["distance"] = distance
-    ordered = [*SET_COLUMNS, *[v for v in variables if v not in SET_COLUMNS]]
-    return MatchedSet(spec, out[ordered], dropped)

@@ -26,41 +26,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal as TLiteral
 
 from impact.engines.dialect import Dialect
-from impact.indicators.expr_ast import (
-    Arith,
-    Call,
-    Compare,
-    Field,
-    In,
-    Literal,
-    Logical,
-    Negate,
-    Node,
-    Not,
-    Param,
-    Ref,
-    Scalar,
+from impact.indicators import expr_ast as ast
+from impact.indicators.expr_eval import (
+    KIND_WORDS,
+    EvaluationError,
+    Kind,
+    check_count_mode,
+    list_kind,
+    scalar_kind,
 )
-from impact.indicators.expr_eval import COUNT_MISSING_MODES, EvaluationError
 from impact.indicators.registry import BoundIndicator
 
-Kind = TLiteral["boolean", "number", "string", "null"]
-_WORDS = {"boolean": "true/false", "number": "numbers", "string": "text", "null": "no answers"}
 _SQL_OPS = {"==": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
-
-
-def scalar_kind(value: object) -> str:
-    """The kind of a constant: ``boolean``, ``number`` or ``string``."""
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return type(value).__name__
 
 
 @dataclass(frozen=True)
@@ -92,44 +71,46 @@ class SqlCompiler:
         dialect: Dialect,
         column_kinds: Mapping[str, str],
         indicator_kinds: Mapping[str, str],
-        params: Mapping[str, Scalar],
+        params: Mapping[str, ast.Scalar],
     ):
         self.dialect = dialect
         self.column_kinds = column_kinds
         self.indicator_kinds = indicator_kinds
         self.params = params
 
-    def compile(self, node: Node) -> Sql:
+    def compile(self, node: ast.Node) -> Sql:
         """Return the SQL of ``node`` and its kind."""
         method = getattr(self, f"_sql_{type(node).__name__.lower()}", None)
         if method is None:
             raise EvaluationError(f"unsupported expression {type(node).__name__}", node)
         return method(node)
 
-    def require(self, value: Sql, kind: str, node: Node, role: str) -> str:
+    def require(self, value: Sql, kind: str, node: ast.Node, role: str) -> str:
         """SQL of ``value`` as ``kind`` (a typed NULL for no answers), or raise."""
         if value.kind == "null":
             return self.dialect.null(kind)  # type: ignore[arg-type]
         if value.kind != kind:
-            raise EvaluationError(f"{role} needs {_WORDS[kind]}, got {_WORDS[value.kind]}", node)
+            raise EvaluationError(
+                f"{role} needs {KIND_WORDS[kind]}, got {KIND_WORDS[value.kind]}", node
+            )
         return value.text
 
-    def condition(self, node: Node) -> str:
+    def condition(self, node: ast.Node) -> str:
         """SQL of ``node``, required to be true/false."""
         return self.require(self.compile(node), "boolean", node, "a true/false condition")
 
-    def _sql_literal(self, node: Literal) -> Sql:
+    def _sql_literal(self, node: ast.Literal) -> Sql:
         kind = scalar_kind(node.value)
         if kind not in ("boolean", "number", "string"):
             raise EvaluationError(f"unsupported constant {node.value!r}")
         return Sql(self.dialect.literal(node.value), kind)  # type: ignore[arg-type]
 
-    def _sql_param(self, node: Param) -> Sql:
+    def _sql_param(self, node: ast.Param) -> Sql:
         if node.name not in self.params:
             raise EvaluationError(f"unknown parameter ${node.name}", node)
-        return self._sql_literal(Literal(self.params[node.name]))
+        return self._sql_literal(ast.Literal(self.params[node.name]))
 
-    def _sql_field(self, node: Field) -> Sql:
+    def _sql_field(self, node: ast.Field) -> Sql:
         column = node.column
         kind = self.column_kinds.get(column)
         if kind is None:
@@ -144,68 +125,61 @@ class SqlCompiler:
             return Sql("NULL", "null")
         return Sql(self.dialect.quote(column), kind)  # type: ignore[arg-type]
 
-    def _sql_ref(self, node: Ref) -> Sql:
+    def _sql_ref(self, node: ast.Ref) -> Sql:
         kind = self.indicator_kinds.get(node.name)
         if kind is None:
             raise EvaluationError(f"indicator '{node.name}' is not computed before this one", node)
         return Sql(self.dialect.quote(node.name), kind)  # type: ignore[arg-type]
 
-    def _sql_not(self, node: Not) -> Sql:
+    def _sql_not(self, node: ast.Not) -> Sql:
         return Sql(f"(NOT {self.condition(node.operand)})", "boolean")
 
-    def _sql_logical(self, node: Logical) -> Sql:
+    def _sql_logical(self, node: ast.Logical) -> Sql:
         parts = [self.condition(o) for o in node.operands]
         return Sql("(" + f" {node.op.upper()} ".join(parts) + ")", "boolean")
 
-    def _sql_compare(self, node: Compare) -> Sql:
+    def _sql_compare(self, node: ast.Compare) -> Sql:
         left, right = self.compile(node.left), self.compile(node.right)
         kinds = {left.kind, right.kind} - {"null"}
         if len(kinds) > 1:
             raise EvaluationError(
-                f"cannot compare {_WORDS[left.kind]} with {_WORDS[right.kind]}", node
+                f"cannot compare {KIND_WORDS[left.kind]} with {KIND_WORDS[right.kind]}", node
             )
         kind = kinds.pop() if kinds else "number"
         if kind != "number" and node.op not in ("==", "!="):
-            raise EvaluationError(f"'{node.op}' needs numbers, got {_WORDS[kind]}", node)
+            raise EvaluationError(f"'{node.op}' needs numbers, got {KIND_WORDS[kind]}", node)
         a = self.require(left, kind, node, "a comparison")
         b = self.require(right, kind, node, "a comparison")
         return Sql(f"({a} {_SQL_OPS[node.op]} {b})", "boolean")
 
-    def _sql_in(self, node: In) -> Sql:
+    def _sql_in(self, node: ast.In) -> Sql:
         operand = self.compile(node.operand)
-        items: list[Scalar] = []
+        items: list[ast.Scalar] = []
         for item in node.items:
-            if isinstance(item, Literal):
+            if isinstance(item, ast.Literal):
                 value = item.value
-            elif isinstance(item, Param):
+            elif isinstance(item, ast.Param):
                 value = self.params.get(item.name)
             else:
                 value = None
             if value is None:
                 raise EvaluationError("list items must be constants or known parameters", item)
             items.append(value)
-        item_kinds = {scalar_kind(v) for v in items}
-        if len(item_kinds) != 1 or operand.kind not in (*item_kinds, "null"):
-            raise EvaluationError(
-                f"cannot look for {', '.join(sorted(_WORDS.get(k, k) for k in item_kinds))}"
-                f" among {_WORDS[operand.kind]}",
-                node,
-            )
-        data = self.require(operand, item_kinds.pop(), node, "'in'")
+        data = self.require(operand, list_kind(items, operand.kind, node), node, "'in'")
         listed = ", ".join(self.dialect.literal(v) for v in items)
         keyword = "NOT IN" if node.negated else "IN"
         return Sql(f"({data} {keyword} ({listed}))", "boolean")
 
-    def _sql_arith(self, node: Arith) -> Sql:
+    def _sql_arith(self, node: ast.Arith) -> Sql:
         a = self.require(self.compile(node.left), "number", node.left, f"'{node.op}'")
         b = self.require(self.compile(node.right), "number", node.right, f"'{node.op}'")
         return Sql(f"({a} {node.op} {b})", "number")
 
-    def _sql_negate(self, node: Negate) -> Sql:
+    def _sql_negate(self, node: ast.Negate) -> Sql:
         value = self.require(self.compile(node.operand), "number", node, "'-'")
         return Sql(f"(-{value})", "number")
 
-    def _sql_call(self, node: Call) -> Sql:
+    def _sql_call(self, node: ast.Call) -> Sql:
         if node.name == "is_missing":
             value = self.compile(node.args[0])
             return Sql("TRUE" if value.kind == "null" else f"({value.text} IS NULL)", "boolean")
@@ -213,25 +187,20 @@ class SqlCompiler:
             return self._count(node)
         raise EvaluationError(f"unknown function '{node.name}'", node)
 
-    def _count(self, node: Call) -> Sql:
+    def _count(self, node: ast.Call) -> Sql:
         options = dict(node.options)
         mode: object = "answered"
         if "missing" in options:
             option = options["missing"]
-            if isinstance(option, Literal):
+            if isinstance(option, ast.Literal):
                 mode = option.value
-            elif isinstance(option, Param) and option.name in self.params:
+            elif isinstance(option, ast.Param) and option.name in self.params:
                 mode = self.params[option.name]
             else:
                 raise EvaluationError(
                     "count's option missing must be a constant or a known parameter", node
                 )
-        if mode not in COUNT_MISSING_MODES:
-            raise EvaluationError(
-                f"count's option missing must be one of {', '.join(COUNT_MISSING_MODES)},"
-                f" got {mode!r}",
-                node,
-            )
+        check_count_mode(mode, node)
         items = [self.condition(a) for a in node.args]
         answered = " + ".join(f"(CASE WHEN {i} IS NULL THEN 0 ELSE 1 END)" for i in items)
         trues = " + ".join(f"(CASE WHEN {i} THEN 1 ELSE 0 END)" for i in items)

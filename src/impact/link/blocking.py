@@ -9,7 +9,7 @@ and the birth year:
     (or all ``k`` elements), so blocks stay small whatever the wave size and the comparisons
     grow about linearly with the number of records. A pair still meets a block when one
     element is mistyped, or when the birth year is off but the code is right.
-``thorough`` (what :mod:`impact.link` uses)
+``thorough`` (the default)
     Every pair of elements with the birth year, and every triple of elements: admits up to
     two mistyped elements (or one and a wrong birth year) but the element-pair blocks grow
     quadratically with size. Use it for small and medium waves, or to reproduce
@@ -19,8 +19,6 @@ and the birth year:
 from __future__ import annotations
 
 from typing import Literal, get_args
-
-import pandas as pd
 
 from impact.errors import InputError, Problem
 from impact.link.probabilistic import blocking_rules as link_blocking_rules
@@ -76,41 +74,6 @@ def splink_rules(keys: list[tuple[str, ...]]) -> list[dict[str, str]]:
     return [{"blocking_rule": " AND ".join(f'l."{c}" = r."{c}"' for c in key)} for key in keys]
 
 
-def pandas_candidates(
-    left: pd.DataFrame, right: pd.DataFrame, keys: list[tuple[str, ...]]
-) -> pd.DataFrame:
-    """Candidate pairs by blocking in pandas: the union over rules of equal-key joins.
-
-    Records with a missing value in a rule's columns do not meet in that rule (as in SQL).
-
-    Parameters
-    ----------
-    left, right : pandas.DataFrame
-        Records with ``uid`` and the key columns.
-    keys : list of tuple of str
-        Columns per rule.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``left_uid``, ``right_uid``; each pair once.
-    """
-    found = []
-    for key in keys:
-        cols = list(key)
-        lk = left[["uid", *cols]].dropna(subset=cols).rename(columns={"uid": "left_uid"})
-        rk = right[["uid", *cols]].dropna(subset=cols).rename(columns={"uid": "right_uid"})
-        lk[cols] = lk[cols].astype(object)
-        rk[cols] = rk[cols].astype(object)
-        found.append(lk.merge(rk, on=cols, how="inner")[["left_uid", "right_uid"]])
-    pairs = (
-        pd.concat(found, ignore_index=True)
-        if found
-        else pd.DataFrame(columns=["left_uid", "right_uid"])
-    )
-    return pairs.drop_duplicates().reset_index(drop=True)
-
-
 def n_rules(elements: list[str], blocking: Blocking) -> int:
     """Number of rules in the set (for reports)."""
     return len(blocking_keys(elements, blocking))
@@ -122,6 +85,5 @@ __all__ = [
     "blocking_keys",
     "check_blocking",
     "n_rules",
-    "pandas_candidates",
     "splink_rules",
 ]

@@ -1,6 +1,6 @@
 """The linking stages as SQL run in an engine (DuckDB or Spark), with Splink for comparisons.
 
-Tables of pseudonymised linking records (one per wave, see :mod:`impact.engines.link_scale`)
+Tables of pseudonymised linking records (one per wave, loaded by :mod:`impact.link.engine_stage`)
 go through the stages of :func:`impact.link.pairwise.link_records`, written as SQL:
 
 1. exact links on ``study_id``, then on code + birth year + gender + round (a missing round
@@ -11,7 +11,7 @@ go through the stages of :func:`impact.link.pairwise.link_records`, written as S
 3. pairs with conflicting study ids or more than two differing elements are dropped;
 4. only aggregates leave the engine: value counts (for u) and pair counts per agreement
    pattern (for EM); the weight of each pattern is computed in Python and joined back, and
-   only the pairs at or above the threshold come back for the one-to-one assignment.
+   the scored candidate pairs come back for the link report and the one-to-one assignment.
 """
 
 from __future__ import annotations
@@ -188,9 +188,8 @@ def splink_compare(
     left: str,
     right: str,
     settings: Mapping[str, Any],
-    predict_chunks: int = 1,
-) -> tuple[str, int]:
-    """Run Splink's blocking and comparisons in the engine; return the pairs table and size.
+) -> str:
+    """Run Splink's blocking and comparisons in the engine; return the pairs table.
 
     The table holds ``left_uid``, ``right_uid`` and ``g_<comparison>`` (Splink's gamma).
     """
@@ -204,12 +203,7 @@ def splink_compare(
     config = spark_settings(settings) if session.engine == "spark" else dict(settings)
     config["retain_matching_columns"] = True
     linker = Linker([left_in, right_in], config, log_level=logging.WARNING)
-    chunks = max(int(predict_chunks), 1)
-    predicted = linker.inference.predict(
-        warning_mode="never",
-        num_chunks_left=chunks if chunks > 1 else None,
-        num_chunks_right=1 if chunks > 1 else None,
-    )
+    predicted = linker.inference.predict(warning_mode="never")
     q = session.dialect.quote
     comparisons = [c["output_column_name"] for c in settings["comparisons"]]
     swap = f"p.source_dataset_l <> {session.dialect.text(f'{left}_in')}"
@@ -221,7 +215,7 @@ def splink_compare(
         f"FROM {q(predicted.physical_name)} p",
     )
     predicted.drop_table_from_database_and_remove_from_cache()
-    return table, count_rows(session, table)
+    return table
 
 
 def filter_candidates(

@@ -1,4 +1,4 @@
-"""SQL for the indicator table and its aggregates (used by :mod:`impact.engines.indicators`).
+"""SQL for the indicator table and its aggregates (used by :mod:`impact.indicators.on_engine`).
 
 * :func:`layered_query` — the indicator table: one nested ``SELECT`` per level of indicators
   reading indicators, each adding its indicators and two hidden flags per indicator
@@ -13,10 +13,10 @@ from __future__ import annotations
 import pandas as pd
 
 from impact.engines.sessions import EngineSession
-from impact.engines.sql_indicators import CompiledIndicator
 from impact.indicators.missing import COLUMNS as MISSING_COLUMNS
 from impact.indicators.missing import MissingCounts
 from impact.indicators.registry import BoundIndicator
+from impact.indicators.sql_compile import CompiledIndicator
 
 
 def layered_query(
