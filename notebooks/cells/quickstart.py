@@ -33,9 +33,9 @@ CELLS = [
 
         import pandas as pd
 
-        from impact.analysis.plotting import plot_shares
-        from impact.analysis.shares import indicator_shares
-        from impact.analysis.targets import target_attainment
+        from impact.analysis.outcomes.figures import plot_shares
+        from impact.analysis.outcomes.shares import indicator_shares
+        from impact.analysis.outcomes.targets import target_attainment
         from impact.config import load_config
         from impact.indicators import compute_indicators
         from impact.ingest import read_table, validate_study

@@ -32,7 +32,7 @@ CELLS = [
         import pandas as pd
         from IPython.display import Markdown
 
-        from impact.analysis.shares import indicator_shares
+        from impact.analysis.outcomes.shares import indicator_shares
         from impact.errors import InputError
         from impact.indicators import (
             compute_indicators,

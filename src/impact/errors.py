@@ -1,4 +1,12 @@
-"""Errors raised for user mistakes, and the collected problems they carry.
+"""Errors raised for user mistakes, and the collected problems they carry: the one hierarchy.
+
+Two roots: :class:`ImpactError` for everything a user can cause and fix (the CLI prints the
+message without a traceback) and :class:`InternalError` for a bug in impact itself (the CLI
+shows the traceback; please report it). Every other exception type of the package derives from
+one of them: :class:`InputError`, :class:`DataError`, :class:`AnalysisError`,
+:class:`RuleError` (with :class:`ExpressionError` here and
+:class:`~impact.indicators.expr_eval.EvaluationError`), :class:`LanguageError`,
+:class:`ChoiceError` and the errors of the report, privacy and power modules.
 
 Every error a user can cause (a bad file, a bad config key, an impossible power request) is an
 :class:`ImpactError`. The command line turns these into a clear message and a non-zero exit
@@ -117,3 +125,31 @@ class DataError(InputError):
 
 class AnalysisError(ImpactError):
     """An analysis cannot be carried out on these data (e.g. one arm empty), with the reason."""
+
+
+class InternalError(Exception):
+    """A bug in impact, not a mistake of the user: an internal contract was broken."""
+
+
+class ChoiceError(ImpactError, ValueError):
+    """An option got a value outside its allowed choices (`validation.check_choice`)."""
+
+
+class LanguageError(ChoiceError):
+    """A language other than the supported ones (``sv``, ``en``) was requested."""
+
+
+class RuleError(ImpactError, ValueError):
+    """An indicator rule is not a valid expression or cannot be evaluated on these data."""
+
+
+class ExpressionError(RuleError):
+    """The rule text is not a valid expression; ``position`` is the 0-based character offset."""
+
+    def __init__(self, message: str, text: str, position: int):
+        self.reason = message
+        self.text = text
+        self.position = position
+        super().__init__(
+            f"{message} at position {position}: {text[:position]}⟨here⟩{text[position:]}"
+        )

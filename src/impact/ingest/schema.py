@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from impact.errors import InputError, Problem
-from impact.ingest.yamlfile import suggest
 from impact.resources import data_schema_dir
+from impact.validation import suggest
 
 with warnings.catch_warnings():
     # pandera imports pyspark.pandas when pyspark is installed, which warns about pandas 3

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from impact.analysis.labels import label
+from impact.i18n.labels import label
 from impact.report.bundle import BundleError, bundle_writer
 
 _TITLES = {

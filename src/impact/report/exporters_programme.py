@@ -1,8 +1,8 @@
 """Write the results bundle of a programme (funder) report from :class:`ProgrammeOutcomes`.
 
 Every table is the analysis' ``publishable()`` table (small cells suppressed by
-:mod:`impact.analysis.suppression`); key numbers come from those same tables, so a number the
-report quotes is never one a published table hides.
+:mod:`impact.analysis.outcomes.suppression`); key numbers come from those same tables, so a
+number the report quotes is never one a published table hides.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from impact.analysis.labels import label
-from impact.analysis.suppression import suppress_small_cells
+from impact.analysis.outcomes.suppression import suppress_small_cells
+from impact.i18n.labels import label
 from impact.report.bundle import BundleError, bundle_writer
 
 #: Indicators shown in the headline table, in this order, when present.

@@ -4,7 +4,7 @@ Parts: CONSORT flow, balance, ITT (specifications × outcomes, Fisher and random
 Benjamini–Hochberg and Westfall–Young adjustments), heterogeneity by subgroup, components →
 job; optional attrition, power of the study as run, time to job and register comparison (see
 :mod:`impact.report.exporters_rct_parts`). Count tables are small-cell suppressed with
-:func:`impact.analysis.suppression.suppress_small_cells`; estimates from a subgroup or cell with
+:func:`impact.analysis.outcomes.suppress_small_cells`; estimates from a subgroup or cell with
 fewer than ``threshold`` people in an arm are blanked.
 """
 
@@ -18,9 +18,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from impact.analysis.outcomes.suppression import suppress_small_cells
 from impact.analysis.rct.figures import consort_figure, effects_figure, subgroup_figure
 from impact.analysis.rct.labels import LEVELS, OUTCOMES, TEXT
-from impact.analysis.suppression import suppress_small_cells
 from impact.report.bundle import BundleError, bundle_writer
 from impact.report.exporters_rct_parts import (
     write_attrition,

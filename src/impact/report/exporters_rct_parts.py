@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from impact.analysis.suppression import suppress_small_cells
+from impact.analysis.outcomes.suppression import suppress_small_cells
 from impact.report.bundle import BundleError
 
 _TITLES = {

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from impact.analysis.labels import LANGUAGES
 from impact.errors import InputError
 from impact.escaping import write_csv
 from impact.figures import save_figure
+from impact.i18n import LANGUAGES
 from impact.outputs import result_folder
 from impact.results import Result
 

@@ -1,7 +1,7 @@
 """Figures of the register comparison: love plot, monthly rates, event study, specifications.
 
 Built as :class:`matplotlib.figure.Figure` objects without pyplot, in the house style of
-:mod:`impact.analysis.figures_style`, with Swedish or English labels.
+:mod:`impact.figures`, with Swedish or English labels.
 """
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from impact.analysis.figures_style import (
+from impact.figures import (
     GROUP_COLOURS,
     PALETTE,
     house_style,
     new_figure,
     percent_axis,
 )
-from impact.analysis.labels import Language, check_language
+from impact.i18n import Lang, check_lang
 
 TEXT: dict[str, dict[str, str]] = {
     "love_title": {
@@ -59,14 +59,14 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
-def text(key: str, lang: Language) -> str:
+def text(key: str, lang: Lang) -> str:
     """Figure text ``key`` in ``lang`` (the key itself when unknown)."""
     return TEXT.get(key, {}).get(lang, key)
 
 
-def love_plot(balance: pd.DataFrame, lang: Language = "en", threshold: float = 0.1) -> Figure:
+def love_plot(balance: pd.DataFrame, lang: Lang = "en", threshold: float = 0.1) -> Figure:
     """|SMD| of each term before and after matching, with the threshold line."""
-    lang = check_language(lang)
+    lang = check_lang(lang)
     table = balance.sort_values("smd_before", key=np.abs).reset_index(drop=True)
     with house_style():
         fig = new_figure(6.0, 1.2 + 0.22 * len(table))
@@ -97,10 +97,10 @@ def love_plot(balance: pd.DataFrame, lang: Language = "en", threshold: float = 0
 
 
 def rates_figure(
-    rates: pd.DataFrame, lang: Language = "en", *, outcome: str = "employed", level: float = 0.95
+    rates: pd.DataFrame, lang: Lang = "en", *, outcome: str = "employed", level: float = 0.95
 ) -> Figure:
     """Monthly rate by group with interval bands; the study start is marked."""
-    lang = check_language(lang)
+    lang = check_lang(lang)
     suffix = "" if outcome == "employed" else f"_{outcome}"
     with house_style():
         fig = new_figure(6.5, 3.8)
@@ -142,10 +142,10 @@ def rates_figure(
 
 
 def event_study_figure(
-    events: pd.DataFrame, lang: Language = "en", *, reference_month: int = 0
+    events: pd.DataFrame, lang: Lang = "en", *, reference_month: int = 0
 ) -> Figure:
     """Event-study coefficients with intervals; zero line and reference month."""
-    lang = check_language(lang)
+    lang = check_lang(lang)
     with house_style():
         fig = new_figure(6.5, 3.6)
         ax = fig.add_subplot()
@@ -167,9 +167,9 @@ def event_study_figure(
     return fig
 
 
-def specifications_figure(estimates: pd.DataFrame, lang: Language = "en") -> Figure:
+def specifications_figure(estimates: pd.DataFrame, lang: Lang = "en") -> Figure:
     """Forest plot: estimate and interval of each estimator under each specification."""
-    lang = check_language(lang)
+    lang = check_lang(lang)
     kinds = [k for k in ("end_difference", "adjusted", "did") if k in set(estimates["estimator"])]
     specs = list(dict.fromkeys(estimates["specification"]))
     with house_style():

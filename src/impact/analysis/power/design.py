@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import Literal, get_args
 
 from impact.errors import ImpactError
-from impact.ingest.yamlfile import suggest
+from impact.validation import suggest
 
 #: Variance method of the normal approximation (see :mod:`impact.analysis.power.methods`).
 Method = Literal["unpooled", "pooled", "arcsine"]

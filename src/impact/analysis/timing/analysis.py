@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from impact.analysis.labels import LANGUAGES
 from impact.errors import AnalysisError, InputError
 from impact.escaping import write_csv
 from impact.figures import save_figure
+from impact.i18n import LANGUAGES
 from impact.outputs import result_folder
 from impact.results import Result
 

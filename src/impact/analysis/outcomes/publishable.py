@@ -7,8 +7,8 @@ from typing import ClassVar
 
 import pandas as pd
 
-from impact.analysis.outcome_inputs import check_threshold
-from impact.analysis.suppression import SuppressionRules
+from impact.analysis.outcomes.inputs import check_threshold
+from impact.analysis.outcomes.suppression import SuppressionRules
 from impact.results import Result
 
 

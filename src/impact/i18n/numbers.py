@@ -13,20 +13,13 @@ NaN) are shown as an en dash.
 from __future__ import annotations
 
 import math
-from typing import Literal
 
-Lang = Literal["sv", "en"]
-LANGUAGES: tuple[str, ...] = ("sv", "en")
-NBSP = "\u00a0"
+import numpy as np
+
+from impact.i18n.languages import NBSP, Lang, check_lang
+
 MINUS = "\u2212"
 MISSING = "\u2013"
-
-
-def check_lang(lang: object) -> str:
-    """Return ``lang`` if it is a supported language, else raise ``ValueError`` naming both."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"language {lang!r} is not supported; expected one of 'sv', 'en'")
-    return str(lang)
 
 
 def is_missing(value: object) -> bool:
@@ -124,3 +117,25 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def format_number(value: float, lang: Lang = "en", decimals: int = 1) -> str:
+    """A number with ``decimals`` decimals: decimal comma in Swedish; ``"–"`` for missing."""
+    lang = check_lang(lang)
+    if value is None or not np.isfinite(value):
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    if lang == "sv":
+        text = text.replace(",", NBSP).replace(".", ",")
+        if text.startswith("-"):
+            text = "−" + text[1:]
+    return text
+
+
+def format_percent(share: float, lang: Lang = "en", decimals: int = 0) -> str:
+    """A share as a percentage: ``0.274`` → ``"27%"`` (en) / ``"27 %"`` (sv, decimal comma)."""
+    lang = check_lang(lang)
+    if share is None or not np.isfinite(share):
+        return "–"
+    number = format_number(100.0 * share, lang, decimals)
+    return f"{number}{NBSP}%" if lang == "sv" else f"{number}%"

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from impact.analysis.outcome_inputs import check_threshold
+from impact.analysis.outcomes.inputs import check_threshold
 from impact.errors import InputError, Problem
 
 PRIMARY = "primary"

@@ -8,7 +8,7 @@ For each indicator the comparison reports
   is at least 5 (Cochran's rule), otherwise **Fisher's exact test**; both p-values are kept;
 * a **covariate-adjusted difference** — the average marginal effect of the group from a logistic
   regression on the covariates (default age, education level, years in Sweden), with a
-  delta-method SE (:mod:`impact.analysis.marginal_effects`);
+  delta-method SE (:mod:`impact.analysis.outcomes.marginal_effects`);
 * a ``caution`` text when a group is small, or the adjusted model has few events per parameter
   or could not be fitted.
 
@@ -24,19 +24,19 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from impact.analysis.marginal_effects import (
-    MIN_EVENTS_PER_PARAMETER,
-    covariate_matrix,
-    logistic_ame,
-)
-from impact.analysis.outcome_inputs import (
+from impact.analysis.outcomes.inputs import (
     SOURCE,
     check_choice,
     check_table,
     check_threshold,
     resolve_indicators,
 )
-from impact.analysis.proportions import (
+from impact.analysis.outcomes.marginal_effects import (
+    MIN_EVENTS_PER_PARAMETER,
+    covariate_matrix,
+    logistic_ame,
+)
+from impact.analysis.outcomes.proportions import (
     DIFFERENCE_METHODS,
     TEST_RULES,
     DifferenceMethod,
@@ -45,8 +45,8 @@ from impact.analysis.proportions import (
     difference_interval,
     two_by_two_test,
 )
-from impact.analysis.publishable import PublishableTable
-from impact.analysis.suppression import SuppressionRules
+from impact.analysis.outcomes.publishable import PublishableTable
+from impact.analysis.outcomes.suppression import SuppressionRules
 from impact.errors import InputError, Problem
 
 DEFAULT_COVARIATES: tuple[str, ...] = ("age", "education_level", "years_in_sweden")

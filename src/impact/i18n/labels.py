@@ -14,19 +14,14 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Mapping
-from typing import Literal
 
-import numpy as np
 import yaml
 
-from impact.errors import ImpactError
+from impact.i18n.languages import LANGUAGES, Lang, check_lang
 from impact.resources import data_schema_dir
 
 logger = logging.getLogger(__name__)
 
-Language = Literal["sv", "en"]
-LANGUAGES: tuple[str, ...] = ("sv", "en")
-NBSP = "\u00a0"
 
 INDICATOR_LABELS: dict[str, dict[str, str]] = {
     "got_job": {"en": "Got a job", "sv": "Fick jobb"},
@@ -113,13 +108,6 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
-def check_language(lang: object) -> str:
-    """Return ``lang`` if it is ``"sv"`` or ``"en"``, else raise a clear ImpactError."""
-    if lang not in LANGUAGES:
-        raise ImpactError(f"language must be one of {', '.join(LANGUAGES)}, got {lang!r}")
-    return str(lang)
-
-
 @functools.lru_cache(maxsize=1)
 def schema_labels() -> dict[str, dict[str, str]]:
     """Indicator labels from ``data_schema/indicators.yaml`` (empty when the file is absent)."""
@@ -143,9 +131,9 @@ def schema_labels() -> dict[str, dict[str, str]]:
     return found
 
 
-def label(key: str, lang: Language = "en", extra: Mapping[str, Mapping[str, str]] | None = None):
+def label(key: str, lang: Lang = "en", extra: Mapping[str, Mapping[str, str]] | None = None):
     """Label of an indicator, group code or figure text in ``lang`` (the key when unknown)."""
-    lang = check_language(lang)
+    lang = check_lang(lang)
     for table in (extra or {}, schema_labels(), INDICATOR_LABELS, TEXT):
         entry = table.get(key)
         if entry and lang in entry:
@@ -153,33 +141,11 @@ def label(key: str, lang: Language = "en", extra: Mapping[str, Mapping[str, str]
     return key
 
 
-def wave_label(code: str, lang: Language = "en") -> str:
+def wave_label(code: str, lang: Lang = "en") -> str:
     """``"b"`` → Baseline/Start, ``"f2"`` → Follow-up 2/Uppföljning 2, ``"r"`` → Result/Slut."""
-    lang = check_language(lang)
+    lang = check_lang(lang)
     if code in ("b", "r"):
         return TEXT[f"wave_{code}"][lang]
     if code.startswith("f") and code[1:].isdigit():
         return TEXT["wave_f"][lang].format(k=int(code[1:]))
     return code
-
-
-def format_number(value: float, lang: Language = "en", decimals: int = 1) -> str:
-    """A number with ``decimals`` decimals: decimal comma in Swedish; ``"–"`` for missing."""
-    lang = check_language(lang)
-    if value is None or not np.isfinite(value):
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    if lang == "sv":
-        text = text.replace(",", NBSP).replace(".", ",")
-        if text.startswith("-"):
-            text = "−" + text[1:]
-    return text
-
-
-def format_percent(share: float, lang: Language = "en", decimals: int = 0) -> str:
-    """A share as a percentage: ``0.274`` → ``"27%"`` (en) / ``"27 %"`` (sv, decimal comma)."""
-    lang = check_language(lang)
-    if share is None or not np.isfinite(share):
-        return "–"
-    number = format_number(100.0 * share, lang, decimals)
-    return f"{number}{NBSP}%" if lang == "sv" else f"{number}%"

@@ -2,18 +2,18 @@
 
 :func:`programme_outcomes` bundles the parts, each available on its own:
 
-* :func:`~impact.analysis.shares.indicator_shares` — shares with Wilson CIs, overall / by gender
+* :func:`~impact.analysis.outcomes.indicator_shares` — shares with Wilson CIs, overall / by gender
   / by round / by any configured group;
-* :func:`~impact.analysis.comparison.gender_comparison` — women vs men: difference (Newcombe),
+* :func:`~impact.analysis.outcomes.gender_comparison` — women vs men: difference (Newcombe),
   χ²/Fisher by Cochran's rule, covariate-adjusted AME;
-* :func:`~impact.analysis.targets.target_attainment` — targets against observed shares;
-* :func:`~impact.analysis.response.response_rates` — respondents, response and linked rates;
-* :func:`~impact.analysis.attribution.attribution` — "did the programme contribute?";
-* :func:`~impact.analysis.trajectories.trajectories` — shares across waves.
+* :func:`~impact.analysis.outcomes.target_attainment` — targets against observed shares;
+* :func:`~impact.analysis.outcomes.response_rates` — respondents, response and linked rates;
+* :func:`~impact.analysis.outcomes.attribution` — "did the programme contribute?";
+* :func:`~impact.analysis.outcomes.trajectories` — shares across waves.
 
 ``tidy()`` of the bundle is the one-row-per-indicator headline table; ``tables()`` gives every
 part unsuppressed (for analysts) and ``publishable()`` every part with small cells suppressed
-(checked by :func:`~impact.analysis.suppression.assert_publishable`). :func:`outcomes_by_round`
+(checked by :func:`~impact.analysis.outcomes.assert_publishable`). :func:`outcomes_by_round`
 produces one bundle for the whole project and one per round. These are **outcomes**, not
 effects: nothing here compares with what would have happened without the programme.
 """
@@ -30,12 +30,14 @@ from typing import ClassVar
 import pandas as pd
 from matplotlib.figure import Figure
 
-from impact.analysis import plotting
-from impact.analysis.attribution import DEFAULT_ATTRIBUTION, Attribution, attribution
-from impact.analysis.comparison import DEFAULT_COVARIATES, GroupComparison, gender_comparison
-from impact.analysis.figures_style import FORMATS, save_figure
-from impact.analysis.labels import Language, check_language, label
-from impact.analysis.outcome_inputs import (
+from impact.analysis.outcomes import figures as plotting
+from impact.analysis.outcomes.attribution import DEFAULT_ATTRIBUTION, Attribution, attribution
+from impact.analysis.outcomes.comparison import (
+    DEFAULT_COVARIATES,
+    GroupComparison,
+    gender_comparison,
+)
+from impact.analysis.outcomes.inputs import (
     OVERALL,
     RESPONDED,
     check_group_columns,
@@ -44,12 +46,20 @@ from impact.analysis.outcome_inputs import (
     group_levels,
     resolve_indicators,
 )
-from impact.analysis.proportions import DifferenceMethod, TestRule, check_level
-from impact.analysis.response import ResponseRates, response_rates
-from impact.analysis.shares import IndicatorShares, indicator_shares
-from impact.analysis.targets import TargetAttainment, target_attainment
-from impact.analysis.trajectories import DEFAULT_ITEMS, Trajectories, item_waves, trajectories
+from impact.analysis.outcomes.proportions import DifferenceMethod, TestRule, check_level
+from impact.analysis.outcomes.response import ResponseRates, response_rates
+from impact.analysis.outcomes.shares import IndicatorShares, indicator_shares
+from impact.analysis.outcomes.targets import TargetAttainment, target_attainment
+from impact.analysis.outcomes.trajectories import (
+    DEFAULT_ITEMS,
+    Trajectories,
+    item_waves,
+    trajectories,
+)
 from impact.errors import InputError
+from impact.figures import DEFAULT_FORMATS, save_figure
+from impact.i18n import Lang, check_lang
+from impact.i18n.labels import label
 from impact.results import Result
 
 logger = logging.getLogger(__name__)
@@ -132,7 +142,7 @@ class ProgrammeOutcomes(Result):
     def publishable(self, threshold: int | None = None) -> dict[str, pd.DataFrame]:
         """Every part's table with small cells suppressed, by part name.
 
-        Each table is checked by :func:`impact.analysis.suppression.assert_publishable` before
+        Each table is checked by :func:`impact.analysis.outcomes.assert_publishable` before
         it is returned. The headline table is not included: it repeats the parts' numbers.
         """
         threshold = check_threshold(threshold or self.suppression_threshold)
@@ -174,9 +184,9 @@ class ProgrammeOutcomes(Result):
         blocks += [part._repr_html_() for part in self.parts().values()]
         return "\n".join(blocks)
 
-    def figures(self, lang: Language | None = None, publishable: bool = True) -> dict[str, Figure]:
+    def figures(self, lang: Lang | None = None, publishable: bool = True) -> dict[str, Figure]:
         """The report figures (matplotlib Figures, never shown) in ``lang`` (default: ``lang``)."""
-        lang = check_language(lang or self.lang)
+        lang = check_lang(lang or self.lang)
         figs = {
             "shares": plotting.plot_shares(self.shares, lang=lang, publishable=publishable),
         }
@@ -206,11 +216,11 @@ class ProgrammeOutcomes(Result):
     def save_figures(
         self,
         directory: str | os.PathLike[str],
-        lang: Language | None = None,
-        formats: Sequence[str] = FORMATS,
+        lang: Lang | None = None,
+        formats: Sequence[str] = DEFAULT_FORMATS,
     ) -> list[Path]:
         """Write every (publishable) figure as ``<directory>/<name>_<scope>_<lang>.<fmt>``."""
-        lang = check_language(lang or self.lang)
+        lang = check_lang(lang or self.lang)
         written = []
         for name, fig in self.figures(lang).items():
             stem = Path(directory) / f"{name}_{self.scope}_{lang}"
@@ -226,7 +236,7 @@ def programme_outcomes(
     groups: Sequence[str] | None = None,
     level: float = 0.95,
     suppression_threshold: int = 5,
-    lang: Language = "en",
+    lang: Lang = "en",
     indicator_columns: Sequence[str] | None = None,
     participants: int | Mapping[str, int] | None = None,
     comparison_groups: tuple[str, str] = ("woman", "man"),
@@ -259,9 +269,9 @@ def programme_outcomes(
         Indicators to report (default all boolean indicator columns).
     participants : int or mapping round → int, optional
         True number of participants for the response rates (see
-        :func:`~impact.analysis.response.response_rates`).
+        :func:`~impact.analysis.outcomes.response_rates`).
     comparison_groups, difference_ci, test_rule, small_group
-        Passed to :func:`~impact.analysis.comparison.compare_groups`.
+        Passed to :func:`~impact.analysis.outcomes.compare_groups`.
     scope : str
         Name of the scope in tables and file names (``"all"`` or a round id).
 
@@ -273,7 +283,7 @@ def programme_outcomes(
     """
     level = check_level(level)
     threshold = check_threshold(suppression_threshold)
-    lang = check_language(lang)
+    lang = check_lang(lang)
     indicators = check_table(indicators)
     names = resolve_indicators(indicators, indicator_columns)
     if groups is None:

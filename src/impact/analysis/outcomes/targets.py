@@ -23,7 +23,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from impact.analysis.outcome_inputs import (
+from impact.analysis.outcomes.inputs import (
     OVERALL,
     SOURCE,
     check_group_columns,
@@ -32,10 +32,10 @@ from impact.analysis.outcome_inputs import (
     iter_groups,
     resolve_indicators,
 )
-from impact.analysis.proportions import binomial_test_against, check_level
-from impact.analysis.publishable import PublishableTable
-from impact.analysis.shares import share_row
-from impact.analysis.suppression import SuppressionRules, share_rules
+from impact.analysis.outcomes.proportions import binomial_test_against, check_level
+from impact.analysis.outcomes.publishable import PublishableTable
+from impact.analysis.outcomes.shares import share_row
+from impact.analysis.outcomes.suppression import SuppressionRules, share_rules
 from impact.errors import InputError, Problem
 
 TARGET_COLUMNS: tuple[str, ...] = (

@@ -19,7 +19,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from impact.analysis.outcome_inputs import (
+from impact.analysis.outcomes.inputs import (
     OVERALL,
     SOURCE,
     as_boolean,
@@ -28,9 +28,9 @@ from impact.analysis.outcome_inputs import (
     check_threshold,
     iter_groups,
 )
-from impact.analysis.proportions import check_level, wilson_interval
-from impact.analysis.publishable import PublishableTable
-from impact.analysis.suppression import SuppressionRules
+from impact.analysis.outcomes.proportions import check_level, wilson_interval
+from impact.analysis.outcomes.publishable import PublishableTable
+from impact.analysis.outcomes.suppression import SuppressionRules
 from impact.errors import InputError, Problem
 
 ANSWERS: tuple[str, ...] = ("yes", "no", "dont_know")

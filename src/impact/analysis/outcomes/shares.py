@@ -15,7 +15,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from impact.analysis.outcome_inputs import (
+from impact.analysis.outcomes.inputs import (
     ALL,
     OVERALL,
     check_group_columns,
@@ -24,9 +24,9 @@ from impact.analysis.outcome_inputs import (
     iter_groups,
     resolve_indicators,
 )
-from impact.analysis.proportions import check_level, wilson_interval
-from impact.analysis.publishable import PublishableTable
-from impact.analysis.suppression import SuppressionRules, share_rules
+from impact.analysis.outcomes.proportions import check_level, wilson_interval
+from impact.analysis.outcomes.publishable import PublishableTable
+from impact.analysis.outcomes.suppression import SuppressionRules, share_rules
 
 SHARE_COLUMNS: tuple[str, ...] = (
     "indicator",

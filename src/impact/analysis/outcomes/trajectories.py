@@ -22,7 +22,7 @@ from typing import ClassVar, Literal
 
 import pandas as pd
 
-from impact.analysis.outcome_inputs import (
+from impact.analysis.outcomes.inputs import (
     OVERALL,
     SOURCE,
     WAVE_PREFIX,
@@ -34,10 +34,10 @@ from impact.analysis.outcome_inputs import (
     iter_groups,
     wave_order,
 )
-from impact.analysis.proportions import check_level
-from impact.analysis.publishable import PublishableTable
-from impact.analysis.shares import share_row
-from impact.analysis.suppression import SuppressionRules, share_rules
+from impact.analysis.outcomes.proportions import check_level
+from impact.analysis.outcomes.publishable import PublishableTable
+from impact.analysis.outcomes.shares import share_row
+from impact.analysis.outcomes.suppression import SuppressionRules, share_rules
 from impact.errors import InputError, Problem
 
 Population = Literal["respondents", "balanced"]

@@ -1,0 +1,78 @@
+"""Validation of option values at the public boundary: the package's one ``check_choice``.
+
+Every analysis checks its ``Literal`` options (``se_type``, ``method``, ``lang``, …) with
+:func:`check_choice`; the message names the option, the value given and the allowed values.
+Modules keep the wording their users already see through ``wording``:
+
+* ``"must"`` — ``lang must be one of 'sv', 'en', got 'de'`` (the default);
+* ``"option"`` — ``option 'lang' must be one of 'sv', 'en'; got 'de'``;
+* ``"fix"`` — ``lang: got 'de' — expected one of 'sv', 'en'; fix: give one of these`` with a
+  "did you mean" suggestion for a near miss.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Literal, TypeVar, get_args
+
+from impact.errors import ChoiceError, ImpactError
+
+T = TypeVar("T")
+
+Wording = Literal["must", "option", "fix"]
+
+
+def allowed_values(allowed: object) -> tuple:
+    """The allowed values: a ``Literal`` type's arguments, or the items of a sequence."""
+    if isinstance(allowed, list | tuple | frozenset | set):
+        return tuple(allowed)
+    return get_args(allowed)
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """Return ``"; did you mean 'x'?"`` for the closest choice, or an empty string."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def check_choice(
+    name: str,
+    value: T,
+    allowed: object,
+    *,
+    error: type[ImpactError] = ChoiceError,
+    wording: Wording = "must",
+) -> T:
+    """Return ``value`` if it is one of ``allowed`` (a ``Literal`` type or a sequence).
+
+    Parameters
+    ----------
+    name : str
+        The option's name, as the user writes it.
+    value : object
+        The value given.
+    allowed : Literal type or sequence
+        The allowed values.
+    error : type of ImpactError
+        The exception raised (default :class:`~impact.errors.ChoiceError`).
+    wording : {"must", "option", "fix"}
+        The message's wording (see the module docstring).
+
+    Raises
+    ------
+    ImpactError
+        ``error`` naming the option, the value and the allowed values.
+    """
+    options = allowed_values(allowed)
+    if value in options:
+        return value
+    listed = ", ".join(map(repr, options))
+    if wording == "option":
+        message = f"option {name!r} must be one of {listed}; got {value!r}"
+    elif wording == "fix":
+        hint = suggest(str(value), [str(a) for a in options])
+        message = f"{name}: got {value!r} — expected one of {listed}; fix: give one of these{hint}"
+    else:
+        message = f"{name} must be one of {listed}, got {value!r}"
+    raise error(message)
