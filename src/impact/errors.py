@@ -131,7 +131,7 @@ class InternalError(Exception):
     """A bug in impact, not a mistake of the user: an internal contract was broken."""
 
 
-class ChoiceError(ImpactError, ValueError):
+class ChoiceError(InputError, ValueError):
     """An option got a value outside its allowed choices (`validation.check_choice`)."""
 
 

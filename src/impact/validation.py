@@ -1,26 +1,21 @@
 """Validation of option values at the public boundary: the package's one ``check_choice``.
 
-Every analysis checks its ``Literal`` options (``se_type``, ``method``, ``lang``, …) with
-:func:`check_choice`; the message names the option, the value given and the allowed values.
-Modules keep the wording their users already see through ``wording``:
-
-* ``"must"`` — ``lang must be one of 'sv', 'en', got 'de'`` (the default);
-* ``"option"`` — ``option 'lang' must be one of 'sv', 'en'; got 'de'``;
-* ``"fix"`` — ``lang: got 'de' — expected one of 'sv', 'en'; fix: give one of these`` with a
-  "did you mean" suggestion for a near miss.
+Every analysis checks its ``Literal`` options (``se_type``, ``method``, ``conf_type``, …) with
+:func:`check_choice`; the message names the option, the value given, the allowed values and,
+for a near miss, the closest one: ``method: got 'pooledd' — expected one of 'unpooled',
+'pooled', 'arcsine'; fix: give one of these; did you mean 'pooled'?``. Languages are checked by
+:func:`impact.i18n.check_lang`.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from typing import Literal, TypeVar, get_args
+from typing import TypeVar, get_args
 
 from impact.errors import ChoiceError, ImpactError
 
 T = TypeVar("T")
-
-Wording = Literal["must", "option", "fix"]
 
 
 def allowed_values(allowed: object) -> tuple:
@@ -42,7 +37,6 @@ def check_choice(
     allowed: object,
     *,
     error: type[ImpactError] = ChoiceError,
-    wording: Wording = "must",
 ) -> T:
     """Return ``value`` if it is one of ``allowed`` (a ``Literal`` type or a sequence).
 
@@ -55,9 +49,8 @@ def check_choice(
     allowed : Literal type or sequence
         The allowed values.
     error : type of ImpactError
-        The exception raised (default :class:`~impact.errors.ChoiceError`).
-    wording : {"must", "option", "fix"}
-        The message's wording (see the module docstring).
+        The exception raised (default :class:`~impact.errors.ChoiceError`, an
+        :class:`~impact.errors.InputError`).
 
     Raises
     ------
@@ -68,11 +61,5 @@ def check_choice(
     if value in options:
         return value
     listed = ", ".join(map(repr, options))
-    if wording == "option":
-        message = f"option {name!r} must be one of {listed}; got {value!r}"
-    elif wording == "fix":
-        hint = suggest(str(value), [str(a) for a in options])
-        message = f"{name}: got {value!r} — expected one of {listed}; fix: give one of these{hint}"
-    else:
-        message = f"{name} must be one of {listed}, got {value!r}"
-    raise error(message)
+    hint = suggest(str(value), [str(a) for a in options])
+    raise error(f"{name}: got {value!r} — expected one of {listed}; fix: give one of these{hint}")

@@ -24,7 +24,7 @@ from impact.analysis.power import (
     simulate_power,
 )
 from impact.analysis.power.results import PowerAnswer
-from impact.analysis.power.text import check_lang
+from impact.i18n import check_lang
 from impact.outputs import OutputFolder
 
 power_app = typer.Typer(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-from impact.errors import LanguageError
+from impact.errors import ImpactError, LanguageError
+from impact.validation import check_choice
 
 #: A language of labels and reports.
 Lang = Literal["sv", "en"]
@@ -14,12 +15,13 @@ LANGUAGES: tuple[Lang, ...] = get_args(Lang)
 NBSP = "\u00a0"
 
 
-def check_lang(lang: object) -> Lang:
-    """Return ``lang`` if it is ``"sv"`` or ``"en"``.
+def check_lang(
+    lang: object, name: str = "language", error: type[ImpactError] = LanguageError
+) -> Lang:
+    """Return ``lang`` if it is ``"sv"`` or ``"en"``; otherwise raise ``error``.
 
-    Otherwise raise :class:`~impact.errors.LanguageError` (an
-    :class:`~impact.errors.ImpactError` and a ``ValueError``).
+    ``name`` is the option as the user writes it; the default error,
+    :class:`~impact.errors.LanguageError`, is an :class:`~impact.errors.InputError` and a
+    ``ValueError``.
     """
-    if lang not in LANGUAGES:
-        raise LanguageError(f"language {lang!r} is not supported; expected one of 'sv', 'en'")
-    return lang  # type: ignore[return-value]
+    return check_choice(name, lang, LANGUAGES, error=error)  # type: ignore[return-value]

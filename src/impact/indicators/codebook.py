@@ -13,18 +13,16 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any
 
 from impact.errors import InputError, Problem
 from impact.escaping import markdown_code, markdown_text
+from impact.i18n import LANGUAGES, Lang
 from impact.indicators import expr_ast
 from impact.indicators.compute import Definitions
 from impact.indicators.registry import BoundIndicator, IndicatorRegistry, load_registry
 from impact.ingest.adapters.checkbox import CheckboxQuestion, checkbox_rules_markdown
 from impact.outputs import atomic_file
-
-Lang = Literal["sv", "en"]
-LANGUAGES: tuple[Lang, ...] = get_args(Lang)
 
 _TEXT: dict[str, dict[str, str]] = {
     "title": {"sv": "Kodbok: indikatorer", "en": "Codebook: indicators"},

@@ -39,6 +39,7 @@ from typing import Any, Literal, get_args
 
 from impact.errors import ImpactError
 from impact.escaping import safe_filename, write_csv
+from impact.i18n import LANGUAGES
 from impact.outputs import atomic_file, result_folder
 
 BundleKind = Literal["programme", "rct", "power", "codebook"]
@@ -50,7 +51,7 @@ UNITS = ("share", "pp", "p", "count", "number", "text")
 FIGURE_FORMATS = ("png", "svg")
 #: Resolution of the PNG figures of a bundle.
 FIGURE_DPI = 150
-LANGS = ("sv", "en")
+LANGS = LANGUAGES
 
 #: Columns that identify people or hold free text: never allowed in a bundle table.
 FORBIDDEN_COLUMNS = frozenset(

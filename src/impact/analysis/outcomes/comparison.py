@@ -24,13 +24,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from impact.analysis.outcomes.inputs import (
-    SOURCE,
-    check_choice,
-    check_table,
-    check_threshold,
-    resolve_indicators,
-)
+from impact.analysis.outcomes.inputs import SOURCE, check_table, check_threshold, resolve_indicators
 from impact.analysis.outcomes.marginal_effects import (
     MIN_EVENTS_PER_PARAMETER,
     covariate_matrix,
@@ -48,6 +42,7 @@ from impact.analysis.outcomes.proportions import (
 from impact.analysis.outcomes.publishable import PublishableTable
 from impact.analysis.outcomes.suppression import SuppressionRules
 from impact.errors import InputError, Problem
+from impact.validation import check_choice
 
 DEFAULT_COVARIATES: tuple[str, ...] = ("age", "education_level", "years_in_sweden")
 

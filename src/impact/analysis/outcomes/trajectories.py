@@ -27,7 +27,6 @@ from impact.analysis.outcomes.inputs import (
     SOURCE,
     WAVE_PREFIX,
     as_boolean,
-    check_choice,
     check_group_columns,
     check_table,
     check_threshold,
@@ -39,6 +38,7 @@ from impact.analysis.outcomes.publishable import PublishableTable
 from impact.analysis.outcomes.shares import share_row
 from impact.analysis.outcomes.suppression import SuppressionRules, share_rules
 from impact.errors import InputError, Problem
+from impact.validation import check_choice
 
 Population = Literal["respondents", "balanced"]
 POPULATIONS: tuple[str, ...] = ("respondents", "balanced")

@@ -24,19 +24,19 @@ from impact.analysis.power.design import (
     Arms,
     Assumptions,
     Direction,
-    Lang,
     Method,
     PowerRequestError,
     Sides,
-    check_choice,
     check_finite,
     check_power_target,
     check_rate,
 )
 from impact.analysis.power.methods import power_of_test
 from impact.escaping import write_csv
+from impact.i18n import Lang, check_lang
 from impact.outputs import result_folder
 from impact.results import Result
+from impact.validation import check_choice
 
 
 def _methods(methods: Method | Sequence[Method] | None) -> tuple[Method, ...]:
@@ -45,7 +45,7 @@ def _methods(methods: Method | Sequence[Method] | None) -> tuple[Method, ...]:
     if not chosen:
         raise PowerRequestError("methods: got an empty list — expected at least one method")
     for method in chosen:
-        check_choice("method", method, METHODS)
+        check_choice("method", method, METHODS, error=PowerRequestError)
     return chosen
 
 
@@ -65,7 +65,7 @@ class PowerCurve(Result):
 
     def figure(self, lang: Lang = "en") -> Figure:
         """Power (y) against the effect in percentage points (x), one line per method."""
-        lang = text.check_lang(lang)
+        lang = check_lang(lang, error=PowerRequestError)
         fig, ax = figures.new_axes()
         for method, rows in self.table.groupby("method", sort=False):
             ax.plot(rows["effect_pp"], rows["power"], label=figures.label(str(method), lang))
@@ -208,7 +208,7 @@ class MDECurve(Result):
 
     def figure(self, lang: Lang = "en") -> Figure:
         """MDE in percentage points (y) against participants enrolled (x)."""
-        lang = text.check_lang(lang)
+        lang = check_lang(lang, error=PowerRequestError)
         fig, ax = figures.new_axes()
         several = self.table["method"].nunique() > 1
         for (method, direction), rows in self.table.groupby(["method", "direction"], sort=False):
@@ -283,7 +283,7 @@ def mde_curve(
         If any ``n`` is too small for any detectable effect (the message names it).
     """
     chosen = _methods(methods)
-    check_choice("direction", direction, DIRECTIONS)
+    check_choice("direction", direction, DIRECTIONS, error=PowerRequestError)
     p0 = check_rate("control_rate", control_rate)
     target = check_power_target(power, check_finite("alpha", alpha))
     totals = [check_finite("n_values", v) for v in n_values]

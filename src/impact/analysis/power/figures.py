@@ -13,8 +13,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from impact.analysis.power import text
-from impact.analysis.power.design import Lang
 from impact.figures import save_figures
+from impact.i18n import Lang
 
 LABELS: dict[str, dict[str, str]] = {
     "effect": {"en": "Effect (percentage points)", "sv": "Effekt (procentenheter)"},

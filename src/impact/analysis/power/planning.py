@@ -19,9 +19,10 @@ from matplotlib.figure import Figure
 from impact.analysis.power import figures, text
 from impact.analysis.power.analytic import mde
 from impact.analysis.power.curves import mde_curve
-from impact.analysis.power.design import DEFAULT_METHOD, Lang, Method, PowerRequestError
+from impact.analysis.power.design import DEFAULT_METHOD, Method, PowerRequestError
 from impact.analysis.power.results import PowerAnswer
 from impact.escaping import write_csv
+from impact.i18n import Lang, check_lang
 from impact.outputs import result_folder
 
 #: Published outcome rates of Jobbsteget Tillsammans (seed 001), used as control rates.
@@ -63,7 +64,7 @@ class StudyPlan(PowerAnswer):
 
     def sentence(self, lang: Lang = "en") -> str:
         """The smallest detectable rise per outcome, as a range over the R² values."""
-        lang = text.check_lang(lang)
+        lang = check_lang(lang, error=PowerRequestError)
         rises = self.table[self.table["direction"] == "increase"]
         pieces = []
         for outcome, rows in rises.groupby("outcome", sort=False):
@@ -100,7 +101,7 @@ class StudyPlan(PowerAnswer):
 
     def figure(self, lang: Lang = "en") -> Figure:
         """MDE (rise) against participants enrolled, per outcome and R², with the plan marked."""
-        lang = text.check_lang(lang)
+        lang = check_lang(lang, error=PowerRequestError)
         fig, ax = figures.new_axes()
         r2s = sorted(self.curves["r2"].unique())
         styles = dict(zip(r2s, ["-", "--", ":", "-."] * 5, strict=False))

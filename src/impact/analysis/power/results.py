@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from impact.analysis.power import text
-from impact.analysis.power.design import Arms, Assumptions, Lang
+from impact.analysis.power.design import Arms, Assumptions, PowerRequestError
+from impact.i18n import Lang, check_lang
 from impact.results import Result
 
 
@@ -111,7 +112,7 @@ class MDEResult(PowerAnswer):
 
     def sentence(self, lang: Lang = "en") -> str:
         """E.g. 'With 73 and 78 participants, α = 0.05 and 80 % power, the smallest …'."""
-        lang = text.check_lang(lang)
+        lang = check_lang(lang, error=PowerRequestError)
         who = text.participants(self.arms.n_treatment, self.arms.n_control, self.assumptions, lang)
         ap = text.alpha_power(self.assumptions.alpha, self.power, lang)
         where = text.from_rate(self.control_rate, self.outcome, lang)
@@ -194,7 +195,7 @@ class PowerResult(PowerAnswer):
 
     def sentence(self, lang: Lang = "en") -> str:
         """E.g. 'With 73 and 78 participants and α = 0.05, a rise of 10 percentage points …'."""
-        lang = text.check_lang(lang)
+        lang = check_lang(lang, error=PowerRequestError)
         who = text.participants(self.arms.n_treatment, self.arms.n_control, self.assumptions, lang)
         ap = text.alpha_power(self.assumptions.alpha, None, lang)
         where = text.from_rate(self.control_rate, self.outcome, lang)
@@ -276,7 +277,7 @@ class SampleSizeResult(PowerAnswer):
 
     def sentence(self, lang: Lang = "en") -> str:
         """E.g. 'To detect a rise of 10 percentage points from a 30 % job rate with …'."""
-        lang = text.check_lang(lang)
+        lang = check_lang(lang, error=PowerRequestError)
         direction = "increase" if self.effect_pp > 0 else "decrease"
         word = text.WORDS[direction][lang]
         size = text.pp(abs(self.effect_pp), lang, decimals=None)

@@ -18,17 +18,12 @@ from matplotlib.figure import Figure
 
 from impact.analysis.power import figures, text
 from impact.analysis.power.analytic import mde
-from impact.analysis.power.design import (
-    DEFAULT_METHOD,
-    METHODS,
-    Lang,
-    Method,
-    PowerRequestError,
-    check_choice,
-)
+from impact.analysis.power.design import DEFAULT_METHOD, METHODS, Method, PowerRequestError
 from impact.analysis.power.results import PowerAnswer
 from impact.escaping import write_csv
+from impact.i18n import Lang, check_lang
 from impact.outputs import result_folder
+from impact.validation import check_choice
 
 #: Designs RISE may have planned with: (id, n_treatment, n_control, attrition, description).
 RISE_DESIGNS: tuple[tuple[str, int, int, float, str], ...] = (
@@ -98,7 +93,7 @@ class RiseReproduction(PowerAnswer):
 
     def sentence(self, lang: Lang = "en") -> str:
         """Which base rates reproduce 17–20 pp for the two main designs (default method)."""
-        lang = text.check_lang(lang)
+        lang = check_lang(lang, error=PowerRequestError)
         parts = []
         for design, who in (
             (
@@ -134,7 +129,7 @@ class RiseReproduction(PowerAnswer):
 
     def figure(self, lang: Lang = "en") -> Figure:
         """MDE against base rate per design (panels), rise/fall × R², with the 17–20 band."""
-        lang = text.check_lang(lang)
+        lang = check_lang(lang, error=PowerRequestError)
         designs = list(dict.fromkeys(self.grid["design"]))
         fig = Figure(figsize=(4.2 * len(designs), 4.2), layout="constrained")
         axes = fig.subplots(1, len(designs), sharey=True, squeeze=False)[0]
@@ -245,7 +240,7 @@ def rise_reproduction(
     """
     rates = np.round(np.arange(0.05, 0.5001, 0.025), 4) if base_rates is None else base_rates
     for method in methods:
-        check_choice("method", method, METHODS)
+        check_choice("method", method, METHODS, error=PowerRequestError)
     rows = []
     for design, n1, n0, attrition, _ in RISE_DESIGNS:
         for method in methods:

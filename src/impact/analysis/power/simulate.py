@@ -28,7 +28,6 @@ from impact.analysis.power.analytic import power_at, treatment_rate
 from impact.analysis.power.design import (
     Arms,
     Assumptions,
-    Lang,
     PowerRequestError,
     Sides,
     check_finite,
@@ -37,6 +36,7 @@ from impact.analysis.power.design import (
 )
 from impact.analysis.power.hc2 import itt_hc2
 from impact.analysis.power.results import PowerAnswer, _plain
+from impact.i18n import Lang, check_lang
 
 #: Seed used when none is given (documented so results can be reproduced).
 DEFAULT_SEED = 20260101
@@ -106,7 +106,7 @@ class SimulationResult(PowerAnswer):
 
     def sentence(self, lang: Lang = "en") -> str:
         """E.g. 'In 10000 simulated trials (seed 1) with 73 and 78 participants, …'."""
-        lang = text.check_lang(lang)
+        lang = check_lang(lang, error=PowerRequestError)
         who = text.participants(self.arms.n_treatment, self.arms.n_control, self.assumptions, lang)
         where = text.from_rate(self.control_rate, self.outcome, lang)
         direction = "increase" if self.effect_pp >= 0 else "decrease"

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import math
 
-from impact.analysis.power.design import LANGS, Assumptions, Lang, check_choice
+from impact.analysis.power.design import Assumptions
+from impact.i18n import Lang
 
 METHOD_NAMES: dict[str, dict[str, str]] = {
     "unpooled": {
@@ -53,12 +54,6 @@ WORDS: dict[str, dict[str, str]] = {
     "and": {"en": "and", "sv": "och"},
     "power": {"en": "power", "sv": "styrka"},
 }
-
-
-def check_lang(lang: object) -> Lang:
-    """Validate a language code (``"en"`` or ``"sv"``)."""
-    check_choice("lang", lang, LANGS)
-    return lang  # type: ignore[return-value]
 
 
 def number(value: float, decimals: int, lang: Lang) -> str:

@@ -14,13 +14,15 @@ import pandas as pd
 from impact.errors import InputError
 from impact.escaping import write_csv
 from impact.figures import save_figures
+from impact.i18n import Lang, check_lang
 from impact.outputs import result_folder
 from impact.results import Result
+from impact.validation import check_choice
 
 from .balance import BalanceResult, balance
 from .components import ComponentsResult, component_associations
 from .consort import ConsortFlow, consort_flow
-from .design import Adjustment, Lang, SeType, check_choice, require_columns, treatment_indicator
+from .design import Adjustment, SeType, require_columns, treatment_indicator
 from .figures import consort_figure, effects_figure, subgroup_figure
 from .heterogeneity import HeterogeneityResult, heterogeneity
 from .itt import IttResult, itt
@@ -138,7 +140,7 @@ class RctAnalysis(Result):
         each of ``formats``.
         """
         for fmt in formats:
-            check_choice(fmt, ["png", "svg", "pdf"], "formats")
+            check_choice("formats", fmt, ["png", "svg", "pdf"])
         with result_folder(directory) as out:
             tables = {
                 "consort": self.consort.tidy(),
@@ -244,7 +246,7 @@ def analyse_rct(
     -------
     RctAnalysis
     """
-    check_choice(lang, Lang, "lang")
+    check_lang(lang)
     if not outcomes:
         raise InputError("analyse_rct: give at least one outcome column")
     treatment_indicator(data, arm)
@@ -252,7 +254,7 @@ def analyse_rct(
         components = [c for c in DEFAULT_COMPONENTS if c in data.columns]
     require_columns(data, [*outcomes, *components, *covariates, *subgroups, strata], "analysis")
     main = main_specification or ("lin" if covariates else "unadjusted")
-    check_choice(main, Adjustment, "main_specification")
+    check_choice("main_specification", main, Adjustment)
     if main not in adjustments:
         raise InputError(f"main_specification {main!r} must be one of adjustments {adjustments}")
     primary = outcomes[0]

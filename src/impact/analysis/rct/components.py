@@ -23,11 +23,11 @@ import pandas as pd
 
 from impact.errors import InputError
 from impact.results import Result
+from impact.validation import check_choice
 
 from .design import (
     SeType,
     analysed_sample,
-    check_choice,
     check_confidence,
     drop_collinear,
     outcome_values,
@@ -179,7 +179,7 @@ def component_associations(
     -------
     ComponentsResult
     """
-    check_choice(se_type, ["HC0", "HC1", "HC2", "HC3"], "se_type")
+    check_choice("se_type", se_type, ["HC0", "HC1", "HC2", "HC3"])
     level = check_confidence(confidence_level)
     if not components:
         raise InputError("component_associations: give at least one component column")

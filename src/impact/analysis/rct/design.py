@@ -23,7 +23,7 @@ import logging
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, get_args
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -37,8 +37,6 @@ log = logging.getLogger(__name__)
 SeType = Literal["HC0", "HC1", "HC2", "HC3", "stata"]
 #: Covariate adjustment of the ITT regression.
 Adjustment = Literal["unadjusted", "additive", "lin"]
-#: Language of labels in tables and figures.
-Lang = Literal["en", "sv"]
 
 TREATMENT = "treatment"
 CONTROL = "control"
@@ -57,15 +55,6 @@ def warn(message: str, notes: list[str] | None = None) -> None:
     warnings.warn(message, RctWarning, stacklevel=3)
     if notes is not None:
         notes.append(message)
-
-
-def check_choice(value: object, allowed: type | Sequence[object], name: str) -> None:
-    """Raise :class:`InputError` unless ``value`` is one of ``allowed`` (a Literal or a list)."""
-    options = get_args(allowed) if not isinstance(allowed, (list, tuple)) else tuple(allowed)
-    if value not in options:
-        raise InputError(
-            f"option {name!r} must be one of {', '.join(map(repr, options))}; got {value!r}"
-        )
 
 
 def check_confidence(level: float) -> float:

@@ -10,8 +10,10 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
+from impact.i18n import Lang, check_lang
+
 from .consort import ConsortFlow
-from .design import CONTROL, TREATMENT, Lang, check_choice
+from .design import CONTROL, TREATMENT
 from .heterogeneity import HeterogeneityResult
 from .itt import IttResult
 from .labels import level_label, outcome_label, text
@@ -64,7 +66,7 @@ def consort_figure(flow: ConsortFlow, lang: Lang = "en") -> Figure:
     -------
     matplotlib.figure.Figure
     """
-    check_choice(lang, Lang, "lang")
+    check_lang(lang)
     t = flow.tidy()
     stages = list(dict.fromkeys(t["stage"]))
     later = stages[1:]
@@ -135,7 +137,7 @@ def effects_figure(
     lang : {"en", "sv"}
         Language of the labels.
     """
-    check_choice(lang, Lang, "lang")
+    check_lang(lang)
     t = itt.tidy()
     specs = list(specifications or dict.fromkeys(t["specification"]))
     outcomes = list(dict.fromkeys(t["outcome"]))
@@ -166,7 +168,7 @@ def effects_figure(
 
 def subgroup_figure(het: HeterogeneityResult, lang: Lang = "en") -> Figure:
     """Forest plot of subgroup effects (one marker per level) for each outcome."""
-    check_choice(lang, Lang, "lang")
+    check_lang(lang)
     t = het.tidy()
     outcomes = list(dict.fromkeys(t["outcome"]))
     levels = list(dict.fromkeys(t["level"]))

@@ -21,16 +21,9 @@ import pandas as pd
 
 from impact.errors import InputError
 from impact.results import Result
+from impact.validation import check_choice
 
-from .design import (
-    SeType,
-    analysed_sample,
-    check_choice,
-    check_confidence,
-    drop_collinear,
-    require_columns,
-    warn,
-)
+from .design import SeType, analysed_sample, check_confidence, drop_collinear, require_columns, warn
 from .models import coefficient, fit_ols
 
 MAX_LEVELS = 10
@@ -213,7 +206,7 @@ def heterogeneity(
     -------
     HeterogeneityResult
     """
-    check_choice(se_type, ["HC0", "HC1", "HC2", "HC3"], "se_type")
+    check_choice("se_type", se_type, ["HC0", "HC1", "HC2", "HC3"])
     level = check_confidence(confidence_level)
     require_columns(data, [*outcomes, by, *covariates, strata], "analysis")
     n_levels = data[by].nunique(dropna=True)

@@ -27,12 +27,12 @@ import pandas as pd
 
 from impact.errors import InputError
 from impact.results import Result
+from impact.validation import check_choice
 
 from .design import (
     Adjustment,
     SeType,
     analysed_sample,
-    check_choice,
     check_confidence,
     drop_collinear,
     require_columns,
@@ -268,8 +268,8 @@ def itt(
         An arm has no randomised rows.
     """
     for a in adjustments:
-        check_choice(a, Adjustment, "adjustments")
-    check_choice(se_type, SeType, "se_type")
+        check_choice("adjustments", a, Adjustment)
+    check_choice("se_type", se_type, SeType)
     confidence_level = check_confidence(confidence_level)
     if (se_type == "stata") != (cluster is not None):
         raise InputError(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .design import Lang, check_choice
+from impact.i18n import Lang, check_lang
 
 OUTCOMES: dict[str, dict[str, str]] = {
     "got_job": {"en": "Got a job", "sv": "Fick arbete"},
@@ -75,17 +75,17 @@ LEVELS: dict[str, dict[str, str]] = {
 
 def level_label(level: str, lang: Lang = "en") -> str:
     """Human label of a subgroup level (the code itself when no label is known)."""
-    check_choice(lang, Lang, "lang")
+    check_lang(lang)
     return LEVELS.get(level, {}).get(lang, level)
 
 
 def outcome_label(name: str, lang: Lang = "en") -> str:
     """Human label of an outcome (the column name when no label is known)."""
-    check_choice(lang, Lang, "lang")
+    check_lang(lang)
     return OUTCOMES.get(name, {}).get(lang, name)
 
 
 def text(key: str, lang: Lang = "en", **fmt: object) -> str:
     """A fixed label in ``lang``, formatted with ``fmt``."""
-    check_choice(lang, Lang, "lang")
+    check_lang(lang)
     return TEXT[key][lang].format(**fmt)

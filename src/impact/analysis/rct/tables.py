@@ -8,7 +8,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .design import Lang, check_choice
+from impact.i18n import Lang, check_lang
+
 from .itt import IttResult
 from .labels import outcome_label, text
 from .multiple import MultipleTestingResult
@@ -68,7 +69,7 @@ def results_table(
     -------
     DataFrame
     """
-    check_choice(lang, Lang, "lang")
+    check_lang(lang)
     est = itt.tidy()
     specs = list(specifications or dict.fromkeys(est["specification"]))
     outcomes = list(dict.fromkeys(est["outcome"]))

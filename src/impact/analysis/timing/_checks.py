@@ -6,8 +6,7 @@ was expected, so a user can fix the input without reading code.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import get_args
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -15,15 +14,6 @@ import pandas as pd
 from impact.errors import InputError, Problem
 
 SOURCE = "linked panel"
-
-
-def check_choice(value: object, allowed: type | Sequence[object], name: str) -> None:
-    """Raise :class:`InputError` unless ``value`` is one of ``allowed`` (a Literal or a list)."""
-    options = get_args(allowed) if not isinstance(allowed, (list, tuple)) else tuple(allowed)
-    if value not in options:
-        raise InputError(
-            f"option {name!r} must be one of {', '.join(map(repr, options))}; got {value!r}"
-        )
 
 
 def check_level(level: float) -> float:

@@ -15,11 +15,12 @@ import pandas as pd
 from impact.errors import AnalysisError, InputError
 from impact.escaping import write_csv
 from impact.figures import save_figure
-from impact.i18n import LANGUAGES
+from impact.i18n import LANGUAGES, check_lang
 from impact.outputs import result_folder
 from impact.results import Result
+from impact.validation import check_choice
 
-from ._checks import check_choice, check_level, require_columns, require_frame
+from ._checks import check_level, require_columns, require_frame
 from .episodes import (
     BaselinePolicy,
     Imputation,
@@ -187,7 +188,7 @@ class TimeToJob(Result):
         ``settings.json`` and ``time_to_job_<lang>.<fmt>`` for each language and format.
         """
         for lang in languages:
-            check_choice(lang, LANGUAGES, "languages")
+            check_lang(lang, "languages")
         with result_folder(directory) as out:
             tables = {
                 "time_to_job": self.tidy(),
@@ -281,7 +282,7 @@ def time_to_job(
     """
     require_frame(panel)
     level = check_level(confidence_level)
-    check_choice(conf_type, ConfType, "conf_type")
+    check_choice("conf_type", conf_type, ConfType)
     months = check_wave_months(wave_months)
     if isinstance(covariates, str):
         raise InputError(

@@ -33,8 +33,9 @@ import numpy as np
 import pandas as pd
 
 from impact.errors import InputError
+from impact.validation import check_choice
 
-from ._checks import bad_rows, check_choice, require_columns, require_frame
+from ._checks import bad_rows, require_columns, require_frame
 
 log = logging.getLogger(__name__)
 
@@ -140,8 +141,8 @@ def job_times(
         people and ``exclusion`` names the reason for the others.
     """
     require_frame(panel)
-    check_choice(employed_at_baseline, BaselinePolicy, "employed_at_baseline")
-    check_choice(imputation, Imputation, "imputation")
+    check_choice("employed_at_baseline", employed_at_baseline, BaselinePolicy)
+    check_choice("imputation", imputation, Imputation)
     months = check_wave_months(wave_months)
     waves = sorted(months, key=months.get)
     require_columns(panel, [f"{w}_employment" for w in waves], "wave employment")
