@@ -1,11 +1,10 @@
-"""Figures: the package's one module for house style, palette, saving and alt text.
+"""Figures: the package's one module for house style, palette and saving.
 
 Every chart is drawn by the module of its analysis (``impact.analysis.<analysis>.figures``) on
 a :class:`matplotlib.figure.Figure` built without ``pyplot`` (nothing is shown or kept in global
 state); this module owns what they share: the colour-blind-safe Okabe & Ito palette
 (:data:`PALETTE`, :data:`GROUP_COLOURS`), the house rcParams (:func:`house_style`,
-:func:`new_figure`), percent axes in each language (:func:`percent_axis`), alt text
-(:func:`alt_text`) and saving.
+:func:`new_figure`), percent axes in each language (:func:`percent_axis`) and saving.
 
 :func:`save_figure` writes a :class:`matplotlib.figure.Figure` as PNG, SVG and/or PDF so that
 two runs with the same inputs give **byte-identical files**:
@@ -240,6 +239,7 @@ STYLE: dict[str, object] = {
     **SAVE_RC,
     "savefig.dpi": DEFAULT_DPI,
 }
+
 
 @contextlib.contextmanager
 def house_style() -> Iterator[None]:

@@ -6,13 +6,9 @@ state, no display backend); :func:`save_figure` writes PNG and SVG atomically.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-
-from impact.figures import save_figures
 
 from .rates import AttritionRates
 
@@ -107,11 +103,3 @@ def weights_figure(weights: pd.DataFrame, outcome: str) -> Figure:
     ax.set_title(f"IPW weights for {outcome}")
     ax.legend(frameon=False)
     return fig
-
-
-def save_figure(fig: Figure, directory: Path, stem: str) -> list[Path]:
-    """Write ``<stem>.png`` and ``<stem>.svg`` into ``directory`` atomically; return paths.
-
-    Through :func:`impact.figures.save_figures`: reproducible bytes, PNG at 150 dpi.
-    """
-    return save_figures({stem: fig}, directory)

@@ -33,6 +33,7 @@ from impact.analysis.power.design import (
 )
 from impact.analysis.power.methods import power_of_test
 from impact.escaping import write_csv
+from impact.figures import save_figures
 from impact.i18n import Lang, check_lang
 from impact.outputs import result_folder
 from impact.results import Result
@@ -97,7 +98,7 @@ class PowerCurve(Result):
         with result_folder(directory) as out:
             write_csv(self.table, out / f"{stem}.csv", index=False)
             for lang in ("en", "sv"):
-                figures.save_figure(self.figure(lang), out, f"{stem}_{lang}")
+                save_figures({f"{stem}_{lang}": self.figure(lang)}, out)
         return Path(directory)
 
 
@@ -244,7 +245,7 @@ class MDECurve(Result):
         with result_folder(directory) as out:
             write_csv(self.table, out / f"{stem}.csv", index=False)
             for lang in ("en", "sv"):
-                figures.save_figure(self.figure(lang), out, f"{stem}_{lang}")
+                save_figures({f"{stem}_{lang}": self.figure(lang)}, out)
         return Path(directory)
 
 

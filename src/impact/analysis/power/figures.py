@@ -6,14 +6,11 @@ headless and in parallel.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from impact.analysis.power import text
-from impact.figures import save_figures
 from impact.i18n import Lang
 
 LABELS: dict[str, dict[str, str]] = {
@@ -79,11 +76,3 @@ def new_axes(width: float = 7.0, height: float = 4.5) -> tuple[Figure, Axes]:
     ax = fig.subplots()
     ax.grid(True, alpha=0.3)
     return fig, ax
-
-
-def save_figure(fig: Figure, directory: Path, stem: str) -> list[Path]:
-    """Write ``stem.png`` and ``stem.svg`` into ``directory``; return the paths.
-
-    Through :func:`impact.figures.save_figures`: reproducible bytes, PNG at 150 dpi.
-    """
-    return save_figures({stem: fig}, directory)

@@ -22,6 +22,7 @@ from impact.analysis.power.curves import mde_curve
 from impact.analysis.power.design import DEFAULT_METHOD, Method, PowerRequestError
 from impact.analysis.power.results import PowerAnswer
 from impact.escaping import write_csv
+from impact.figures import save_figures
 from impact.i18n import Lang, check_lang
 from impact.outputs import result_folder
 
@@ -157,7 +158,7 @@ class StudyPlan(PowerAnswer):
             write_csv(self.table, out / "plan_mde.csv", index=False)
             write_csv(self.curves, out / "plan_mde_curves.csv", index=False)
             for lang in ("en", "sv"):
-                figures.save_figure(self.figure(lang), out, f"plan_mde_by_n_{lang}")
+                save_figures({f"plan_mde_by_n_{lang}": self.figure(lang)}, out)
         return Path(directory)
 
 

@@ -21,6 +21,7 @@ from impact.analysis.power.analytic import mde
 from impact.analysis.power.design import DEFAULT_METHOD, METHODS, Method, PowerRequestError
 from impact.analysis.power.results import PowerAnswer
 from impact.escaping import write_csv
+from impact.figures import save_figures
 from impact.i18n import Lang, check_lang
 from impact.outputs import result_folder
 from impact.validation import check_choice
@@ -189,7 +190,7 @@ class RiseReproduction(PowerAnswer):
             write_csv(self.grid, out / "rise_grid.csv", index=False)
             write_csv(self.matches(), out / "rise_matches.csv", index=False)
             for lang in ("en", "sv"):
-                figures.save_figure(self.figure(lang), out, f"rise_mde_by_base_rate_{lang}")
+                save_figures({f"rise_mde_by_base_rate_{lang}": self.figure(lang)}, out)
         return Path(directory)
 
 
