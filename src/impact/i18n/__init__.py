@@ -7,7 +7,17 @@
 * :mod:`impact.i18n.numbers` — numbers, percentages, intervals and p-values per language.
 """
 
-from impact.i18n.catalogue import TranslationError, message, table
+from impact.i18n.catalogue import TranslationError, message, pair, section_tree, table
 from impact.i18n.languages import LANGUAGES, NBSP, Lang, check_lang
 
-__all__ = ["LANGUAGES", "NBSP", "Lang", "TranslationError", "check_lang", "message", "table"]
+__all__ = [
+    "LANGUAGES",
+    "NBSP",
+    "Lang",
+    "TranslationError",
+    "check_lang",
+    "message",
+    "pair",
+    "section_tree",
+    "table",
+]

@@ -116,24 +116,44 @@ def message(key: str, lang: Lang, **values: Any) -> str:
     return fill(text, key, i18n_dir() / f"{lang}.yml", values)
 
 
-@functools.lru_cache(maxsize=64)
 def table(section: str) -> dict[str, dict[str, str]]:
     """Every key under ``section`` as ``{key: {"sv": text, "en": text}}`` (a label table).
 
     A module whose labels are looked up as ``TABLE[key][lang]`` reads them with
-    ``TABLE = table("figures.power")``.
+    ``TABLE = table("labels.power.figures")``. The table is a fresh copy.
     """
+    return {key: dict(texts) for key, texts in _table(section).items()}
+
+
+@functools.lru_cache(maxsize=64)
+def _table(section: str) -> dict[str, dict[str, str]]:
     prefix = f"{section}."
     out: dict[str, dict[str, str]] = {}
     for lang in LANGUAGES:
         for key, text in load_translations(lang).items():
-            if key.startswith(prefix):
+            if key.startswith(prefix) and "." not in key[len(prefix) :]:
                 out.setdefault(key[len(prefix) :], {})[lang] = text
     if not out:
         raise TranslationError(f"no translation keys under '{section}' in {i18n_dir()}")
     return out
 
 
-def pair(key: str) -> dict[str, str]:
-    """One key in every language: ``{"sv": text, "en": text}``."""
-    return {lang: message(key, lang) for lang in LANGUAGES}
+def section_tree(section: str, lang: Lang) -> dict[str, Any]:
+    """The keys under ``section`` in ``lang`` as nested dicts (as written in the file)."""
+    prefix = f"{section}."
+    tree: dict[str, Any] = {}
+    for key, text in load_translations(lang).items():
+        if key.startswith(prefix):
+            *parents, leaf = key[len(prefix) :].split(".")
+            node = tree
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[leaf] = text
+    if not tree:
+        raise TranslationError(f"no translation keys under '{section}' in {i18n_dir()}")
+    return tree
+
+
+def pair(key: str, **values: Any) -> dict[str, str]:
+    """One key in every language, placeholders filled: ``{"sv": text, "en": text}``."""
+    return {lang: message(key, lang, **values) for lang in LANGUAGES}

@@ -28,6 +28,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal as TLiteral
 
+from impact.i18n import LANGUAGES, section_tree
+
 Scalar = bool | int | float | str
 
 #: Wave prefixes a field may carry: baseline, result, follow-ups and person-level columns.
@@ -284,32 +286,7 @@ def to_dict(node: Node) -> dict:
     raise TypeError(f"not an expression node: {node!r}")
 
 
-_WORDS = {
-    "en": {
-        "and": "and",
-        "or": "or",
-        "not": "not",
-        "in": "is one of",
-        "not in": "is not one of",
-        "true": "true",
-        "false": "false",
-        "count": "number of true among",
-        "is_missing": "is missing",
-        "waves": {"b": "baseline", "r": "result", "person": "person", "f": "follow-up"},
-    },
-    "sv": {
-        "and": "och",
-        "or": "eller",
-        "not": "inte",
-        "in": "är en av",
-        "not in": "är inte en av",
-        "true": "sant",
-        "false": "falskt",
-        "count": "antal sanna bland",
-        "is_missing": "saknas",
-        "waves": {"b": "baslinje", "r": "resultat", "person": "person", "f": "uppföljning"},
-    },
-}
+_WORDS: dict[str, dict] = {lang: section_tree("labels.expressions", lang) for lang in LANGUAGES}
 _SYMBOLS = {"==": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 
 

@@ -17,46 +17,9 @@ from impact.figures import (
     new_figure,
     percent_axis,
 )
-from impact.i18n import Lang, check_lang
+from impact.i18n import Lang, check_lang, table
 
-TEXT: dict[str, dict[str, str]] = {
-    "love_title": {
-        "en": "Balance of the matching variables",
-        "sv": "Balans i matchningsvariablerna",
-    },
-    "smd": {
-        "en": "Absolute standardised mean difference",
-        "sv": "Absolut standardiserad medelvärdesskillnad",
-    },
-    "before": {"en": "Before matching", "sv": "Före matchning"},
-    "after": {"en": "After matching", "sv": "Efter matchning"},
-    "rates_title": {"en": "Employed by month", "sv": "Andel sysselsatta per månad"},
-    "rates_title_wage_income": {"en": "Wage income by month", "sv": "Lön per månad"},
-    "month": {"en": "Months since study start", "sv": "Månader sedan studiestart"},
-    "rate": {"en": "Share employed", "sv": "Andel sysselsatta"},
-    "rate_wage_income": {"en": "Mean wage income (SEK)", "sv": "Medellön (kr)"},
-    "intervention": {"en": "Intervention group", "sv": "Interventionsgrupp"},
-    "external": {"en": "Matched comparison group", "sv": "Matchad jämförelsegrupp"},
-    "event_title": {
-        "en": "Difference by month (event study)",
-        "sv": "Skillnad per månad (händelsestudie)",
-    },
-    "difference": {
-        "en": "Difference, intervention − comparison",
-        "sv": "Skillnad, intervention − jämförelse",
-    },
-    "spec_title": {
-        "en": "Estimate by matching specification",
-        "sv": "Skattning per matchningsspecifikation",
-    },
-    "end_difference": {"en": "Difference at study end", "sv": "Skillnad vid studiens slut"},
-    "adjusted": {"en": "Adjusted for matching variables", "sv": "Justerad för matchningsvariabler"},
-    "did": {"en": "Difference-in-differences", "sv": "Skillnad-i-skillnader"},
-    "ci_note": {
-        "en": "Bands/lines: {pct} % confidence interval.",
-        "sv": "Band/linjer: {pct} % konfidensintervall.",
-    },
-}
+TEXT: dict[str, dict[str, str]] = table("labels.matching.figures")
 
 
 def text(key: str, lang: Lang) -> str:

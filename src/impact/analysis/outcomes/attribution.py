@@ -85,15 +85,10 @@ class Attribution(PublishableTable):
         One row per outcome × group, columns :data:`ATTRIBUTION_COLUMNS`.
     level : float
         Confidence level.
-    suppression_threshold : int
-        Used by :meth:`publishable`.
     """
 
     rules: ClassVar[SuppressionRules] = ATTRIBUTION_RULES
     source: ClassVar[str] = "attribution"
-    table: pd.DataFrame
-    level: float
-    suppression_threshold: int = 5
     title: ClassVar[str] = "Programme contribution (self-reported)"
 
     def summary(self) -> str:

@@ -119,15 +119,10 @@ class GroupComparison(PublishableTable):
         One row per indicator, columns :data:`COMPARISON_COLUMNS`.
     level : float
         Confidence level.
-    suppression_threshold : int
-        Used by :meth:`publishable`.
     """
 
     rules: ClassVar[SuppressionRules] = COMPARISON_RULES
     source: ClassVar[str] = "group comparison"
-    table: pd.DataFrame
-    level: float
-    suppression_threshold: int = 5
     title: ClassVar[str] = "Group comparison"
 
     def summary(self) -> str:

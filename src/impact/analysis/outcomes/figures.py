@@ -38,24 +38,10 @@ from impact.figures import (
 from impact.i18n import Lang, check_lang
 from impact.i18n.labels import label, wave_label
 from impact.i18n.numbers import format_number, format_percent
+from impact.indicators.components import JOB_AND_STEP_COMPONENTS
 
 #: Component indicators of "job or steps", in display order.
-COMPONENTS: tuple[str, ...] = (
-    "job_from_none",
-    "job_upgraded",
-    "job_changed_other",
-    "got_internship",
-    "started_relevant_education",
-    "more_interviews",
-    "improved_cv",
-    "expanded_network",
-    "got_reference",
-    "visited_workplace",
-    "learned_education_paths",
-    "learned_social_codes",
-    "improved_swedish",
-    "improved_professional_swedish",
-)
+COMPONENTS: tuple[str, ...] = JOB_AND_STEP_COMPONENTS
 
 
 def _table(result, publishable: bool) -> pd.DataFrame:
@@ -353,9 +339,7 @@ def plot_trajectories(
     return fig
 
 
-def plot_attribution(
-    result: Attribution, *, lang: Lang = "en", publishable: bool = True
-) -> Figure:
+def plot_attribution(result: Attribution, *, lang: Lang = "en", publishable: bool = True) -> Figure:
     """Stacked bars: yes / no / don't know among those with each outcome (overall)."""
     lang = check_lang(lang)
     table = _table(result, publishable)

@@ -80,15 +80,10 @@ class ResponseRates(PublishableTable):
         Columns :data:`RESPONSE_COLUMNS`; waves ``b``, ``f1``, …, ``r``.
     level : float
         Confidence level of the response-rate CI.
-    suppression_threshold : int
-        Used by :meth:`publishable`.
     """
 
     rules: ClassVar[SuppressionRules] = RESPONSE_RULES
     source: ClassVar[str] = "response rates"
-    table: pd.DataFrame
-    level: float
-    suppression_threshold: int = 5
     title: ClassVar[str] = "Response"
 
     def summary(self) -> str:

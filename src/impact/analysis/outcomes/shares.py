@@ -81,15 +81,10 @@ class IndicatorShares(PublishableTable):
         ``group_var == "overall"`` and ``group == "all"``.
     level : float
         Confidence level of the intervals.
-    suppression_threshold : int
-        Threshold used by :meth:`publishable`.
     """
 
     rules: ClassVar[SuppressionRules] = SHARE_RULES
     source: ClassVar[str] = "indicator shares"
-    table: pd.DataFrame
-    level: float
-    suppression_threshold: int = 5
     title: ClassVar[str] = "Indicator shares"
 
     def overall(self) -> pd.DataFrame:

@@ -82,15 +82,10 @@ class TargetAttainment(PublishableTable):
         One row per target × group, columns :data:`TARGET_COLUMNS`.
     level : float
         Confidence level.
-    suppression_threshold : int
-        Used by :meth:`publishable`.
     """
 
     rules: ClassVar[SuppressionRules] = TARGET_RULES
     source: ClassVar[str] = "target attainment"
-    table: pd.DataFrame
-    level: float
-    suppression_threshold: int = 5
     title: ClassVar[str] = "Target attainment"
 
     def summary(self) -> str:

@@ -93,15 +93,10 @@ class Trajectories(PublishableTable):
         balanced panel) in the group, ``n`` those with a known answer.
     level : float
         Confidence level.
-    suppression_threshold : int
-        Used by :meth:`publishable`.
     """
 
     rules: ClassVar[SuppressionRules] = TRAJECTORY_RULES
     source: ClassVar[str] = "trajectories"
-    table: pd.DataFrame
-    level: float
-    suppression_threshold: int = 5
     title: ClassVar[str] = "Trajectories across waves"
 
     def summary(self) -> str:

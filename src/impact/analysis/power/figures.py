@@ -11,36 +11,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from impact.analysis.power import text
-from impact.i18n import Lang
+from impact.i18n import Lang, table
 
-LABELS: dict[str, dict[str, str]] = {
-    "effect": {"en": "Effect (percentage points)", "sv": "Effekt (procentenheter)"},
-    "power": {"en": "Power", "sv": "Styrka"},
-    "mde": {
-        "en": "Minimum detectable effect (percentage points)",
-        "sv": "Minsta upptäckbara effekt (procentenheter)",
-    },
-    "n_total": {
-        "en": "Participants enrolled (both arms)",
-        "sv": "Inskrivna deltagare (båda grupperna)",
-    },
-    "power_title": {"en": "Power by size of effect", "sv": "Styrka efter effektens storlek"},
-    "mde_title": {
-        "en": "Minimum detectable effect by sample size",
-        "sv": "Minsta upptäckbara effekt efter urvalsstorlek",
-    },
-    "control_rate": {"en": "Control-group rate", "sv": "Andel i kontrollgruppen"},
-    "target": {"en": "target power", "sv": "målstyrka"},
-    "increase": {"en": "rise", "sv": "ökning"},
-    "decrease": {"en": "fall", "sv": "minskning"},
-    "unpooled": {"en": "normal, unpooled variance", "sv": "normal, opoolad varians"},
-    "pooled": {
-        "en": "normal, pooled null variance (Fleiss)",
-        "sv": "normal, poolad nollvarians (Fleiss)",
-    },
-    "arcsine": {"en": "arcsine (Cohen's h)", "sv": "arcsin (Cohens h)"},
-    "rise_band": {"en": "RISE: 17–20 pp", "sv": "RISE: 17–20 procentenheter"},
-}
+LABELS: dict[str, dict[str, str]] = table("labels.power.figures")
 
 
 def label(key: str, lang: Lang) -> str:

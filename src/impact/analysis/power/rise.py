@@ -22,7 +22,7 @@ from impact.analysis.power.design import DEFAULT_METHOD, METHODS, Method, PowerR
 from impact.analysis.power.results import PowerAnswer
 from impact.escaping import write_csv
 from impact.figures import save_figures
-from impact.i18n import Lang, check_lang
+from impact.i18n import Lang, check_lang, pair
 from impact.outputs import result_folder
 from impact.validation import check_choice
 
@@ -99,9 +99,9 @@ class RiseReproduction(PowerAnswer):
         for design, who in (
             (
                 "randomised_109_109",
-                {"en": "218 randomised 109/109", "sv": "218 randomiserade 109/109"},
+                pair("labels.power.rise.randomised_109_109"),
             ),
-            ("analysed_73_78", {"en": "73 and 78 analysed", "sv": "73 och 78 analyserade"}),
+            ("analysed_73_78", pair("labels.power.rise.analysed_73_78")),
         ):
             spans = []
             for direction in ("increase", "decrease"):

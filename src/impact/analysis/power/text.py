@@ -8,52 +8,15 @@ from __future__ import annotations
 import math
 
 from impact.analysis.power.design import Assumptions
-from impact.i18n import Lang
+from impact.i18n import Lang, pair, table
 
-METHOD_NAMES: dict[str, dict[str, str]] = {
-    "unpooled": {
-        "en": "normal approximation with unpooled variance",
-        "sv": "normalapproximation med opoolad varians",
-    },
-    "pooled": {
-        "en": "normal approximation with pooled variance under the null (Fleiss)",
-        "sv": "normalapproximation med poolad varians under nollhypotesen (Fleiss)",
-    },
-    "arcsine": {
-        "en": "arcsine transformation (Cohen's h)",
-        "sv": "arcsin-transformation (Cohens h)",
-    },
-}
+METHOD_NAMES: dict[str, dict[str, str]] = table("labels.power.methods")
 
 #: Sentence labels for the programme's outcomes; other outcome names are used verbatim.
-OUTCOME_LABELS: dict[str, dict[str, str]] = {
-    "got_job": {"en": "job rate", "sv": "andel som fått jobb"},
-    "took_steps": {
-        "en": "rate of measurable steps toward work",
-        "sv": "andel som tagit mätbara steg mot arbete",
-    },
-    "job_or_steps": {
-        "en": "rate of job or measurable steps",
-        "sv": "andel som fått jobb eller tagit steg",
-    },
-    "expanded_network": {
-        "en": "rate of expanded networks",
-        "sv": "andel som utökat sitt nätverk",
-    },
-}
-_DEFAULT_OUTCOME = {"en": "control-group rate", "sv": "andel i kontrollgruppen"}
+OUTCOME_LABELS: dict[str, dict[str, str]] = table("labels.power.outcomes")
+_DEFAULT_OUTCOME: dict[str, str] = pair("labels.power.default_outcome")
 
-WORDS: dict[str, dict[str, str]] = {
-    "increase": {"en": "rise", "sv": "ökning"},
-    "decrease": {"en": "fall", "sv": "minskning"},
-    "increase_def": {"en": "rise", "sv": "ökningen"},
-    "decrease_def": {"en": "fall", "sv": "minskningen"},
-    "sided_1": {"en": "one-sided test", "sv": "ensidigt test"},
-    "sided_2": {"en": "two-sided test", "sv": "tvåsidigt test"},
-    "pp": {"en": "percentage points", "sv": "procentenheter"},
-    "and": {"en": "and", "sv": "och"},
-    "power": {"en": "power", "sv": "styrka"},
-}
+WORDS: dict[str, dict[str, str]] = table("labels.power.words")
 
 
 def number(value: float, decimals: int, lang: Lang) -> str:

@@ -15,6 +15,7 @@ from impact.errors import InputError
 from impact.escaping import write_csv
 from impact.figures import save_figures
 from impact.i18n import Lang, check_lang
+from impact.indicators.components import STEP_COMPONENTS
 from impact.outputs import result_folder
 from impact.results import Result
 from impact.validation import check_choice
@@ -34,19 +35,7 @@ from .tables import results_table
 log = logging.getLogger(__name__)
 
 #: The step components (seed 001, p. 18), used when ``components=None`` and present in the data.
-DEFAULT_COMPONENTS = (
-    "got_internship",
-    "started_relevant_education",
-    "more_interviews",
-    "improved_cv",
-    "expanded_network",
-    "got_reference",
-    "visited_workplace",
-    "learned_education_paths",
-    "learned_social_codes",
-    "improved_swedish",
-    "improved_professional_swedish",
-)
+DEFAULT_COMPONENTS = STEP_COMPONENTS
 DEFAULT_COVARIATES = ("gender", "age", "education_level", "years_in_sweden")
 
 

@@ -125,9 +125,7 @@ def _format(table, specs, level, lang, digits) -> pd.DataFrame:
     sep = "; " if lang == "sv" else ", "
     for spec in specs:
         name = text(spec, lang)
-        out[f"{name} ({'pe' if lang == 'sv' else 'pp'})"] = [
-            _fmt(v, digits, lang) for v in table[f"{spec}_pp"]
-        ]
+        out[f"{name} ({text('pp', lang)})"] = [_fmt(v, digits, lang) for v in table[f"{spec}_pp"]]
         out[f"{name} {ci}"] = [
             f"[{_fmt(lo, digits, lang)}{sep}{_fmt(hi, digits, lang)}]"
             for lo, hi in zip(

@@ -12,24 +12,13 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from impact.figures import GROUP_COLOURS, house_style, new_figure, percent_axis
-from impact.i18n import Lang, check_lang
+from impact.i18n import Lang, check_lang, table
 from impact.i18n.labels import wave_label
 from impact.i18n.numbers import format_percent
 
 from .kaplan_meier import KaplanMeier
 
-TEXT: dict[str, dict[str, str]] = {
-    "title": {"en": "Time to first job", "sv": "Tid till första jobb"},
-    "x": {"en": "Months since programme start", "sv": "Månader sedan programstart"},
-    "y": {"en": "Cumulative share employed", "sv": "Andel som fått jobb (kumulativt)"},
-    "note": {
-        "en": "Kaplan–Meier; band: {pct} % pointwise confidence interval. n at risk at each wave.",
-        "sv": "Kaplan–Meier; band: {pct} % punktvist konfidensintervall. n i risk vid varje enkät.",
-    },
-    "treatment": {"en": "Intervention", "sv": "Interventionsgrupp"},
-    "control": {"en": "Control", "sv": "Kontrollgrupp"},
-    "all": {"en": "All", "sv": "Alla"},
-}
+TEXT: dict[str, dict[str, str]] = table("labels.timing.figures")
 
 
 def text(key: str, lang: Lang) -> str:
