@@ -28,7 +28,7 @@ def r2_label(r2: float, lang: Lang) -> str:
 
 def attrition_word(lang: Lang) -> str:
     """'attrition' / 'bortfall'."""
-    return "bortfall" if lang == "sv" else "attrition"
+    return text.WORDS["attrition"][lang]
 
 
 def number_axis(axis, lang: Lang) -> None:

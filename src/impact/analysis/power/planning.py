@@ -23,7 +23,7 @@ from impact.analysis.power.design import DEFAULT_METHOD, Method, PowerRequestErr
 from impact.analysis.power.results import PowerAnswer
 from impact.escaping import write_csv
 from impact.figures import save_figures
-from impact.i18n import Lang, check_lang
+from impact.i18n import Lang, check_lang, message
 from impact.outputs import result_folder
 
 #: Published outcome rates of Jobbsteget Tillsammans (seed 001), used as control rates.
@@ -88,17 +88,9 @@ class StudyPlan(PowerAnswer):
         alpha = text.general(self.alpha, lang)
         strength = text.percent(self.power, lang)
         listed = "; ".join(pieces)
-        if lang == "sv":
-            return (
-                f"Med {total} deltagare ({who} randomiserade, {kept} analyserade efter {loss} "
-                f"bortfall), α = {alpha}, {strength} styrka och kovariater med R² = {r2_text} är "
-                f"den minsta upptäckbara ökningen i procentenheter: {listed} ({method})."
-            )
-        return (
-            f"With {total} participants ({who} randomised, {kept} analysed after {loss} "
-            f"attrition), α = {alpha}, {strength} power and covariates with R² = {r2_text}, the "
-            f"smallest detectable rise in percentage points is: {listed} ({method})."
-        )
+        return message("labels.power.sentences.plan", lang, total=total, who=who, kept=kept,
+                       loss=loss, alpha=alpha, strength=strength, r2=r2_text, listed=listed,
+                       method=method)  # fmt: skip
 
     def figure(self, lang: Lang = "en") -> Figure:
         """MDE (rise) against participants enrolled, per outcome and R², with the plan marked."""

@@ -22,7 +22,7 @@ from impact.analysis.power.design import DEFAULT_METHOD, METHODS, Method, PowerR
 from impact.analysis.power.results import PowerAnswer
 from impact.escaping import write_csv
 from impact.figures import save_figures
-from impact.i18n import Lang, check_lang, pair
+from impact.i18n import Lang, check_lang, message, pair
 from impact.outputs import result_folder
 from impact.validation import check_choice
 
@@ -108,25 +108,16 @@ class RiseReproduction(PowerAnswer):
                 rates = self._rates(design, direction)
                 if len(rates):
                     word = text.WORDS[direction][lang]
+                    span = _span(rates, lang)
                     spans.append(
-                        f"{'en' if lang == 'sv' else 'a'} {word} "
-                        f"{'från' if lang == 'sv' else 'from'} {_span(rates, lang)}"
+                        message("labels.power.sentences.rise_span", lang, direction=word, span=span)
                     )
             joined = f" {text.WORDS['and'][lang]} ".join(spans) if spans else "—"
             parts.append(f"{who[lang]}: {joined}")
         ap = text.alpha_power(self.alpha, self.power, lang)
         method = text.METHOD_NAMES[DEFAULT_METHOD][lang]
-        if lang == "sv":
-            return (
-                f"RISE:s 17–20 procentenheter återskapas med {ap}, utan kovariater ({method}), "
-                f"för {'; '.join(parts)}; kovariater (R² = 0,1–0,2) flyttar intervallet mot "
-                "lägre MDE."
-            )
-        return (
-            f"RISE's 17–20 percentage points are reproduced with {ap}, no covariates ({method}), "
-            f"for {'; '.join(parts)}; covariates (R² = 0.1–0.2) shift the range toward smaller "
-            "MDEs."
-        )
+        return message("labels.power.sentences.rise", lang, ap=ap, method=method,
+                       parts="; ".join(parts))  # fmt: skip
 
     def figure(self, lang: Lang = "en") -> Figure:
         """MDE against base rate per design (panels), rise/fall × R², with the 17–20 band."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 from impact.analysis.power.design import Assumptions
-from impact.i18n import Lang, pair, table
+from impact.i18n import Lang, message, pair, table
 
 METHOD_NAMES: dict[str, dict[str, str]] = table("labels.power.methods")
 
@@ -56,39 +56,39 @@ def outcome_label(outcome: str | None, lang: Lang) -> str:
 def from_rate(control_rate: float, outcome: str | None, lang: Lang) -> str:
     """'from a 30 % job rate' / 'från en andel som fått jobb på 30 %'."""
     label = outcome_label(outcome, lang)
-    if lang == "sv":
-        return f"från en {label} på {percent(control_rate, lang)}"
-    return f"from a {percent(control_rate, lang)} {label}"
+    return message("labels.power.sentences.from_rate", lang, label=label,
+                   rate=percent(control_rate, lang))  # fmt: skip
 
 
 def participants(n_treatment: float, n_control: float, assumptions: Assumptions, lang: Lang) -> str:
     """'73 and 78 participants' plus attrition, covariates and clustering when they apply."""
-    base = f"{count(n_treatment, lang)} {WORDS['and'][lang]} {count(n_control, lang)}"
-    base += " deltagare" if lang == "sv" else " participants"
+    base = message(
+        "labels.power.sentences.participants",
+        lang,
+        n1=count(n_treatment, lang),
+        n0=count(n_control, lang),
+    )
     notes = []
     if assumptions.attrition > 0:
         kept = assumptions.retention
-        a1, a0 = count(n_treatment * kept, lang), count(n_control * kept, lang)
-        if lang == "sv":
-            notes.append(
-                f"{a1} och {a0} analyserade efter {percent(assumptions.attrition, lang)} bortfall"
-            )
-        else:
-            notes.append(
-                f"{a1} and {a0} analysed after {percent(assumptions.attrition, lang)} attrition"
-            )
-    if assumptions.r2 > 0:
-        word = "kovariater" if lang == "sv" else "covariates"
         notes.append(
-            f"{word} {'med' if lang == 'sv' else 'with'} R² = {general(assumptions.r2, lang)}"
+            message(
+                "labels.power.sentences.analysed_after",
+                lang,
+                a1=count(n_treatment * kept, lang),
+                a0=count(n_control * kept, lang),
+                attrition=percent(assumptions.attrition, lang),
+            )
         )
+    if assumptions.r2 > 0:
+        r2 = general(assumptions.r2, lang)
+        notes.append(message("labels.power.sentences.covariates", lang, r2=r2))
     if assumptions.design_effect > 1:
         size, icc = count(assumptions.cluster_size, lang), general(assumptions.icc, lang)
         deff = number(assumptions.design_effect, 2, lang)
-        if lang == "sv":
-            notes.append(f"kluster om {size}, ICC = {icc}, designeffekt {deff}")
-        else:
-            notes.append(f"clusters of {size}, ICC = {icc}, design effect {deff}")
+        notes.append(
+            message("labels.power.sentences.clusters", lang, size=size, icc=icc, deff=deff)
+        )
     return base + (f" ({'; '.join(notes)})" if notes else "")
 
 
@@ -101,8 +101,7 @@ def test_words(assumptions: Assumptions, lang: Lang, h: float | None = None) -> 
     """'two-sided test, normal approximation with unpooled variance' (h for arcsine)."""
     parts = [WORDS[f"sided_{assumptions.sides}"][lang], METHOD_NAMES[assumptions.method][lang]]
     if h is not None and assumptions.method == "arcsine":
-        name = "arcsin-transformation, Cohens h" if lang == "sv" else "arcsine, Cohen's h"
-        parts[-1] = f"{name} = {number(abs(h), 3, lang)}"
+        parts[-1] = message("labels.power.sentences.arcsine_h", lang, h=number(abs(h), 3, lang))
     return ", ".join(parts)
 
 
