@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal as TLiteral
 
+from impact.errors import InternalError
 from impact.i18n import LANGUAGES, section_tree
 
 Scalar = bool | int | float | str
@@ -242,7 +243,7 @@ def to_text(node: Node) -> str:
         parts = [to_text(a) for a in node.args]
         parts += [f"{name}={to_text(value)}" for name, value in node.options]
         return f"{node.name}({', '.join(parts)})"
-    raise TypeError(f"not an expression node: {node!r}")
+    raise InternalError(f"not an expression node: {node!r}")
 
 
 def to_dict(node: Node) -> dict:
@@ -283,7 +284,7 @@ def to_dict(node: Node) -> dict:
             "args": [to_dict(a) for a in node.args],
             "options": {name: to_dict(value) for name, value in node.options},
         }
-    raise TypeError(f"not an expression node: {node!r}")
+    raise InternalError(f"not an expression node: {node!r}")
 
 
 _WORDS: dict[str, dict] = {lang: section_tree("labels.expressions", lang) for lang in LANGUAGES}
@@ -351,7 +352,7 @@ def render(node: Node, lang: TLiteral["sv", "en"], values: dict[str, Scalar] | N
         options = "; ".join(f"{k} = {render(v, lang, values)}" for k, v in node.options)
         label = words.get(node.name, node.name)
         return f"{label} ({args}{'; ' + options if options else ''})"
-    raise TypeError(f"not an expression node: {node!r}")
+    raise InternalError(f"not an expression node: {node!r}")
 
 
 def substitute_placeholders(node: Node, values: dict[str, Scalar]) -> Node:
@@ -385,4 +386,4 @@ def substitute_placeholders(node: Node, values: dict[str, Scalar]) -> Node:
             tuple(substitute_placeholders(a, values) for a in node.args),
             tuple((k, substitute_placeholders(v, values)) for k, v in node.options),
         )
-    raise TypeError(f"not an expression node: {node!r}")
+    raise InternalError(f"not an expression node: {node!r}")
