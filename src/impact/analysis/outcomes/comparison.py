@@ -272,6 +272,16 @@ def _compare_one(
         row["small_group"] = True
         row["caution"] = "; ".join(cautions)
         return row
+    row.update(
+        _estimates(values, in_a, design, (x_a, n_a, x_b, n_b), level, method, rule, cautions)
+    )
+    row.update(small_group=min(n_a, n_b) < small_group, caution="; ".join(cautions))
+    return row
+
+
+def _estimates(values, in_a, design, counts, level, method, rule, cautions: list[str]) -> dict:
+    """Difference with CI, the 2×2 test and the adjusted AME (a caution noted when weak)."""
+    x_a, n_a, x_b, n_b = counts
     p_a, p_b = x_a / n_a, x_b / n_b
     ci = difference_interval(x_a, n_a, x_b, n_b, level, method)
     test = two_by_two_test(x_a, n_a, x_b, n_b, rule)
@@ -282,26 +292,23 @@ def _compare_one(
         cautions.append(
             f"few events for the adjusted model (< {MIN_EVENTS_PER_PARAMETER} per parameter)"
         )
-    row.update(
-        share_a=p_a,
-        share_b=p_b,
-        difference=p_a - p_b,
-        diff_ci_low=ci.low,
-        diff_ci_high=ci.high,
-        test=test.test,
-        p_value=test.p_value,
-        p_fisher=test.p_fisher,
-        p_chisq=test.p_chisq,
-        chisq=test.chisq,
-        min_expected=test.min_expected,
-        adjusted_difference=adjusted.estimate,
-        adjusted_se=adjusted.se,
-        adjusted_ci_low=adjusted.ci_low,
-        adjusted_ci_high=adjusted.ci_high,
-        adjusted_p_value=adjusted.p_value,
-        adjusted_n=adjusted.n,
-        adjusted_note=adjusted.note,
-        small_group=min(n_a, n_b) < small_group,
-        caution="; ".join(cautions),
-    )
-    return row
+    return {
+        "share_a": p_a,
+        "share_b": p_b,
+        "difference": p_a - p_b,
+        "diff_ci_low": ci.low,
+        "diff_ci_high": ci.high,
+        "test": test.test,
+        "p_value": test.p_value,
+        "p_fisher": test.p_fisher,
+        "p_chisq": test.p_chisq,
+        "chisq": test.chisq,
+        "min_expected": test.min_expected,
+        "adjusted_difference": adjusted.estimate,
+        "adjusted_se": adjusted.se,
+        "adjusted_ci_low": adjusted.ci_low,
+        "adjusted_ci_high": adjusted.ci_high,
+        "adjusted_p_value": adjusted.p_value,
+        "adjusted_n": adjusted.n,
+        "adjusted_note": adjusted.note,
+    }

@@ -293,44 +293,14 @@ def programme_outcomes(
     common = {"level": level, "suppression_threshold": threshold}
     notes: list[str] = []
     shares = indicator_shares(indicators, names, by=by, **common)
-
-    if covariates is None:
-        covariates = [c for c in DEFAULT_COVARIATES if c in indicators.columns]
-        absent = [c for c in DEFAULT_COVARIATES if c not in indicators.columns]
-        if absent:
-            notes.append(f"gender comparison not adjusted for {', '.join(absent)} (not in table)")
-    comparison = None
-    present = set(indicators["gender"].dropna().astype(str)) if "gender" in indicators else set()
-    if set(comparison_groups) <= present:
-        comparison = gender_comparison(
-            indicators, names, groups=comparison_groups, covariates=covariates,
-            difference_ci=difference_ci, test_rule=test_rule, small_group=small_group, **common,
-        )  # fmt: skip
-    else:
-        notes.append(f"no gender comparison: the table lacks {' or '.join(comparison_groups)}")
-
-    target_result = None
-    if targets:
-        target_result = target_attainment(indicators, targets, **common)
-
-    response = None
-    if any(isinstance(c, str) and RESPONDED.match(c) for c in indicators.columns):
-        response = response_rates(indicators, by=extra, participants=participants, **common)
-    else:
-        notes.append("no response rates: the table has no responded_<wave> columns")
-
-    attribution_result = None
-    if any(k in indicators and v in indicators for k, v in DEFAULT_ATTRIBUTION.items()):
-        attribution_result = attribution(indicators, by=["gender"] if by else None, **common)
-    else:
-        notes.append("no attribution: the table has no r_contributed_* answers")
-
-    trajectory = None
-    if any(len(item_waves(indicators, item)) >= 2 for item in DEFAULT_ITEMS):
-        trajectory = trajectories(indicators, **common)
-    else:
-        notes.append("no trajectories: no item is measured in two or more waves")
-
+    comparison = _gender_part(
+        indicators, names, covariates, notes, groups=comparison_groups,
+        difference_ci=difference_ci, test_rule=test_rule, small_group=small_group, **common,
+    )  # fmt: skip
+    target_result = target_attainment(indicators, targets, **common) if targets else None
+    response, attribution_result, trajectory = _survey_parts(
+        indicators, extra, by, participants, notes, common
+    )
     for note in notes:
         logger.info("%s (%s)", note, scope)
     return ProgrammeOutcomes(
@@ -346,6 +316,56 @@ def programme_outcomes(
         lang=lang,
         notes=tuple(notes),
     )
+
+
+def _gender_part(
+    indicators: pd.DataFrame,
+    names: list[str],
+    covariates: Sequence[str] | None,
+    notes: list[str],
+    *,
+    groups: tuple[str, str],
+    **options,
+) -> GroupComparison | None:
+    """The gender comparison, or ``None`` (with a note) when a group is absent."""
+    if covariates is None:
+        covariates = [c for c in DEFAULT_COVARIATES if c in indicators.columns]
+        absent = [c for c in DEFAULT_COVARIATES if c not in indicators.columns]
+        if absent:
+            notes.append(f"gender comparison not adjusted for {', '.join(absent)} (not in table)")
+    present = set(indicators["gender"].dropna().astype(str)) if "gender" in indicators else set()
+    if set(groups) <= present:
+        return gender_comparison(indicators, names, groups=groups, covariates=covariates, **options)
+    notes.append(f"no gender comparison: the table lacks {' or '.join(groups)}")
+    return None
+
+
+def _survey_parts(
+    indicators: pd.DataFrame,
+    extra: list[str],
+    by: list[str],
+    participants: int | Mapping[str, int] | None,
+    notes: list[str],
+    common: dict,
+) -> tuple[ResponseRates | None, Attribution | None, Trajectories | None]:
+    """Response rates, attribution and trajectories: each ``None`` (with a note) without its
+    inputs."""
+    response = None
+    if any(isinstance(c, str) and RESPONDED.match(c) for c in indicators.columns):
+        response = response_rates(indicators, by=extra, participants=participants, **common)
+    else:
+        notes.append("no response rates: the table has no responded_<wave> columns")
+    attribution_result = None
+    if any(k in indicators and v in indicators for k, v in DEFAULT_ATTRIBUTION.items()):
+        attribution_result = attribution(indicators, by=["gender"] if by else None, **common)
+    else:
+        notes.append("no attribution: the table has no r_contributed_* answers")
+    trajectory = None
+    if any(len(item_waves(indicators, item)) >= 2 for item in DEFAULT_ITEMS):
+        trajectory = trajectories(indicators, **common)
+    else:
+        notes.append("no trajectories: no item is measured in two or more waves")
+    return response, attribution_result, trajectory
 
 
 def outcomes_by_round(
