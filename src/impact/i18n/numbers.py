@@ -139,3 +139,36 @@ def format_percent(share: float, lang: Lang = "en", decimals: int = 0) -> str:
         return "–"
     number = format_number(100.0 * share, lang, decimals)
     return f"{number}{NBSP}%" if lang == "sv" else f"{number}%"
+
+
+# Compact numbers (no thousands grouping), for sentences, axis ticks and the RCT results table.
+
+
+def _decimal_comma(text: str, lang: str) -> str:
+    return text.replace(".", ",") if lang == "sv" else text
+
+
+def fixed(value: float, digits: int, lang: str) -> str:
+    """``value`` with ``digits`` decimals, no grouping; decimal comma in Swedish."""
+    return _decimal_comma(f"{value:.{digits}f}", lang)
+
+
+def general(value: float, lang: str) -> str:
+    """A short general-format number (``0.05``, ``0.2``); decimal comma in Swedish."""
+    return _decimal_comma(f"{value:g}", lang)
+
+
+def fixed_signed(value: float | None, digits: int, lang: str) -> str:
+    """Like :func:`fixed` with a typographic minus; ``"–"`` for a missing value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    return _decimal_comma(f"{value:.{digits}f}".replace("-", MINUS), lang)
+
+
+def spaced_percent(rate: float, lang: str, decimals: int = 0) -> str:
+    """A proportion as a percentage with a space before the sign (``0.3`` → ``30 %``), one
+    decimal when a whole number would round it (sentences of the power analysis)."""
+    value = 100.0 * rate
+    if decimals == 0 and not math.isclose(value, round(value), abs_tol=1e-9):
+        decimals = 1
+    return f"{fixed(value, decimals, lang)} %"

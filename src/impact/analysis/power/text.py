@@ -9,6 +9,7 @@ import math
 
 from impact.analysis.power.design import Assumptions
 from impact.i18n import Lang, message, pair, table
+from impact.i18n.numbers import fixed, general, spaced_percent
 
 METHOD_NAMES: dict[str, dict[str, str]] = table("labels.power.methods")
 
@@ -18,17 +19,9 @@ _DEFAULT_OUTCOME: dict[str, str] = pair("labels.power.default_outcome")
 
 WORDS: dict[str, dict[str, str]] = table("labels.power.words")
 
-
-def number(value: float, decimals: int, lang: Lang) -> str:
-    """``value`` with ``decimals`` decimals (decimal comma in Swedish)."""
-    text = f"{value:.{decimals}f}"
-    return text.replace(".", ",") if lang == "sv" else text
-
-
-def general(value: float, lang: Lang) -> str:
-    """A short general-format number (``0.05``, ``0.2``), decimal comma in Swedish."""
-    text = f"{value:g}"
-    return text.replace(".", ",") if lang == "sv" else text
+#: Numbers in sentences and on axes (see :mod:`impact.i18n.numbers`).
+number = fixed
+percent = spaced_percent
 
 
 def count(value: float, lang: Lang) -> str:
@@ -36,14 +29,6 @@ def count(value: float, lang: Lang) -> str:
     if math.isclose(value, round(value), abs_tol=1e-9):
         return str(round(value))
     return number(value, 1, lang)
-
-
-def percent(rate: float, lang: Lang, decimals: int = 0) -> str:
-    """A proportion as a percentage with a space before the sign (``0.3`` → ``30 %``)."""
-    value = 100.0 * rate
-    if decimals == 0 and not math.isclose(value, round(value), abs_tol=1e-9):
-        decimals = 1
-    return f"{number(value, decimals, lang)} %"
 
 
 def outcome_label(outcome: str | None, lang: Lang) -> str:

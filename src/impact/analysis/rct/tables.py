@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from impact.i18n import Lang, check_lang
+from impact.i18n.numbers import fixed_signed, pvalue
 
 from .itt import IttResult
 from .labels import outcome_label, text
@@ -18,18 +18,8 @@ from .randomisation import FisherResult, RandomisationResult
 EXTRA_P = ("holm_p", "fdr_bh_p", "westfall_young_p")
 
 
-def _fmt(value: float, digits: int, lang: Lang) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    out = f"{value:.{digits}f}".replace("-", "−")
-    return out.replace(".", ",") if lang == "sv" else out
-
-
-def _fmt_p(p: float, lang: Lang) -> str:
-    if p is None or math.isnan(p):
-        return "–"
-    out = "<0.001" if p < 0.001 else f"{p:.3f}"
-    return out.replace(".", ",") if lang == "sv" else out
+_fmt = fixed_signed
+_fmt_p = pvalue
 
 
 def results_table(
