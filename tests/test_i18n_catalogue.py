@@ -121,6 +121,8 @@ def _defined_names(tree: ast.Module) -> set[str]:
         ("Language", None),
         ("check_language", None),
         ("check_choice", "validation.py"),
+        ("check_level", "validation.py"),
+        ("check_confidence", None),
         ("save_figure", "figures.py"),
         ("ExpressionError", "errors.py"),
     ],

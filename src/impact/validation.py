@@ -13,7 +13,7 @@ import difflib
 from collections.abc import Iterable
 from typing import TypeVar, get_args
 
-from impact.errors import ChoiceError, ImpactError
+from impact.errors import ChoiceError, ImpactError, InputError
 
 T = TypeVar("T")
 
@@ -63,3 +63,22 @@ def check_choice(
     listed = ", ".join(map(repr, options))
     hint = suggest(str(value), [str(a) for a in options])
     raise error(f"{name}: got {value!r} — expected one of {listed}; fix: give one of these{hint}")
+
+
+def check_level(level: object, name: str = "confidence level") -> float:
+    """Return a confidence level as a float after checking it lies strictly between 0 and 1.
+
+    Raises
+    ------
+    InputError
+        Naming ``name`` (the option as the user writes it) when ``level`` is not in (0, 1).
+    """
+    try:
+        value = float(level)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        value = float("nan")
+    if not 0.0 < value < 1.0:
+        raise InputError(
+            f"{name} must be a number strictly between 0 and 1 (e.g. 0.95), got {level!r}"
+        )
+    return value

@@ -28,10 +28,11 @@ from impact.analysis.outcomes.inputs import (
     check_threshold,
     iter_groups,
 )
-from impact.analysis.outcomes.proportions import check_level, wilson_interval
+from impact.analysis.outcomes.proportions import wilson_interval
 from impact.analysis.outcomes.publishable import PublishableTable
 from impact.analysis.outcomes.suppression import SuppressionRules
 from impact.errors import InputError, Problem
+from impact.validation import check_level
 
 ANSWERS: tuple[str, ...] = ("yes", "no", "dont_know")
 

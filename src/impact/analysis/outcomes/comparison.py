@@ -35,14 +35,13 @@ from impact.analysis.outcomes.proportions import (
     TEST_RULES,
     DifferenceMethod,
     TestRule,
-    check_level,
     difference_interval,
     two_by_two_test,
 )
 from impact.analysis.outcomes.publishable import PublishableTable
 from impact.analysis.outcomes.suppression import SuppressionRules
 from impact.errors import InputError, Problem
-from impact.validation import check_choice
+from impact.validation import check_choice, check_level
 
 DEFAULT_COVARIATES: tuple[str, ...] = ("age", "education_level", "years_in_sweden")
 

@@ -46,7 +46,7 @@ from impact.analysis.outcomes.inputs import (
     group_levels,
     resolve_indicators,
 )
-from impact.analysis.outcomes.proportions import DifferenceMethod, TestRule, check_level
+from impact.analysis.outcomes.proportions import DifferenceMethod, TestRule
 from impact.analysis.outcomes.response import ResponseRates, response_rates
 from impact.analysis.outcomes.shares import IndicatorShares, indicator_shares
 from impact.analysis.outcomes.targets import TargetAttainment, target_attainment
@@ -61,6 +61,7 @@ from impact.figures import DEFAULT_FORMATS, save_figure
 from impact.i18n import Lang, check_lang
 from impact.i18n.labels import label
 from impact.results import Result
+from impact.validation import check_level
 
 logger = logging.getLogger(__name__)
 

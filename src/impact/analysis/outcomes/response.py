@@ -33,10 +33,11 @@ from impact.analysis.outcomes.inputs import (
     iter_groups,
     wave_order,
 )
-from impact.analysis.outcomes.proportions import check_level, wilson_interval
+from impact.analysis.outcomes.proportions import wilson_interval
 from impact.analysis.outcomes.publishable import PublishableTable
 from impact.analysis.outcomes.suppression import SuppressionRules
 from impact.errors import InputError, Problem
+from impact.validation import check_level
 
 RESPONSE_COLUMNS: tuple[str, ...] = (
     "group_var",

@@ -24,9 +24,10 @@ from impact.analysis.outcomes.inputs import (
     iter_groups,
     resolve_indicators,
 )
-from impact.analysis.outcomes.proportions import check_level, wilson_interval
+from impact.analysis.outcomes.proportions import wilson_interval
 from impact.analysis.outcomes.publishable import PublishableTable
 from impact.analysis.outcomes.suppression import SuppressionRules, share_rules
+from impact.validation import check_level
 
 SHARE_COLUMNS: tuple[str, ...] = (
     "indicator",

@@ -32,11 +32,12 @@ from impact.analysis.outcomes.inputs import (
     iter_groups,
     resolve_indicators,
 )
-from impact.analysis.outcomes.proportions import binomial_test_against, check_level
+from impact.analysis.outcomes.proportions import binomial_test_against
 from impact.analysis.outcomes.publishable import PublishableTable
 from impact.analysis.outcomes.shares import share_row
 from impact.analysis.outcomes.suppression import SuppressionRules, share_rules
 from impact.errors import InputError, Problem
+from impact.validation import check_level
 
 TARGET_COLUMNS: tuple[str, ...] = (
     "indicator",

@@ -33,12 +33,11 @@ from impact.analysis.outcomes.inputs import (
     iter_groups,
     wave_order,
 )
-from impact.analysis.outcomes.proportions import check_level
 from impact.analysis.outcomes.publishable import PublishableTable
 from impact.analysis.outcomes.shares import share_row
 from impact.analysis.outcomes.suppression import SuppressionRules, share_rules
 from impact.errors import InputError, Problem
-from impact.validation import check_choice
+from impact.validation import check_choice, check_level
 
 Population = Literal["respondents", "balanced"]
 POPULATIONS: tuple[str, ...] = ("respondents", "balanced")

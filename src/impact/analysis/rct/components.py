@@ -23,17 +23,9 @@ import pandas as pd
 
 from impact.errors import InputError
 from impact.results import Result
-from impact.validation import check_choice
+from impact.validation import check_choice, check_level
 
-from .design import (
-    SeType,
-    analysed_sample,
-    check_confidence,
-    drop_collinear,
-    outcome_values,
-    require_columns,
-    warn,
-)
+from .design import SeType, analysed_sample, drop_collinear, outcome_values, require_columns, warn
 from .models import coefficient, fit_ols, logit_ame, missing_coefficient
 from .multiple import PAdjustMethod, adjust_pvalues
 
@@ -180,7 +172,7 @@ def component_associations(
     ComponentsResult
     """
     check_choice("se_type", se_type, ["HC0", "HC1", "HC2", "HC3"])
-    level = check_confidence(confidence_level)
+    level = check_level(confidence_level, "confidence_level")
     if not components:
         raise InputError("component_associations: give at least one component column")
     if outcome in components:

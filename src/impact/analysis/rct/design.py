@@ -57,13 +57,6 @@ def warn(message: str, notes: list[str] | None = None) -> None:
         notes.append(message)
 
 
-def check_confidence(level: float) -> float:
-    """Return ``level`` if it is strictly between 0 and 1, else raise :class:`InputError`."""
-    if not 0.0 < float(level) < 1.0:
-        raise InputError(f"confidence_level must be between 0 and 1 (e.g. 0.95); got {level!r}")
-    return float(level)
-
-
 def require_columns(data: pd.DataFrame, columns: Iterable[str | None], role: str) -> None:
     """Raise :class:`InputError` listing every ``columns`` entry absent from ``data``."""
     if not isinstance(data, pd.DataFrame):

@@ -21,9 +21,9 @@ import pandas as pd
 
 from impact.errors import InputError
 from impact.results import Result
-from impact.validation import check_choice
+from impact.validation import check_choice, check_level
 
-from .design import SeType, analysed_sample, check_confidence, drop_collinear, require_columns, warn
+from .design import SeType, analysed_sample, drop_collinear, require_columns, warn
 from .models import coefficient, fit_ols
 
 MAX_LEVELS = 10
@@ -207,7 +207,7 @@ def heterogeneity(
     HeterogeneityResult
     """
     check_choice("se_type", se_type, ["HC0", "HC1", "HC2", "HC3"])
-    level = check_confidence(confidence_level)
+    level = check_level(confidence_level, "confidence_level")
     require_columns(data, [*outcomes, by, *covariates, strata], "analysis")
     n_levels = data[by].nunique(dropna=True)
     if n_levels > MAX_LEVELS:

@@ -27,13 +27,12 @@ import pandas as pd
 
 from impact.errors import InputError
 from impact.results import Result
-from impact.validation import check_choice
+from impact.validation import check_choice, check_level
 
 from .design import (
     Adjustment,
     SeType,
     analysed_sample,
-    check_confidence,
     drop_collinear,
     require_columns,
     treatment_indicator,
@@ -270,7 +269,7 @@ def itt(
     for a in adjustments:
         check_choice("adjustments", a, Adjustment)
     check_choice("se_type", se_type, SeType)
-    confidence_level = check_confidence(confidence_level)
+    confidence_level = check_level(confidence_level, "confidence_level")
     if (se_type == "stata") != (cluster is not None):
         raise InputError(
             "se_type='stata' (cluster-robust CR1) needs cluster=<column>, and a cluster "

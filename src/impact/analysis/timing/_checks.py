@@ -16,17 +16,6 @@ from impact.errors import InputError, Problem
 SOURCE = "linked panel"
 
 
-def check_level(level: float) -> float:
-    """Return the confidence level if it is strictly between 0 and 1."""
-    try:
-        value = float(level)
-    except (TypeError, ValueError):
-        value = float("nan")
-    if not 0.0 < value < 1.0:
-        raise InputError(f"confidence_level must be between 0 and 1 (e.g. 0.95); got {level!r}")
-    return value
-
-
 def require_frame(data: object, source: str = SOURCE) -> pd.DataFrame:
     """Return ``data`` if it is a non-empty DataFrame, else raise :class:`InputError`."""
     if not isinstance(data, pd.DataFrame):

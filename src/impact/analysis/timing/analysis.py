@@ -18,9 +18,9 @@ from impact.figures import save_figure
 from impact.i18n import LANGUAGES, check_lang
 from impact.outputs import result_folder
 from impact.results import Result
-from impact.validation import check_choice
+from impact.validation import check_choice, check_level
 
-from ._checks import check_level, require_columns, require_frame
+from ._checks import require_columns, require_frame
 from .episodes import (
     BaselinePolicy,
     Imputation,
@@ -281,7 +281,7 @@ def time_to_job(
         Nobody left to analyse, or a model that cannot be estimated.
     """
     require_frame(panel)
-    level = check_level(confidence_level)
+    level = check_level(confidence_level, "confidence_level")
     check_choice("conf_type", conf_type, ConfType)
     months = check_wave_months(wave_months)
     if isinstance(covariates, str):

@@ -19,9 +19,7 @@ from statsmodels.duration.survfunc import SurvfuncRight
 
 from impact.errors import AnalysisError
 from impact.results import Result
-from impact.validation import check_choice
-
-from ._checks import check_level
+from impact.validation import check_choice, check_level
 
 ConfType = Literal["log", "log-log", "plain"]
 CURVE_COLUMNS = [
@@ -82,7 +80,7 @@ def km_curve(
         (standard error of S, Greenwood), ``ci_lower``, ``ci_upper``.
     """
     check_choice("conf_type", conf_type, ConfType)
-    z = stats.norm.ppf(0.5 + check_level(confidence_level) / 2.0)
+    z = stats.norm.ppf(0.5 + check_level(confidence_level, "confidence_level") / 2.0)
     time = np.asarray(time, float)
     event = np.asarray(event, int)
     if len(time) == 0:
