@@ -48,7 +48,7 @@ from impact.analysis.outcomes.inputs import (
 )
 from impact.analysis.outcomes.proportions import DifferenceMethod, TestRule
 from impact.analysis.outcomes.response import ResponseRates, response_rates
-from impact.analysis.outcomes.shares import IndicatorShares, indicator_shares
+from impact.analysis.outcomes.shares import COUNT_AND_SHARE, IndicatorShares, indicator_shares
 from impact.analysis.outcomes.targets import TargetAttainment, target_attainment
 from impact.analysis.outcomes.trajectories import (
     DEFAULT_ITEMS,
@@ -69,12 +69,7 @@ HEADLINE_COLUMNS: tuple[str, ...] = (
     "scope",
     "indicator",
     "label",
-    "n",
-    "numerator",
-    "missing",
-    "share",
-    "ci_low",
-    "ci_high",
+    *COUNT_AND_SHARE,
     "target",
     "target_status",
     "p_below_target",

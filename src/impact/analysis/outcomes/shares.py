@@ -29,19 +29,12 @@ from impact.analysis.outcomes.publishable import PublishableTable
 from impact.analysis.outcomes.suppression import SuppressionRules, share_rules
 from impact.validation import check_level
 
-SHARE_COLUMNS: tuple[str, ...] = (
-    "indicator",
-    "group_var",
-    "group",
-    "participants",
-    "n",
-    "numerator",
-    "missing",
-    "share",
-    "ci_low",
-    "ci_high",
-    "level",
-)
+#: A share with its counts and Wilson interval (``n``: those with a known value).
+COUNT_AND_SHARE: tuple[str, ...] = ("n", "numerator", "missing", "share", "ci_low", "ci_high")
+#: The statistics of a share row (:func:`share_row`) after the group's participants.
+SHARE_STATISTICS: tuple[str, ...] = ("participants", *COUNT_AND_SHARE)
+
+SHARE_COLUMNS: tuple[str, ...] = ("indicator", "group_var", "group", *SHARE_STATISTICS, "level")
 
 #: Suppression rules for tables with the share columns above.
 SHARE_RULES = share_rules()

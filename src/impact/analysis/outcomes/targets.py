@@ -34,43 +34,24 @@ from impact.analysis.outcomes.inputs import (
 )
 from impact.analysis.outcomes.proportions import binomial_test_against
 from impact.analysis.outcomes.publishable import PublishableTable
-from impact.analysis.outcomes.shares import share_row
+from impact.analysis.outcomes.shares import SHARE_STATISTICS, share_row
 from impact.analysis.outcomes.suppression import SuppressionRules, share_rules
 from impact.errors import InputError, Problem
 from impact.validation import check_level
 
-TARGET_COLUMNS: tuple[str, ...] = (
-    "indicator",
-    "group_var",
-    "group",
-    "target",
-    "participants",
-    "n",
-    "numerator",
-    "missing",
-    "share",
-    "ci_low",
-    "ci_high",
+#: What a target adds to a share row.
+TARGET_STATISTICS: tuple[str, ...] = (
     "share_minus_target",
     "target_in_ci",
     "p_two_sided",
     "p_below",
     "status",
-    "level",
 )
+TARGET_COLUMNS: tuple[str, ...] = (
+    "indicator", "group_var", "group", "target", *SHARE_STATISTICS, *TARGET_STATISTICS, "level",
+)  # fmt: skip
 
-TARGET_RULES = share_rules(
-    dependent=(
-        "share",
-        "ci_low",
-        "ci_high",
-        "share_minus_target",
-        "target_in_ci",
-        "p_two_sided",
-        "p_below",
-        "status",
-    )
-)
+TARGET_RULES = share_rules(dependent=("share", "ci_low", "ci_high", *TARGET_STATISTICS))
 
 
 @dataclass(frozen=True, repr=False)

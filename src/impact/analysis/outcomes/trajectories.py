@@ -34,7 +34,7 @@ from impact.analysis.outcomes.inputs import (
     wave_order,
 )
 from impact.analysis.outcomes.publishable import PublishableTable
-from impact.analysis.outcomes.shares import share_row
+from impact.analysis.outcomes.shares import SHARE_STATISTICS, share_row
 from impact.analysis.outcomes.suppression import SuppressionRules, share_rules
 from impact.errors import InputError, Problem
 from impact.validation import check_choice, check_level
@@ -68,13 +68,7 @@ TRAJECTORY_COLUMNS: tuple[str, ...] = (
     "wave",
     "wave_order",
     "population",
-    "participants",
-    "n",
-    "numerator",
-    "missing",
-    "share",
-    "ci_low",
-    "ci_high",
+    *SHARE_STATISTICS,
     "level",
 )
 

@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from impact.analysis.power import text
+from impact.figures import new_figure
 from impact.i18n import Lang, table
 
 LABELS: dict[str, dict[str, str]] = table("labels.power.figures")
@@ -45,7 +46,7 @@ def percent_axis(axis, lang: Lang) -> None:
 
 def new_axes(width: float = 7.0, height: float = 4.5) -> tuple[Figure, Axes]:
     """A fresh figure with one set of axes and a light grid."""
-    fig = Figure(figsize=(width, height), layout="constrained")
+    fig = new_figure(width, height)
     ax = fig.subplots()
     ax.grid(True, alpha=0.3)
     return fig, ax

@@ -21,7 +21,7 @@ from impact.analysis.power.analytic import mde
 from impact.analysis.power.design import DEFAULT_METHOD, METHODS, Method, PowerRequestError
 from impact.analysis.power.results import PowerAnswer
 from impact.escaping import write_csv
-from impact.figures import save_figures
+from impact.figures import new_figure, save_figures
 from impact.i18n import Lang, check_lang, message, pair
 from impact.outputs import result_folder
 from impact.validation import check_choice
@@ -123,7 +123,7 @@ class RiseReproduction(PowerAnswer):
         """MDE against base rate per design (panels), rise/fall × R², with the 17–20 band."""
         lang = check_lang(lang, error=PowerRequestError)
         designs = list(dict.fromkeys(self.grid["design"]))
-        fig = Figure(figsize=(4.2 * len(designs), 4.2), layout="constrained")
+        fig = new_figure(4.2 * len(designs), 4.2)
         axes = fig.subplots(1, len(designs), sharey=True, squeeze=False)[0]
         g = self.grid[self.grid["method"] == DEFAULT_METHOD]
         styles = {
