@@ -60,7 +60,7 @@ def test_a_key_defined_twice_is_refused(tmp_path):
 
 
 def test_lookups():
-    assert table("labels.rct.levels")["woman"] == {"sv": "Kvinnor", "en": "Women"}
+    assert table("labels.outcomes")["woman"] == {"sv": "Kvinnor", "en": "Women"}
     assert message("labels.outcomes.round", "sv", k=3) == "Omgång 3"
     assert pair("labels.outcomes.round", k="R1") == {"sv": "Omgång R1", "en": "Round R1"}
     assert section_tree("labels.expressions", "en")["waves"]["b"] == "baseline"

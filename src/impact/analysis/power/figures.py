@@ -14,7 +14,9 @@ from impact.analysis.power import text
 from impact.figures import new_figure
 from impact.i18n import Lang, table
 
-LABELS: dict[str, dict[str, str]] = table("labels.power.figures")
+LABELS: dict[str, dict[str, str]] = table("labels.power.figures") | {
+    direction: text.WORDS[direction] for direction in ("increase", "decrease")
+}
 
 
 def label(key: str, lang: Lang) -> str:

@@ -101,7 +101,7 @@ class RiseReproduction(PowerAnswer):
                 "randomised_109_109",
                 pair("labels.power.rise.randomised_109_109"),
             ),
-            ("analysed_73_78", pair("labels.power.rise.analysed_73_78")),
+            ("analysed_73_78", pair("power.designs.analysed_73_78")),
         ):
             spans = []
             for direction in ("increase", "decrease"):

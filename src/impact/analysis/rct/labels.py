@@ -9,7 +9,12 @@ OUTCOMES: dict[str, dict[str, str]] = table("labels.rct.outcomes")
 TEXT: dict[str, dict[str, str]] = table("labels.rct.text")
 
 
-LEVELS: dict[str, dict[str, str]] = table("labels.rct.levels")
+#: Subgroup levels: the group names of the outcome tables.
+LEVELS: dict[str, dict[str, str]] = {
+    code: texts
+    for code, texts in table("labels.outcomes").items()
+    if code in ("woman", "man", "other", "not_stated")
+}
 
 
 def level_label(level: str, lang: Lang = "en") -> str:
