@@ -4,6 +4,7 @@ module outside it defines Swedish/English texts, ``Lang``, ``check_choice`` or `
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import string
 from pathlib import Path
@@ -17,6 +18,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "impact"
 CATALOGUE_PACKAGE = SRC / "i18n"
 
 
+@functools.cache
 def _modules() -> list[tuple[str, ast.Module]]:
     found = []
     for path in sorted(SRC.rglob("*.py")):
