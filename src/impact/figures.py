@@ -213,6 +213,26 @@ GROUP_COLOURS: tuple[str, ...] = (
 )
 TARGET_COLOUR = PALETTE["vermillion"]
 CI_COLOUR = "#333333"
+#: Colours of the arms in the attrition figures.
+ARM_COLOURS: dict[str, str] = {"treatment": "#1b6ca8", "control": "#d1495b", "overall": "#7a7a7a"}
+#: Colours of the estimates and bounds in the attrition figures.
+BOUNDS_COLOURS: dict[str, str] = {
+    "naive": "#444444",
+    "ipw": "#1b6ca8",
+    "lee": "#2a9d8f",
+    "manski": "#e9a03b",
+}
+#: Colours of the CONSORT flow diagram and the forest plots of the RCT.
+FLOW_COLOURS: dict[str, str] = {
+    "box": "#f4f6fa",
+    "edge": "#33415c",
+    "randomised": "#dde5f3",
+    "arm": "#e8eef8",
+    "analysed": "#e3f1e6",
+    "zero": "#666666",
+}
+#: Colour of notes and reference marks drawn in a figure.
+NOTE_COLOUR = "#555555"
 
 STYLE: dict[str, object] = {
     "font.size": 9,

@@ -10,12 +10,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from impact.figures import new_figure
+from impact.figures import ARM_COLOURS, BOUNDS_COLOURS, new_figure
 
 from .rates import AttritionRates
 
-_COLOURS = {"treatment": "#1b6ca8", "control": "#d1495b", "overall": "#7a7a7a"}
-_METHOD_COLOURS = {"naive": "#444444", "ipw": "#1b6ca8", "lee": "#2a9d8f", "manski": "#e9a03b"}
+_COLOURS = ARM_COLOURS
+_METHOD_COLOURS = BOUNDS_COLOURS
 
 
 def _above(rate: float, other_rate: float, arm: str) -> bool:

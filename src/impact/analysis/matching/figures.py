@@ -11,7 +11,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from impact.figures import (
+    CI_COLOUR,
     GROUP_COLOURS,
+    NOTE_COLOUR,
     PALETTE,
     house_style,
     new_figure,
@@ -99,7 +101,7 @@ def rates_figure(
             -0.03,
             text("ci_note", lang).format(pct=round(100 * level)),
             fontsize=7,
-            color="#555555",
+            color=NOTE_COLOUR,
         )
     return fig
 
@@ -112,7 +114,7 @@ def event_study_figure(
     with house_style():
         fig = new_figure(6.5, 3.6)
         ax = fig.add_subplot()
-        ax.axhline(0, color="#333333", linewidth=0.8)
+        ax.axhline(0, color=CI_COLOUR, linewidth=0.8)
         ax.axvline(reference_month, color=PALETTE["grey"], linewidth=0.8, linestyle=":")
         ax.errorbar(
             events["month"],
@@ -138,7 +140,7 @@ def specifications_figure(estimates: pd.DataFrame, lang: Lang = "en") -> Figure:
     with house_style():
         fig = new_figure(6.5, 1.2 + 0.35 * len(specs) * len(kinds))
         ax = fig.add_subplot()
-        ax.axvline(0, color="#333333", linewidth=0.8)
+        ax.axvline(0, color=CI_COLOUR, linewidth=0.8)
         labels, y = [], 0
         for s in specs:
             for k, kind in enumerate(kinds):

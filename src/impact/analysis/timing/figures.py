@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import numpy as np
 from matplotlib.figure import Figure
 
-from impact.figures import GROUP_COLOURS, house_style, new_figure, percent_axis
+from impact.figures import GROUP_COLOURS, NOTE_COLOUR, house_style, new_figure, percent_axis
 from impact.i18n import Lang, check_lang, table
 from impact.i18n.labels import wave_label
 from impact.i18n.numbers import format_percent
@@ -105,6 +105,6 @@ def cumulative_share_figure(
             -0.02,
             text("note", lang).format(pct=round(100 * km.confidence_level)),
             fontsize=7,
-            color="#555555",
+            color=NOTE_COLOUR,
         )
     return fig
