@@ -30,12 +30,19 @@ from typing import ClassVar
 import pandas as pd
 from matplotlib.figure import Figure
 
-from impact.analysis.outcomes import figures as plotting
 from impact.analysis.outcomes.attribution import DEFAULT_ATTRIBUTION, Attribution, attribution
 from impact.analysis.outcomes.comparison import (
     DEFAULT_COVARIATES,
     GroupComparison,
     gender_comparison,
+)
+from impact.analysis.outcomes.figures import (
+    COMPONENTS,
+    plot_attribution,
+    plot_components,
+    plot_shares,
+    plot_targets,
+    plot_trajectories,
 )
 from impact.analysis.outcomes.inputs import (
     OVERALL,
@@ -184,27 +191,23 @@ class ProgrammeOutcomes(Result):
         """The report figures (matplotlib Figures, never shown) in ``lang`` (default: ``lang``)."""
         lang = check_lang(lang or self.lang)
         figs = {
-            "shares": plotting.plot_shares(self.shares, lang=lang, publishable=publishable),
+            "shares": plot_shares(self.shares, lang=lang, publishable=publishable),
         }
         if (self.shares.table["group_var"] == "gender").any():
-            figs["shares_by_gender"] = plotting.plot_shares(
+            figs["shares_by_gender"] = plot_shares(
                 self.shares, by="gender", lang=lang, publishable=publishable
             )
         indicators = set(self.shares.table["indicator"])
-        if {"got_job", "took_steps"} <= indicators or indicators & set(plotting.COMPONENTS):
-            figs["components"] = plotting.plot_components(
-                self.shares, lang=lang, publishable=publishable
-            )
+        if {"got_job", "took_steps"} <= indicators or indicators & set(COMPONENTS):
+            figs["components"] = plot_components(self.shares, lang=lang, publishable=publishable)
         if self.targets is not None:
-            figs["targets"] = plotting.plot_targets(
-                self.targets, lang=lang, publishable=publishable
-            )
+            figs["targets"] = plot_targets(self.targets, lang=lang, publishable=publishable)
         if self.trajectories is not None:
-            figs["trajectories"] = plotting.plot_trajectories(
+            figs["trajectories"] = plot_trajectories(
                 self.trajectories, lang=lang, publishable=publishable
             )
         if self.attribution is not None:
-            figs["attribution"] = plotting.plot_attribution(
+            figs["attribution"] = plot_attribution(
                 self.attribution, lang=lang, publishable=publishable
             )
         return figs
