@@ -137,3 +137,18 @@ def test_defined_once(name, owner):
         if name in _defined_names(ast.parse(path.read_text("utf-8")))
     ]
     assert where == ([owner] if owner else [])
+
+
+def test_every_exception_type_is_in_the_one_hierarchy():
+    """Exception classes live in ``impact.errors`` (the evaluator's error needs its tree)."""
+    elsewhere = []
+    for name, tree in _modules():
+        for node in tree.body:
+            if (
+                isinstance(node, ast.ClassDef)
+                and node.name.endswith("Error")
+                and not node.name.startswith("_")
+                and name != "errors.py"
+            ):
+                elsewhere.append(f"{name}:{node.name}")
+    assert elsewhere == ["indicators/expr_eval.py:EvaluationError"]

@@ -3,10 +3,12 @@
 Two roots: :class:`ImpactError` for everything a user can cause and fix (the CLI prints the
 message without a traceback) and :class:`InternalError` for a bug in impact itself (the CLI
 shows the traceback; please report it). Every other exception type of the package derives from
-one of them: :class:`InputError`, :class:`DataError`, :class:`AnalysisError`,
-:class:`RuleError` (with :class:`ExpressionError` here and
-:class:`~impact.indicators.expr_eval.EvaluationError`), :class:`LanguageError`,
-:class:`ChoiceError` and the errors of the report, privacy and power modules.
+one of them and is defined here: :class:`InputError`, :class:`DataError`,
+:class:`AnalysisError`, :class:`ChoiceError`, :class:`LanguageError`, :class:`RuleError`
+(:class:`ExpressionError`; :class:`~impact.indicators.expr_eval.EvaluationError`, which needs the
+expression tree, lives beside the evaluator), :class:`TranslationError`, :class:`BundleError`,
+:class:`ReportError`, :class:`PrivacyError`, :class:`PowerRequestError` and
+:class:`DisclosureError`.
 
 Every error a user can cause (a bad file, a bad config key, an impossible power request) is an
 :class:`ImpactError`. The command line turns these into a clear message and a non-zero exit
@@ -153,3 +155,27 @@ class ExpressionError(RuleError):
         super().__init__(
             f"{message} at position {position}: {text[:position]}⟨here⟩{text[position:]}"
         )
+
+
+class PrivacyError(ImpactError):
+    """Publishable outputs contain identifiers, free text or small counts."""
+
+
+class ReportError(ImpactError):
+    """A report could not be rendered (template error, failed cell, renderer failure)."""
+
+
+class BundleError(ImpactError):
+    """A results bundle is missing, incomplete, corrupt or would leak identifiers."""
+
+
+class PowerRequestError(ImpactError):
+    """A power, sample-size or MDE request that is invalid or cannot be met."""
+
+
+class DisclosureError(InputError):
+    """A table meant for publication would reveal a small cell."""
+
+
+class TranslationError(ImpactError):
+    """A translation key is missing (or malformed) in a translation file."""

@@ -19,13 +19,9 @@ from typing import Any
 
 import yaml
 
-from impact.errors import ImpactError
+from impact.errors import TranslationError
 from impact.i18n.languages import LANGUAGES, Lang, check_lang
 from impact.resources import reports_dir
-
-
-class TranslationError(ImpactError):
-    """A translation key is missing (or malformed) in a translation file."""
 
 
 def i18n_dir() -> Path:

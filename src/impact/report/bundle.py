@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from impact.errors import ImpactError
+from impact.errors import BundleError
 from impact.escaping import safe_filename, write_csv
 from impact.i18n import LANGUAGES
 from impact.outputs import atomic_file, result_folder
@@ -66,10 +66,6 @@ FORBIDDEN_COLUMNS = frozenset(
         "r_comments",
     }
 )
-
-
-class BundleError(ImpactError):
-    """A results bundle is missing, incomplete, corrupt or would leak identifiers."""
 
 
 #: How to fix a bundle that is incomplete, corrupt or edited.

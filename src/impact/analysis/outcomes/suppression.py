@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from impact.analysis.outcomes.inputs import check_threshold
-from impact.errors import InputError, Problem
+from impact.errors import DisclosureError, InputError, Problem
 
 PRIMARY = "primary"
 SECONDARY = "secondary"
@@ -41,10 +41,6 @@ SECONDARY_LABEL = ".."
 
 Additive = Sequence[tuple[str, Sequence[str]]]
 Dependents = Sequence[str] | Mapping[str, Sequence[str]] | None
-
-
-class DisclosureError(InputError):
-    """A table meant for publication would reveal a small cell."""
 
 
 def primary_label(threshold: int) -> str:

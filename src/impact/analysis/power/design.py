@@ -13,7 +13,7 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Literal, get_args
 
-from impact.errors import ImpactError
+from impact.errors import PowerRequestError
 from impact.validation import check_choice
 
 #: Variance method of the normal approximation (see :mod:`impact.analysis.power.methods`).
@@ -28,10 +28,6 @@ DIRECTIONS: tuple[str, ...] = get_args(Direction)
 #: The default method: the Wald test with unpooled variance is the test the package's ITT
 #: estimator (difference in means with HC2 standard errors) carries out.
 DEFAULT_METHOD: Method = "unpooled"
-
-
-class PowerRequestError(ImpactError):
-    """A power, sample-size or MDE request that is invalid or cannot be met."""
 
 
 def check_finite(name: str, value: object) -> float:
