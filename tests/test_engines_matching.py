@@ -125,4 +125,3 @@ def test_bad_requests(reference, duck):
         matched_rates(alone, engine="duckdb", exact=EXACT, coarsen={}, session=duck)
     with pytest.raises(AnalysisError, match="no intervention member"):
         matched_rates(persons, engine="duckdb", exact=[*EXACT, "x"], coarsen={}, session=duck)
-

@@ -10,16 +10,17 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from impact.analysis.figures_style import save_figure
-from impact.analysis.labels import format_number, format_percent, label, wave_label
 from impact.analysis.outcomes import programme_outcomes
-from impact.analysis.plotting import (
+from impact.analysis.outcomes.figures import (
     plot_components,
     plot_shares,
     plot_targets,
     plot_trajectories,
 )
 from impact.errors import ImpactError
+from impact.figures import save_figure
+from impact.i18n.labels import label, wave_label
+from impact.i18n.numbers import format_number, format_percent
 
 REFERENCE = Path(__file__).parent / "reference"
 NBSP = "\u00a0"

@@ -9,15 +9,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from impact.analysis.attribution import ATTRIBUTION_COLUMNS, attribution
-from impact.analysis.comparison import COMPARISON_COLUMNS, compare_groups, gender_comparison
-from impact.analysis.labels import label
 from impact.analysis.outcomes import HEADLINE_COLUMNS, outcomes_by_round, programme_outcomes
-from impact.analysis.response import RESPONSE_COLUMNS, response_rates
-from impact.analysis.shares import SHARE_COLUMNS, indicator_shares
-from impact.analysis.targets import TARGET_COLUMNS, status_of, target_attainment
-from impact.analysis.trajectories import TRAJECTORY_COLUMNS, trajectories
+from impact.analysis.outcomes.attribution import ATTRIBUTION_COLUMNS, attribution
+from impact.analysis.outcomes.comparison import (
+    COMPARISON_COLUMNS,
+    compare_groups,
+    gender_comparison,
+)
+from impact.analysis.outcomes.response import RESPONSE_COLUMNS, response_rates
+from impact.analysis.outcomes.shares import SHARE_COLUMNS, indicator_shares
+from impact.analysis.outcomes.targets import TARGET_COLUMNS, status_of, target_attainment
+from impact.analysis.outcomes.trajectories import TRAJECTORY_COLUMNS, trajectories
 from impact.errors import ImpactError, InputError
+from impact.i18n.labels import label
 
 REFERENCE = Path(__file__).parent / "reference"
 

@@ -23,18 +23,18 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import confint_proportions_2indep
 
-from impact.analysis.attribution import attribution
-from impact.analysis.comparison import gender_comparison
-from impact.analysis.proportions import (
+from impact.analysis.outcomes.attribution import attribution
+from impact.analysis.outcomes.comparison import gender_comparison
+from impact.analysis.outcomes.proportions import (
     binomial_test_against,
     difference_interval,
     two_by_two_test,
     wilson_interval,
 )
-from impact.analysis.response import response_rates
-from impact.analysis.shares import indicator_shares
-from impact.analysis.targets import target_attainment
-from impact.analysis.trajectories import trajectories
+from impact.analysis.outcomes.response import response_rates
+from impact.analysis.outcomes.shares import indicator_shares
+from impact.analysis.outcomes.targets import target_attainment
+from impact.analysis.outcomes.trajectories import trajectories
 
 REFERENCE = Path(__file__).parent / "reference"
 VALUES = json.loads((REFERENCE / "outcomes_values.json").read_text(encoding="utf-8"))

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from impact.analysis.outcomes import programme_outcomes
-from impact.analysis.suppression import (
+from impact.analysis.outcomes.suppression import (
     DisclosureError,
     assert_publishable,
     share_rules,

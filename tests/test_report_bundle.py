@@ -8,10 +8,10 @@ import shutil
 import pandas as pd
 import pytest
 
-from impact.analysis.shares import SHARE_RULES
+from impact.analysis.outcomes.shares import SHARE_RULES
+from impact.i18n.numbers import count, interval, percent, percent_interval, points, pvalue
 from impact.report.bundle import BundleError, bundle_writer, load_bundle, make_provenance
 from impact.report.i18n import TranslationError, Translator, load_translations
-from impact.report.numbers import count, interval, percent, percent_interval, points, pvalue
 from report_fixtures import build_bundles
 
 

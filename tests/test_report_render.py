@@ -16,8 +16,8 @@ import docx
 import pypdf
 import pytest
 
+from impact.i18n.numbers import percent, points
 from impact.report.bundle import BundleError, load_bundle
-from impact.report.numbers import percent, points
 from impact.report.qmd import ReportError, parse_qmd
 from impact.report.quarto import convert_project, find_quarto
 from impact.report.render import render_formats, render_report

@@ -1,4 +1,14 @@
-"""Errors raised for user mistakes, and the collected problems they carry.
+"""Errors raised for user mistakes, and the collected problems they carry: the one hierarchy.
+
+Two roots: :class:`ImpactError` for everything a user can cause and fix (the CLI prints the
+message without a traceback) and :class:`InternalError` for a bug in impact itself (the CLI
+shows the traceback; please report it). Every other exception type of the package derives from
+one of them and is defined here: :class:`InputError`, :class:`DataError`,
+:class:`AnalysisError`, :class:`ChoiceError`, :class:`LanguageError`, :class:`RuleError`
+(:class:`ExpressionError`; :class:`~impact.indicators.expr_eval.EvaluationError`, which needs the
+expression tree, lives beside the evaluator), :class:`TranslationError`, :class:`BundleError`,
+:class:`ReportError`, :class:`PrivacyError`, :class:`PowerRequestError` and
+:class:`DisclosureError`.
 
 Every error a user can cause (a bad file, a bad config key, an impossible power request) is an
 :class:`ImpactError`. The command line turns these into a clear message and a non-zero exit
@@ -117,3 +127,55 @@ class DataError(InputError):
 
 class AnalysisError(ImpactError):
     """An analysis cannot be carried out on these data (e.g. one arm empty), with the reason."""
+
+
+class InternalError(Exception):
+    """A bug in impact, not a mistake of the user: an internal contract was broken."""
+
+
+class ChoiceError(InputError, ValueError):
+    """An option got a value outside its allowed choices (`validation.check_choice`)."""
+
+
+class LanguageError(ChoiceError):
+    """A language other than the supported ones (``sv``, ``en``) was requested."""
+
+
+class RuleError(ImpactError, ValueError):
+    """An indicator rule is not a valid expression or cannot be evaluated on these data."""
+
+
+class ExpressionError(RuleError):
+    """The rule text is not a valid expression; ``position`` is the 0-based character offset."""
+
+    def __init__(self, message: str, text: str, position: int):
+        self.reason = message
+        self.text = text
+        self.position = position
+        super().__init__(
+            f"{message} at position {position}: {text[:position]}⟨here⟩{text[position:]}"
+        )
+
+
+class PrivacyError(ImpactError):
+    """Publishable outputs contain identifiers, free text or small counts."""
+
+
+class ReportError(ImpactError):
+    """A report could not be rendered (template error, failed cell, renderer failure)."""
+
+
+class BundleError(ImpactError):
+    """A results bundle is missing, incomplete, corrupt or would leak identifiers."""
+
+
+class PowerRequestError(ImpactError):
+    """A power, sample-size or MDE request that is invalid or cannot be met."""
+
+
+class DisclosureError(InputError):
+    """A table meant for publication would reveal a small cell."""
+
+
+class TranslationError(ImpactError):
+    """A translation key is missing (or malformed) in a translation file."""

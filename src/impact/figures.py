@@ -1,4 +1,10 @@
-"""Saving figures: the one way every part of the package writes a matplotlib figure to disk.
+"""Figures: the package's one module for house style, palette and saving.
+
+Every chart is drawn by the module of its analysis (``impact.analysis.<analysis>.figures``) on
+a :class:`matplotlib.figure.Figure` built without ``pyplot`` (nothing is shown or kept in global
+state); this module owns what they share: the colour-blind-safe Okabe & Ito palette
+(:data:`PALETTE`, :data:`GROUP_COLOURS`), the house rcParams (:func:`house_style`,
+:func:`new_figure`), percent axes in each language (:func:`percent_axis`) and saving.
 
 :func:`save_figure` writes a :class:`matplotlib.figure.Figure` as PNG, SVG and/or PDF so that
 two runs with the same inputs give **byte-identical files**:
@@ -31,8 +37,11 @@ from typing import Literal, get_args
 import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from matplotlib.ticker import FuncFormatter
 
 from impact.errors import ImpactError
+from impact.i18n import Lang
+from impact.i18n.numbers import format_percent
 from impact.outputs import atomic_file
 
 FigureFormat = Literal["png", "svg", "pdf"]
@@ -180,3 +189,91 @@ def _layout_once(figure: Figure) -> Iterator:
     finally:
         if engine is not None and figure.get_layout_engine() is not engine:
             figure.set_layout_engine(engine)
+
+
+#: Okabe–Ito palette (colour-blind safe).
+PALETTE: dict[str, str] = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "green": "#009E73",
+    "sky": "#56B4E9",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "yellow": "#F0E442",
+    "grey": "#7F7F7F",
+}
+
+#: Colours of groups shown side by side (first group, second group, …).
+GROUP_COLOURS: tuple[str, ...] = (
+    PALETTE["blue"],
+    PALETTE["orange"],
+    PALETTE["green"],
+    PALETTE["purple"],
+    PALETTE["sky"],
+)
+TARGET_COLOUR = PALETTE["vermillion"]
+CI_COLOUR = "#333333"
+#: Colours of the arms in the attrition figures.
+ARM_COLOURS: dict[str, str] = {"treatment": "#1b6ca8", "control": "#d1495b", "overall": "#7a7a7a"}
+#: Colours of the estimates and bounds in the attrition figures.
+BOUNDS_COLOURS: dict[str, str] = {
+    "naive": "#444444",
+    "ipw": "#1b6ca8",
+    "lee": "#2a9d8f",
+    "manski": "#e9a03b",
+}
+#: Colours of the CONSORT flow diagram and the forest plots of the RCT.
+FLOW_COLOURS: dict[str, str] = {
+    "box": "#f4f6fa",
+    "edge": "#33415c",
+    "randomised": "#dde5f3",
+    "arm": "#e8eef8",
+    "analysed": "#e3f1e6",
+    "zero": "#666666",
+}
+#: Colour of notes and reference marks drawn in a figure.
+NOTE_COLOUR = "#555555"
+
+STYLE: dict[str, object] = {
+    "font.size": 9,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    # titles sit just above the axes (no ticks on top): a fixed position spares matplotlib
+    # measuring every tick label at each draw to move the title up
+    "axes.titley": 1.0,
+    "axes.labelsize": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.axisbelow": True,
+    "axes.grid.axis": "x",
+    "grid.color": "#DDDDDD",
+    "grid.linewidth": 0.6,
+    "legend.frameon": False,
+    "legend.fontsize": 8,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "figure.dpi": 100,
+    # used only when a figure is saved with ``fig.savefig`` inside :func:`house_style`;
+    # :func:`save_figure` sets these itself (figures are laid out by constrained layout)
+    **SAVE_RC,
+    "savefig.dpi": DEFAULT_DPI,
+}
+
+
+@contextlib.contextmanager
+def house_style() -> Iterator[None]:
+    """Context in which figures are built with the house rcParams (restored afterwards)."""
+    with matplotlib.rc_context(STYLE):
+        yield
+
+
+def new_figure(width: float, height: float) -> Figure:
+    """A figure of ``width`` × ``height`` inches not attached to any pyplot window."""
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def percent_axis(axis, lang: Lang, limit: float = 1.0) -> None:
+    """Format a 0–1 axis as percentages in ``lang`` (decimal comma and ``%`` spacing in sv)."""
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: format_percent(v, lang)))
+    axis.set_view_interval(0.0, limit, ignore=True)

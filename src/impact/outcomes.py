@@ -31,7 +31,7 @@ from impact.analysis.outcomes import (
     target_attainment,
     trajectories,
 )
-from impact.analysis.plotting import plot_shares
+from impact.analysis.outcomes.figures import plot_shares
 
 __all__ = [
     "programme_outcomes",

@@ -54,7 +54,7 @@ from typing import Literal
 import pandas as pd
 import pypdf
 
-from impact.errors import ImpactError
+from impact.errors import ImpactError, PrivacyError
 from impact.results import Result
 
 __all__ = [
@@ -138,10 +138,6 @@ _TAG = re.compile(r"<[^>]*>")
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _DATA_URI = re.compile(r"data:image/(png|svg\+xml);base64,([A-Za-z0-9+/=\s]+)", re.IGNORECASE)
 _DOCX_BREAK = re.compile(r"</w:p>|<w:br\s*/>|<w:tab\s*/>|</w:tc>|</text:p>|</a:p>")
-
-
-class PrivacyError(ImpactError):
-    """Publishable outputs contain identifiers, free text or small counts."""
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import typer
 
 from impact.analysis.power import DEFAULT_SEED
 from impact.analysis.power.results import PowerAnswer
-from impact.analysis.power.text import check_lang
+from impact.i18n import check_lang
 from impact.outputs import OutputFolder
 from impact.power import mde, plan_study, power, rise_reproduction, sample_size, simulate_power
 

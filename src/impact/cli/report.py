@@ -17,10 +17,10 @@ import typer
 
 from impact.cli.options import OUT_FOLDER_HELP
 from impact.cli.progress import progress_bar
+from impact.i18n import LANGUAGES
 from impact.outputs import OutputFolder
 from impact.report import render_all, render_formats
 from impact.report.convert import FORMATS
-from impact.report.numbers import LANGUAGES
 from impact.report.render import RENDERERS
 
 

@@ -19,6 +19,7 @@ name importable from here or from the submodules is internal.
 See ``docs/indicators.md``.
 """
 
+from impact.errors import ExpressionError
 from impact.indicators.aggregates import IndicatorAggregates
 from impact.indicators.codebook import write_codebook
 from impact.indicators.compute import aggregate_indicators
@@ -28,7 +29,6 @@ from impact.indicators.definitions import IndicatorDefinition as IndicatorDefini
 from impact.indicators.definitions import ParamSpec as ParamSpec
 from impact.indicators.definitions import Population as Population
 from impact.indicators.definitions import load_definitions as load_definitions
-from impact.indicators.expr_parser import ExpressionError
 from impact.indicators.expr_parser import parse as parse
 from impact.indicators.io import read_panel as read_panel
 from impact.indicators.io import write_indicators as write_indicators

@@ -13,83 +13,18 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any
 
 from impact.errors import InputError, Problem
 from impact.escaping import markdown_code, markdown_text
+from impact.i18n import LANGUAGES, Lang, table
 from impact.indicators import expr_ast
 from impact.indicators.panel_check import Definitions
 from impact.indicators.registry import BoundIndicator, IndicatorRegistry, load_registry
 from impact.ingest.adapters.checkbox import CheckboxQuestion, checkbox_rules_markdown
 from impact.outputs import atomic_file
 
-Lang = Literal["sv", "en"]
-LANGUAGES: tuple[Lang, ...] = get_args(Lang)
-
-_TEXT: dict[str, dict[str, str]] = {
-    "title": {"sv": "Kodbok: indikatorer", "en": "Codebook: indicators"},
-    "intro": {
-        "sv": (
-            "Indikatorerna beräknas per person från den länkade panelen (baslinje b, resultat r)."
-            " Reglerna nedan är genererade från definitionerna med de parametrar som gäller."
-        ),
-        "en": (
-            "The indicators are computed per person from the linked panel (baseline b, result r)."
-            " The rules below are generated from the definitions with the parameters in force."
-        ),
-    },
-    "missing_title": {"sv": "Saknade värden", "en": "Missing values"},
-    "missing": {
-        "sv": (
-            "- En indikator saknas (är inte falsk) när saknade svar skulle kunna ändra dess värde"
-            " (trevärd logik: *falskt och saknas* är falskt, *sant eller saknas* är sant).\n"
-            "- Den som inte besvarat en enkät (baslinje eller resultat) saknar alla indikatorer"
-            " som bygger på den enkäten, direkt eller via andra indikatorer.\n"
-            "- Den som står utanför en indikators population saknar indikatorn, om inte"
-            " definitionen säger att den då är falsk.\n"
-            "- Antalet mindre framsteg räknar bara besvarade frågor (parametern"
-            " small_steps_missing = strict gör antalet saknat när någon fråga saknas)."
-        ),
-        "en": (
-            "- An indicator is missing (not false) when missing answers could change its value"
-            " (three-valued logic: *false and missing* is false, *true or missing* is true).\n"
-            "- Anyone who did not answer a survey (baseline or result) lacks every indicator"
-            " built on that survey, directly or through other indicators.\n"
-            "- Anyone outside an indicator's population lacks the indicator, unless the"
-            " definition says it is false for them.\n"
-            "- The number of smaller steps counts answered items only (the parameter"
-            " small_steps_missing = strict makes the count missing when any item is missing)."
-        ),
-    },
-    "overview": {"sv": "Översikt", "en": "Overview"},
-    "kind_boolean": {"sv": "sant/falskt", "en": "true/false"},
-    "kind_count": {"sv": "antal", "en": "count"},
-    "col_id": {"sv": "Id", "en": "Id"},
-    "col_label": {"sv": "Indikator", "en": "Indicator"},
-    "col_kind": {"sv": "Typ", "en": "Kind"},
-    "col_version": {"sv": "Version", "en": "Version"},
-    "definition": {"sv": "Definition", "en": "Definition"},
-    "rule": {"sv": "Regel", "en": "Rule"},
-    "rule_text": {"sv": "Regel (maskinläsbar)", "en": "Rule (machine-readable)"},
-    "inputs": {"sv": "Indata (fält)", "en": "Inputs (fields)"},
-    "reads": {"sv": "Bygger på indikatorer", "en": "Built on indicators"},
-    "population": {"sv": "Population", "en": "Population"},
-    "everyone": {"sv": "Alla", "en": "Everyone"},
-    "answered": {"sv": "som besvarat", "en": "who answered"},
-    "outside_false": {"sv": "övriga: falskt", "en": "others: false"},
-    "outside_missing": {"sv": "övriga: saknas", "en": "others: missing"},
-    "params": {"sv": "Parametrar", "en": "Parameters"},
-    "col_param": {"sv": "Parameter", "en": "Parameter"},
-    "col_value": {"sv": "Värde", "en": "Value"},
-    "col_default": {"sv": "Standard", "en": "Default"},
-    "col_meaning": {"sv": "Betydelse", "en": "Meaning"},
-    "source": {"sv": "Källa", "en": "Source"},
-    "none": {"sv": "inga", "en": "none"},
-    "waves_b": {"sv": "baslinjen", "en": "the baseline"},
-    "waves_r": {"sv": "resultatenkäten", "en": "the result survey"},
-    "waves_f": {"sv": "uppföljning", "en": "follow-up"},
-    "and": {"sv": "och", "en": "and"},
-}
+_TEXT: dict[str, dict[str, str]] = table("labels.codebook")
 
 
 def _t(key: str, lang: Lang) -> str:

@@ -28,6 +28,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal as TLiteral
 
+from impact.errors import InternalError
+from impact.i18n import LANGUAGES, section_tree
+
 Scalar = bool | int | float | str
 
 #: Wave prefixes a field may carry: baseline, result, follow-ups and person-level columns.
@@ -240,35 +243,10 @@ def to_text(node: Node) -> str:
         parts = [to_text(a) for a in node.args]
         parts += [f"{name}={to_text(value)}" for name, value in node.options]
         return f"{node.name}({', '.join(parts)})"
-    raise TypeError(f"not an expression node: {node!r}")
+    raise InternalError(f"not an expression node: {node!r}")
 
 
-_WORDS = {
-    "en": {
-        "and": "and",
-        "or": "or",
-        "not": "not",
-        "in": "is one of",
-        "not in": "is not one of",
-        "true": "true",
-        "false": "false",
-        "count": "number of true among",
-        "is_missing": "is missing",
-        "waves": {"b": "baseline", "r": "result", "person": "person", "f": "follow-up"},
-    },
-    "sv": {
-        "and": "och",
-        "or": "eller",
-        "not": "inte",
-        "in": "är en av",
-        "not in": "är inte en av",
-        "true": "sant",
-        "false": "falskt",
-        "count": "antal sanna bland",
-        "is_missing": "saknas",
-        "waves": {"b": "baslinje", "r": "resultat", "person": "person", "f": "uppföljning"},
-    },
-}
+_WORDS: dict[str, dict] = {lang: section_tree("labels.expressions", lang) for lang in LANGUAGES}
 _SYMBOLS = {"==": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 
 
@@ -333,4 +311,4 @@ def render(node: Node, lang: TLiteral["sv", "en"], values: dict[str, Scalar] | N
         options = "; ".join(f"{k} = {render(v, lang, values)}" for k, v in node.options)
         label = words.get(node.name, node.name)
         return f"{label} ({args}{'; ' + options if options else ''})"
-    raise TypeError(f"not an expression node: {node!r}")
+    raise InternalError(f"not an expression node: {node!r}")

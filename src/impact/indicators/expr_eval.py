@@ -25,6 +25,7 @@ from typing import Literal as TLiteral
 import pandas as pd
 from pandas.api import types as ptypes
 
+from impact.errors import RuleError
 from impact.indicators.expr_ast import (
     Arith,
     Call,
@@ -48,7 +49,7 @@ COUNT_MISSING_MODES = ("answered", "strict")
 KIND_WORDS = {"boolean": "true/false", "number": "numbers", "string": "text", "null": "no answers"}
 
 
-class EvaluationError(ValueError):
+class EvaluationError(RuleError):
     """A rule cannot be evaluated on these data (wrong kind of value, unknown name)."""
 
     def __init__(self, message: str, node: Node | None = None, column: str | None = None):

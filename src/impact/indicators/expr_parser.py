@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from impact.errors import ExpressionError
 from impact.indicators import expr_ast as ast
 
 #: Functions the language knows: name → (minimum arguments, maximum or None, option names).
@@ -44,18 +45,6 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
-
-
-class ExpressionError(ValueError):
-    """The rule text is not a valid expression; ``position`` is the 0-based character offset."""
-
-    def __init__(self, message: str, text: str, position: int):
-        self.reason = message
-        self.text = text
-        self.position = position
-        super().__init__(
-            f"{message} at position {position}: {text[:position]}⟨here⟩{text[position:]}"
-        )
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from impact.errors import InternalError
 from impact.indicators import expr_ast as ast
 
 
@@ -47,7 +48,7 @@ def to_dict(node: ast.Node) -> dict:
             "args": [to_dict(a) for a in node.args],
             "options": {name: to_dict(value) for name, value in node.options},
         }
-    raise TypeError(f"not an expression node: {node!r}")
+    raise InternalError(f"not an expression node: {node!r}")
 
 
 def substitute_placeholders(node: ast.Node, values: dict[str, ast.Scalar]) -> ast.Node:
@@ -83,4 +84,4 @@ def substitute_placeholders(node: ast.Node, values: dict[str, ast.Scalar]) -> as
             tuple(substitute_placeholders(a, values) for a in node.args),
             tuple((k, substitute_placeholders(v, values)) for k, v in node.options),
         )
-    raise TypeError(f"not an expression node: {node!r}")
+    raise InternalError(f"not an expression node: {node!r}")

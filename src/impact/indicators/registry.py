@@ -25,8 +25,8 @@ from impact.indicators.definitions import (
     load_definitions,
 )
 from impact.indicators.expr_parser import FUNCTIONS, KEYWORDS
-from impact.ingest.yamlfile import suggest
 from impact.resources import data_schema_dir
+from impact.validation import suggest
 
 BUILTIN_FILE = "indicators.yaml"
 BUILTIN_SOURCE = "builtin"

@@ -43,7 +43,7 @@ from impact.ingest.bounds import (
 from impact.ingest.encoding import decode_text
 from impact.ingest.text_guard import refuse_binary, refuse_nul
 from impact.ingest.unicode_text import nfc
-from impact.ingest.yamlfile import suggest
+from impact.validation import suggest
 
 __all__ = ["RawTable", "read_raw", "SUPPORTED_SUFFIXES"]
 

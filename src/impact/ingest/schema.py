@@ -30,8 +30,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from impact.errors import InputError, Problem
-from impact.ingest.yamlfile import suggest
+from impact.i18n import Lang
 from impact.resources import data_schema_dir
+from impact.validation import suggest
 
 with warnings.catch_warnings():
     # pandera imports pyspark.pandas when pyspark is installed, which warns about pandas 3
@@ -42,7 +43,7 @@ __all__ = [
     "DTYPES",
     "TABLES",
     "FieldSpec",
-    "Language",
+    "Lang",
     "TableName",
     "TableSchema",
     "check_table_name",
@@ -53,7 +54,6 @@ __all__ = [
 TableName = Literal[
     "baseline", "followup", "result", "randomisation", "register_persons", "register_months"
 ]
-Language = Literal["en", "sv"]
 
 #: The canonical tables, in pipeline order.
 TABLES: tuple[str, ...] = (
@@ -140,11 +140,11 @@ class FieldSpec:
             return [str(code) for code in self.enum]
         return list(self.labels)
 
-    def title(self, language: Language = "en") -> str:
+    def title(self, language: Lang = "en") -> str:
         """The field's title in ``language``."""
         return self.titles[language]
 
-    def label(self, code: Any, language: Language = "en") -> str:
+    def label(self, code: Any, language: Lang = "en") -> str:
         """The label of ``code`` in ``language`` (the code itself when it has no label)."""
         key = str(code).lower() if isinstance(code, bool) else str(code)
         return self.labels.get(key, {}).get(language, str(code))

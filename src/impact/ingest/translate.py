@@ -17,7 +17,7 @@ from impact.errors import Problem
 from impact.ingest.mapping import BOOLEAN_TOKENS, CANONICAL, Mapping
 from impact.ingest.readers import RawTable
 from impact.ingest.schema import FieldSpec, load_table_schema
-from impact.ingest.yamlfile import suggest
+from impact.validation import suggest
 
 __all__ = ["MappedTable", "apply_mapping", "display_column", "known_headers"]
 

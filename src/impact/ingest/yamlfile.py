@@ -17,7 +17,6 @@ Two jobs, shared by :mod:`impact.ingest.mapping` and :mod:`impact.config`:
 
 from __future__ import annotations
 
-import difflib
 import re
 import types
 import typing
@@ -28,6 +27,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from impact.errors import InputError, Problem
+from impact.validation import suggest
 
 __all__ = [
     "MAX_YAML_BYTES",
@@ -273,12 +273,6 @@ _SYNTAX_FIX = (
     "correct the line named (indent with spaces, not tabs; put a space after each ':'; quote "
     "texts holding ': ' or starting with a special character)"
 )
-
-
-def suggest(word: str, choices: typing.Iterable[str]) -> str:
-    """Return ``"; did you mean 'x'?"`` for the closest choice, or an empty string."""
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def dotted(loc: typing.Sequence[Any]) -> str:

@@ -113,6 +113,7 @@ SETTINGS_TEMPLATE: dict[str, Any] = {
     ],
 }
 
+
 def prior_m(elements: list[str], m_priors: dict[str, float] | None = None) -> dict[str, np.ndarray]:
     """Prior m of each non-missing level, per comparison, from :data:`M_PRIORS`."""
     m = {**M_PRIORS, **(m_priors or {})}

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from impact.escaping import write_csv
+from impact.figures import new_figure
 from impact.outputs import atomic_file
 from impact.results import Result
 
@@ -210,9 +211,8 @@ class LinkReport(Result):
 
     def figure(self):
         """Histogram of Splink match probabilities (linked vs not), threshold marked."""
-        from matplotlib.figure import Figure
 
-        fig = Figure(figsize=(6.5, 3.6), layout="constrained")
+        fig = new_figure(6.5, 3.6)
         ax = fig.add_subplot()
         bins = np.linspace(0, 1, 21)
         cand = self.candidates

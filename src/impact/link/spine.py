@@ -39,7 +39,6 @@ logger = logging.getLogger(__name__)
 MIN_RECORDS_FOR_OVERLAP_CHECK = 5
 
 
-
 def _person_ids(spine: pd.DataFrame, pseudonymiser: Pseudonymiser) -> pd.Series:
     """Pseudonym per person: keyed hash of the code; unique (``-2``… on collisions)."""
     base = spine["code_h"].astype("string").copy()
@@ -136,8 +135,7 @@ def link_to_spine(
     pairs_out = finish_pairs(outputs.pairs, uid_person, record_of, spine.frame, elements)
     candidates = finish_candidates(outputs.candidates, spine.frame, record_of, elements)
     per_wave = waves_table(
-        spine_rows(spine.wave, randomisation, rand_records, records, kept_records)
-        + outputs.rows
+        spine_rows(spine.wave, randomisation, rand_records, records, kept_records) + outputs.rows
     )
     panel = _panel(person_ids, waves, kept_frames, spine, randomisation)
     report = LinkReport(
@@ -321,5 +319,3 @@ def _report_notes(options: LinkOptions, layout: CodeLayout) -> list[str]:
         f"Links need match probability ≥ {options.threshold:g}; one-to-one by optimal assignment.",
         f"Code layout: {layout.describe()}; person_id = HMAC-SHA256 of the normalised code.",
     ]
-
-

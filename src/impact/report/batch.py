@@ -29,10 +29,10 @@ from typing import ClassVar
 import pandas as pd
 
 from impact.errors import ImpactError
+from impact.i18n import check_lang
 from impact.outputs import interrupts
 from impact.report.bundle import RESULTS_FILE
 from impact.report.convert import check_format
-from impact.report.numbers import check_lang
 from impact.report.qmd import ReportError
 from impact.report.quarto import find_quarto
 from impact.report.render import Renderer, RenderResult, check_renderer, render_groups

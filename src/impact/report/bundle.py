@@ -37,8 +37,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from impact.errors import ImpactError
+from impact.errors import BundleError
 from impact.escaping import safe_filename, write_csv
+from impact.i18n import LANGUAGES
 from impact.outputs import atomic_file, result_folder
 
 BundleKind = Literal["programme", "rct", "power", "codebook"]
@@ -50,7 +51,7 @@ UNITS = ("share", "pp", "p", "count", "number", "text")
 FIGURE_FORMATS = ("png", "svg")
 #: Resolution of the PNG figures of a bundle.
 FIGURE_DPI = 150
-LANGS = ("sv", "en")
+LANGS = LANGUAGES
 
 #: Columns that identify people or hold free text: never allowed in a bundle table.
 FORBIDDEN_COLUMNS = frozenset(
@@ -65,10 +66,6 @@ FORBIDDEN_COLUMNS = frozenset(
         "r_comments",
     }
 )
-
-
-class BundleError(ImpactError):
-    """A results bundle is missing, incomplete, corrupt or would leak identifiers."""
 
 
 #: How to fix a bundle that is incomplete, corrupt or edited.

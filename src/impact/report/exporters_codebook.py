@@ -14,14 +14,12 @@ from typing import Any
 
 import pandas as pd
 
+from impact.i18n import pair, table
 from impact.indicators.codebook import codebook_markdown
 from impact.indicators.registry import load_registry
 from impact.report.bundle import bundle_writer
 
-_TITLES = {
-    "indicators": {"sv": "Indikatorer", "en": "Indicators"},
-    "parameters": {"sv": "Parametrar", "en": "Parameters"},
-}
+_TITLES: dict[str, dict[str, str]] = table("labels.bundles.codebook.titles")
 
 
 def write_codebook_bundle(
@@ -90,7 +88,7 @@ def write_codebook_bundle(
         w.text("codebook.body", {lang: codebook_markdown(registry, lang, params, checkboxes)
                                  for lang in ("sv", "en")})  # fmt: skip
         w.number("codebook.indicators", len(rows), unit="count",
-                 label={"sv": "Antal indikatorer", "en": "Number of indicators"})  # fmt: skip
+                 label=pair("labels.bundles.codebook.numbers.indicators"))  # fmt: skip
         for row in rows:
             w.number(f"version.{row['indicator']}", row["version"], unit="count",
                      label={"sv": row["label_sv"], "en": row["label_en"]})  # fmt: skip

@@ -7,31 +7,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from impact.analysis.labels import label
+from impact.i18n import pair, table
+from impact.i18n.labels import label
 from impact.report.bundle import BundleError, bundle_writer
 
 if TYPE_CHECKING:
     from impact.analysis.power import RiseReproduction, StudyPlan
 
-_TITLES = {
-    "plan_mde": {
-        "sv": "Minsta upptäckbara effekt per utfall",
-        "en": "Minimum detectable effect by outcome",
-    },
-    "plan_curves": {"sv": "MDE efter antal deltagare", "en": "MDE by number of participants"},
-    "rise_matches": {"sv": "RISE:s beräkning återskapad", "en": "RISE's calculation reproduced"},
-    "rise_grid": {"sv": "MDE efter basnivå", "en": "MDE by base rate"},
-}
-_CAPTIONS = {
-    "plan_mde_by_n": {
-        "sv": "Minsta upptäckbara ökning (procentenheter) efter antal deltagare",
-        "en": "Minimum detectable rise (percentage points) by number of participants",
-    },
-    "rise_mde_by_base_rate": {
-        "sv": "Minsta upptäckbara effekt efter basnivå, med RISE:s 17–20 procentenheter",
-        "en": "Minimum detectable effect by base rate, with RISE's 17–20 percentage points",
-    },
-}  # fmt: skip
+_TITLES: dict[str, dict[str, str]] = table("labels.bundles.power.titles")
+_CAPTIONS: dict[str, dict[str, str]] = table("labels.bundles.power.captions")
 
 
 def write_power_bundle(
@@ -85,12 +69,13 @@ def write_power_bundle(
                      label={"sv": label(str(row.outcome), "sv"),
                             "en": label(str(row.outcome), "en")})  # fmt: skip
         w.number("plan.n_participants", plan.n_participants, unit="count",
-                 label={"sv": "Deltagare", "en": "Participants"})  # fmt: skip
+                 label=pair("labels.bundles.power.numbers.participants"))  # fmt: skip
         w.number("plan.attrition", plan.attrition, unit="share",
-                 label={"sv": "Förväntat bortfall", "en": "Expected attrition"})  # fmt: skip
-        w.number("plan.power", plan.power, unit="share", label={"sv": "Styrka", "en": "Power"})
+                 label=pair("labels.bundles.power.numbers.attrition"))  # fmt: skip
+        w.number("plan.power", plan.power, unit="share",
+                 label=pair("labels.bundles.power.numbers.power"))  # fmt: skip
         w.number("plan.alpha", plan.alpha, unit="number",
-                 label={"sv": "Signifikansnivå", "en": "Significance level"})  # fmt: skip
+                 label=pair("labels.bundles.power.numbers.alpha"))  # fmt: skip
         w.data.update(
             {
                 "outcomes": outcomes,

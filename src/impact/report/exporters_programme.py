@@ -1,8 +1,8 @@
 """Write the results bundle of a programme (funder) report from :class:`ProgrammeOutcomes`.
 
 Every table is the analysis' ``publishable()`` table (small cells suppressed by
-:mod:`impact.analysis.suppression`); key numbers come from those same tables, so a number the
-report quotes is never one a published table hides.
+:mod:`impact.analysis.outcomes.suppression`); key numbers come from those same tables, so a
+number the report quotes is never one a published table hides.
 """
 
 from __future__ import annotations
@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from impact.analysis.labels import label
-from impact.analysis.suppression import suppress_small_cells
+from impact.analysis.outcomes.suppression import suppress_small_cells
+from impact.i18n import pair, table
+from impact.i18n.labels import label
+from impact.indicators.components import JOB_AND_STEP_COMPONENTS
 from impact.report.bundle import BundleError, bundle_writer
 
 if TYPE_CHECKING:
@@ -33,46 +35,10 @@ HEADLINE = (
     "job_relevant_and_contributed",
 )
 #: Step components shown in the components section, in this order, when present.
-COMPONENTS = (
-    "job_from_none",
-    "job_upgraded",
-    "job_changed_other",
-    "got_internship",
-    "started_relevant_education",
-    "more_interviews",
-    "improved_cv",
-    "expanded_network",
-    "got_reference",
-    "visited_workplace",
-    "learned_education_paths",
-    "learned_social_codes",
-    "improved_swedish",
-    "improved_professional_swedish",
-)
+COMPONENTS = JOB_AND_STEP_COMPONENTS
 GROUP_CODES = ("woman", "man", "other", "not_stated", "all", "overall")
-_FIGURE_CAPTIONS = {
-    "shares": {"sv": "Andel deltagare per indikator", "en": "Share of participants by indicator"},
-    "shares_by_gender": {"sv": "Andelar efter kön", "en": "Shares by gender"},
-    "components": {"sv": "Jobb, steg och deras delar", "en": "Job, steps and their components"},
-    "targets": {"sv": "Utfall jämfört med målen", "en": "Outcomes against the targets"},
-    "trajectories": {"sv": "Andelar vid start och slut", "en": "Shares at start and end"},
-    "attribution": {
-        "sv": "Andel som anser att programmet bidrog",
-        "en": "Share who say the programme contributed",
-    },
-}
-_TITLES = {
-    "headline": {"sv": "Huvudindikatorer", "en": "Headline indicators"},
-    "shares": {"sv": "Alla indikatorer", "en": "All indicators"},
-    "shares_by_gender": {"sv": "Indikatorer efter kön", "en": "Indicators by gender"},
-    "shares_by_round": {"sv": "Indikatorer per omgång", "en": "Indicators by round"},
-    "targets": {"sv": "Måluppfyllelse", "en": "Target attainment"},
-    "gender_comparison": {"sv": "Kvinnor och män jämförda", "en": "Women and men compared"},
-    "response": {"sv": "Deltagare och svar", "en": "Participants and response"},
-    "attribution": {"sv": "Programmets bidrag", "en": "The programme's contribution"},
-    "trajectories": {"sv": "Förlopp över enkäterna", "en": "Trajectories across surveys"},
-    "link": {"sv": "Länkning av enkätsvar", "en": "Linking of survey answers"},
-}
+_FIGURE_CAPTIONS: dict[str, dict[str, str]] = table("labels.bundles.programme.captions")
+_TITLES: dict[str, dict[str, str]] = table("labels.bundles.programme.titles")
 _COMPARISON_COLUMNS = (
     "indicator", "group_a", "group_b", "n_a", "x_a", "share_a", "n_b", "x_b", "share_b",
     "difference", "diff_ci_low", "diff_ci_high", "test", "p_value", "adjusted_difference",
@@ -209,8 +175,8 @@ def _participants(w, round_id: str, participants: int, threshold: int) -> None:
     """The participants of a round in progress (hidden when below the threshold)."""
     shown = participants if participants == 0 or participants >= threshold else None
     w.number(f"in_progress_participants.{round_id}", shown, unit="count",
-             label={"sv": f"Deltagare i omgång {round_id}",
-                    "en": f"Participants in round {round_id}"})  # fmt: skip
+             label=pair("labels.bundles.programme.numbers.round_participants",
+                        round_id=round_id))  # fmt: skip
 
 
 def _in_progress(w, rounds: Mapping[str, int], threshold: int) -> None:
@@ -297,7 +263,7 @@ def _shares(w, shares: pd.DataFrame) -> None:
         w.section("rounds")
         w.table("shares_by_round", by_round, title=_TITLES["shares_by_round"], suppressed=True)
         for code in by_round["group"].astype(str).unique():
-            w.label(code, {"sv": f"Omgång {code}", "en": f"Round {code}"})
+            w.label(code, pair("labels.outcomes.round", k=code))
 
 
 def _response(w, response: pd.DataFrame) -> None:
@@ -310,16 +276,15 @@ def _response(w, response: pd.DataFrame) -> None:
         counts = [_count(value) for value in overall["participants"]]
         shown = next((count for count in counts if count is not None), None)
         w.number("participants", shown, unit="count",
-                 label={"sv": "Deltagare", "en": "Participants"})  # fmt: skip
+                 label=pair("labels.bundles.programme.numbers.participants"))  # fmt: skip
     if "r" in overall.index:
         row = overall.loc["r"]
-        respondents = {"sv": "Svarande på resultatenkäten", "en": "Result survey respondents"}
+        respondents = pair("labels.bundles.programme.numbers.respondents_result")
         w.number("respondents_result", _count(row["respondents"]), unit="count",
                  n=_count(row["participants"]), label=respondents)  # fmt: skip
         w.number("response_rate_result", _number(row["response_rate"]), unit="share",
                  n=_count(row["participants"]),
-                 label={"sv": "Svarsfrekvens, resultatenkäten",
-                        "en": "Response rate, result survey"})  # fmt: skip
+                 label=pair("labels.bundles.programme.numbers.response_rate_result"))  # fmt: skip
 
 
 def _targets(w, targets: pd.DataFrame) -> None:

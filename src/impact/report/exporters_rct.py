@@ -4,7 +4,7 @@ Parts: CONSORT flow, balance, ITT (specifications × outcomes, Fisher and random
 Benjamini–Hochberg and Westfall–Young adjustments), heterogeneity by subgroup, components →
 job; optional attrition, power of the study as run, time to job and register comparison (see
 :mod:`impact.report.exporters_rct_parts`). Count tables are small-cell suppressed with
-:func:`impact.analysis.suppression.suppress_small_cells`; estimates from a subgroup or cell with
+:func:`impact.analysis.outcomes.suppress_small_cells`; estimates from a subgroup or cell with
 fewer than ``threshold`` people in an arm are blanked.
 """
 
@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from impact.analysis.outcomes.suppression import suppress_small_cells
 from impact.analysis.rct.figures import consort_figure, effects_figure, subgroup_figure
 from impact.analysis.rct.labels import LEVELS, OUTCOMES, TEXT
-from impact.analysis.suppression import suppress_small_cells
+from impact.i18n import table
 from impact.report.bundle import BundleError, bundle_writer
 from impact.report.exporters_rct_parts import (
     write_attrition,
@@ -33,20 +34,8 @@ if TYPE_CHECKING:
     from impact.analysis.power import MDEResult
     from impact.analysis.rct import RctAnalysis
 
-_TITLES = {
-    "consort": {"sv": "Deltagarflöde", "en": "Participant flow"},
-    "balance": {"sv": "Balans mellan grupperna", "en": "Balance between the arms"},
-    "itt": {"sv": "Effekter (ITT)", "en": "Effects (ITT)"},
-    "multiple_testing": {"sv": "Justerade p-värden", "en": "Adjusted p-values"},
-    "heterogeneity": {"sv": "Effekter per undergrupp", "en": "Effects by subgroup"},
-    "heterogeneity_tests": {"sv": "Interaktionstester", "en": "Interaction tests"},
-    "components_job": {"sv": "Steg och jobb (samband)", "en": "Steps and job (associations)"},
-}
-_CAPTIONS = {
-    "consort": {"sv": "Deltagarflöde (CONSORT)", "en": "Participant flow (CONSORT)"},
-    "effects": {"sv": "Effekter med konfidensintervall", "en": "Effects with confidence intervals"},
-    "heterogeneity": {"sv": "Effekter efter kön", "en": "Effects by gender"},
-}
+_TITLES: dict[str, dict[str, str]] = table("labels.bundles.rct.titles")
+_CAPTIONS: dict[str, dict[str, str]] = table("labels.bundles.rct.captions")
 ITT_COLUMNS = (
     "outcome", "specification", "estimate_pp", "conf_low_pp", "conf_high_pp", "p_value",
     "control_mean", "treatment_mean", "n", "n_treatment", "n_control",
@@ -64,12 +53,7 @@ def _labels(w, rct) -> None:
         w.label(name, _COVARIATE_LABELS.get(name, {"sv": name, "en": name}))
 
 
-_COVARIATE_LABELS = {
-    "gender": {"sv": "Kön", "en": "Gender"},
-    "age": {"sv": "Ålder", "en": "Age"},
-    "education_level": {"sv": "Utbildningsnivå", "en": "Education level"},
-    "years_in_sweden": {"sv": "År i Sverige", "en": "Years in Sweden"},
-}
+_COVARIATE_LABELS: dict[str, dict[str, str]] = table("labels.bundles.rct.covariates")
 
 
 def _consort(w, rct, threshold: int) -> None:

@@ -18,19 +18,11 @@ from typing import Any
 
 import pandas as pd
 
-from impact.analysis.suppression import suppress_small_cells
+from impact.analysis.outcomes.suppression import suppress_small_cells
+from impact.i18n import pair, table
 from impact.report.bundle import BundleError
 
-_TITLES = {
-    "attrition_rates": {"sv": "Bortfall per enkät och grupp", "en": "Attrition by survey and arm"},
-    "wwc": {"sv": "WWC:s bortfallsstandard", "en": "WWC attrition standard"},
-    "response_tests": {"sv": "Test av skillnad i svar", "en": "Tests of differential response"},
-    "attrition_joint_tests": {"sv": "Bortfallsregression", "en": "Attrition regression"},
-    "attrition_estimates": {"sv": "Skattningar och gränser", "en": "Estimates and bounds"},
-    "study_power": {"sv": "Minsta upptäckbara effekt", "en": "Minimum detectable effect"},
-    "timing": {"sv": "Tid till jobb", "en": "Time to job"},
-    "register": {"sv": "Registerjämförelse", "en": "Register comparison"},
-}
+_TITLES: dict[str, dict[str, str]] = table("labels.bundles.rct_parts.titles")
 _COUNT = re.compile(r"^(n|n_.+|.+_n|events|at_risk|count|count_.+)$")
 
 
@@ -57,7 +49,7 @@ def write_attrition(w, attrition) -> None:
     wwc = attrition.wwc.tidy()
     w.table("wwc", wwc, title=_TITLES["wwc"], suppressed=False)
     chosen = wwc[wwc["chosen"]].iloc[0]
-    label = {"sv": "Bortfall", "en": "Attrition"}
+    label = pair("labels.bundles.rct_parts.numbers.attrition")
     w.number("attrition.overall", chosen["overall_attrition"], unit="share", label=label)
     w.number("attrition.differential", chosen["differential_attrition"], unit="share",
              label=label)  # fmt: skip

@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from impact.errors import ImpactError
+from impact.errors import ReportError
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +33,6 @@ _FENCE_OPEN = re.compile(r"^```+\s*\{(python|py)([^}]*)\}\s*$")
 _FENCE_CLOSE = re.compile(r"^```+\s*$")
 _OPTION = re.compile(r"^#\|\s?(.*)$")
 KERNEL_NAME = "impact-report-python"
-
-
-class ReportError(ImpactError):
-    """A report could not be rendered (template error, failed cell, renderer failure)."""
 
 
 @dataclass

@@ -26,11 +26,11 @@ import pandas as pd
 
 from impact.errors import ImpactError
 from impact.escaping import safe_filename
+from impact.i18n import check_lang
 from impact.outputs import atomic_file
 from impact.report.bundle import Bundle, load_bundle
 from impact.report.checks import check_figure_files, check_output, figures_in
 from impact.report.convert import EXTENSIONS, check_format, convert
-from impact.report.numbers import check_lang
 from impact.report.qmd import ReportError, execute_qmd
 from impact.report.quarto import DOCUMENT, convert_project, find_quarto
 from impact.resources import reports_dir

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from impact.escaping import Markdown, markdown_code, markdown_text, spreadsheet_text
-from impact.report import numbers as nf
+from impact.i18n import numbers as nf
 from impact.report.bundle import Bundle, BundleError, load_bundle
 from impact.report.i18n import Translator
 
@@ -104,7 +104,7 @@ def _separator(kind: str, header: str = "") -> str:
     return f":{dashes}" if kind in ("text", "label", "translate") else f"{dashes}:"
 
 
-#: How a suppressed count is written in a published table (impact.analysis.suppression).
+#: How a suppressed count is written in a published table (impact.analysis.outcomes.suppression).
 _SUPPRESSED = re.compile(r"^(\.\.|<\d+)$")
 _P = re.compile(r"^(p|p_value|.*_p|p_.*)$")
 _COUNTS = re.compile(r"^(n|n_.*|.*_n|events|at_risk|count.*)$")

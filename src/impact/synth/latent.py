@@ -15,23 +15,11 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-#: The eight smaller steps toward work (DOMAIN.md), in the order of the published list.
-SMALL_STEPS = (
-    "improved_cv",
-    "expanded_network",
-    "got_reference",
-    "visited_workplace",
-    "learned_education_paths",
-    "learned_social_codes",
-    "improved_swedish",
-    "improved_professional_swedish",
-)
+from impact.indicators.components import SMALL_STEPS, STEP_COMPONENTS
+
 #: Components drawn from the copula (everything but the job itself).
 COMPONENTS = (
-    "got_internship",
-    "started_relevant_education",
-    "more_interviews",
-    *SMALL_STEPS,
+    *STEP_COMPONENTS,
     "knows_labour_market_more",
 )
 #: How a job was got: the three published routes, or no job.

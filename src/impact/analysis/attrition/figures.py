@@ -6,18 +6,16 @@ state, no display backend); :func:`save_figure` writes PNG and SVG atomically.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from impact.figures import save_figures
+from impact.figures import ARM_COLOURS, BOUNDS_COLOURS, new_figure
 
 from .rates import AttritionRates
 
-_COLOURS = {"treatment": "#1b6ca8", "control": "#d1495b", "overall": "#7a7a7a"}
-_METHOD_COLOURS = {"naive": "#444444", "ipw": "#1b6ca8", "lee": "#2a9d8f", "manski": "#e9a03b"}
+_COLOURS = ARM_COLOURS
+_METHOD_COLOURS = BOUNDS_COLOURS
 
 
 def _above(rate: float, other_rate: float, arm: str) -> bool:
@@ -29,7 +27,7 @@ def response_by_stage_figure(rates: AttritionRates) -> Figure:
     """Line chart of the response rate per stage (randomised → … → result) by arm."""
     long = rates.by_arm()
     labels = list(dict.fromkeys(long["stage_label"]))
-    fig = Figure(figsize=(6.5, 3.8), layout="constrained")
+    fig = new_figure(6.5, 3.8)
     ax = fig.add_subplot()
     x = np.arange(len(labels))
     for arm in ("treatment", "control"):
@@ -71,7 +69,7 @@ def bounds_figure(estimates: pd.DataFrame) -> Figure:
     """
     outcomes = list(dict.fromkeys(estimates["outcome"]))
     methods = ["naive", "ipw", "lee", "manski"]
-    fig = Figure(figsize=(7, 0.9 + 1.5 * max(1, len(outcomes))), layout="constrained")
+    fig = new_figure(7, 0.9 + 1.5 * max(1, len(outcomes)))
     axes = fig.subplots(max(1, len(outcomes)), 1, squeeze=False)[:, 0]
     for ax, outcome in zip(axes, outcomes, strict=False):
         part = estimates[estimates["outcome"] == outcome].set_index("method")
@@ -96,7 +94,7 @@ def bounds_figure(estimates: pd.DataFrame) -> Figure:
 
 def weights_figure(weights: pd.DataFrame, outcome: str) -> Figure:
     """Histogram of the respondents' IPW weights per arm (columns arm, weight)."""
-    fig = Figure(figsize=(6, 3.2), layout="constrained")
+    fig = new_figure(6, 3.2)
     ax = fig.add_subplot()
     bins = np.histogram_bin_edges(weights["weight"], bins=20)
     for arm in ("treatment", "control"):
@@ -107,11 +105,3 @@ def weights_figure(weights: pd.DataFrame, outcome: str) -> Figure:
     ax.set_title(f"IPW weights for {outcome}")
     ax.legend(frameon=False)
     return fig
-
-
-def save_figure(fig: Figure, directory: Path, stem: str) -> list[Path]:
-    """Write ``<stem>.png`` and ``<stem>.svg`` into ``directory`` atomically; return paths.
-
-    Through :func:`impact.figures.save_figures`: reproducible bytes, PNG at 150 dpi.
-    """
-    return save_figures({stem: fig}, directory)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from impact.errors import AnalysisError
 from impact.escaping import write_csv
+from impact.figures import save_figures
 from impact.outputs import atomic_file
 from impact.results import Result
 
@@ -30,7 +31,7 @@ from .attrition_tests import (
     response_by_covariate,
 )
 from .bounds import LeeBounds, SeMethod, lee_bounds
-from .figures import bounds_figure, response_by_stage_figure, save_figure, weights_figure
+from .figures import bounds_figure, response_by_stage_figure, weights_figure
 from .ipw import IPWResult, ipw_itt
 from .manski import ManskiBounds, manski_bounds
 from .rates import AttritionRates, attrition_rates
@@ -148,11 +149,13 @@ class AttritionSummary(Result):
         with atomic_file(path, mode="w", encoding="utf-8") as handle:
             handle.write(self.summary() + "\n")
         written.append(path)
-        written += save_figure(response_by_stage_figure(self.rates), directory, "response_by_stage")
-        written += save_figure(bounds_figure(self.estimates()), directory, "bounds")
+        written += save_figures(
+            {"response_by_stage": response_by_stage_figure(self.rates)}, directory
+        )
+        written += save_figures({"bounds": bounds_figure(self.estimates())}, directory)
         for outcome, result in self.ipw.items():
             fig = weights_figure(result.respondent_weights, outcome)
-            written += save_figure(fig, directory, f"ipw_weights_{outcome}")
+            written += save_figures({f"ipw_weights_{outcome}": fig}, directory)
         return written
 
 

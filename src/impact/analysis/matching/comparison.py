@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from impact.analysis.labels import LANGUAGES
 from impact.engines.selection import Engine
 from impact.engines.sessions import EngineSession
 from impact.errors import InputError
 from impact.escaping import write_csv
 from impact.figures import save_figure
+from impact.i18n import LANGUAGES, check_lang
 from impact.outputs import result_folder
 from impact.results import Result
 
@@ -180,8 +180,7 @@ class RegisterComparison(Result):
         ``specifications_<lang>``.
         """
         for lang in languages:
-            if lang not in LANGUAGES:
-                raise InputError(f"languages must be among {', '.join(LANGUAGES)}; got {lang!r}")
+            check_lang(lang, "languages")
         level = float(self.settings.get("confidence_level", 0.95))
         with result_folder(directory) as out:
             self._write_tables(out)

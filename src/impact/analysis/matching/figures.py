@@ -1,7 +1,7 @@
 """Figures of the register comparison: love plot, monthly rates, event study, specifications.
 
 Built as :class:`matplotlib.figure.Figure` objects without pyplot, in the house style of
-:mod:`impact.analysis.figures_style`, with Swedish or English labels.
+:mod:`impact.figures`, with Swedish or English labels.
 """
 
 from __future__ import annotations
@@ -10,63 +10,28 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from impact.analysis.figures_style import (
+from impact.figures import (
+    CI_COLOUR,
     GROUP_COLOURS,
+    NOTE_COLOUR,
     PALETTE,
     house_style,
     new_figure,
     percent_axis,
 )
-from impact.analysis.labels import Language, check_language
+from impact.i18n import Lang, check_lang, table
 
-TEXT: dict[str, dict[str, str]] = {
-    "love_title": {
-        "en": "Balance of the matching variables",
-        "sv": "Balans i matchningsvariablerna",
-    },
-    "smd": {
-        "en": "Absolute standardised mean difference",
-        "sv": "Absolut standardiserad medelvärdesskillnad",
-    },
-    "before": {"en": "Before matching", "sv": "Före matchning"},
-    "after": {"en": "After matching", "sv": "Efter matchning"},
-    "rates_title": {"en": "Employed by month", "sv": "Andel sysselsatta per månad"},
-    "rates_title_wage_income": {"en": "Wage income by month", "sv": "Lön per månad"},
-    "month": {"en": "Months since study start", "sv": "Månader sedan studiestart"},
-    "rate": {"en": "Share employed", "sv": "Andel sysselsatta"},
-    "rate_wage_income": {"en": "Mean wage income (SEK)", "sv": "Medellön (kr)"},
-    "intervention": {"en": "Intervention group", "sv": "Interventionsgrupp"},
-    "external": {"en": "Matched comparison group", "sv": "Matchad jämförelsegrupp"},
-    "event_title": {
-        "en": "Difference by month (event study)",
-        "sv": "Skillnad per månad (händelsestudie)",
-    },
-    "difference": {
-        "en": "Difference, intervention − comparison",
-        "sv": "Skillnad, intervention − jämförelse",
-    },
-    "spec_title": {
-        "en": "Estimate by matching specification",
-        "sv": "Skattning per matchningsspecifikation",
-    },
-    "end_difference": {"en": "Difference at study end", "sv": "Skillnad vid studiens slut"},
-    "adjusted": {"en": "Adjusted for matching variables", "sv": "Justerad för matchningsvariabler"},
-    "did": {"en": "Difference-in-differences", "sv": "Skillnad-i-skillnader"},
-    "ci_note": {
-        "en": "Bands/lines: {pct} % confidence interval.",
-        "sv": "Band/linjer: {pct} % konfidensintervall.",
-    },
-}
+TEXT: dict[str, dict[str, str]] = table("labels.matching.figures")
 
 
-def text(key: str, lang: Language) -> str:
+def text(key: str, lang: Lang) -> str:
     """Figure text ``key`` in ``lang`` (the key itself when unknown)."""
     return TEXT.get(key, {}).get(lang, key)
 
 
-def love_plot(balance: pd.DataFrame, lang: Language = "en", threshold: float = 0.1) -> Figure:
+def love_plot(balance: pd.DataFrame, lang: Lang = "en", threshold: float = 0.1) -> Figure:
     """|SMD| of each term before and after matching, with the threshold line."""
-    lang = check_language(lang)
+    lang = check_lang(lang)
     table = balance.sort_values("smd_before", key=np.abs).reset_index(drop=True)
     with house_style():
         fig = new_figure(6.0, 1.2 + 0.22 * len(table))
@@ -97,10 +62,10 @@ def love_plot(balance: pd.DataFrame, lang: Language = "en", threshold: float = 0
 
 
 def rates_figure(
-    rates: pd.DataFrame, lang: Language = "en", *, outcome: str = "employed", level: float = 0.95
+    rates: pd.DataFrame, lang: Lang = "en", *, outcome: str = "employed", level: float = 0.95
 ) -> Figure:
     """Monthly rate by group with interval bands; the study start is marked."""
-    lang = check_language(lang)
+    lang = check_lang(lang)
     suffix = "" if outcome == "employed" else f"_{outcome}"
     with house_style():
         fig = new_figure(6.5, 3.8)
@@ -136,20 +101,20 @@ def rates_figure(
             -0.03,
             text("ci_note", lang).format(pct=round(100 * level)),
             fontsize=7,
-            color="#555555",
+            color=NOTE_COLOUR,
         )
     return fig
 
 
 def event_study_figure(
-    events: pd.DataFrame, lang: Language = "en", *, reference_month: int = 0
+    events: pd.DataFrame, lang: Lang = "en", *, reference_month: int = 0
 ) -> Figure:
     """Event-study coefficients with intervals; zero line and reference month."""
-    lang = check_language(lang)
+    lang = check_lang(lang)
     with house_style():
         fig = new_figure(6.5, 3.6)
         ax = fig.add_subplot()
-        ax.axhline(0, color="#333333", linewidth=0.8)
+        ax.axhline(0, color=CI_COLOUR, linewidth=0.8)
         ax.axvline(reference_month, color=PALETTE["grey"], linewidth=0.8, linestyle=":")
         ax.errorbar(
             events["month"],
@@ -167,15 +132,15 @@ def event_study_figure(
     return fig
 
 
-def specifications_figure(estimates: pd.DataFrame, lang: Language = "en") -> Figure:
+def specifications_figure(estimates: pd.DataFrame, lang: Lang = "en") -> Figure:
     """Forest plot: estimate and interval of each estimator under each specification."""
-    lang = check_language(lang)
+    lang = check_lang(lang)
     kinds = [k for k in ("end_difference", "adjusted", "did") if k in set(estimates["estimator"])]
     specs = list(dict.fromkeys(estimates["specification"]))
     with house_style():
         fig = new_figure(6.5, 1.2 + 0.35 * len(specs) * len(kinds))
         ax = fig.add_subplot()
-        ax.axvline(0, color="#333333", linewidth=0.8)
+        ax.axvline(0, color=CI_COLOUR, linewidth=0.8)
         labels, y = [], 0
         for s in specs:
             for k, kind in enumerate(kinds):

@@ -24,7 +24,6 @@ from impact.analysis.power.design import (
     Method,
     PowerRequestError,
     Sides,
-    check_choice,
     check_finite,
     check_power_target,
     check_rate,
@@ -37,6 +36,7 @@ from impact.analysis.power.results import (
     PowerResult,
     SampleSizeResult,
 )
+from impact.validation import check_choice
 
 _GRID_POINTS = 2001
 _MAX_PER_ARM = 1e9
@@ -237,7 +237,7 @@ def mde(
     arms = Arms.from_request(n_treatment, n_control, n, ratio)
     p0 = check_rate("control_rate", control_rate)
     target = check_power_target(power, assumptions.alpha)
-    check_choice("direction", direction, DIRECTIONS)
+    check_choice("direction", direction, DIRECTIONS, error=PowerRequestError)
     signs = {"increase": (1,), "decrease": (-1,), "both": (1, -1)}[direction]
     found = tuple(_solve_mde(arms, assumptions, p0, target, sign) for sign in signs)
     return MDEResult(

@@ -25,18 +25,19 @@ from impact.analysis.power.design import (
     Arms,
     Assumptions,
     Direction,
-    Lang,
     Method,
     PowerRequestError,
     Sides,
-    check_choice,
     check_finite,
     check_power_target,
     check_rate,
 )
 from impact.escaping import write_csv
+from impact.figures import save_figures
+from impact.i18n import Lang, check_lang
 from impact.outputs import result_folder
 from impact.results import Result
+from impact.validation import check_choice
 
 
 def _methods(methods: Method | Sequence[Method] | None) -> tuple[Method, ...]:
@@ -45,7 +46,7 @@ def _methods(methods: Method | Sequence[Method] | None) -> tuple[Method, ...]:
     if not chosen:
         raise PowerRequestError("methods: got an empty list — expected at least one method")
     for method in chosen:
-        check_choice("method", method, METHODS)
+        check_choice("method", method, METHODS, error=PowerRequestError)
     return chosen
 
 
@@ -89,7 +90,7 @@ class _Curve(Result):
         with result_folder(directory) as out:
             write_csv(self.table, out / f"{stem}.csv", index=False)
             for lang in ("en", "sv"):
-                figures.save_figure(self.figure(lang), out, f"{stem}_{lang}")
+                save_figures({f"{stem}_{lang}": self.figure(lang)}, out)
         return Path(directory)
 
 
@@ -110,7 +111,7 @@ class PowerCurve(_Curve):
 
     def figure(self, lang: Lang = "en") -> Figure:
         """Power (y) against the effect in percentage points (x), one line per method."""
-        lang = text.check_lang(lang)
+        lang = check_lang(lang, error=PowerRequestError)
         fig, ax = figures.new_axes()
         for method, rows in self.table.groupby("method", sort=False):
             ax.plot(rows["effect_pp"], rows["power"], label=figures.label(str(method), lang))
@@ -230,7 +231,7 @@ class MDECurve(_Curve):
 
     def figure(self, lang: Lang = "en") -> Figure:
         """MDE in percentage points (y) against participants enrolled (x)."""
-        lang = text.check_lang(lang)
+        lang = check_lang(lang, error=PowerRequestError)
         fig, ax = figures.new_axes()
         several = self.table["method"].nunique() > 1
         for (method, direction), rows in self.table.groupby(["method", "direction"], sort=False):
@@ -318,7 +319,7 @@ attrition, outcome
         If any ``n`` is too small for any detectable effect (the message names it).
     """
     chosen = _methods(methods)
-    check_choice("direction", direction, DIRECTIONS)
+    check_choice("direction", direction, DIRECTIONS, error=PowerRequestError)
     p0 = check_rate("control_rate", control_rate)
     target = check_power_target(power, check_finite("alpha", alpha))
     totals = [check_finite("n_values", v) for v in n_values]

@@ -13,38 +13,21 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Literal, get_args
 
-from impact.errors import ImpactError
-from impact.ingest.yamlfile import suggest
+from impact.errors import PowerRequestError
+from impact.validation import check_choice
 
 #: Variance method of the normal approximation (see :mod:`impact.analysis.power.methods`).
 Method = Literal["unpooled", "pooled", "arcsine"]
 #: Direction of the effect searched for by :func:`impact.analysis.power.mde`.
 Direction = Literal["increase", "decrease", "both"]
-#: Language of sentences and figure labels.
-Lang = Literal["en", "sv"]
 Sides = Literal[1, 2]
 
 METHODS: tuple[str, ...] = get_args(Method)
 DIRECTIONS: tuple[str, ...] = get_args(Direction)
-LANGS: tuple[str, ...] = get_args(Lang)
 
 #: The default method: the Wald test with unpooled variance is the test the package's ITT
 #: estimator (difference in means with HC2 standard errors) carries out.
 DEFAULT_METHOD: Method = "unpooled"
-
-
-class PowerRequestError(ImpactError):
-    """A power, sample-size or MDE request that is invalid or cannot be met."""
-
-
-def check_choice(name: str, value: object, allowed: tuple) -> None:
-    """Raise unless ``value`` is one of ``allowed``."""
-    if value not in allowed:
-        options = ", ".join(repr(a) for a in allowed)
-        raise PowerRequestError(
-            f"{name}: got {value!r} — expected one of {options}; fix: give one of these"
-            f"{suggest(str(value), [str(a) for a in allowed])}"
-        )
 
 
 def check_finite(name: str, value: object) -> float:
@@ -130,8 +113,8 @@ class Assumptions:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "alpha", check_in("alpha", self.alpha, 0.0, 1.0, closed_low=False))
-        check_choice("sides", self.sides, (1, 2))
-        check_choice("method", self.method, METHODS)
+        check_choice("sides", self.sides, (1, 2), error=PowerRequestError)
+        check_choice("method", self.method, METHODS, error=PowerRequestError)
         object.__setattr__(self, "r2", check_in("r2", self.r2, 0.0, 1.0, closed_low=True))
         object.__setattr__(self, "icc", check_in("icc", self.icc, 0.0, 1.0, closed_low=True))
         size = check_finite("cluster_size", self.cluster_size)

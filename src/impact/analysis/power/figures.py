@@ -6,43 +6,16 @@ headless and in parallel.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from impact.analysis.power import text
-from impact.analysis.power.design import Lang
-from impact.figures import save_figures
+from impact.figures import new_figure
+from impact.i18n import Lang, table
 
-LABELS: dict[str, dict[str, str]] = {
-    "effect": {"en": "Effect (percentage points)", "sv": "Effekt (procentenheter)"},
-    "power": {"en": "Power", "sv": "Styrka"},
-    "mde": {
-        "en": "Minimum detectable effect (percentage points)",
-        "sv": "Minsta upptäckbara effekt (procentenheter)",
-    },
-    "n_total": {
-        "en": "Participants enrolled (both arms)",
-        "sv": "Inskrivna deltagare (båda grupperna)",
-    },
-    "power_title": {"en": "Power by size of effect", "sv": "Styrka efter effektens storlek"},
-    "mde_title": {
-        "en": "Minimum detectable effect by sample size",
-        "sv": "Minsta upptäckbara effekt efter urvalsstorlek",
-    },
-    "control_rate": {"en": "Control-group rate", "sv": "Andel i kontrollgruppen"},
-    "target": {"en": "target power", "sv": "målstyrka"},
-    "increase": {"en": "rise", "sv": "ökning"},
-    "decrease": {"en": "fall", "sv": "minskning"},
-    "unpooled": {"en": "normal, unpooled variance", "sv": "normal, opoolad varians"},
-    "pooled": {
-        "en": "normal, pooled null variance (Fleiss)",
-        "sv": "normal, poolad nollvarians (Fleiss)",
-    },
-    "arcsine": {"en": "arcsine (Cohen's h)", "sv": "arcsin (Cohens h)"},
-    "rise_band": {"en": "RISE: 17–20 pp", "sv": "RISE: 17–20 procentenheter"},
+LABELS: dict[str, dict[str, str]] = table("labels.power.figures") | {
+    direction: text.WORDS[direction] for direction in ("increase", "decrease")
 }
 
 
@@ -58,7 +31,7 @@ def r2_label(r2: float, lang: Lang) -> str:
 
 def attrition_word(lang: Lang) -> str:
     """'attrition' / 'bortfall'."""
-    return "bortfall" if lang == "sv" else "attrition"
+    return text.WORDS["attrition"][lang]
 
 
 def number_axis(axis, lang: Lang) -> None:
@@ -75,15 +48,7 @@ def percent_axis(axis, lang: Lang) -> None:
 
 def new_axes(width: float = 7.0, height: float = 4.5) -> tuple[Figure, Axes]:
     """A fresh figure with one set of axes and a light grid."""
-    fig = Figure(figsize=(width, height), layout="constrained")
+    fig = new_figure(width, height)
     ax = fig.subplots()
     ax.grid(True, alpha=0.3)
     return fig, ax
-
-
-def save_figure(fig: Figure, directory: Path, stem: str) -> list[Path]:
-    """Write ``stem.png`` and ``stem.svg`` into ``directory``; return the paths.
-
-    Through :func:`impact.figures.save_figures`: reproducible bytes, PNG at 150 dpi.
-    """
-    return save_figures({stem: fig}, directory)

@@ -19,9 +19,11 @@ from matplotlib.figure import Figure
 from impact.analysis.power import figures, text
 from impact.analysis.power.analytic import mde
 from impact.analysis.power.curves import mde_curve
-from impact.analysis.power.design import DEFAULT_METHOD, Lang, Method, PowerRequestError
+from impact.analysis.power.design import DEFAULT_METHOD, Method, PowerRequestError
 from impact.analysis.power.results import PowerAnswer
 from impact.escaping import write_csv
+from impact.figures import save_figures
+from impact.i18n import Lang, check_lang, message
 from impact.outputs import result_folder
 
 #: Published outcome rates of Jobbsteget Tillsammans (seed 001), used as control rates.
@@ -63,7 +65,7 @@ class StudyPlan(PowerAnswer):
 
     def sentence(self, lang: Lang = "en") -> str:
         """The smallest detectable rise per outcome, as a range over the R² values."""
-        lang = text.check_lang(lang)
+        lang = check_lang(lang, error=PowerRequestError)
         rises = self.table[self.table["direction"] == "increase"]
         pieces = []
         for outcome, rows in rises.groupby("outcome", sort=False):
@@ -86,21 +88,13 @@ class StudyPlan(PowerAnswer):
         alpha = text.general(self.alpha, lang)
         strength = text.percent(self.power, lang)
         listed = "; ".join(pieces)
-        if lang == "sv":
-            return (
-                f"Med {total} deltagare ({who} randomiserade, {kept} analyserade efter {loss} "
-                f"bortfall), α = {alpha}, {strength} styrka och kovariater med R² = {r2_text} är "
-                f"den minsta upptäckbara ökningen i procentenheter: {listed} ({method})."
-            )
-        return (
-            f"With {total} participants ({who} randomised, {kept} analysed after {loss} "
-            f"attrition), α = {alpha}, {strength} power and covariates with R² = {r2_text}, the "
-            f"smallest detectable rise in percentage points is: {listed} ({method})."
-        )
+        return message("labels.power.sentences.plan", lang, total=total, who=who, kept=kept,
+                       loss=loss, alpha=alpha, strength=strength, r2=r2_text, listed=listed,
+                       method=method)  # fmt: skip
 
     def figure(self, lang: Lang = "en") -> Figure:
         """MDE (rise) against participants enrolled, per outcome and R², with the plan marked."""
-        lang = text.check_lang(lang)
+        lang = check_lang(lang, error=PowerRequestError)
         fig, ax = figures.new_axes()
         r2s = sorted(self.curves["r2"].unique())
         styles = dict(zip(r2s, ["-", "--", ":", "-."] * 5, strict=False))
@@ -156,7 +150,7 @@ class StudyPlan(PowerAnswer):
             write_csv(self.table, out / "plan_mde.csv", index=False)
             write_csv(self.curves, out / "plan_mde_curves.csv", index=False)
             for lang in ("en", "sv"):
-                figures.save_figure(self.figure(lang), out, f"plan_mde_by_n_{lang}")
+                save_figures({f"plan_mde_by_n_{lang}": self.figure(lang)}, out)
         return Path(directory)
 
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from impact.analysis.power import text
-from impact.analysis.power.design import Arms, Assumptions, Lang
+from impact.analysis.power.design import Arms, Assumptions, PowerRequestError
+from impact.i18n import Lang, check_lang, message
 from impact.results import Result
 
 
@@ -131,17 +132,15 @@ class MDEResult(PowerAnswer):
 
     def sentence(self, lang: Lang = "en") -> str:
         """E.g. 'With 73 and 78 participants, α = 0.05 and 80 % power, the smallest …'."""
-        lang = text.check_lang(lang)
+        lang = check_lang(lang, error=PowerRequestError)
         who = text.participants(self.arms.n_treatment, self.arms.n_control, self.assumptions, lang)
         ap = text.alpha_power(self.assumptions.alpha, self.power, lang)
         where = text.from_rate(self.control_rate, self.outcome, lang)
         first, *rest = self.detectable
-        smallest = "den minsta upptäckbara" if lang == "sv" else "the smallest detectable"
+        smallest = message("labels.power.sentences.smallest", lang)
         head = f"{smallest} {text.WORDS[first.direction + '_def'][lang]}"
-        if lang == "sv":
-            out = f"Med {who}, {ap} är {head} {text.pp(first.mde_pp, lang)} {where}"
-        else:
-            out = f"With {who}, {ap}, {head} {where} is {text.pp(first.mde_pp, lang)}"
+        out = message("labels.power.sentences.mde", lang, who=who, ap=ap, head=head,
+                      pp=text.pp(first.mde_pp, lang), where=where)  # fmt: skip
         for other in rest:
             word = text.WORDS[other.direction + "_def"][lang]
             out += f" {text.WORDS['and'][lang]} {smallest} {word} {text.pp(other.mde_pp, lang)}"
@@ -209,26 +208,19 @@ class PowerResult(PowerAnswer):
         direction = "increase" if self.effect_pp >= 0 else "decrease"
         word = text.WORDS[direction][lang]
         size = text.pp(abs(self.effect_pp), lang, decimals=None)
-        article = "en" if lang == "sv" else "a"
-        return f"{article} {word} {'med' if lang == 'sv' else 'of'} {size}"
+        return message("labels.power.sentences.change", lang, direction=word, size=size)
 
     def sentence(self, lang: Lang = "en") -> str:
         """E.g. 'With 73 and 78 participants and α = 0.05, a rise of 10 percentage points …'."""
-        lang = text.check_lang(lang)
+        lang = check_lang(lang, error=PowerRequestError)
         who = text.participants(self.arms.n_treatment, self.arms.n_control, self.assumptions, lang)
         ap = text.alpha_power(self.assumptions.alpha, None, lang)
         where = text.from_rate(self.control_rate, self.outcome, lang)
         achieved = text.percent(self.power, lang, decimals=1)
         note = text.test_note(self.assumptions, lang, self.cohens_h)
-        if lang == "sv":
-            return (
-                f"Med {who} och {ap} upptäcks {self._change(lang)} {where} med {achieved} "
-                f"styrka {note}."
-            )
-        return (
-            f"With {who} and {ap}, {self._change(lang)} {where} is detected with {achieved} "
-            f"power {note}."
-        )
+        return message("labels.power.sentences.power", lang, who=who, ap=ap,
+                       change=self._change(lang), where=where, achieved=achieved,
+                       note=note)  # fmt: skip
 
     def tidy(self) -> pd.DataFrame:
         """One row: power, effect_pp, rates, h and all assumptions."""
@@ -289,7 +281,7 @@ class SampleSizeResult(PowerAnswer):
 
     def sentence(self, lang: Lang = "en") -> str:
         """E.g. 'To detect a rise of 10 percentage points from a 30 % job rate with …'."""
-        lang = text.check_lang(lang)
+        lang = check_lang(lang, error=PowerRequestError)
         direction = "increase" if self.effect_pp > 0 else "decrease"
         word = text.WORDS[direction][lang]
         size = text.pp(abs(self.effect_pp), lang, decimals=None)
@@ -300,32 +292,17 @@ class SampleSizeResult(PowerAnswer):
         extra = []
         if self.assumptions.attrition > 0:
             loss = text.percent(self.assumptions.attrition, lang)
-            extra.append(
-                f"inskrivna {e1} och {e0} med {loss} förväntat bortfall"
-                if lang == "sv"
-                else f"enrol {e1} and {e0} to allow for {loss} attrition"
-            )
+            extra.append(message("labels.power.sentences.enrol", lang, e1=e1, e0=e0, loss=loss))
         if self.clusters is not None:
             c1, c0 = (int(c) for c in self.clusters)
             m = text.count(self.assumptions.cluster_size, lang)
-            extra.append(
-                f"i {c1} och {c0} kluster om {m}"
-                if lang == "sv"
-                else f"in {c1} and {c0} clusters of {m}"
-            )
+            extra.append(message("labels.power.sentences.in_clusters", lang, c1=c1, c0=c0, m=m))
         if self.assumptions.r2 > 0:
             extra.append(f"R² = {text.general(self.assumptions.r2, lang)}")
         extra.append(text.test_words(self.assumptions, lang, self.cohens_h))
         tail = "; ".join(extra)
-        if lang == "sv":
-            return (
-                f"För att upptäcka en {word} med {size} {where} med {ap} behövs {a1} och {a0} "
-                f"analyserade deltagare (behandling och kontroll; {tail})."
-            )
-        return (
-            f"To detect a {word} of {size} {where} with {ap}, analyse {a1} and {a0} "
-            f"participants (treatment and control; {tail})."
-        )
+        return message("labels.power.sentences.sample_size", lang, direction=word, size=size,
+                       where=where, ap=ap, a1=a1, a0=a0, tail=tail)  # fmt: skip
 
     def tidy(self) -> pd.DataFrame:
         """One row: exact, analysed and enrolled numbers per arm, achieved power, assumptions."""

@@ -18,17 +18,13 @@ from matplotlib.figure import Figure
 
 from impact.analysis.power import figures, text
 from impact.analysis.power.analytic import mde
-from impact.analysis.power.design import (
-    DEFAULT_METHOD,
-    METHODS,
-    Lang,
-    Method,
-    PowerRequestError,
-    check_choice,
-)
+from impact.analysis.power.design import DEFAULT_METHOD, METHODS, Method, PowerRequestError
 from impact.analysis.power.results import PowerAnswer
 from impact.escaping import write_csv
+from impact.figures import new_figure, save_figures
+from impact.i18n import Lang, check_lang, message, pair
 from impact.outputs import result_folder
+from impact.validation import check_choice
 
 #: Designs RISE may have planned with: (id, n_treatment, n_control, attrition, description).
 RISE_DESIGNS: tuple[tuple[str, int, int, float, str], ...] = (
@@ -98,45 +94,36 @@ class RiseReproduction(PowerAnswer):
 
     def sentence(self, lang: Lang = "en") -> str:
         """Which base rates reproduce 17–20 pp for the two main designs (default method)."""
-        lang = text.check_lang(lang)
+        lang = check_lang(lang, error=PowerRequestError)
         parts = []
         for design, who in (
             (
                 "randomised_109_109",
-                {"en": "218 randomised 109/109", "sv": "218 randomiserade 109/109"},
+                pair("labels.power.rise.randomised_109_109"),
             ),
-            ("analysed_73_78", {"en": "73 and 78 analysed", "sv": "73 och 78 analyserade"}),
+            ("analysed_73_78", pair("power.designs.analysed_73_78")),
         ):
             spans = []
             for direction in ("increase", "decrease"):
                 rates = self._rates(design, direction)
                 if len(rates):
                     word = text.WORDS[direction][lang]
+                    span = _span(rates, lang)
                     spans.append(
-                        f"{'en' if lang == 'sv' else 'a'} {word} "
-                        f"{'från' if lang == 'sv' else 'from'} {_span(rates, lang)}"
+                        message("labels.power.sentences.rise_span", lang, direction=word, span=span)
                     )
             joined = f" {text.WORDS['and'][lang]} ".join(spans) if spans else "—"
             parts.append(f"{who[lang]}: {joined}")
         ap = text.alpha_power(self.alpha, self.power, lang)
         method = text.METHOD_NAMES[DEFAULT_METHOD][lang]
-        if lang == "sv":
-            return (
-                f"RISE:s 17–20 procentenheter återskapas med {ap}, utan kovariater ({method}), "
-                f"för {'; '.join(parts)}; kovariater (R² = 0,1–0,2) flyttar intervallet mot "
-                "lägre MDE."
-            )
-        return (
-            f"RISE's 17–20 percentage points are reproduced with {ap}, no covariates ({method}), "
-            f"for {'; '.join(parts)}; covariates (R² = 0.1–0.2) shift the range toward smaller "
-            "MDEs."
-        )
+        return message("labels.power.sentences.rise", lang, ap=ap, method=method,
+                       parts="; ".join(parts))  # fmt: skip
 
     def figure(self, lang: Lang = "en") -> Figure:
         """MDE against base rate per design (panels), rise/fall × R², with the 17–20 band."""
-        lang = text.check_lang(lang)
+        lang = check_lang(lang, error=PowerRequestError)
         designs = list(dict.fromkeys(self.grid["design"]))
-        fig = Figure(figsize=(4.2 * len(designs), 4.2), layout="constrained")
+        fig = new_figure(4.2 * len(designs), 4.2)
         axes = fig.subplots(1, len(designs), sharey=True, squeeze=False)[0]
         g = self.grid[self.grid["method"] == DEFAULT_METHOD]
         styles = {
@@ -194,7 +181,7 @@ class RiseReproduction(PowerAnswer):
             write_csv(self.grid, out / "rise_grid.csv", index=False)
             write_csv(self.matches(), out / "rise_matches.csv", index=False)
             for lang in ("en", "sv"):
-                figures.save_figure(self.figure(lang), out, f"rise_mde_by_base_rate_{lang}")
+                save_figures({f"rise_mde_by_base_rate_{lang}": self.figure(lang)}, out)
         return Path(directory)
 
 
@@ -245,7 +232,7 @@ def rise_reproduction(
     """
     rates = np.round(np.arange(0.05, 0.5001, 0.025), 4) if base_rates is None else base_rates
     for method in methods:
-        check_choice("method", method, METHODS)
+        check_choice("method", method, METHODS, error=PowerRequestError)
     rows = []
     for design, n1, n0, attrition, _ in RISE_DESIGNS:
         for method in methods:

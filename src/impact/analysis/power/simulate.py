@@ -28,7 +28,6 @@ from impact.analysis.power.analytic import power_at, treatment_rate
 from impact.analysis.power.design import (
     Arms,
     Assumptions,
-    Lang,
     PowerRequestError,
     Sides,
     check_finite,
@@ -37,6 +36,7 @@ from impact.analysis.power.design import (
 )
 from impact.analysis.power.hc2 import ITTDraws, itt_hc2
 from impact.analysis.power.results import PowerAnswer, _plain
+from impact.i18n import Lang, check_lang, message
 
 #: Seed used when none is given (documented so results can be reproduced).
 DEFAULT_SEED = 20260101
@@ -106,7 +106,7 @@ class SimulationResult(PowerAnswer):
 
     def sentence(self, lang: Lang = "en") -> str:
         """E.g. 'In 10000 simulated trials (seed 1) with 73 and 78 participants, …'."""
-        lang = text.check_lang(lang)
+        lang = check_lang(lang, error=PowerRequestError)
         who = text.participants(self.arms.n_treatment, self.arms.n_control, self.assumptions, lang)
         where = text.from_rate(self.control_rate, self.outcome, lang)
         direction = "increase" if self.effect_pp >= 0 else "decrease"
@@ -117,17 +117,9 @@ class SimulationResult(PowerAnswer):
         analytic = text.percent(self.analytic_power, lang, decimals=1)
         sided = text.WORDS[f"sided_{self.assumptions.sides}"][lang]
         alpha = text.general(self.assumptions.alpha, lang)
-        if lang == "sv":
-            return (
-                f"I {self.n_sims} simulerade försök (frö {self.seed}) med {who} och α = {alpha} "
-                f"upptäcktes en {word} med {change} {where} med {got} styrka (Monte Carlo-medelfel "
-                f"{mc}; ITT-skillnad med HC2-medelfel, {sided}; analytiskt {analytic})."
-            )
-        return (
-            f"In {self.n_sims} simulated trials (seed {self.seed}) with {who} and α = {alpha}, "
-            f"a {word} of {change} {where} was detected with {got} power (Monte Carlo SE {mc}; "
-            f"ITT difference with HC2 standard errors, {sided}; analytic {analytic})."
-        )
+        return message("labels.power.sentences.simulation", lang, n_sims=self.n_sims,
+                       seed=self.seed, who=who, alpha=alpha, direction=word, change=change,
+                       where=where, got=got, mc=mc, sided=sided, analytic=analytic)  # fmt: skip
 
     def tidy(self) -> pd.DataFrame:
         """One row: simulated and analytic power, Monte Carlo SE and the simulation settings."""

@@ -7,70 +7,21 @@ from __future__ import annotations
 
 import math
 
-from impact.analysis.power.design import LANGS, Assumptions, Lang, check_choice
+from impact.analysis.power.design import Assumptions
+from impact.i18n import Lang, message, pair, table
+from impact.i18n.numbers import fixed, general, spaced_percent
 
-METHOD_NAMES: dict[str, dict[str, str]] = {
-    "unpooled": {
-        "en": "normal approximation with unpooled variance",
-        "sv": "normalapproximation med opoolad varians",
-    },
-    "pooled": {
-        "en": "normal approximation with pooled variance under the null (Fleiss)",
-        "sv": "normalapproximation med poolad varians under nollhypotesen (Fleiss)",
-    },
-    "arcsine": {
-        "en": "arcsine transformation (Cohen's h)",
-        "sv": "arcsin-transformation (Cohens h)",
-    },
-}
+METHOD_NAMES: dict[str, dict[str, str]] = table("labels.power.methods")
 
 #: Sentence labels for the programme's outcomes; other outcome names are used verbatim.
-OUTCOME_LABELS: dict[str, dict[str, str]] = {
-    "got_job": {"en": "job rate", "sv": "andel som fått jobb"},
-    "took_steps": {
-        "en": "rate of measurable steps toward work",
-        "sv": "andel som tagit mätbara steg mot arbete",
-    },
-    "job_or_steps": {
-        "en": "rate of job or measurable steps",
-        "sv": "andel som fått jobb eller tagit steg",
-    },
-    "expanded_network": {
-        "en": "rate of expanded networks",
-        "sv": "andel som utökat sitt nätverk",
-    },
-}
-_DEFAULT_OUTCOME = {"en": "control-group rate", "sv": "andel i kontrollgruppen"}
+OUTCOME_LABELS: dict[str, dict[str, str]] = table("labels.power.outcomes")
+_DEFAULT_OUTCOME: dict[str, str] = pair("labels.power.default_outcome")
 
-WORDS: dict[str, dict[str, str]] = {
-    "increase": {"en": "rise", "sv": "ökning"},
-    "decrease": {"en": "fall", "sv": "minskning"},
-    "increase_def": {"en": "rise", "sv": "ökningen"},
-    "decrease_def": {"en": "fall", "sv": "minskningen"},
-    "sided_1": {"en": "one-sided test", "sv": "ensidigt test"},
-    "sided_2": {"en": "two-sided test", "sv": "tvåsidigt test"},
-    "pp": {"en": "percentage points", "sv": "procentenheter"},
-    "and": {"en": "and", "sv": "och"},
-    "power": {"en": "power", "sv": "styrka"},
-}
+WORDS: dict[str, dict[str, str]] = table("labels.power.words")
 
-
-def check_lang(lang: object) -> Lang:
-    """Validate a language code (``"en"`` or ``"sv"``)."""
-    check_choice("lang", lang, LANGS)
-    return lang  # type: ignore[return-value]
-
-
-def number(value: float, decimals: int, lang: Lang) -> str:
-    """``value`` with ``decimals`` decimals (decimal comma in Swedish)."""
-    text = f"{value:.{decimals}f}"
-    return text.replace(".", ",") if lang == "sv" else text
-
-
-def general(value: float, lang: Lang) -> str:
-    """A short general-format number (``0.05``, ``0.2``), decimal comma in Swedish."""
-    text = f"{value:g}"
-    return text.replace(".", ",") if lang == "sv" else text
+#: Numbers in sentences and on axes (see :mod:`impact.i18n.numbers`).
+number = fixed
+percent = spaced_percent
 
 
 def count(value: float, lang: Lang) -> str:
@@ -78,14 +29,6 @@ def count(value: float, lang: Lang) -> str:
     if math.isclose(value, round(value), abs_tol=1e-9):
         return str(round(value))
     return number(value, 1, lang)
-
-
-def percent(rate: float, lang: Lang, decimals: int = 0) -> str:
-    """A proportion as a percentage with a space before the sign (``0.3`` → ``30 %``)."""
-    value = 100.0 * rate
-    if decimals == 0 and not math.isclose(value, round(value), abs_tol=1e-9):
-        decimals = 1
-    return f"{number(value, decimals, lang)} %"
 
 
 def outcome_label(outcome: str | None, lang: Lang) -> str:
@@ -98,39 +41,39 @@ def outcome_label(outcome: str | None, lang: Lang) -> str:
 def from_rate(control_rate: float, outcome: str | None, lang: Lang) -> str:
     """'from a 30 % job rate' / 'från en andel som fått jobb på 30 %'."""
     label = outcome_label(outcome, lang)
-    if lang == "sv":
-        return f"från en {label} på {percent(control_rate, lang)}"
-    return f"from a {percent(control_rate, lang)} {label}"
+    return message("labels.power.sentences.from_rate", lang, label=label,
+                   rate=percent(control_rate, lang))  # fmt: skip
 
 
 def participants(n_treatment: float, n_control: float, assumptions: Assumptions, lang: Lang) -> str:
     """'73 and 78 participants' plus attrition, covariates and clustering when they apply."""
-    base = f"{count(n_treatment, lang)} {WORDS['and'][lang]} {count(n_control, lang)}"
-    base += " deltagare" if lang == "sv" else " participants"
+    base = message(
+        "labels.power.sentences.participants",
+        lang,
+        n1=count(n_treatment, lang),
+        n0=count(n_control, lang),
+    )
     notes = []
     if assumptions.attrition > 0:
         kept = assumptions.retention
-        a1, a0 = count(n_treatment * kept, lang), count(n_control * kept, lang)
-        if lang == "sv":
-            notes.append(
-                f"{a1} och {a0} analyserade efter {percent(assumptions.attrition, lang)} bortfall"
-            )
-        else:
-            notes.append(
-                f"{a1} and {a0} analysed after {percent(assumptions.attrition, lang)} attrition"
-            )
-    if assumptions.r2 > 0:
-        word = "kovariater" if lang == "sv" else "covariates"
         notes.append(
-            f"{word} {'med' if lang == 'sv' else 'with'} R² = {general(assumptions.r2, lang)}"
+            message(
+                "labels.power.sentences.analysed_after",
+                lang,
+                a1=count(n_treatment * kept, lang),
+                a0=count(n_control * kept, lang),
+                attrition=percent(assumptions.attrition, lang),
+            )
         )
+    if assumptions.r2 > 0:
+        r2 = general(assumptions.r2, lang)
+        notes.append(message("labels.power.sentences.covariates", lang, r2=r2))
     if assumptions.design_effect > 1:
         size, icc = count(assumptions.cluster_size, lang), general(assumptions.icc, lang)
         deff = number(assumptions.design_effect, 2, lang)
-        if lang == "sv":
-            notes.append(f"kluster om {size}, ICC = {icc}, designeffekt {deff}")
-        else:
-            notes.append(f"clusters of {size}, ICC = {icc}, design effect {deff}")
+        notes.append(
+            message("labels.power.sentences.clusters", lang, size=size, icc=icc, deff=deff)
+        )
     return base + (f" ({'; '.join(notes)})" if notes else "")
 
 
@@ -143,8 +86,7 @@ def test_words(assumptions: Assumptions, lang: Lang, h: float | None = None) -> 
     """'two-sided test, normal approximation with unpooled variance' (h for arcsine)."""
     parts = [WORDS[f"sided_{assumptions.sides}"][lang], METHOD_NAMES[assumptions.method][lang]]
     if h is not None and assumptions.method == "arcsine":
-        name = "arcsin-transformation, Cohens h" if lang == "sv" else "arcsine, Cohen's h"
-        parts[-1] = f"{name} = {number(abs(h), 3, lang)}"
+        parts[-1] = message("labels.power.sentences.arcsine_h", lang, h=number(abs(h), 3, lang))
     return ", ".join(parts)
 
 

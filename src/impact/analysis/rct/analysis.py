@@ -15,13 +15,16 @@ import pandas as pd
 from impact.errors import InputError
 from impact.escaping import write_csv
 from impact.figures import save_figures
+from impact.i18n import Lang, check_lang
+from impact.indicators.components import STEP_COMPONENTS
 from impact.outputs import result_folder
 from impact.results import Result
+from impact.validation import check_choice
 
 from .balance import BalanceResult, balance
 from .components import ComponentsResult, component_associations
 from .consort import ConsortFlow, consort_flow
-from .design import Adjustment, Lang, SeType, check_choice, require_columns, treatment_indicator
+from .design import Adjustment, SeType, require_columns, treatment_indicator
 from .figures import consort_figure, effects_figure, subgroup_figure
 from .heterogeneity import HeterogeneityResult, heterogeneity
 from .itt import IttResult, itt
@@ -33,19 +36,7 @@ from .tables import results_table
 log = logging.getLogger(__name__)
 
 #: The step components (seed 001, p. 18), used when ``components=None`` and present in the data.
-DEFAULT_COMPONENTS = (
-    "got_internship",
-    "started_relevant_education",
-    "more_interviews",
-    "improved_cv",
-    "expanded_network",
-    "got_reference",
-    "visited_workplace",
-    "learned_education_paths",
-    "learned_social_codes",
-    "improved_swedish",
-    "improved_professional_swedish",
-)
+DEFAULT_COMPONENTS = STEP_COMPONENTS
 DEFAULT_COVARIATES = ("gender", "age", "education_level", "years_in_sweden")
 
 
@@ -139,7 +130,7 @@ class RctAnalysis(Result):
         each of ``formats``.
         """
         for fmt in formats:
-            check_choice(fmt, ["png", "svg", "pdf"], "formats")
+            check_choice("formats", fmt, ["png", "svg", "pdf"])
         with result_folder(directory) as out:
             tables = {
                 "consort": self.consort.tidy(),
@@ -187,7 +178,7 @@ def _checked_request(
     lang: Lang,
 ) -> tuple[Sequence[str], Adjustment]:
     """Check :func:`analyse_rct`'s request; return the components and the main specification."""
-    check_choice(lang, Lang, "lang")
+    check_lang(lang)
     if not outcomes:
         raise InputError("analyse_rct: give at least one outcome column")
     treatment_indicator(data, arm)
@@ -195,7 +186,7 @@ def _checked_request(
         components = [c for c in DEFAULT_COMPONENTS if c in data.columns]
     require_columns(data, [*outcomes, *components, *covariates, *subgroups, strata], "analysis")
     main = main_specification or ("lin" if covariates else "unadjusted")
-    check_choice(main, Adjustment, "main_specification")
+    check_choice("main_specification", main, Adjustment)
     if main not in adjustments:
         raise InputError(f"main_specification {main!r} must be one of adjustments {adjustments}")
     return components, main

@@ -23,12 +23,13 @@ import logging
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, get_args
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from impact.errors import AnalysisError, InputError, Problem
+from impact.validation import check_choice, check_level
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +38,6 @@ log = logging.getLogger(__name__)
 SeType = Literal["HC0", "HC1", "HC2", "HC3", "stata"]
 #: Covariate adjustment of the ITT regression.
 Adjustment = Literal["unadjusted", "additive", "lin"]
-#: Language of labels in tables and figures.
-Lang = Literal["en", "sv"]
 
 TREATMENT = "treatment"
 CONTROL = "control"
@@ -59,26 +58,10 @@ def warn(message: str, notes: list[str] | None = None) -> None:
         notes.append(message)
 
 
-def check_choice(value: object, allowed: type | Sequence[object], name: str) -> None:
-    """Raise :class:`InputError` unless ``value`` is one of ``allowed`` (a Literal or a list)."""
-    options = get_args(allowed) if not isinstance(allowed, (list, tuple)) else tuple(allowed)
-    if value not in options:
-        raise InputError(
-            f"option {name!r} must be one of {', '.join(map(repr, options))}; got {value!r}"
-        )
-
-
-def check_confidence(level: float) -> float:
-    """Return ``level`` if it is strictly between 0 and 1, else raise :class:`InputError`."""
-    if not 0.0 < float(level) < 1.0:
-        raise InputError(f"confidence_level must be between 0 and 1 (e.g. 0.95); got {level!r}")
-    return float(level)
-
-
 def check_hc_options(se_type: str, confidence_level: float) -> float:
     """Check a heteroskedasticity-robust ``se_type`` (HC0–HC3); return the checked level."""
-    check_choice(se_type, ["HC0", "HC1", "HC2", "HC3"], "se_type")
-    return check_confidence(confidence_level)
+    check_choice("se_type", se_type, ["HC0", "HC1", "HC2", "HC3"])
+    return check_level(confidence_level, "confidence_level")
 
 
 def require_columns(data: pd.DataFrame, columns: Iterable[str | None], role: str) -> None:

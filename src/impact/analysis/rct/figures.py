@@ -10,8 +10,11 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
+from impact.figures import FLOW_COLOURS
+from impact.i18n import Lang, check_lang
+
 from .consort import ConsortFlow
-from .design import CONTROL, TREATMENT, Lang, check_choice
+from .design import CONTROL, TREATMENT
 from .heterogeneity import HeterogeneityResult
 from .itt import IttResult
 from .labels import level_label, outcome_label, text
@@ -34,9 +37,11 @@ def _reason_label(reason: str, lang: Lang) -> str:
     return text(keys[reason], lang) if reason in keys else reason
 
 
-def _box(ax, x, y, w, h, label, face="#f4f6fa", size=8.5):
+def _box(ax, x, y, w, h, label, face=FLOW_COLOURS["box"], size=8.5):
     ax.add_patch(
-        FancyBboxPatch((x - w / 2, y - h / 2), w, h, facecolor=face, edgecolor="#33415c", **_BOX)
+        FancyBboxPatch(
+            (x - w / 2, y - h / 2), w, h, facecolor=face, edgecolor=FLOW_COLOURS["edge"], **_BOX
+        )
     )
     ax.text(x, y, label, ha="center", va="center", fontsize=size, wrap=True)
 
@@ -46,7 +51,7 @@ def _arrow(ax, x0, y0, x1, y1):
         "",
         xy=(x1, y1),
         xytext=(x0, y0),
-        arrowprops={"arrowstyle": "-|>", "color": "#33415c", "lw": 1.0},
+        arrowprops={"arrowstyle": "-|>", "color": FLOW_COLOURS["edge"], "lw": 1.0},
     )
 
 
@@ -64,7 +69,7 @@ def consort_figure(flow: ConsortFlow, lang: Lang = "en") -> Figure:
     -------
     matplotlib.figure.Figure
     """
-    check_choice(lang, Lang, "lang")
+    check_lang(lang)
     t = flow.tidy()
     stages = list(dict.fromkeys(t["stage"]))
     later = stages[1:]
@@ -81,11 +86,19 @@ def consort_figure(flow: ConsortFlow, lang: Lang = "en") -> Figure:
 
     top = height - 0.7
     total, _, _ = n_of("randomised", "total")
-    _box(ax, 5, top, 3.6, 0.7, f"{text('randomised', lang)}\nn = {total}", face="#dde5f3")
+    _box(
+        ax,
+        5,
+        top,
+        3.6,
+        0.7,
+        f"{text('randomised', lang)}\nn = {total}",
+        face=FLOW_COLOURS["randomised"],
+    )
     y_arm = top - 1.3
     for x, arm in ((2.5, TREATMENT), (7.5, CONTROL)):
         n, _, _ = n_of("randomised", arm)
-        _box(ax, x, y_arm, 3.6, 0.6, f"{text(arm, lang)}\nn = {n}", face="#e8eef8")
+        _box(ax, x, y_arm, 3.6, 0.6, f"{text(arm, lang)}\nn = {n}", face=FLOW_COLOURS["arm"])
         _arrow(ax, 5, top - 0.36, x, y_arm + 0.32)
         y_prev = y_arm
         for i, stage in enumerate(later):
@@ -94,7 +107,7 @@ def consort_figure(flow: ConsortFlow, lang: Lang = "en") -> Figure:
             label = f"{_stage_label(stage, lang)}: n = {n}"
             if reason:
                 label += f"\n({_reason_label(reason, lang)}: {lost})"
-            face = "#e3f1e6" if stage == "analysed" else "#f4f6fa"
+            face = FLOW_COLOURS["analysed"] if stage == "analysed" else FLOW_COLOURS["box"]
             _box(ax, x, y, 4.4, 0.8, label, face=face)
             _arrow(ax, x, y_prev - (0.32 if i == 0 else 0.42), x, y + 0.42)
             y_prev = y
@@ -116,7 +129,7 @@ def _forest(ax, labels, est, low, high, offsets, names):
             capsize=2,
             label=name,
         )
-    ax.axvline(0, color="#666666", lw=0.8, ls="--")
+    ax.axvline(0, color=FLOW_COLOURS["zero"], lw=0.8, ls="--")
     ax.set_yticks(ypos, labels)
     ax.grid(axis="x", alpha=0.3)
 
@@ -135,7 +148,7 @@ def effects_figure(
     lang : {"en", "sv"}
         Language of the labels.
     """
-    check_choice(lang, Lang, "lang")
+    check_lang(lang)
     t = itt.tidy()
     specs = list(specifications or dict.fromkeys(t["specification"]))
     outcomes = list(dict.fromkeys(t["outcome"]))
@@ -166,7 +179,7 @@ def effects_figure(
 
 def subgroup_figure(het: HeterogeneityResult, lang: Lang = "en") -> Figure:
     """Forest plot of subgroup effects (one marker per level) for each outcome."""
-    check_choice(lang, Lang, "lang")
+    check_lang(lang)
     t = het.tidy()
     outcomes = list(dict.fromkeys(t["outcome"]))
     levels = list(dict.fromkeys(t["level"]))

@@ -27,13 +27,12 @@ import pandas as pd
 
 from impact.errors import InputError
 from impact.results import Result
+from impact.validation import check_choice, check_level
 
 from .design import (
     Adjustment,
     SeType,
     analysed_sample,
-    check_choice,
-    check_confidence,
     drop_collinear,
     require_columns,
     treatment_indicator,
@@ -268,9 +267,9 @@ def itt(
         An arm has no randomised rows.
     """
     for a in adjustments:
-        check_choice(a, Adjustment, "adjustments")
-    check_choice(se_type, SeType, "se_type")
-    confidence_level = check_confidence(confidence_level)
+        check_choice("adjustments", a, Adjustment)
+    check_choice("se_type", se_type, SeType)
+    confidence_level = check_level(confidence_level, "confidence_level")
     if (se_type == "stata") != (cluster is not None):
         raise InputError(
             "se_type='stata' (cluster-robust CR1) needs cluster=<column>, and a cluster "

@@ -24,8 +24,8 @@ from statsmodels.stats.multitest import multipletests
 
 from impact.errors import InputError
 from impact.results import Result
+from impact.validation import check_choice
 
-from .design import check_choice
 from .randomisation import RandomisationResult
 
 PAdjustMethod = Literal["holm", "bonferroni", "fdr_bh", "fdr_by", "hommel", "sidak"]
@@ -67,7 +67,7 @@ def adjust_pvalues(
         Columns ``family, test, p_value, <method>_p…, note``.
     """
     for m in methods:
-        check_choice(m, PAdjustMethod, "methods")
+        check_choice("methods", m, PAdjustMethod)
     series = pd.Series(pvalues, dtype=float)
     bad = series[(series < 0) | (series > 1)]
     if not bad.empty:

@@ -40,11 +40,11 @@ from scipy import stats
 
 from impact.errors import InputError
 from impact.results import Result
+from impact.validation import check_choice
 
 from .design import (
     Sample,
     analysed_sample,
-    check_choice,
     drop_collinear,
     require_columns,
     strata_codes,
@@ -287,8 +287,8 @@ def randomisation_test(
     RandomisationResult
         Columns: outcome, statistic, observed, p_value, draws, draws_used, mc_se, method, note.
     """
-    check_choice(statistic, Statistic, "statistic")
-    check_choice(method, RiMethod, "method")
+    check_choice("statistic", statistic, Statistic)
+    check_choice("method", method, RiMethod)
     if int(draws) < 1:
         raise InputError(f"draws must be a positive number of random assignments; got {draws!r}")
     require_columns(data, [*outcomes, *covariates, strata], "analysis")

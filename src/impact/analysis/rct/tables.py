@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from .design import Lang, check_choice
+from impact.i18n import Lang, check_lang
+from impact.i18n.numbers import fixed_signed, pvalue
+
 from .itt import IttResult
 from .labels import outcome_label, text
 from .multiple import MultipleTestingResult
@@ -17,18 +18,8 @@ from .randomisation import FisherResult, RandomisationResult
 EXTRA_P = ("holm_p", "fdr_bh_p", "westfall_young_p")
 
 
-def _fmt(value: float, digits: int, lang: Lang) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    out = f"{value:.{digits}f}".replace("-", "−")
-    return out.replace(".", ",") if lang == "sv" else out
-
-
-def _fmt_p(p: float, lang: Lang) -> str:
-    if p is None or math.isnan(p):
-        return "–"
-    out = "<0.001" if p < 0.001 else f"{p:.3f}"
-    return out.replace(".", ",") if lang == "sv" else out
+_fmt = fixed_signed
+_fmt_p = pvalue
 
 
 def _numeric_row(outcome: str, estimates: pd.DataFrame, specs: list, lang: Lang) -> dict:
@@ -103,7 +94,7 @@ def results_table(
     -------
     DataFrame
     """
-    check_choice(lang, Lang, "lang")
+    check_lang(lang)
     est = itt.tidy()
     specs = list(specifications or dict.fromkeys(est["specification"]))
     outcomes = list(dict.fromkeys(est["outcome"]))
@@ -134,9 +125,7 @@ def _format(table, specs, level, lang, digits) -> pd.DataFrame:
     sep = "; " if lang == "sv" else ", "
     for spec in specs:
         name = text(spec, lang)
-        out[f"{name} ({'pe' if lang == 'sv' else 'pp'})"] = [
-            _fmt(v, digits, lang) for v in table[f"{spec}_pp"]
-        ]
+        out[f"{name} ({text('pp', lang)})"] = [_fmt(v, digits, lang) for v in table[f"{spec}_pp"]]
         out[f"{name} {ci}"] = [
             f"[{_fmt(lo, digits, lang)}{sep}{_fmt(hi, digits, lang)}]"
             for lo, hi in zip(

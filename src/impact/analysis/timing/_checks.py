@@ -6,34 +6,13 @@ was expected, so a user can fix the input without reading code.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import get_args
+from collections.abc import Iterable
 
 import pandas as pd
 
 from impact.errors import InputError, Problem
 
 SOURCE = "linked panel"
-
-
-def check_choice(value: object, allowed: type | Sequence[object], name: str) -> None:
-    """Raise :class:`InputError` unless ``value`` is one of ``allowed`` (a Literal or a list)."""
-    options = get_args(allowed) if not isinstance(allowed, (list, tuple)) else tuple(allowed)
-    if value not in options:
-        raise InputError(
-            f"option {name!r} must be one of {', '.join(map(repr, options))}; got {value!r}"
-        )
-
-
-def check_level(level: float) -> float:
-    """Return the confidence level if it is strictly between 0 and 1."""
-    try:
-        value = float(level)
-    except (TypeError, ValueError):
-        value = float("nan")
-    if not 0.0 < value < 1.0:
-        raise InputError(f"confidence_level must be between 0 and 1 (e.g. 0.95); got {level!r}")
-    return value
 
 
 def require_frame(data: object, source: str = SOURCE) -> pd.DataFrame:

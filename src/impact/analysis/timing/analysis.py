@@ -12,14 +12,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from impact.analysis.labels import LANGUAGES
 from impact.errors import AnalysisError, InputError
 from impact.escaping import write_csv
 from impact.figures import save_figure
+from impact.i18n import LANGUAGES, check_lang
 from impact.outputs import result_folder
 from impact.results import Result
+from impact.validation import check_choice, check_level
 
-from ._checks import check_choice, check_level, require_columns, require_frame
+from ._checks import require_columns, require_frame
 from .episodes import (
     BaselinePolicy,
     Imputation,
@@ -187,7 +188,7 @@ class TimeToJob(Result):
         ``settings.json`` and ``time_to_job_<lang>.<fmt>`` for each language and format.
         """
         for lang in languages:
-            check_choice(lang, LANGUAGES, "languages")
+            check_lang(lang, "languages")
         with result_folder(directory) as out:
             tables = {
                 "time_to_job": self.tidy(),
@@ -311,8 +312,8 @@ def time_to_job(
         Nobody left to analyse, or a model that cannot be estimated.
     """
     require_frame(panel)
-    level = check_level(confidence_level)
-    check_choice(conf_type, ConfType, "conf_type")
+    level = check_level(confidence_level, "confidence_level")
+    check_choice("conf_type", conf_type, ConfType)
     months = check_wave_months(wave_months)
     if isinstance(covariates, str):
         raise InputError(

@@ -34,8 +34,9 @@ import pandas as pd
 
 from impact.analysis._common import bad_rows
 from impact.errors import InputError
+from impact.validation import check_choice
 
-from ._checks import SOURCE, check_choice, require_columns, require_frame
+from ._checks import SOURCE, require_columns, require_frame
 
 log = logging.getLogger(__name__)
 
@@ -219,8 +220,8 @@ def job_times(
         people and ``exclusion`` names the reason for the others.
     """
     require_frame(panel)
-    check_choice(employed_at_baseline, BaselinePolicy, "employed_at_baseline")
-    check_choice(imputation, Imputation, "imputation")
+    check_choice("employed_at_baseline", employed_at_baseline, BaselinePolicy)
+    check_choice("imputation", imputation, Imputation)
     months = check_wave_months(wave_months)
     waves = sorted(months, key=months.get)
     require_columns(panel, [f"{w}_employment" for w in waves], "wave employment")

@@ -1,7 +1,7 @@
 """Figure: cumulative share employed by month and group (Kaplan–Meier, with intervals).
 
 Built as a :class:`matplotlib.figure.Figure` without pyplot, in the house style of
-:mod:`impact.analysis.figures_style`, with Swedish or English labels.
+:mod:`impact.figures`, with Swedish or English labels.
 """
 
 from __future__ import annotations
@@ -11,32 +11,23 @@ from collections.abc import Mapping
 import numpy as np
 from matplotlib.figure import Figure
 
-from impact.analysis.figures_style import GROUP_COLOURS, house_style, new_figure, percent_axis
-from impact.analysis.labels import Language, check_language, format_percent, wave_label
+from impact.figures import GROUP_COLOURS, NOTE_COLOUR, house_style, new_figure, percent_axis
+from impact.i18n import Lang, check_lang, table
+from impact.i18n.labels import wave_label
+from impact.i18n.numbers import format_percent
 
 from .kaplan_meier import KaplanMeier
 
-TEXT: dict[str, dict[str, str]] = {
-    "title": {"en": "Time to first job", "sv": "Tid till första jobb"},
-    "x": {"en": "Months since programme start", "sv": "Månader sedan programstart"},
-    "y": {"en": "Cumulative share employed", "sv": "Andel som fått jobb (kumulativt)"},
-    "note": {
-        "en": "Kaplan–Meier; band: {pct} % pointwise confidence interval. n at risk at each wave.",
-        "sv": "Kaplan–Meier; band: {pct} % punktvist konfidensintervall. n i risk vid varje enkät.",
-    },
-    "treatment": {"en": "Intervention", "sv": "Interventionsgrupp"},
-    "control": {"en": "Control", "sv": "Kontrollgrupp"},
-    "all": {"en": "All", "sv": "Alla"},
-}
+TEXT: dict[str, dict[str, str]] = table("labels.timing.figures")
 
 
-def text(key: str, lang: Language) -> str:
+def text(key: str, lang: Lang) -> str:
     """Figure text ``key`` in ``lang`` (the key itself for an unknown group)."""
     return TEXT.get(key, {}).get(lang, key)
 
 
 def cumulative_share_figure(
-    km: KaplanMeier, wave_months: Mapping[str, float], lang: Language = "en"
+    km: KaplanMeier, wave_months: Mapping[str, float], lang: Lang = "en"
 ) -> Figure:
     """Step curves of the cumulative share employed by group, with interval bands.
 
@@ -47,9 +38,9 @@ def cumulative_share_figure(
     wave_months : mapping
         Wave code → month; waves are marked on the x axis and n at risk is shown there.
     lang : {"sv", "en"}
-        Language of all labels.
+        Lang of all labels.
     """
-    lang = check_language(lang)
+    lang = check_lang(lang)
     last = max(wave_months.values())
     # run the steps a little past the last wave so the final jump and its band show
     months = np.linspace(0.0, last * 1.04, int(round(last * 20)) + 1)
@@ -114,6 +105,6 @@ def cumulative_share_figure(
             -0.02,
             text("note", lang).format(pct=round(100 * km.confidence_level)),
             fontsize=7,
-            color="#555555",
+            color=NOTE_COLOUR,
         )
     return fig

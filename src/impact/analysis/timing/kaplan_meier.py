@@ -19,8 +19,7 @@ from statsmodels.duration.survfunc import SurvfuncRight
 
 from impact.errors import AnalysisError
 from impact.results import Result
-
-from ._checks import check_choice, check_level
+from impact.validation import check_choice, check_level
 
 ConfType = Literal["log", "log-log", "plain"]
 CURVE_COLUMNS = [
@@ -80,8 +79,8 @@ def km_curve(
         ``time``, ``n_risk``, ``n_events``, ``n_censored``, ``survival``, ``std_error``
         (standard error of S, Greenwood), ``ci_lower``, ``ci_upper``.
     """
-    check_choice(conf_type, ConfType, "conf_type")
-    z = stats.norm.ppf(0.5 + check_level(confidence_level) / 2.0)
+    check_choice("conf_type", conf_type, ConfType)
+    z = stats.norm.ppf(0.5 + check_level(confidence_level, "confidence_level") / 2.0)
     time = np.asarray(time, float)
     event = np.asarray(event, int)
     if len(time) == 0:

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from impact.errors import Problem
 from impact.escaping import markdown_text
+from impact.i18n import table
 from impact.ingest.adapters.base import Adapter, ExportColumn, normal_text, option_header
 
 __all__ = [
@@ -36,40 +37,7 @@ __all__ = [
 BlankRule = Literal["question", "page", "submitted"]
 
 #: The rule for a blank option, in words (for mapping docs, the summary and the codebook).
-RULE_WORDS: dict[str, dict[str, str]] = {
-    "question": {
-        "en": (
-            "a blank option is not ticked (false) when the respondent answered the question "
-            "(ticked any option, ticked 'none of these' or wrote an 'other' text); it is "
-            "missing when the whole question was skipped"
-        ),
-        "sv": (
-            "ett tomt alternativ är inte ikryssat (falskt) när deltagaren besvarat frågan "
-            "(kryssat i något alternativ, 'inget av detta' eller skrivit en 'annat'-text); det "
-            "saknas när hela frågan hoppats över"
-        ),
-    },
-    "page": {
-        "en": (
-            "a blank option is not ticked (false) when the respondent answered the question or "
-            "another question on the same page; missing when the whole page was skipped"
-        ),
-        "sv": (
-            "ett tomt alternativ är inte ikryssat (falskt) när deltagaren besvarat frågan eller "
-            "en annan fråga på samma sida; det saknas när hela sidan hoppats över"
-        ),
-    },
-    "submitted": {
-        "en": (
-            "a blank option is not ticked (false) in every submitted response (the question "
-            "was shown to everyone); never missing"
-        ),
-        "sv": (
-            "ett tomt alternativ är inte ikryssat (falskt) i varje inskickat svar (frågan "
-            "visades för alla); saknas aldrig"
-        ),
-    },
-}
+RULE_WORDS: dict[str, dict[str, str]] = table("labels.checkbox.rules")
 
 #: Decision categories counted per field, in report order.
 DECISIONS: dict[str, str] = {
@@ -342,27 +310,7 @@ def resolve_checkboxes(
     return out, consumed, counts, problems
 
 
-_CODEBOOK_TEXT = {
-    "title": {
-        "sv": "Kryssfrågor: hur tomma alternativ lästes",
-        "en": "Checkbox questions: how blank options were read",
-    },
-    "intro": {
-        "sv": (
-            "Fälten nedan kommer från frågor där deltagaren kryssar i alla alternativ som "
-            "stämmer (en kolumn per alternativ eller alla svar i en cell). Regeln för ett tomt "
-            "alternativ står i mappningen:"
-        ),
-        "en": (
-            "The fields below come from questions where the respondent ticks every option that "
-            "applies (one column per option, or every answer in one cell). The rule for a blank "
-            "option is stated in the mapping:"
-        ),
-    },
-    "field": {"sv": "Fält", "en": "Field"},
-    "question": {"sv": "Fråga", "en": "Question"},
-    "rule": {"sv": "Tomt alternativ", "en": "Blank option"},
-}
+_CODEBOOK_TEXT: dict[str, dict[str, str]] = table("labels.checkbox.codebook")
 
 
 def checkbox_rules_markdown(questions: Sequence[CheckboxQuestion], lang: str) -> list[str]:

@@ -74,13 +74,6 @@ def check_table(table: object, required: Iterable[str] = (), source: str = SOURC
     return table
 
 
-def check_choice(name: str, value: object, allowed: Sequence[str]) -> str:
-    """Return ``value`` if it is one of ``allowed``; otherwise raise a clear ImpactError."""
-    if value not in allowed:
-        raise ImpactError(f"{name} must be one of {', '.join(map(repr, allowed))}, got {value!r}")
-    return str(value)
-
-
 def check_threshold(threshold: object) -> int:
     """Return the suppression threshold as an int ≥ 1 (counts 1…threshold−1 are suppressed)."""
     if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:

@@ -39,7 +39,7 @@ from statsmodels.tools.sm_exceptions import (
     PerfectSeparationWarning,
 )
 
-from impact.analysis.proportions import z_value
+from impact.analysis.outcomes.proportions import z_value
 from impact.errors import InputError, Problem
 
 #: Fewer events (or non-events) per model parameter than this triggers a caution.

@@ -22,7 +22,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from impact.analysis.outcome_inputs import (
+from impact.analysis.outcomes.inputs import (
     OVERALL,
     RESPONDED,
     SOURCE,
@@ -33,10 +33,11 @@ from impact.analysis.outcome_inputs import (
     iter_groups,
     wave_order,
 )
-from impact.analysis.proportions import check_level, wilson_interval
-from impact.analysis.publishable import PublishableTable
-from impact.analysis.suppression import SuppressionRules
+from impact.analysis.outcomes.proportions import wilson_interval
+from impact.analysis.outcomes.publishable import PublishableTable
+from impact.analysis.outcomes.suppression import SuppressionRules
 from impact.errors import InputError, Problem
+from impact.validation import check_level
 
 RESPONSE_COLUMNS: tuple[str, ...] = (
     "group_var",
@@ -80,15 +81,10 @@ class ResponseRates(PublishableTable):
         Columns :data:`RESPONSE_COLUMNS`; waves ``b``, ``f1``, …, ``r``.
     level : float
         Confidence level of the response-rate CI.
-    suppression_threshold : int
-        Used by :meth:`publishable`.
     """
 
     rules: ClassVar[SuppressionRules] = RESPONSE_RULES
     source: ClassVar[str] = "response rates"
-    table: pd.DataFrame
-    level: float
-    suppression_threshold: int = 5
     title: ClassVar[str] = "Response"
 
     def summary(self) -> str:
@@ -180,6 +176,27 @@ def response_rates(
     level = check_level(level)
     threshold = check_threshold(suppression_threshold)
     indicators = check_table(indicators)
+    waves = _response_waves(indicators)
+    groups = check_group_columns(indicators, by)
+    _check_participants(participants, indicators)
+    answered = {
+        w: as_boolean(indicators[f"responded_{w}"], f"responded_{w}").fillna(False).astype(bool)
+        for w in waves
+    }
+    answered_frame = pd.DataFrame(answered)
+    rows = []
+    for group_var, group, part in iter_groups(indicators, groups):
+        sub = answered_frame.loc[part]
+        total = _participants_for(participants, group_var, group, len(part))
+        for w in waves:
+            row = {"group_var": group_var, "group": group, **_wave_row(sub, w, total, level)}
+            rows.append(row)
+    table = pd.DataFrame(rows, columns=list(RESPONSE_COLUMNS))
+    return ResponseRates(table=table, level=level, suppression_threshold=threshold)
+
+
+def _response_waves(indicators: pd.DataFrame) -> list[str]:
+    """The waves with a ``responded_<wave>`` column, in survey order (at least one)."""
     waves = sorted(
         (
             m.group(1)
@@ -193,40 +210,27 @@ def response_rates(
             f"{SOURCE} has no responded_<wave> columns (e.g. responded_b, responded_r)",
             [Problem(SOURCE, "responded_b, responded_r, …", column="responded_*")],
         )
-    groups = check_group_columns(indicators, by)
-    _check_participants(participants, indicators)
-    answered = {
-        w: as_boolean(indicators[f"responded_{w}"], f"responded_{w}").fillna(False).astype(bool)
-        for w in waves
+    return waves
+
+
+def _wave_row(answered: pd.DataFrame, w: str, total: int, level: float) -> dict:
+    """Respondents, response rate and linked rate of wave ``w`` in one group."""
+    here = answered[w]
+    others = answered.drop(columns=[w]).any(axis=1) if answered.shape[1] > 1 else here & False
+    baseline = answered["b"] if "b" in answered else here & False
+    k = int(here.sum())
+    linked = int((here & others).sum())
+    low, high = wilson_interval(k, total, level)
+    return {
+        "wave": w,
+        "wave_order": wave_order(w),
+        "participants": total,
+        "respondents": k,
+        "response_rate": k / total if total else np.nan,
+        "rr_ci_low": low,
+        "rr_ci_high": high,
+        "linked": linked,
+        "linked_rate": linked / k if k else np.nan,
+        "with_baseline": k if w == "b" else int((here & baseline).sum()),
+        "level": level,
     }
-    answered_frame = pd.DataFrame(answered)
-    rows = []
-    for group_var, group, part in iter_groups(indicators, groups):
-        sub = answered_frame.loc[part]
-        total = _participants_for(participants, group_var, group, len(part))
-        for w in waves:
-            here = sub[w]
-            others = sub.drop(columns=[w]).any(axis=1) if len(waves) > 1 else here & False
-            baseline = sub["b"] if "b" in sub else here & False
-            k = int(here.sum())
-            linked = int((here & others).sum())
-            low, high = wilson_interval(k, total, level)
-            rows.append(
-                {
-                    "group_var": group_var,
-                    "group": group,
-                    "wave": w,
-                    "wave_order": wave_order(w),
-                    "participants": total,
-                    "respondents": k,
-                    "response_rate": k / total if total else np.nan,
-                    "rr_ci_low": low,
-                    "rr_ci_high": high,
-                    "linked": linked,
-                    "linked_rate": linked / k if k else np.nan,
-                    "with_baseline": k if w == "b" else int((here & baseline).sum()),
-                    "level": level,
-                }
-            )
-    table = pd.DataFrame(rows, columns=list(RESPONSE_COLUMNS))
-    return ResponseRates(table=table, level=level, suppression_threshold=threshold)

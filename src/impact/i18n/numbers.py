@@ -13,20 +13,13 @@ NaN) are shown as an en dash.
 from __future__ import annotations
 
 import math
-from typing import Literal
 
-Lang = Literal["sv", "en"]
-LANGUAGES: tuple[str, ...] = ("sv", "en")
-NBSP = "\u00a0"
+import numpy as np
+
+from impact.i18n.languages import NBSP, Lang, check_lang
+
 MINUS = "\u2212"
 MISSING = "\u2013"
-
-
-def check_lang(lang: object) -> str:
-    """Return ``lang`` if it is a supported language, else raise ``ValueError`` naming both."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"language {lang!r} is not supported; expected one of 'sv', 'en'")
-    return str(lang)
 
 
 def is_missing(value: object) -> bool:
@@ -124,3 +117,58 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def format_number(value: float, lang: Lang = "en", decimals: int = 1) -> str:
+    """A number with ``decimals`` decimals: decimal comma in Swedish; ``"–"`` for missing."""
+    lang = check_lang(lang)
+    if value is None or not np.isfinite(value):
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    if lang == "sv":
+        text = text.replace(",", NBSP).replace(".", ",")
+        if text.startswith("-"):
+            text = "−" + text[1:]
+    return text
+
+
+def format_percent(share: float, lang: Lang = "en", decimals: int = 0) -> str:
+    """A share as a percentage: ``0.274`` → ``"27%"`` (en) / ``"27 %"`` (sv, decimal comma)."""
+    lang = check_lang(lang)
+    if share is None or not np.isfinite(share):
+        return "–"
+    number = format_number(100.0 * share, lang, decimals)
+    return f"{number}{NBSP}%" if lang == "sv" else f"{number}%"
+
+
+# Compact numbers (no thousands grouping), for sentences, axis ticks and the RCT results table.
+
+
+def _decimal_comma(text: str, lang: str) -> str:
+    return text.replace(".", ",") if lang == "sv" else text
+
+
+def fixed(value: float, digits: int, lang: str) -> str:
+    """``value`` with ``digits`` decimals, no grouping; decimal comma in Swedish."""
+    return _decimal_comma(f"{value:.{digits}f}", lang)
+
+
+def general(value: float, lang: str) -> str:
+    """A short general-format number (``0.05``, ``0.2``); decimal comma in Swedish."""
+    return _decimal_comma(f"{value:g}", lang)
+
+
+def fixed_signed(value: float | None, digits: int, lang: str) -> str:
+    """Like :func:`fixed` with a typographic minus; ``"–"`` for a missing value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    return _decimal_comma(f"{value:.{digits}f}".replace("-", MINUS), lang)
+
+
+def spaced_percent(rate: float, lang: str, decimals: int = 0) -> str:
+    """A proportion as a percentage with a space before the sign (``0.3`` → ``30 %``), one
+    decimal when a whole number would round it (sentences of the power analysis)."""
+    value = 100.0 * rate
+    if decimals == 0 and not math.isclose(value, round(value), abs_tol=1e-9):
+        decimals = 1
+    return f"{fixed(value, decimals, lang)} %"

@@ -19,6 +19,7 @@ import numpy as np
 from scipy import stats
 
 from impact.errors import ImpactError
+from impact.validation import check_level
 
 DifferenceMethod = Literal["newcombe", "wald"]
 TestRule = Literal["cochran", "fisher", "chisq"]
@@ -80,25 +81,6 @@ class BinomialTest(NamedTuple):
     p_two_sided: float
     p_below: float
     p_above: float
-
-
-def check_level(level: float) -> float:
-    """Return ``level`` as a float after checking it lies strictly between 0 and 1.
-
-    Raises
-    ------
-    ImpactError
-        When the level is not a number in (0, 1).
-    """
-    try:
-        value = float(level)
-    except (TypeError, ValueError):
-        raise ImpactError(
-            f"confidence level must be a number between 0 and 1, got {level!r}"
-        ) from None
-    if not 0.0 < value < 1.0:
-        raise ImpactError(f"confidence level must lie strictly between 0 and 1, got {level!r}")
-    return value
 
 
 def z_value(level: float) -> float:

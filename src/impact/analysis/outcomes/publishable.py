@@ -3,27 +3,38 @@ for publication."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 import pandas as pd
 
-from impact.analysis.outcome_inputs import check_threshold
-from impact.analysis.suppression import SuppressionRules
+from impact.analysis.outcomes.inputs import check_threshold
+from impact.analysis.outcomes.suppression import SuppressionRules
 from impact.results import Result
 
 
+@dataclass(frozen=True, repr=False)
 class PublishableTable(Result):
     """A result held as one ``table`` whose small cells are suppressed for publication.
 
-    Subclasses (dataclasses) have the fields ``table`` and ``suppression_threshold`` and set the
-    class attributes ``rules`` (which columns are counts and which depend on them) and
-    ``source`` (the table's name in error messages).
+    Subclasses (frozen dataclasses) set the class attributes ``rules`` (which columns are counts
+    and which depend on them), ``source`` (the table's name in error messages) and ``title``.
+
+    Attributes
+    ----------
+    table : DataFrame
+        The full table (see each subclass).
+    level : float
+        Confidence level of its intervals.
+    suppression_threshold : int
+        Counts below it are suppressed by :meth:`publishable`.
     """
 
     rules: ClassVar[SuppressionRules]
     source: ClassVar[str]
     table: pd.DataFrame
-    suppression_threshold: int
+    level: float
+    suppression_threshold: int = 5
 
     def tidy(self) -> pd.DataFrame:
         """All numbers, unsuppressed (for analysts)."""

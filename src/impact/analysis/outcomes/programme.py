@@ -2,18 +2,18 @@
 
 :func:`programme_outcomes` bundles the parts, each available on its own:
 
-* :func:`~impact.analysis.shares.indicator_shares` — shares with Wilson CIs, overall / by gender
+* :func:`~impact.analysis.outcomes.indicator_shares` — shares with Wilson CIs, overall / by gender
   / by round / by any configured group;
-* :func:`~impact.analysis.comparison.gender_comparison` — women vs men: difference (Newcombe),
+* :func:`~impact.analysis.outcomes.gender_comparison` — women vs men: difference (Newcombe),
   χ²/Fisher by Cochran's rule, covariate-adjusted AME;
-* :func:`~impact.analysis.targets.target_attainment` — targets against observed shares;
-* :func:`~impact.analysis.response.response_rates` — respondents, response and linked rates;
-* :func:`~impact.analysis.attribution.attribution` — "did the programme contribute?";
-* :func:`~impact.analysis.trajectories.trajectories` — shares across waves.
+* :func:`~impact.analysis.outcomes.target_attainment` — targets against observed shares;
+* :func:`~impact.analysis.outcomes.response_rates` — respondents, response and linked rates;
+* :func:`~impact.analysis.outcomes.attribution` — "did the programme contribute?";
+* :func:`~impact.analysis.outcomes.trajectories` — shares across waves.
 
 ``tidy()`` of the bundle is the one-row-per-indicator headline table; ``tables()`` gives every
 part unsuppressed (for analysts) and ``publishable()`` every part with small cells suppressed
-(checked by :func:`~impact.analysis.suppression.assert_publishable`). :func:`outcomes_by_round`
+(checked by :func:`~impact.analysis.outcomes.assert_publishable`). :func:`outcomes_by_round`
 produces one bundle for the whole project and one per round. These are **outcomes**, not
 effects: nothing here compares with what would have happened without the programme.
 """
@@ -30,12 +30,21 @@ from typing import ClassVar
 import pandas as pd
 from matplotlib.figure import Figure
 
-from impact.analysis import plotting
-from impact.analysis.attribution import DEFAULT_ATTRIBUTION, Attribution, attribution
-from impact.analysis.comparison import DEFAULT_COVARIATES, GroupComparison, gender_comparison
-from impact.analysis.figures_style import FORMATS, save_figure
-from impact.analysis.labels import Language, check_language, label
-from impact.analysis.outcome_inputs import (
+from impact.analysis.outcomes.attribution import DEFAULT_ATTRIBUTION, Attribution, attribution
+from impact.analysis.outcomes.comparison import (
+    DEFAULT_COVARIATES,
+    GroupComparison,
+    gender_comparison,
+)
+from impact.analysis.outcomes.figures import (
+    COMPONENTS,
+    plot_attribution,
+    plot_components,
+    plot_shares,
+    plot_targets,
+    plot_trajectories,
+)
+from impact.analysis.outcomes.inputs import (
     OVERALL,
     RESPONDED,
     check_group_columns,
@@ -44,13 +53,22 @@ from impact.analysis.outcome_inputs import (
     group_levels,
     resolve_indicators,
 )
-from impact.analysis.proportions import DifferenceMethod, TestRule, check_level
-from impact.analysis.response import ResponseRates, response_rates
-from impact.analysis.shares import IndicatorShares, indicator_shares
-from impact.analysis.targets import TargetAttainment, target_attainment
-from impact.analysis.trajectories import DEFAULT_ITEMS, Trajectories, item_waves, trajectories
+from impact.analysis.outcomes.proportions import DifferenceMethod, TestRule
+from impact.analysis.outcomes.response import ResponseRates, response_rates
+from impact.analysis.outcomes.shares import COUNT_AND_SHARE, IndicatorShares, indicator_shares
+from impact.analysis.outcomes.targets import TargetAttainment, target_attainment
+from impact.analysis.outcomes.trajectories import (
+    DEFAULT_ITEMS,
+    Trajectories,
+    item_waves,
+    trajectories,
+)
 from impact.errors import InputError
+from impact.figures import DEFAULT_FORMATS, save_figure
+from impact.i18n import Lang, check_lang
+from impact.i18n.labels import label
 from impact.results import Result
+from impact.validation import check_level
 
 logger = logging.getLogger(__name__)
 
@@ -58,12 +76,7 @@ HEADLINE_COLUMNS: tuple[str, ...] = (
     "scope",
     "indicator",
     "label",
-    "n",
-    "numerator",
-    "missing",
-    "share",
-    "ci_low",
-    "ci_high",
+    *COUNT_AND_SHARE,
     "target",
     "target_status",
     "p_below_target",
@@ -132,7 +145,7 @@ class ProgrammeOutcomes(Result):
     def publishable(self, threshold: int | None = None) -> dict[str, pd.DataFrame]:
         """Every part's table with small cells suppressed, by part name.
 
-        Each table is checked by :func:`impact.analysis.suppression.assert_publishable` before
+        Each table is checked by :func:`impact.analysis.outcomes.assert_publishable` before
         it is returned. The headline table is not included: it repeats the parts' numbers.
         """
         threshold = check_threshold(threshold or self.suppression_threshold)
@@ -174,31 +187,27 @@ class ProgrammeOutcomes(Result):
         blocks += [part._repr_html_() for part in self.parts().values()]
         return "\n".join(blocks)
 
-    def figures(self, lang: Language | None = None, publishable: bool = True) -> dict[str, Figure]:
+    def figures(self, lang: Lang | None = None, publishable: bool = True) -> dict[str, Figure]:
         """The report figures (matplotlib Figures, never shown) in ``lang`` (default: ``lang``)."""
-        lang = check_language(lang or self.lang)
+        lang = check_lang(lang or self.lang)
         figs = {
-            "shares": plotting.plot_shares(self.shares, lang=lang, publishable=publishable),
+            "shares": plot_shares(self.shares, lang=lang, publishable=publishable),
         }
         if (self.shares.table["group_var"] == "gender").any():
-            figs["shares_by_gender"] = plotting.plot_shares(
+            figs["shares_by_gender"] = plot_shares(
                 self.shares, by="gender", lang=lang, publishable=publishable
             )
         indicators = set(self.shares.table["indicator"])
-        if {"got_job", "took_steps"} <= indicators or indicators & set(plotting.COMPONENTS):
-            figs["components"] = plotting.plot_components(
-                self.shares, lang=lang, publishable=publishable
-            )
+        if {"got_job", "took_steps"} <= indicators or indicators & set(COMPONENTS):
+            figs["components"] = plot_components(self.shares, lang=lang, publishable=publishable)
         if self.targets is not None:
-            figs["targets"] = plotting.plot_targets(
-                self.targets, lang=lang, publishable=publishable
-            )
+            figs["targets"] = plot_targets(self.targets, lang=lang, publishable=publishable)
         if self.trajectories is not None:
-            figs["trajectories"] = plotting.plot_trajectories(
+            figs["trajectories"] = plot_trajectories(
                 self.trajectories, lang=lang, publishable=publishable
             )
         if self.attribution is not None:
-            figs["attribution"] = plotting.plot_attribution(
+            figs["attribution"] = plot_attribution(
                 self.attribution, lang=lang, publishable=publishable
             )
         return figs
@@ -206,11 +215,11 @@ class ProgrammeOutcomes(Result):
     def save_figures(
         self,
         directory: str | os.PathLike[str],
-        lang: Language | None = None,
-        formats: Sequence[str] = FORMATS,
+        lang: Lang | None = None,
+        formats: Sequence[str] = DEFAULT_FORMATS,
     ) -> list[Path]:
         """Write every (publishable) figure as ``<directory>/<name>_<scope>_<lang>.<fmt>``."""
-        lang = check_language(lang or self.lang)
+        lang = check_lang(lang or self.lang)
         written = []
         for name, fig in self.figures(lang).items():
             stem = Path(directory) / f"{name}_{self.scope}_{lang}"
@@ -226,7 +235,7 @@ def programme_outcomes(
     groups: Sequence[str] | None = None,
     level: float = 0.95,
     suppression_threshold: int = 5,
-    lang: Language = "en",
+    lang: Lang = "en",
     indicator_columns: Sequence[str] | None = None,
     participants: int | Mapping[str, int] | None = None,
     comparison_groups: tuple[str, str] = ("woman", "man"),
@@ -259,9 +268,9 @@ def programme_outcomes(
         Indicators to report (default all boolean indicator columns).
     participants : int or mapping round → int, optional
         True number of participants for the response rates (see
-        :func:`~impact.analysis.response.response_rates`).
+        :func:`~impact.analysis.outcomes.response_rates`).
     comparison_groups, difference_ci, test_rule, small_group
-        Passed to :func:`~impact.analysis.comparison.compare_groups`.
+        Passed to :func:`~impact.analysis.outcomes.compare_groups`.
     scope : str
         Name of the scope in tables and file names (``"all"`` or a round id).
 
@@ -273,7 +282,7 @@ def programme_outcomes(
     """
     level = check_level(level)
     threshold = check_threshold(suppression_threshold)
-    lang = check_language(lang)
+    lang = check_lang(lang)
     indicators = check_table(indicators)
     names = resolve_indicators(indicators, indicator_columns)
     if groups is None:
@@ -283,44 +292,14 @@ def programme_outcomes(
     common = {"level": level, "suppression_threshold": threshold}
     notes: list[str] = []
     shares = indicator_shares(indicators, names, by=by, **common)
-
-    if covariates is None:
-        covariates = [c for c in DEFAULT_COVARIATES if c in indicators.columns]
-        absent = [c for c in DEFAULT_COVARIATES if c not in indicators.columns]
-        if absent:
-            notes.append(f"gender comparison not adjusted for {', '.join(absent)} (not in table)")
-    comparison = None
-    present = set(indicators["gender"].dropna().astype(str)) if "gender" in indicators else set()
-    if set(comparison_groups) <= present:
-        comparison = gender_comparison(
-            indicators, names, groups=comparison_groups, covariates=covariates,
-            difference_ci=difference_ci, test_rule=test_rule, small_group=small_group, **common,
-        )  # fmt: skip
-    else:
-        notes.append(f"no gender comparison: the table lacks {' or '.join(comparison_groups)}")
-
-    target_result = None
-    if targets:
-        target_result = target_attainment(indicators, targets, **common)
-
-    response = None
-    if any(isinstance(c, str) and RESPONDED.match(c) for c in indicators.columns):
-        response = response_rates(indicators, by=extra, participants=participants, **common)
-    else:
-        notes.append("no response rates: the table has no responded_<wave> columns")
-
-    attribution_result = None
-    if any(k in indicators and v in indicators for k, v in DEFAULT_ATTRIBUTION.items()):
-        attribution_result = attribution(indicators, by=["gender"] if by else None, **common)
-    else:
-        notes.append("no attribution: the table has no r_contributed_* answers")
-
-    trajectory = None
-    if any(len(item_waves(indicators, item)) >= 2 for item in DEFAULT_ITEMS):
-        trajectory = trajectories(indicators, **common)
-    else:
-        notes.append("no trajectories: no item is measured in two or more waves")
-
+    comparison = _gender_part(
+        indicators, names, covariates, notes, groups=comparison_groups,
+        difference_ci=difference_ci, test_rule=test_rule, small_group=small_group, **common,
+    )  # fmt: skip
+    target_result = target_attainment(indicators, targets, **common) if targets else None
+    response, attribution_result, trajectory = _survey_parts(
+        indicators, extra, by, participants, notes, common
+    )
     for note in notes:
         logger.info("%s (%s)", note, scope)
     return ProgrammeOutcomes(
@@ -336,6 +315,56 @@ def programme_outcomes(
         lang=lang,
         notes=tuple(notes),
     )
+
+
+def _gender_part(
+    indicators: pd.DataFrame,
+    names: list[str],
+    covariates: Sequence[str] | None,
+    notes: list[str],
+    *,
+    groups: tuple[str, str],
+    **options,
+) -> GroupComparison | None:
+    """The gender comparison, or ``None`` (with a note) when a group is absent."""
+    if covariates is None:
+        covariates = [c for c in DEFAULT_COVARIATES if c in indicators.columns]
+        absent = [c for c in DEFAULT_COVARIATES if c not in indicators.columns]
+        if absent:
+            notes.append(f"gender comparison not adjusted for {', '.join(absent)} (not in table)")
+    present = set(indicators["gender"].dropna().astype(str)) if "gender" in indicators else set()
+    if set(groups) <= present:
+        return gender_comparison(indicators, names, groups=groups, covariates=covariates, **options)
+    notes.append(f"no gender comparison: the table lacks {' or '.join(groups)}")
+    return None
+
+
+def _survey_parts(
+    indicators: pd.DataFrame,
+    extra: list[str],
+    by: list[str],
+    participants: int | Mapping[str, int] | None,
+    notes: list[str],
+    common: dict,
+) -> tuple[ResponseRates | None, Attribution | None, Trajectories | None]:
+    """Response rates, attribution and trajectories: each ``None`` (with a note) without its
+    inputs."""
+    response = None
+    if any(isinstance(c, str) and RESPONDED.match(c) for c in indicators.columns):
+        response = response_rates(indicators, by=extra, participants=participants, **common)
+    else:
+        notes.append("no response rates: the table has no responded_<wave> columns")
+    attribution_result = None
+    if any(k in indicators and v in indicators for k, v in DEFAULT_ATTRIBUTION.items()):
+        attribution_result = attribution(indicators, by=["gender"] if by else None, **common)
+    else:
+        notes.append("no attribution: the table has no r_contributed_* answers")
+    trajectory = None
+    if any(len(item_waves(indicators, item)) >= 2 for item in DEFAULT_ITEMS):
+        trajectory = trajectories(indicators, **common)
+    else:
+        notes.append("no trajectories: no item is measured in two or more waves")
+    return response, attribution_result, trajectory
 
 
 def outcomes_by_round(

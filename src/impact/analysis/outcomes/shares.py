@@ -15,7 +15,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from impact.analysis.outcome_inputs import (
+from impact.analysis.outcomes.inputs import (
     ALL,
     OVERALL,
     check_group_columns,
@@ -24,23 +24,17 @@ from impact.analysis.outcome_inputs import (
     iter_groups,
     resolve_indicators,
 )
-from impact.analysis.proportions import check_level, wilson_interval
-from impact.analysis.publishable import PublishableTable
-from impact.analysis.suppression import SuppressionRules, share_rules
+from impact.analysis.outcomes.proportions import wilson_interval
+from impact.analysis.outcomes.publishable import PublishableTable
+from impact.analysis.outcomes.suppression import SuppressionRules, share_rules
+from impact.validation import check_level
 
-SHARE_COLUMNS: tuple[str, ...] = (
-    "indicator",
-    "group_var",
-    "group",
-    "participants",
-    "n",
-    "numerator",
-    "missing",
-    "share",
-    "ci_low",
-    "ci_high",
-    "level",
-)
+#: A share with its counts and Wilson interval (``n``: those with a known value).
+COUNT_AND_SHARE: tuple[str, ...] = ("n", "numerator", "missing", "share", "ci_low", "ci_high")
+#: The statistics of a share row (:func:`share_row`) after the group's participants.
+SHARE_STATISTICS: tuple[str, ...] = ("participants", *COUNT_AND_SHARE)
+
+SHARE_COLUMNS: tuple[str, ...] = ("indicator", "group_var", "group", *SHARE_STATISTICS, "level")
 
 #: Suppression rules for tables with the share columns above.
 SHARE_RULES = share_rules()
@@ -81,15 +75,10 @@ class IndicatorShares(PublishableTable):
         ``group_var == "overall"`` and ``group == "all"``.
     level : float
         Confidence level of the intervals.
-    suppression_threshold : int
-        Threshold used by :meth:`publishable`.
     """
 
     rules: ClassVar[SuppressionRules] = SHARE_RULES
     source: ClassVar[str] = "indicator shares"
-    table: pd.DataFrame
-    level: float
-    suppression_threshold: int = 5
     title: ClassVar[str] = "Indicator shares"
 
     def overall(self) -> pd.DataFrame:

@@ -8,7 +8,7 @@ For each indicator the comparison reports
   is at least 5 (Cochran's rule), otherwise **Fisher's exact test**; both p-values are kept;
 * a **covariate-adjusted difference** — the average marginal effect of the group from a logistic
   regression on the covariates (default age, education level, years in Sweden), with a
-  delta-method SE (:mod:`impact.analysis.marginal_effects`);
+  delta-method SE (:mod:`impact.analysis.outcomes.marginal_effects`);
 * a ``caution`` text when a group is small, or the adjusted model has few events per parameter
   or could not be fitted.
 
@@ -24,30 +24,24 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from impact.analysis.marginal_effects import (
+from impact.analysis.outcomes.inputs import SOURCE, check_table, check_threshold, resolve_indicators
+from impact.analysis.outcomes.marginal_effects import (
     MIN_EVENTS_PER_PARAMETER,
     covariate_matrix,
     logistic_ame,
 )
-from impact.analysis.outcome_inputs import (
-    SOURCE,
-    check_choice,
-    check_table,
-    check_threshold,
-    resolve_indicators,
-)
-from impact.analysis.proportions import (
+from impact.analysis.outcomes.proportions import (
     DIFFERENCE_METHODS,
     TEST_RULES,
     DifferenceMethod,
     TestRule,
-    check_level,
     difference_interval,
     two_by_two_test,
 )
-from impact.analysis.publishable import PublishableTable
-from impact.analysis.suppression import SuppressionRules
+from impact.analysis.outcomes.publishable import PublishableTable
+from impact.analysis.outcomes.suppression import SuppressionRules
 from impact.errors import InputError, Problem
+from impact.validation import check_choice, check_level
 
 DEFAULT_COVARIATES: tuple[str, ...] = ("age", "education_level", "years_in_sweden")
 
@@ -124,15 +118,10 @@ class GroupComparison(PublishableTable):
         One row per indicator, columns :data:`COMPARISON_COLUMNS`.
     level : float
         Confidence level.
-    suppression_threshold : int
-        Used by :meth:`publishable`.
     """
 
     rules: ClassVar[SuppressionRules] = COMPARISON_RULES
     source: ClassVar[str] = "group comparison"
-    table: pd.DataFrame
-    level: float
-    suppression_threshold: int = 5
     title: ClassVar[str] = "Group comparison"
 
     def summary(self) -> str:
@@ -282,6 +271,16 @@ def _compare_one(
         row["small_group"] = True
         row["caution"] = "; ".join(cautions)
         return row
+    row.update(
+        _estimates(values, in_a, design, (x_a, n_a, x_b, n_b), level, method, rule, cautions)
+    )
+    row.update(small_group=min(n_a, n_b) < small_group, caution="; ".join(cautions))
+    return row
+
+
+def _estimates(values, in_a, design, counts, level, method, rule, cautions: list[str]) -> dict:
+    """Difference with CI, the 2×2 test and the adjusted AME (a caution noted when weak)."""
+    x_a, n_a, x_b, n_b = counts
     p_a, p_b = x_a / n_a, x_b / n_b
     ci = difference_interval(x_a, n_a, x_b, n_b, level, method)
     test = two_by_two_test(x_a, n_a, x_b, n_b, rule)
@@ -292,26 +291,23 @@ def _compare_one(
         cautions.append(
             f"few events for the adjusted model (< {MIN_EVENTS_PER_PARAMETER} per parameter)"
         )
-    row.update(
-        share_a=p_a,
-        share_b=p_b,
-        difference=p_a - p_b,
-        diff_ci_low=ci.low,
-        diff_ci_high=ci.high,
-        test=test.test,
-        p_value=test.p_value,
-        p_fisher=test.p_fisher,
-        p_chisq=test.p_chisq,
-        chisq=test.chisq,
-        min_expected=test.min_expected,
-        adjusted_difference=adjusted.estimate,
-        adjusted_se=adjusted.se,
-        adjusted_ci_low=adjusted.ci_low,
-        adjusted_ci_high=adjusted.ci_high,
-        adjusted_p_value=adjusted.p_value,
-        adjusted_n=adjusted.n,
-        adjusted_note=adjusted.note,
-        small_group=min(n_a, n_b) < small_group,
-        caution="; ".join(cautions),
-    )
-    return row
+    return {
+        "share_a": p_a,
+        "share_b": p_b,
+        "difference": p_a - p_b,
+        "diff_ci_low": ci.low,
+        "diff_ci_high": ci.high,
+        "test": test.test,
+        "p_value": test.p_value,
+        "p_fisher": test.p_fisher,
+        "p_chisq": test.p_chisq,
+        "chisq": test.chisq,
+        "min_expected": test.min_expected,
+        "adjusted_difference": adjusted.estimate,
+        "adjusted_se": adjusted.se,
+        "adjusted_ci_low": adjusted.ci_low,
+        "adjusted_ci_high": adjusted.ci_high,
+        "adjusted_p_value": adjusted.p_value,
+        "adjusted_n": adjusted.n,
+        "adjusted_note": adjusted.note,
+    }

@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from impact.analysis.outcome_inputs import check_threshold
-from impact.errors import InputError, Problem
+from impact.analysis.outcomes.inputs import check_threshold
+from impact.errors import DisclosureError, InputError, Problem
 
 PRIMARY = "primary"
 SECONDARY = "secondary"
@@ -41,10 +41,6 @@ SECONDARY_LABEL = ".."
 
 Additive = Sequence[tuple[str, Sequence[str]]]
 Dependents = Sequence[str] | Mapping[str, Sequence[str]] | None
-
-
-class DisclosureError(InputError):
-    """A table meant for publication would reveal a small cell."""
 
 
 def primary_label(threshold: int) -> str:
@@ -377,48 +373,79 @@ def assert_publishable(
                 )
             )
     for total, parts in groups:
-        present = [p for p in parts if p not in derived]
-        for i in range(len(table)):
-            if np.isnan(values[total][i]):
-                continue
-            shown = [p for p in present if not np.isnan(values[p][i])]
-            absent = [p for p in parts if p in derived]
-            secret = [p for p in present if hidden[p][i]]
-            if absent and len(shown) == len(present):
-                rest = values[total][i] - sum(values[p][i] for p in shown)
-                if 1 <= rest < threshold:
-                    problems.append(
-                        Problem(
-                            source,
-                            f"'{absent[0]}' ({total} − others) not derivable as 1–{threshold - 1}",
-                            i + 1,
-                            total,
-                            str(int(values[total][i])),
-                        )
-                    )
-            if not absent and len(secret) == 1 and len(shown) == len(present) - 1:
-                problems.append(
-                    Problem(
-                        source,
-                        f"a second hidden cell: '{secret[0]}' = {total} − others",
-                        i + 1,
-                        secret[0],
-                        str(table[secret[0]].iloc[i]),
-                    )
-                )
+        problems += _additive_problems(
+            table, total, parts, derived, values, hidden, threshold, source
+        )
     for col, sources in deps.items():
-        shown_dep = table[col].notna().to_numpy()
-        for i in range(len(table)):
-            hit = [s for s in sources if s in hidden and hidden[s][i]]
-            if hit and shown_dep[i]:
-                problems.append(
-                    Problem(
-                        source,
-                        f"blank (depends on hidden '{hit[0]}')",
-                        i + 1,
-                        col,
-                        str(table[col].iloc[i]),
-                    )
-                )
+        problems += _dependent_problems(table, col, sources, hidden, source)
     if problems:
         raise DisclosureError(f"{source} is not safe to publish", problems)
+
+
+def _additive_problems(
+    table: pd.DataFrame,
+    total: str,
+    parts: Sequence[str],
+    derived: set[str],
+    values: dict[str, np.ndarray],
+    hidden: dict[str, np.ndarray],
+    threshold: int,
+    source: str,
+) -> list[Problem]:
+    """Rows where a hidden part of ``total`` can be recovered, or a derived part is small."""
+    problems = []
+    present = [p for p in parts if p not in derived]
+    for i in range(len(table)):
+        if np.isnan(values[total][i]):
+            continue
+        shown = [p for p in present if not np.isnan(values[p][i])]
+        absent = [p for p in parts if p in derived]
+        secret = [p for p in present if hidden[p][i]]
+        if absent and len(shown) == len(present):
+            rest = values[total][i] - sum(values[p][i] for p in shown)
+            if 1 <= rest < threshold:
+                problems.append(
+                    Problem(
+                        source,
+                        f"'{absent[0]}' ({total} − others) not derivable as 1–{threshold - 1}",
+                        i + 1,
+                        total,
+                        str(int(values[total][i])),
+                    )
+                )
+        if not absent and len(secret) == 1 and len(shown) == len(present) - 1:
+            problems.append(
+                Problem(
+                    source,
+                    f"a second hidden cell: '{secret[0]}' = {total} − others",
+                    i + 1,
+                    secret[0],
+                    str(table[secret[0]].iloc[i]),
+                )
+            )
+    return problems
+
+
+def _dependent_problems(
+    table: pd.DataFrame,
+    col: str,
+    sources: Sequence[str],
+    hidden: dict[str, np.ndarray],
+    source: str,
+) -> list[Problem]:
+    """Rows where ``col`` is shown although a count it depends on is hidden."""
+    problems = []
+    shown_dep = table[col].notna().to_numpy()
+    for i in range(len(table)):
+        hit = [s for s in sources if s in hidden and hidden[s][i]]
+        if hit and shown_dep[i]:
+            problems.append(
+                Problem(
+                    source,
+                    f"blank (depends on hidden '{hit[0]}')",
+                    i + 1,
+                    col,
+                    str(table[col].iloc[i]),
+                )
+            )
+    return problems

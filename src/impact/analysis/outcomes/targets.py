@@ -23,7 +23,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from impact.analysis.outcome_inputs import (
+from impact.analysis.outcomes.inputs import (
     OVERALL,
     SOURCE,
     check_group_columns,
@@ -32,44 +32,26 @@ from impact.analysis.outcome_inputs import (
     iter_groups,
     resolve_indicators,
 )
-from impact.analysis.proportions import binomial_test_against, check_level
-from impact.analysis.publishable import PublishableTable
-from impact.analysis.shares import share_row
-from impact.analysis.suppression import SuppressionRules, share_rules
+from impact.analysis.outcomes.proportions import binomial_test_against
+from impact.analysis.outcomes.publishable import PublishableTable
+from impact.analysis.outcomes.shares import SHARE_STATISTICS, share_row
+from impact.analysis.outcomes.suppression import SuppressionRules, share_rules
 from impact.errors import InputError, Problem
+from impact.validation import check_level
 
-TARGET_COLUMNS: tuple[str, ...] = (
-    "indicator",
-    "group_var",
-    "group",
-    "target",
-    "participants",
-    "n",
-    "numerator",
-    "missing",
-    "share",
-    "ci_low",
-    "ci_high",
+#: What a target adds to a share row.
+TARGET_STATISTICS: tuple[str, ...] = (
     "share_minus_target",
     "target_in_ci",
     "p_two_sided",
     "p_below",
     "status",
-    "level",
 )
+TARGET_COLUMNS: tuple[str, ...] = (
+    "indicator", "group_var", "group", "target", *SHARE_STATISTICS, *TARGET_STATISTICS, "level",
+)  # fmt: skip
 
-TARGET_RULES = share_rules(
-    dependent=(
-        "share",
-        "ci_low",
-        "ci_high",
-        "share_minus_target",
-        "target_in_ci",
-        "p_two_sided",
-        "p_below",
-        "status",
-    )
-)
+TARGET_RULES = share_rules(dependent=("share", "ci_low", "ci_high", *TARGET_STATISTICS))
 
 
 @dataclass(frozen=True, repr=False)
@@ -82,15 +64,10 @@ class TargetAttainment(PublishableTable):
         One row per target × group, columns :data:`TARGET_COLUMNS`.
     level : float
         Confidence level.
-    suppression_threshold : int
-        Used by :meth:`publishable`.
     """
 
     rules: ClassVar[SuppressionRules] = TARGET_RULES
     source: ClassVar[str] = "target attainment"
-    table: pd.DataFrame
-    level: float
-    suppression_threshold: int = 5
     title: ClassVar[str] = "Target attainment"
 
     def summary(self) -> str:

@@ -19,7 +19,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from impact.analysis.outcome_inputs import (
+from impact.analysis.outcomes.inputs import (
     OVERALL,
     SOURCE,
     as_boolean,
@@ -28,10 +28,11 @@ from impact.analysis.outcome_inputs import (
     check_threshold,
     iter_groups,
 )
-from impact.analysis.proportions import check_level, wilson_interval
-from impact.analysis.publishable import PublishableTable
-from impact.analysis.suppression import SuppressionRules
+from impact.analysis.outcomes.proportions import wilson_interval
+from impact.analysis.outcomes.publishable import PublishableTable
+from impact.analysis.outcomes.suppression import SuppressionRules
 from impact.errors import InputError, Problem
+from impact.validation import check_level
 
 ANSWERS: tuple[str, ...] = ("yes", "no", "dont_know")
 
@@ -85,15 +86,10 @@ class Attribution(PublishableTable):
         One row per outcome × group, columns :data:`ATTRIBUTION_COLUMNS`.
     level : float
         Confidence level.
-    suppression_threshold : int
-        Used by :meth:`publishable`.
     """
 
     rules: ClassVar[SuppressionRules] = ATTRIBUTION_RULES
     source: ClassVar[str] = "attribution"
-    table: pd.DataFrame
-    level: float
-    suppression_threshold: int = 5
     title: ClassVar[str] = "Programme contribution (self-reported)"
 
     def summary(self) -> str:
@@ -180,35 +176,43 @@ def attribution(
         use_relevant = relevant is not None and outcome == "got_job"
         for group_var, group, part in iter_groups(indicators, groups):
             idx = part[has.loc[part].to_numpy()]
-            given = answers.loc[idx]
-            row = {
-                "outcome": outcome,
-                "contributed_column": column,
-                "group_var": group_var,
-                "group": group,
-                "n_outcome": len(idx),
-                "n_answered": int(given.notna().sum()),
-                "missing": int(given.isna().sum()),
-                "level": level,
-            }
-            for answer in ANSWERS:
-                row[answer] = int((given == answer).sum())
-            if use_relevant:
-                rel = relevant.loc[idx].fillna(False).astype(bool)
-                row["yes_relevant"] = int(((given == "yes").fillna(False) & rel).sum())
-            else:
-                row["yes_relevant"] = pd.NA
-            for cat in _CATEGORIES:
-                count, n = row[cat], row["n_answered"]
-                if pd.isna(count) or n == 0:
-                    row.update({f"share_{cat}": np.nan, f"ci_low_{cat}": np.nan})
-                    row[f"ci_high_{cat}"] = np.nan
-                    continue
-                low, high = wilson_interval(count, n, level)
-                row.update(
-                    {f"share_{cat}": count / n, f"ci_low_{cat}": low, f"ci_high_{cat}": high}
-                )
-            rows.append(row)
+            row = {"outcome": outcome, "contributed_column": column, "group_var": group_var}
+            row.update(
+                _answer_row(group, answers.loc[idx], relevant.loc[idx] if use_relevant else None)
+            )
+            row["level"] = level
+            rows.append(_with_intervals(row, level))
     table = pd.DataFrame(rows, columns=list(ATTRIBUTION_COLUMNS))
     table["yes_relevant"] = table["yes_relevant"].astype("Int64")
     return Attribution(table=table, level=level, suppression_threshold=threshold)
+
+
+def _answer_row(group: object, given: pd.Series, relevant: pd.Series | None) -> dict:
+    """Counts of one group's answers (``relevant``: job matches field, for ``got_job``)."""
+    row = {
+        "group": group,
+        "n_outcome": len(given),
+        "n_answered": int(given.notna().sum()),
+        "missing": int(given.isna().sum()),
+    }
+    for answer in ANSWERS:
+        row[answer] = int((given == answer).sum())
+    if relevant is not None:
+        rel = relevant.fillna(False).astype(bool)
+        row["yes_relevant"] = int(((given == "yes").fillna(False) & rel).sum())
+    else:
+        row["yes_relevant"] = pd.NA
+    return row
+
+
+def _with_intervals(row: dict, level: float) -> dict:
+    """``row`` with the share and Wilson interval of every answer category."""
+    for cat in _CATEGORIES:
+        count, n = row[cat], row["n_answered"]
+        if pd.isna(count) or n == 0:
+            row.update({f"share_{cat}": np.nan, f"ci_low_{cat}": np.nan})
+            row[f"ci_high_{cat}"] = np.nan
+            continue
+        low, high = wilson_interval(count, n, level)
+        row.update({f"share_{cat}": count / n, f"ci_low_{cat}": low, f"ci_high_{cat}": high})
+    return row

@@ -1,7 +1,7 @@
 """Figures of programme outcomes in the house style, with Swedish or English labels.
 
 Every function takes a result object and returns a :class:`matplotlib.figure.Figure` (never
-shown); save it with :func:`impact.analysis.figures_style.save_figure` (PNG and SVG). By default
+shown); save it with :func:`impact.figures.save_figure` (PNG and SVG). By default
 figures are drawn from the **publishable** (suppressed) tables: a bar whose share is hidden by
 small-cell suppression is left out and marked "n<5".
 
@@ -20,8 +20,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from impact.analysis.attribution import ANSWERS, Attribution
-from impact.analysis.figures_style import (
+from impact.analysis.outcomes.attribution import ANSWERS, Attribution
+from impact.analysis.outcomes.inputs import GENDER_ORDER, OVERALL
+from impact.analysis.outcomes.shares import IndicatorShares
+from impact.analysis.outcomes.targets import TargetAttainment
+from impact.analysis.outcomes.trajectories import Trajectories
+from impact.errors import ImpactError
+from impact.figures import (
     CI_COLOUR,
     GROUP_COLOURS,
     PALETTE,
@@ -30,37 +35,13 @@ from impact.analysis.figures_style import (
     new_figure,
     percent_axis,
 )
-from impact.analysis.labels import (
-    Language,
-    check_language,
-    format_number,
-    format_percent,
-    label,
-    wave_label,
-)
-from impact.analysis.outcome_inputs import GENDER_ORDER, OVERALL
-from impact.analysis.shares import IndicatorShares
-from impact.analysis.targets import TargetAttainment
-from impact.analysis.trajectories import Trajectories
-from impact.errors import ImpactError
+from impact.i18n import Lang, check_lang
+from impact.i18n.labels import label, wave_label
+from impact.i18n.numbers import format_number, format_percent
+from impact.indicators.components import JOB_AND_STEP_COMPONENTS
 
 #: Component indicators of "job or steps", in display order.
-COMPONENTS: tuple[str, ...] = (
-    "job_from_none",
-    "job_upgraded",
-    "job_changed_other",
-    "got_internship",
-    "started_relevant_education",
-    "more_interviews",
-    "improved_cv",
-    "expanded_network",
-    "got_reference",
-    "visited_workplace",
-    "learned_education_paths",
-    "learned_social_codes",
-    "improved_swedish",
-    "improved_professional_swedish",
-)
+COMPONENTS: tuple[str, ...] = JOB_AND_STEP_COMPONENTS
 
 
 def _table(result, publishable: bool) -> pd.DataFrame:
@@ -88,7 +69,7 @@ def _select_groups(table: pd.DataFrame, by: str | None, groups: Sequence[str] | 
     return by, list(groups)
 
 
-def _group_label(group: str, by: str, lang: Language) -> str:
+def _group_label(group: str, by: str, lang: Lang) -> str:
     if by == OVERALL:
         return label("overall", lang)
     if by == "gender" or group in GENDER_ORDER:
@@ -161,7 +142,7 @@ def plot_shares(
     *,
     by: str | None = None,
     groups: Sequence[str] | None = None,
-    lang: Language = "en",
+    lang: Lang = "en",
     publishable: bool = True,
 ) -> Figure:
     """Share of each indicator with its CI, overall (``by=None``) or by group (``by="gender"``).
@@ -169,7 +150,7 @@ def plot_shares(
     Parameters
     ----------
     result : IndicatorShares
-        From :func:`impact.analysis.shares.indicator_shares`.
+        From :func:`impact.analysis.outcomes.shares.indicator_shares`.
     indicators : sequence of str, optional
         Indicators to show, top to bottom (default all).
     by : str, optional
@@ -181,7 +162,7 @@ def plot_shares(
     publishable : bool
         Draw from the suppressed table (default) or the full one.
     """
-    lang = check_language(lang)
+    lang = check_lang(lang)
     table = _table(result, publishable)
     names = _names(table, indicators, "indicator")
     by_var, levels = _select_groups(table, by, groups)
@@ -206,17 +187,17 @@ def _names(table: pd.DataFrame, chosen, key: str) -> list[str]:
     return list(chosen)
 
 
-def _ci_note(fig: Figure, level: float, lang: Language, key: str = "ci_note") -> None:
+def _ci_note(fig: Figure, level: float, lang: Lang, key: str = "ci_note") -> None:
     pct = format_number(100.0 * level, lang, 0 if round(100 * level) == 100 * level else 1)
     fig.text(0.0, 0.0, label(key, lang).format(pct=pct), fontsize=7, color=PALETTE["grey"],
              ha="left", va="top")  # fmt: skip
 
 
 def plot_targets(
-    result: TargetAttainment, *, lang: Language = "en", publishable: bool = True
+    result: TargetAttainment, *, lang: Lang = "en", publishable: bool = True
 ) -> Figure:
     """Observed share with CI for each target indicator, the target drawn as a red mark."""
-    lang = check_language(lang)
+    lang = check_lang(lang)
     table = _table(result, publishable)
     rows = table[table["group_var"] == OVERALL]
     names = list(dict.fromkeys(rows["indicator"]))
@@ -241,7 +222,7 @@ def plot_components(
     *,
     by: str | None = None,
     groups: Sequence[str] | None = None,
-    lang: Language = "en",
+    lang: Lang = "en",
     publishable: bool = True,
 ) -> Figure:
     """Job + steps as a stacked bar (= job or steps), beside the shares of their components.
@@ -250,7 +231,7 @@ def plot_components(
     ``job_or_steps``. The right panel shows the components present in the result (default
     :data:`COMPONENTS`).
     """
-    lang = check_language(lang)
+    lang = check_lang(lang)
     table = _table(result, publishable)
     present = set(table["indicator"])
     names = [c for c in (components or COMPONENTS) if c in present]
@@ -313,14 +294,14 @@ def plot_trajectories(
     *,
     by: str | None = None,
     groups: Sequence[str] | None = None,
-    lang: Language = "en",
+    lang: Lang = "en",
     publishable: bool = True,
 ) -> Figure:
     """Share with each item's event across waves, with CIs (one panel per item).
 
     With ``by`` (e.g. ``"gender"``), each panel has one line per group.
     """
-    lang = check_language(lang)
+    lang = check_lang(lang)
     table = _table(result, publishable)
     names = _names(table, items, "item")
     by_var, levels = _select_groups(table, by, groups)
@@ -358,11 +339,9 @@ def plot_trajectories(
     return fig
 
 
-def plot_attribution(
-    result: Attribution, *, lang: Language = "en", publishable: bool = True
-) -> Figure:
+def plot_attribution(result: Attribution, *, lang: Lang = "en", publishable: bool = True) -> Figure:
     """Stacked bars: yes / no / don't know among those with each outcome (overall)."""
-    lang = check_language(lang)
+    lang = check_lang(lang)
     table = _table(result, publishable)
     rows = table[table["group_var"] == OVERALL]
     names = list(dict.fromkeys(rows["outcome"]))

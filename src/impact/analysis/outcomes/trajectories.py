@@ -22,23 +22,22 @@ from typing import ClassVar, Literal
 
 import pandas as pd
 
-from impact.analysis.outcome_inputs import (
+from impact.analysis.outcomes.inputs import (
     OVERALL,
     SOURCE,
     WAVE_PREFIX,
     as_boolean,
-    check_choice,
     check_group_columns,
     check_table,
     check_threshold,
     iter_groups,
     wave_order,
 )
-from impact.analysis.proportions import check_level
-from impact.analysis.publishable import PublishableTable
-from impact.analysis.shares import share_row
-from impact.analysis.suppression import SuppressionRules, share_rules
+from impact.analysis.outcomes.publishable import PublishableTable
+from impact.analysis.outcomes.shares import SHARE_STATISTICS, share_row
+from impact.analysis.outcomes.suppression import SuppressionRules, share_rules
 from impact.errors import InputError, Problem
+from impact.validation import check_choice, check_level
 
 Population = Literal["respondents", "balanced"]
 POPULATIONS: tuple[str, ...] = ("respondents", "balanced")
@@ -69,13 +68,7 @@ TRAJECTORY_COLUMNS: tuple[str, ...] = (
     "wave",
     "wave_order",
     "population",
-    "participants",
-    "n",
-    "numerator",
-    "missing",
-    "share",
-    "ci_low",
-    "ci_high",
+    *SHARE_STATISTICS,
     "level",
 )
 
@@ -93,15 +86,10 @@ class Trajectories(PublishableTable):
         balanced panel) in the group, ``n`` those with a known answer.
     level : float
         Confidence level.
-    suppression_threshold : int
-        Used by :meth:`publishable`.
     """
 
     rules: ClassVar[SuppressionRules] = TRAJECTORY_RULES
     source: ClassVar[str] = "trajectories"
-    table: pd.DataFrame
-    level: float
-    suppression_threshold: int = 5
     title: ClassVar[str] = "Trajectories across waves"
 
     def summary(self) -> str:
