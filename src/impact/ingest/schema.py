@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import functools
 import json
+import typing
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from impact.errors import InputError, Problem
-from impact.ingest.yamlfile import suggest
+from impact.ingest.yaml_problems import suggest
 from impact.resources import data_schema_dir
 
 with warnings.catch_warnings():
@@ -56,14 +57,7 @@ TableName = Literal[
 Language = Literal["en", "sv"]
 
 #: The canonical tables, in pipeline order.
-TABLES: tuple[str, ...] = (
-    "baseline",
-    "followup",
-    "result",
-    "randomisation",
-    "register_persons",
-    "register_months",
-)
+TABLES: tuple[TableName, ...] = typing.get_args(TableName)
 
 #: pandas dtype of each Frictionless field type after ingest.
 DTYPES: dict[str, str] = {

@@ -15,9 +15,9 @@ import pandas as pd
 
 from impact.errors import Problem
 from impact.ingest.mapping import BOOLEAN_TOKENS, CANONICAL, Mapping
-from impact.ingest.readers import RawTable
+from impact.ingest.raw_table import RawTable
 from impact.ingest.schema import FieldSpec, load_table_schema
-from impact.ingest.yamlfile import suggest
+from impact.ingest.yaml_problems import suggest
 
 __all__ = ["MappedTable", "apply_mapping", "display_column", "known_headers"]
 

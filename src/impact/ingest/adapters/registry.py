@@ -16,7 +16,7 @@ from impact.ingest.adapters.tools import (
     surveymonkey,
     typeform,
 )
-from impact.ingest.yamlfile import suggest
+from impact.ingest.yaml_problems import suggest
 
 __all__ = ["ADAPTERS", "AUTO", "adapter_names", "get_adapter"]
 
