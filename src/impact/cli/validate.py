@@ -22,7 +22,7 @@ from impact.config import load_config
 from impact.errors import ImpactError, InputError, Problem
 from impact.escaping import write_csv
 from impact.ingest import ValidationReport, load_table_schema, validate_file, validate_study
-from impact.ingest.study import StudyData
+from impact.ingest.study_data import StudyData
 from impact.outputs import OutputFolder
 from impact.problem_groups import describe_by_cause
 from impact.problem_table import save_problem_table

@@ -12,7 +12,8 @@ The public entry points (re-exported here; the work happens in the submodules):
 """
 
 from impact.ingest.mapping import Mapping, bundled_mappings, load_mapping
-from impact.ingest.readers import RawTable, read_raw
+from impact.ingest.raw_table import RawTable
+from impact.ingest.readers import read_raw
 from impact.ingest.schema import (
     TABLES,
     FieldSpec,
@@ -20,16 +21,9 @@ from impact.ingest.schema import (
     load_table_schema,
     pandera_schema,
 )
-from impact.ingest.study import (
-    SourceFile,
-    StudyData,
-    ValidationReport,
-    derive_age,
-    load_study,
-    read_table,
-    validate_file,
-    validate_study,
-)
+from impact.ingest.single_file import derive_age, read_table, validate_file
+from impact.ingest.study import load_study, validate_study
+from impact.ingest.study_data import SourceFile, StudyData, ValidationReport
 from impact.ingest.translate import apply_mapping
 from impact.ingest.validate import validate_frame
 

@@ -25,17 +25,13 @@ import pandas as pd
 
 from impact.errors import Problem
 from impact.ingest.adapters.detect import detect_source
-from impact.ingest.adapters.export import (
-    ExportReport,
-    every_row_dropped,
-    export_rows,
-    opened_rows,
-)
+from impact.ingest.adapters.export import every_row_dropped, export_rows, opened_rows
+from impact.ingest.adapters.export_report import ExportReport
 from impact.ingest.adapters.registry import ADAPTERS, AUTO, get_adapter
 from impact.ingest.convert import convert_columns, infer_extra, type_problems
 from impact.ingest.csv_chunks import csv_chunks
 from impact.ingest.mapping import CANONICAL, Mapping
-from impact.ingest.readers import RawTable
+from impact.ingest.raw_table import RawTable
 from impact.ingest.schema import load_table_schema
 from impact.ingest.translate import MappedTable, apply_mapping
 

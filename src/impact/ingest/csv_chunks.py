@@ -26,17 +26,15 @@ from pathlib import Path
 
 from impact.errors import Problem
 from impact.ingest.bounds import check_width, field_limit
-from impact.ingest.readers import (
+from impact.ingest.raw_table import (
     RawTable,
-    csv_header,
     filled_unnamed,
     header_names,
     kept_columns,
-    sniff_delimiter,
-    sniff_lines,
     text_frame,
     text_records,
 )
+from impact.ingest.readers import csv_header, sniff_delimiter, sniff_lines
 from impact.ingest.text_guard import SAMPLE_BYTES, refuse_binary
 
 __all__ = ["CHUNK_ROWS", "HEAD_CHARS", "CsvChunks", "NotStreamable", "csv_chunks"]
