@@ -8,7 +8,8 @@ organisation's own format, the mapping, a ready ``study.yaml`` and the truth.
 
 from impact.synth.codes import CodeNoise, draw_true_codes, type_codes
 from impact.synth.programme import ProgrammeRates, programme_study
-from impact.synth.randomised import RandomisedEffects, randomised_study
+from impact.synth.randomised import randomised_study
+from impact.synth.randomised_params import RandomisedEffects
 from impact.synth.register import register_extract
 from impact.synth.study import RegisterExtract, SyntheticStudy
 
