@@ -274,6 +274,18 @@ def read_raw(
     """
     path = Path(path)
     source = str(path)
+    _check_readable(path, source)
+    suffix = path.suffix.lower()
+    known = set(known_headers)
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(path, source, sheet, known, header_rows)
+    if suffix in (".sav", ".dta"):
+        return read_sav(path, source, known)
+    return read_csv_text(path, source, header_rows)
+
+
+def _check_readable(path: Path, source: str) -> None:
+    """Refuse a missing path, a folder, an unsupported format and an empty file."""
     if not path.exists():
         raise file_error(
             source,
@@ -304,9 +316,3 @@ def read_raw(
             f"{source} is empty",
             EMPTY_FIX,
         )
-    known = set(known_headers)
-    if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx(path, source, sheet, known, header_rows)
-    if suffix in (".sav", ".dta"):
-        return read_sav(path, source, known)
-    return read_csv_text(path, source, header_rows)
