@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 import pandas as pd
+from typing_extensions import TypedDict, Unpack
 
 from impact.errors import InputError, Problem
 from impact.ingest.adapters.export import read_export
@@ -27,6 +28,7 @@ from impact.ingest.validate import validate_frame
 
 __all__ = [
     "CHUNKED_BYTES",
+    "FileOptions",
     "derive_age",
     "file_sha256",
     "ingest_file",
@@ -37,6 +39,14 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 PathLike = str | os.PathLike[str]
+
+
+class FileOptions(TypedDict, total=False):
+    """How one file is read (keywords of :func:`read_table` and :func:`validate_file`)."""
+
+    sheet: str | None
+    followup_number: int | None
+    chunk_rows: int | None
 
 
 def file_sha256(path: Path) -> str | None:
@@ -114,8 +124,8 @@ def ingest_file(
     path: Path,
     table: str,
     mapping: Mapping | None,
-    sheet: str | None,
-    followup_number: int | None,
+    sheet: str | None = None,
+    followup_number: int | None = None,
     chunk_rows: int | None = None,
 ) -> tuple[pd.DataFrame | None, list[Problem], ExportReport | None]:
     """Read, map, type and validate one file; never raises for bad input."""
@@ -140,9 +150,7 @@ def read_table(
     path: PathLike,
     table: str,
     mapping: Mapping | PathLike | None = None,
-    sheet: str | None = None,
-    followup_number: int | None = None,
-    chunk_rows: int | None = None,
+    **options: Unpack[FileOptions],
 ) -> pd.DataFrame:
     """Read one file into a clean canonical table (read, map, validate).
 
@@ -178,7 +186,7 @@ def read_table(
     check_table_name(table)
     if mapping is not None:
         mapping = load_mapping(mapping)
-    frame, problems, _ = ingest_file(Path(path), table, mapping, sheet, followup_number, chunk_rows)
+    frame, problems, _ = ingest_file(Path(path), table, mapping, **options)
     if problems or frame is None:
         raise InputError(f"{path} is not a valid {table} file", problems)
     return frame.reset_index(drop=True)
@@ -188,9 +196,7 @@ def validate_file(
     path: PathLike,
     table: str,
     mapping: Mapping | PathLike | None = None,
-    sheet: str | None = None,
-    followup_number: int | None = None,
-    chunk_rows: int | None = None,
+    **options: Unpack[FileOptions],
 ) -> ValidationReport:
     """Read, map and validate one file into a report (problems collected, not raised).
 
@@ -208,7 +214,7 @@ def validate_file(
     except InputError as error:
         return ValidationReport(files=[], problems=list(error.problems))
     path = Path(path)
-    frame, problems, export = ingest_file(path, table, loaded, sheet, followup_number, chunk_rows)
+    frame, problems, export = ingest_file(path, table, loaded, **options)
     rows = None if frame is None else len(frame)
     files = [SourceFile(table, str(path), file_sha256(path), rows, len(problems))]
     report = ValidationReport(files=files, problems=problems, exports=[export] if export else [])

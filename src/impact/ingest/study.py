@@ -4,8 +4,8 @@
 :class:`ValidationReport` (every problem of every file, per-file row counts and hashes);
 :func:`load_study` returns the clean canonical tables as :class:`StudyData` or raises one
 :class:`~impact.errors.InputError` listing every problem. One file is read by
-:mod:`impact.ingest.single_file` (:func:`read_table`, :func:`validate_file`, also importable
-from here); the result types are in :mod:`impact.ingest.study_data`.
+:mod:`impact.ingest.single_file` (``read_table``, ``validate_file``); the result types are in
+:mod:`impact.ingest.study_data` (also importable from here).
 """
 
 from __future__ import annotations
@@ -21,29 +21,13 @@ from impact.errors import InputError, Problem
 from impact.ingest.adapters.export_report import ExportReport
 from impact.ingest.mapping import Mapping, load_mapping
 from impact.ingest.round_labels import round_label_problems
-from impact.ingest.single_file import (
-    derive_age,
-    file_sha256,
-    ingest_file,
-    read_table,
-    validate_file,
-)
+from impact.ingest.single_file import file_sha256, ingest_file
 from impact.ingest.study_data import SourceFile, StudyData, ValidationReport
 
 if TYPE_CHECKING:
     from impact.config import StudyConfig
 
-__all__ = [
-    "SourceFile",
-    "StudyData",
-    "ValidationReport",
-    "derive_age",
-    "file_sha256",
-    "load_study",
-    "read_table",
-    "validate_file",
-    "validate_study",
-]
+__all__ = ["SourceFile", "StudyData", "ValidationReport", "load_study", "validate_study"]
 
 logger = logging.getLogger(__name__)
 
