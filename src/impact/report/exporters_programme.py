@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from impact.analysis.labels import label
+from impact.analysis.plotting import COMPONENTS  # the step components, in display order
 from impact.analysis.suppression import suppress_small_cells
 from impact.report.bundle import BundleError, bundle_writer
 
@@ -28,23 +29,6 @@ HEADLINE = (
     "improved_cv",
     "got_reference",
     "job_relevant_and_contributed",
-)
-#: Step components shown in the components section, in this order, when present.
-COMPONENTS = (
-    "job_from_none",
-    "job_upgraded",
-    "job_changed_other",
-    "got_internship",
-    "started_relevant_education",
-    "more_interviews",
-    "improved_cv",
-    "expanded_network",
-    "got_reference",
-    "visited_workplace",
-    "learned_education_paths",
-    "learned_social_codes",
-    "improved_swedish",
-    "improved_professional_swedish",
 )
 GROUP_CODES = ("woman", "man", "other", "not_stated", "all", "overall")
 _FIGURE_CAPTIONS = {
@@ -160,46 +144,57 @@ def write_programme_bundle(
         round_id=round_id, name="programme" if scope == "all" else f"programme_{scope}",
     ) as w:  # fmt: skip
         shares = published["shares"]
-        indicators = list(dict.fromkeys(shares["indicator"].astype(str)))
-        for ident in [*indicators, *GROUP_CODES]:
-            w.label(ident, _both(ident))
-        w.data.update(
-            {
-                "level": outcomes.level,
-                "suppression_threshold": threshold,
-                "indicators": indicators,
-                "headline": [i for i in HEADLINE if i in indicators],
-                "components": [i for i in COMPONENTS if i in indicators],
-            }
-        )
-        w.notes.extend(outcomes.notes)
+        _overview(w, outcomes, shares, threshold)
         _in_progress(w, rounds_in_progress or {}, threshold)
         _shares(w, shares)
-        if outcomes.response is not None:
-            _response(w, published["response"])
-        if link_report is not None:
-            w.section("link")
-            w.table("link", _link_table(link_report, threshold), title=_TITLES["link"],
-                    suppressed=True)  # fmt: skip
-        if outcomes.targets is not None:
-            _targets(w, published["targets"])
-        if outcomes.comparison is not None:
-            _comparison(w, published["comparison"])
-        if outcomes.attribution is not None:
-            w.section("attribution")
-            w.table("attribution", published["attribution"], title=_TITLES["attribution"],
-                    suppressed=True)  # fmt: skip
-        if outcomes.trajectories is not None:
-            w.section("trajectories")
-            w.table("trajectories", published["trajectories"], title=_TITLES["trajectories"],
-                    suppressed=True)  # fmt: skip
-            for event in published["trajectories"]["event"].astype(str).unique():
-                w.label(event, _both(event))
+        _optional_sections(w, outcomes, published, link_report, threshold)
         figures = {lang: outcomes.figures(lang) for lang in ("sv", "en")}
         for name in figures["en"]:
             w.figure(name, {lang: figures[lang][name] for lang in figures},
                      caption=_FIGURE_CAPTIONS.get(name, {"sv": name, "en": name}))  # fmt: skip
     return Path(directory)
+
+
+def _overview(w, outcomes, shares, threshold: int) -> None:
+    """Labels of the indicators and groups, the bundle's data and the analyses' notes."""
+    indicators = list(dict.fromkeys(shares["indicator"].astype(str)))
+    for ident in [*indicators, *GROUP_CODES]:
+        w.label(ident, _both(ident))
+    w.data.update(
+        {
+            "level": outcomes.level,
+            "suppression_threshold": threshold,
+            "indicators": indicators,
+            "headline": [i for i in HEADLINE if i in indicators],
+            "components": [i for i in COMPONENTS if i in indicators],
+        }
+    )
+    w.notes.extend(outcomes.notes)
+
+
+def _optional_sections(w, outcomes, published, link_report: Any, threshold: int) -> None:
+    """The sections present only when their analysis ran: response, linking, targets, gender
+    comparison, attribution and trajectories."""
+    if outcomes.response is not None:
+        _response(w, published["response"])
+    if link_report is not None:
+        w.section("link")
+        w.table("link", _link_table(link_report, threshold), title=_TITLES["link"],
+                suppressed=True)  # fmt: skip
+    if outcomes.targets is not None:
+        _targets(w, published["targets"])
+    if outcomes.comparison is not None:
+        _comparison(w, published["comparison"])
+    if outcomes.attribution is not None:
+        w.section("attribution")
+        w.table("attribution", published["attribution"], title=_TITLES["attribution"],
+                suppressed=True)  # fmt: skip
+    if outcomes.trajectories is not None:
+        w.section("trajectories")
+        w.table("trajectories", published["trajectories"], title=_TITLES["trajectories"],
+                suppressed=True)  # fmt: skip
+        for event in published["trajectories"]["event"].astype(str).unique():
+            w.label(event, _both(event))
 
 
 def _participants(w, round_id: str, participants: int, threshold: int) -> None:

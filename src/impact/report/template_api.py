@@ -34,7 +34,7 @@ from impact.escaping import Markdown, markdown_code, markdown_text, spreadsheet_
 from impact.report import numbers as nf
 from impact.report.bundle import Bundle, BundleError, load_bundle
 from impact.report.i18n import Translator
-from impact.report.template_tables import KINDS, Column, col, infer_kind, is_float, table_row
+from impact.report.template_tables import KINDS, Column, col, infer_kind, table_row
 from impact.report.template_tables import column_separator as _separator
 
 __all__ = ["FIGURE_DIR", "KINDS", "Column", "Report", "col", "open_report"]
@@ -193,7 +193,7 @@ class Report:
             "share_pp": lambda v: nf.share_points(v, lang, d, unit=False),
             "points": lambda v: nf.points(v, lang, d, unit=False),
             "p": lambda v: nf.pvalue(v, lang),
-            "number": lambda v: nf.decimal(v, d, lang) if is_float(v) or not v else v,
+            "number": lambda v: nf.decimal(v, d, lang) if nf.is_number(v) or not v else v,
             "bool": lambda v: self.t("common.yes" if v in ("True", "true", "1") else "common.no"),
         }
         return formatters[kind](raw)

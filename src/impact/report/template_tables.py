@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from impact.escaping import markdown_text
+from impact.report.numbers import is_number
 
 __all__ = [
     "KINDS",
@@ -18,7 +19,6 @@ __all__ = [
     "col",
     "column_separator",
     "infer_kind",
-    "is_float",
     "table_row",
 ]
 
@@ -102,17 +102,8 @@ def infer_kind(field: str, rows: list[dict[str, str]]) -> str:
     if _COUNTS.match(field):
         return "count"
     values = [r.get(field, "") for r in rows if r.get(field, "") not in ("", "..")]
-    numeric = all(is_float(v) for v in values) and bool(values)
+    numeric = all(is_number(v) for v in values) and bool(values)
     return "number" if numeric else "label"
-
-
-def is_float(text: str) -> bool:
-    """Whether ``text`` reads as a number."""
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def table_row(cells: Iterable[str]) -> str:
