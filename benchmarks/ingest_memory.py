@@ -80,11 +80,11 @@ def _measure(kind: str, path: str, mapping: str) -> dict:
         start = time.perf_counter()
         rows = len(pd.read_csv(path, sep=";", encoding=ENCODING))
     else:
-        import impact.ingest.study as study
+        import impact.ingest.single_file as single_file
         from impact.ingest import read_table
 
         if kind == "whole":
-            study.CHUNKED_BYTES = 1 << 62
+            single_file.CHUNKED_BYTES = 1 << 62
         start = time.perf_counter()
         rows = len(read_table(path, "baseline", mapping))
     seconds = time.perf_counter() - start

@@ -14,7 +14,7 @@ from impact.ingest.adapters.dates import to_iso
 from impact.ingest.adapters.export import read_export
 from impact.ingest.adapters.headers import parse_headers
 from impact.ingest.mapping import Mapping
-from impact.ingest.readers import HEADER_JOIN
+from impact.ingest.raw_table import HEADER_JOIN
 
 Q = "What did you do? (tick all)"
 OPTIONS = {"Internship": "got_internship", "Workplace visit": "visited_workplace"}

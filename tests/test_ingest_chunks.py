@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import impact.ingest.csv_chunks as csv_chunks_module
-import impact.ingest.study as study
+import impact.ingest.single_file as single_file
 import survey_exports as se
 from bad_inputs.catalogue import all_cases
 from bad_inputs.workspace import Workspace, clean_studies, read_rows, write_rows
@@ -105,11 +105,11 @@ def test_big_csv_exports_are_read_in_chunks(clean, tmp_path, monkeypatch):
         calls.append(args[0])
         return typed_in_chunks(*args, **kwargs)
 
-    monkeypatch.setattr(study, "typed_in_chunks", spy)
+    monkeypatch.setattr(single_file, "typed_in_chunks", spy)
     mapping = ws.study() / "mapping_belong_sv.yaml"
     validate_file(ws.raw(BASELINE), "baseline", mapping)
     assert calls == []  # a small export is read whole
-    monkeypatch.setattr(study, "CHUNKED_BYTES", 1000)
+    monkeypatch.setattr(single_file, "CHUNKED_BYTES", 1000)
     report = validate_file(ws.raw(BASELINE), "baseline", mapping)
     assert calls == [ws.raw(BASELINE)] and report.ok
 
@@ -137,7 +137,7 @@ def test_what_the_stream_cannot_decide_is_read_whole(clean, tmp_path, monkeypatc
     lines[400] = lines[400].replace(b"\x00", b"")
     path.write_bytes(b"\r\n".join(lines).rstrip(b"\r\n") + b'\r\nR_x;"never closed\r\nmore\r\n')
     with pytest.raises(InputError) as error:
-        study.read_table(path, "result", mapping, chunk_rows=10)
+        single_file.read_table(path, "result", mapping, chunk_rows=10)
     problem = error.value.problems[0]
     assert problem.row == len(rows) + 1 and "quote" in problem.expected
 
@@ -195,8 +195,8 @@ def test_catalogue_cases_in_chunks(case, clean, tmp_path, monkeypatch):
             return str(error), error.problems
 
     whole = report()
-    monkeypatch.setattr(study, "CHUNKED_BYTES", 1)
-    monkeypatch.setattr(study, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(single_file, "CHUNKED_BYTES", 1)
+    monkeypatch.setattr(single_file, "CHUNK_ROWS", 2)
     chunked = report()
     if isinstance(whole, tuple):
         assert chunked == whole
@@ -225,15 +225,15 @@ def test_survey_tool_exports_in_chunks(layout, tmp_path, monkeypatch):
     config = se.write_layout(layout, tmp_path / layout, detect=True)
     whole = validate_study(config)
     assert whole.ok, whole.problems
-    monkeypatch.setattr(study, "CHUNKED_BYTES", 1)
-    monkeypatch.setattr(study, "CHUNK_ROWS", 3)
+    monkeypatch.setattr(single_file, "CHUNKED_BYTES", 1)
+    monkeypatch.setattr(single_file, "CHUNK_ROWS", 3)
     read = []
 
     def spy(path, *args):
         read.append(typed_in_chunks(path, *args).export.rows_read)  # raises if read whole
         return typed_in_chunks(path, *args)
 
-    monkeypatch.setattr(study, "typed_in_chunks", spy)
+    monkeypatch.setattr(single_file, "typed_in_chunks", spy)
     _same_report(whole, validate_study(config))
     csv_files = [e.rows_read for e in whole.exports if e.source.endswith((".csv", ".txt"))]
     assert read and read == csv_files  # every CSV export read in chunks, none whole

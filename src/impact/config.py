@@ -20,14 +20,13 @@ from pydantic import (
     Field,
     PrivateAttr,
     SecretStr,
-    ValidationError,
     field_serializer,
     field_validator,
     model_validator,
 )
 
-from impact.errors import InputError, Problem
-from impact.ingest.yamlfile import load_yaml, pydantic_problems
+from impact.ingest.schema import TABLES, TableName
+from impact.ingest.yamlfile import load_yaml, validated_model
 
 __all__ = [
     "AnalysisConfig",
@@ -40,9 +39,7 @@ __all__ = [
     "load_config",
 ]
 
-TableKey = Literal[
-    "baseline", "followup", "result", "randomisation", "register_persons", "register_months"
-]
+TableKey = TableName
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
@@ -79,30 +76,14 @@ class InputsConfig(_Strict):
     register_months: list[Path] = []
     sheets: dict[TableKey, str] = {}
 
-    @field_validator(
-        "baseline",
-        "followup",
-        "result",
-        "randomisation",
-        "register_persons",
-        "register_months",
-        mode="before",
-    )
+    @field_validator(*TABLES, mode="before")
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return _as_list(value)
 
     def files(self) -> dict[str, list[Path]]:
         """``{table: [paths]}`` for every table with at least one input file."""
-        tables = (
-            "baseline",
-            "followup",
-            "result",
-            "randomisation",
-            "register_persons",
-            "register_months",
-        )
-        return {t: list(getattr(self, t)) for t in tables if getattr(self, t)}
+        return {t: list(getattr(self, t)) for t in TABLES if getattr(self, t)}
 
 
 DEFAULT_CODE_ELEMENTS: list[tuple[Literal["letters", "digits"], int]] = [
@@ -341,25 +322,15 @@ def load_config(path: str | os.PathLike[str]) -> StudyConfig:
     """
     path = Path(path).resolve()
     source = str(path)
-    doc = load_yaml(path, what="study config")
-    if not isinstance(doc, dict):
-        raise InputError(
-            f"Study config {path.name} is not valid",
-            [
-                Problem(
-                    source=source,
-                    expected="a YAML mapping with the sections study, inputs, analysis, ...",
-                    fix="start from the example that `impact synth programme --out example` "
-                    "writes (example/study.yaml)",
-                )
-            ],
-        )
-    try:
-        config = StudyConfig.model_validate(doc)
-    except ValidationError as error:
-        raise InputError(
-            f"Study config {path.name} is not valid", pydantic_problems(error, source, StudyConfig)
-        ) from None
+    config = validated_model(
+        load_yaml(path, what="study config"),
+        StudyConfig,
+        title=f"Study config {path.name} is not valid",
+        source=source,
+        expected="a YAML mapping with the sections study, inputs, analysis, ...",
+        fix="start from the example that `impact synth programme --out example` "
+        "writes (example/study.yaml)",
+    )
     config._source = path
     resolved = config.resolved(path.parent)
     return resolved

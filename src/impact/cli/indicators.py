@@ -61,22 +61,7 @@ def register(app: typer.Typer) -> None:
         if codebook is not None:
             if panel is not None or out is not None:
                 raise ImpactError("Use either PANEL --out FILE or --codebook DIR, not both.")
-            checkboxes = load_mapping(mapping).all_checkboxes() if mapping is not None else []
-            inputs = [definitions] if definitions else []
-            if mapping is not None and Path(mapping).is_file():
-                inputs.append(Path(mapping))
-            folder = OutputFolder(
-                codebook,
-                inputs=inputs,
-                command="impact indicators --codebook",
-                keep_previous=True,
-            )
-            with folder:
-                written = write_codebook(  # type: ignore[arg-type]
-                    folder.staging, lang, definitions, overrides, checkboxes
-                )
-            for path in written:
-                typer.echo(f"wrote {codebook / path.relative_to(folder.staging)}")
+            _write_codebook(codebook, lang, definitions, overrides, mapping)
             return
         if panel is None or out is None:
             raise ImpactError(
@@ -86,24 +71,54 @@ def register(app: typer.Typer) -> None:
             raise ImpactError("--lang only applies together with --codebook.")
         if mapping is not None:
             raise ImpactError("--mapping only applies together with --codebook.")
-        companions = [metadata_path(out).name] if out.suffix.lower() == ".csv" else []
-        folder = output_file(
-            out,
-            companions=companions,
-            inputs=[panel, *([definitions] if definitions else [])],
-            command="impact indicators",
+        _write_indicator_table(panel, out, definitions, overrides, engine)
+
+
+def _write_codebook(
+    codebook: Path,
+    lang: str | None,
+    definitions: Path | None,
+    overrides: dict,
+    mapping: str | None,
+) -> None:
+    """Write the codebook into the folder ``codebook`` (with the mapping's checkbox rules)."""
+    checkboxes = load_mapping(mapping).all_checkboxes() if mapping is not None else []
+    inputs = [definitions] if definitions else []
+    if mapping is not None and Path(mapping).is_file():
+        inputs.append(Path(mapping))
+    folder = OutputFolder(
+        codebook,
+        inputs=inputs,
+        command="impact indicators --codebook",
+        keep_previous=True,
+    )
+    with folder:
+        written = write_codebook(  # type: ignore[arg-type]
+            folder.staging, lang, definitions, overrides, checkboxes
         )
-        with folder:
-            table = compute_indicators(
-                read_panel(panel), engine=engine, definitions=definitions, params=overrides
-            )
-            written = [
-                out.parent / path.name
-                for path in write_indicators(table, folder.staging / out.name)
-            ]
-        typer.echo(
-            f"{len(table)} persons, {len(table.attrs['indicators']['definitions'])} indicators"
+    for path in written:
+        typer.echo(f"wrote {codebook / path.relative_to(folder.staging)}")
+
+
+def _write_indicator_table(
+    panel: Path, out: Path, definitions: Path | None, overrides: dict, engine: str
+) -> None:
+    """Compute the indicators of the linked panel and write them to ``out``."""
+    companions = [metadata_path(out).name] if out.suffix.lower() == ".csv" else []
+    folder = output_file(
+        out,
+        companions=companions,
+        inputs=[panel, *([definitions] if definitions else [])],
+        command="impact indicators",
+    )
+    with folder:
+        table = compute_indicators(
+            read_panel(panel), engine=engine, definitions=definitions, params=overrides
         )
-        typer.echo(missing_counts(table).summary())
-        for path in written:
-            typer.echo(f"wrote {path}")
+        written = [
+            out.parent / path.name for path in write_indicators(table, folder.staging / out.name)
+        ]
+    typer.echo(f"{len(table)} persons, {len(table.attrs['indicators']['definitions'])} indicators")
+    typer.echo(missing_counts(table).summary())
+    for path in written:
+        typer.echo(f"wrote {path}")

@@ -9,8 +9,11 @@ Examples
 
 from __future__ import annotations
 
+import inspect
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -48,6 +51,13 @@ DIRECTION = typer.Option("both", "--direction", help="increase, decrease or both
 OUTCOME = typer.Option(None, "--outcome", help="Outcome id or label for the sentence.")
 LANG = typer.Option("en", "--lang", help="Language of the sentence: en or sv.")
 JSON = typer.Option(False, "--json", help="Print the result as JSON (for scripts).")
+COVARIATES = typer.Option(0, "--covariates", help="Number of covariates adjusted for.")
+ATTRITION_SLOPE = typer.Option(
+    0.0, "--attrition-slope", help="Log-odds of missing per SD of the covariate index."
+)
+SIMS = typer.Option(10_000, "--sims", help="Number of simulated trials.")
+SEED = typer.Option(DEFAULT_SEED, "--seed", help="Random seed.")
+OUT = typer.Option(None, "--out", help="Write CSV tables and PNG/SVG figures here.")
 
 
 def _checked_folder(out: Path | None, command: str) -> OutputFolder | None:
@@ -76,166 +86,119 @@ def _emit(result: PowerAnswer, lang: str, as_json: bool) -> None:
     typer.echo(result.tidy().to_string(index=False))
 
 
+#: Option names of the commands → keywords of the analysis functions, where they differ.
+_ANALYSIS_KEYWORDS = {
+    "n1": "n_treatment",
+    "n2": "n_control",
+    "target_power": "power",
+    "effect": "effect_pp",
+    "covariates": "n_covariates",
+    "sims": "n_sims",
+}
+#: Options of the commands that only choose how the answer is shown.
+_DISPLAY_OPTIONS = ("lang", "as_json")
+
+
+def _answer(compute: Callable[..., PowerAnswer], options: dict[str, Any]) -> None:
+    """Call ``compute`` with a command's options (as analysis keywords) and print the answer."""
+    check_lang(options["lang"])
+    keywords = {
+        _ANALYSIS_KEYWORDS.get(name, name): value
+        for name, value in options.items()
+        if name not in _DISPLAY_OPTIONS
+    }
+    _emit(compute(**keywords), options["lang"], options["as_json"])
+
+
+#: Every option of the design commands (mde, n, power, simulate): name → (type, declaration).
+_DESIGN_OPTIONS: dict[str, tuple[type, Any]] = {
+    "n1": (float, N1),
+    "n2": (float, N2),
+    "n": (float, N_TOTAL),
+    "ratio": (float, RATIO),
+    "control_rate": (float, CONTROL),
+    "effect": (float, EFFECT),
+    "alpha": (float, ALPHA),
+    "target_power": (float, POWER),
+    "sides": (int, SIDES),
+    "method": (str, METHOD),
+    "covariates": (int, COVARIATES),
+    "r2": (float, R2),
+    "icc": (float, ICC),
+    "cluster_size": (float, CLUSTER),
+    "attrition": (float, ATTRITION),
+    "attrition_slope": (float, ATTRITION_SLOPE),
+    "sims": (int, SIMS),
+    "seed": (int, SEED),
+    "direction": (str, DIRECTION),
+    "outcome": (str, OUTCOME),
+    "lang": (str, LANG),
+    "as_json": (bool, JSON),
+}
+
+
+def _with_options(names: str, **replaced: tuple[type, Any]) -> Callable[[Callable], Callable]:
+    """Give a command taking ``**options`` the signature typer reads: the options ``names``
+    (space-separated, in this order) from :data:`_DESIGN_OPTIONS`, or from ``replaced``."""
+
+    def declare(command: Callable) -> Callable:
+        table = {**_DESIGN_OPTIONS, **replaced}
+        parameters = [
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=table[name][1],
+                annotation=table[name][0],
+            )
+            for name in names.split()
+        ]
+        command.__signature__ = inspect.Signature(parameters, return_annotation=None)  # type: ignore[attr-defined]
+        return command
+
+    return declare
+
+
 @power_app.command("mde")
-def mde_command(
-    n1: float = N1,
-    n2: float = N2,
-    n: float = N_TOTAL,
-    ratio: float = RATIO,
-    control_rate: float = CONTROL,
-    alpha: float = ALPHA,
-    target_power: float = POWER,
-    sides: int = SIDES,
-    method: str = METHOD,
-    r2: float = R2,
-    icc: float = ICC,
-    cluster_size: float = CLUSTER,
-    attrition: float = ATTRITION,
-    direction: str = DIRECTION,
-    outcome: str = OUTCOME,
-    lang: str = LANG,
-    as_json: bool = JSON,
-) -> None:
+@_with_options(
+    "n1 n2 n ratio control_rate alpha target_power sides method r2 icc cluster_size attrition "
+    "direction outcome lang as_json"
+)
+def mde_command(**options: Any) -> None:
     """Minimum detectable effect in percentage points (rise, fall or both)."""
-    check_lang(lang)
-    result = mde(
-        n1,
-        n2,
-        n=n,
-        ratio=ratio,
-        control_rate=control_rate,
-        power=target_power,
-        direction=direction,
-        alpha=alpha,
-        sides=sides,
-        method=method,
-        r2=r2,
-        icc=icc,
-        cluster_size=cluster_size,
-        attrition=attrition,
-        outcome=outcome,
-    )
-    _emit(result, lang, as_json)
+    _answer(mde, options)
 
 
 @power_app.command("n")
-def n_command(
-    control_rate: float = CONTROL,
-    effect: float = EFFECT,
-    ratio: float = RATIO,
-    alpha: float = ALPHA,
-    target_power: float = POWER,
-    sides: int = SIDES,
-    method: str = METHOD,
-    r2: float = R2,
-    icc: float = ICC,
-    cluster_size: float = CLUSTER,
-    attrition: float = ATTRITION,
-    outcome: str = OUTCOME,
-    lang: str = LANG,
-    as_json: bool = JSON,
-) -> None:
+@_with_options(
+    "control_rate effect ratio alpha target_power sides method r2 icc cluster_size attrition "
+    "outcome lang as_json"
+)
+def n_command(**options: Any) -> None:
     """Participants to analyse and to enrol to detect --effect with --power."""
-    check_lang(lang)
-    result = sample_size(
-        control_rate=control_rate,
-        effect_pp=effect,
-        power=target_power,
-        ratio=ratio,
-        alpha=alpha,
-        sides=sides,
-        method=method,
-        r2=r2,
-        icc=icc,
-        cluster_size=cluster_size,
-        attrition=attrition,
-        outcome=outcome,
-    )
-    _emit(result, lang, as_json)
+    _answer(sample_size, options)
 
 
 @power_app.command("power")
-def power_command(
-    n1: float = N1,
-    n2: float = N2,
-    n: float = N_TOTAL,
-    ratio: float = RATIO,
-    control_rate: float = CONTROL,
-    effect: float = EFFECT,
-    alpha: float = ALPHA,
-    sides: int = SIDES,
-    method: str = METHOD,
-    r2: float = R2,
-    icc: float = ICC,
-    cluster_size: float = CLUSTER,
-    attrition: float = ATTRITION,
-    outcome: str = OUTCOME,
-    lang: str = LANG,
-    as_json: bool = JSON,
-) -> None:
+@_with_options(
+    "n1 n2 n ratio control_rate effect alpha sides method r2 icc cluster_size attrition "
+    "outcome lang as_json"
+)
+def power_command(**options: Any) -> None:
     """Power to detect a change of --effect percentage points."""
-    check_lang(lang)
-    result = power(
-        n1,
-        n2,
-        n=n,
-        ratio=ratio,
-        control_rate=control_rate,
-        effect_pp=effect,
-        alpha=alpha,
-        sides=sides,
-        method=method,
-        r2=r2,
-        icc=icc,
-        cluster_size=cluster_size,
-        attrition=attrition,
-        outcome=outcome,
-    )
-    _emit(result, lang, as_json)
+    _answer(power, options)
 
 
 @power_app.command("simulate")
-def simulate_command(
-    n1: int = typer.Option(None, "--n1", help="Participants randomised to treatment."),
-    n2: int = typer.Option(None, "--n2", help="Participants randomised to control."),
-    n: int = typer.Option(None, "--n", help="Total randomised, split by --ratio."),
-    ratio: float = RATIO,
-    control_rate: float = CONTROL,
-    effect: float = EFFECT,
-    alpha: float = ALPHA,
-    sides: int = SIDES,
-    covariates: int = typer.Option(0, "--covariates", help="Number of covariates adjusted for."),
-    r2: float = R2,
-    attrition: float = ATTRITION,
-    attrition_slope: float = typer.Option(
-        0.0, "--attrition-slope", help="Log-odds of missing per SD of the covariate index."
-    ),
-    sims: int = typer.Option(10_000, "--sims", help="Number of simulated trials."),
-    seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Random seed."),
-    outcome: str = OUTCOME,
-    lang: str = LANG,
-    as_json: bool = JSON,
-) -> None:
+@_with_options(
+    "n1 n2 n ratio control_rate effect alpha sides covariates r2 attrition attrition_slope "
+    "sims seed outcome lang as_json",
+    n1=(int, typer.Option(None, "--n1", help="Participants randomised to treatment.")),
+    n2=(int, typer.Option(None, "--n2", help="Participants randomised to control.")),
+    n=(int, typer.Option(None, "--n", help="Total randomised, split by --ratio.")),
+)
+def simulate_command(**options: Any) -> None:
     """Power of the ITT difference with HC2 SE, by simulating trials."""
-    check_lang(lang)
-    result = simulate_power(
-        n1,
-        n2,
-        n=n,
-        ratio=ratio,
-        control_rate=control_rate,
-        effect_pp=effect,
-        alpha=alpha,
-        sides=sides,
-        n_covariates=covariates,
-        r2=r2,
-        attrition=attrition,
-        attrition_slope=attrition_slope,
-        n_sims=sims,
-        seed=seed,
-        outcome=outcome,
-    )
-    _emit(result, lang, as_json)
+    _answer(simulate_power, options)
 
 
 @power_app.command("plan")
@@ -247,7 +210,7 @@ def plan_command(
     alpha: float = ALPHA,
     target_power: float = POWER,
     method: str = METHOD,
-    out: Path = typer.Option(None, "--out", help="Write CSV tables and PNG/SVG figures here."),
+    out: Path = OUT,
     lang: str = LANG,
     as_json: bool = JSON,
 ) -> None:
@@ -269,7 +232,7 @@ def plan_command(
 
 @power_app.command("rise")
 def rise_command(
-    out: Path = typer.Option(None, "--out", help="Write CSV tables and PNG/SVG figures here."),
+    out: Path = OUT,
     lang: str = LANG,
     as_json: bool = JSON,
 ) -> None:

@@ -33,6 +33,7 @@ def register(app: typer.Typer) -> None:
         """
         from impact import load_config, load_study
         from impact.pipeline import analyse_study
+        from impact.pipeline.private import write_randomised_tables
 
         config = load_config(study)
         if config.study.design != "randomised":
@@ -48,14 +49,7 @@ def register(app: typer.Typer) -> None:
         with folder:
             staging = folder.staging
             analyses = analyse_study(load_study(config))
-            analyses.rct.write(staging / "rct")
-            if analyses.attrition is not None:
-                analyses.attrition.write(staging / "attrition")
-            register = analyses.register
-            if register is not None and register.timing is not None:
-                register.timing.write(staging / "timing")
-            if register is not None and register.comparison is not None:
-                register.comparison.write(staging / "register")
+            write_randomised_tables(analyses, staging)
             if analyses.power_as_run:
                 write_csv(
                     pd.concat([r.tidy() for r in analyses.power_as_run]),

@@ -82,19 +82,7 @@ def register(app: typer.Typer) -> None:
             keep_previous=True,
         )
         if bundle is not None:
-            with folder:
-                done = [
-                    result
-                    for language in langs
-                    for result in render_formats(
-                        bundle, lang=language, formats=formats, out_dir=folder.staging,
-                        renderer=renderer,
-                    )
-                ]  # fmt: skip
-            for result in done:
-                typer.echo(
-                    f"{out / result.output.relative_to(folder.staging)}  ({result.renderer})"
-                )
+            _render_one(bundle, langs, formats, folder, out, renderer)
             return
         with folder, progress_bar("rendering") as advance:
             batch = render_all(
@@ -104,3 +92,25 @@ def register(app: typer.Typer) -> None:
         typer.echo(batch.summary())
         if not batch.ok:
             raise typer.Exit(code=1)
+
+
+def _render_one(
+    bundle: Path,
+    langs: list[str],
+    formats: list[str],
+    folder: OutputFolder,
+    out: Path,
+    renderer: str,
+) -> None:
+    """Render one bundle in every language and format into the output folder ``out``."""
+    with folder:
+        done = [
+            result
+            for language in langs
+            for result in render_formats(
+                bundle, lang=language, formats=formats, out_dir=folder.staging,
+                renderer=renderer,
+            )
+        ]  # fmt: skip
+    for result in done:
+        typer.echo(f"{out / result.output.relative_to(folder.staging)}  ({result.renderer})")

@@ -22,7 +22,7 @@ from impact import load_config
 from impact.errors import ImpactError, InputError, Problem
 from impact.escaping import write_csv
 from impact.ingest import ValidationReport, load_table_schema, validate_file, validate_study
-from impact.ingest.study import StudyData
+from impact.ingest.study_data import StudyData
 from impact.outputs import OutputFolder
 from impact.problem_groups import describe_by_cause
 from impact.problem_table import save_problem_table
@@ -118,6 +118,22 @@ def _inputs(path: Path, table: str | None, mapping: str | None) -> list[Path]:
         return [path]  # validation itself reports the broken study file
 
 
+def _validated(
+    path: Path, table: str | None, mapping: str | None, sheet: str | None, console: Console
+) -> tuple[ValidationReport, bool]:
+    """The validation report of one file (with ``table``) or of a study, and whether the data
+    were read (False when the study file or the mapping could not be)."""
+    try:
+        if table is not None:
+            return validate_file(path, table, mapping=mapping, sheet=sheet), True
+        if mapping is not None or sheet is not None:
+            raise ImpactError("--mapping and --sheet apply to one file: add --table")
+        return validate_study(path), True
+    except InputError as error:
+        console.print(error.summary_line, markup=False)
+        return ValidationReport(files=[], problems=list(error.problems)), False
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``validate`` command to the app."""
 
@@ -153,19 +169,7 @@ def register(app: typer.Typer) -> None:
                 out, inputs=_inputs(path, table, mapping), command="impact validate"
             )
             folder.check()
-        data_checked = False
-        try:
-            if table is not None:
-                report = validate_file(path, table, mapping=mapping, sheet=sheet)
-                data_checked = True
-            else:
-                if mapping is not None or sheet is not None:
-                    raise ImpactError("--mapping and --sheet apply to one file: add --table")
-                report = validate_study(path)
-                data_checked = True
-        except InputError as error:
-            report = ValidationReport(files=[], problems=list(error.problems))
-            console.print(error.summary_line, markup=False)
+        report, data_checked = _validated(path, table, mapping, sheet, console)
         if report.files:
             _print_files(console, report)
         _print_exports(console, report)

@@ -53,7 +53,7 @@ def decimal(value: object, digits: int, lang: str, *, sign: bool = False) -> str
 
 def count(value: object, lang: str) -> str:
     """A whole number (``1 234`` / ``1,234``); text such as ``"<5"`` is passed through."""
-    if isinstance(value, str) and not _is_number(value):
+    if isinstance(value, str) and not is_number(value):
         return value.strip() or MISSING
     return decimal(value, 0, lang)
 
@@ -111,7 +111,8 @@ def percent_interval(low: object, high: object, lang: str, digits: int = 1) -> s
     return f"{body}{NBSP}%" if lang == "sv" else f"{body}%"
 
 
-def _is_number(text: str) -> bool:
+def is_number(text: str) -> bool:
+    """Whether ``text`` reads as a number (``float`` accepts it)."""
     try:
         float(text)
     except ValueError:

@@ -23,19 +23,21 @@ from impact.ingest.adapters.draft import MappingDraft, draft_mapping
 from impact.ingest.mapping import Mapping as Mapping
 from impact.ingest.mapping import bundled_mappings as bundled_mappings
 from impact.ingest.mapping import load_mapping as load_mapping
-from impact.ingest.readers import RawTable as RawTable
+from impact.ingest.raw_table import RawTable as RawTable
 from impact.ingest.readers import read_raw as read_raw
 from impact.ingest.schema import TABLES as TABLES
 from impact.ingest.schema import FieldSpec as FieldSpec
 from impact.ingest.schema import TableSchema as TableSchema
 from impact.ingest.schema import load_table_schema as load_table_schema
 from impact.ingest.schema import pandera_schema as pandera_schema
-from impact.ingest.study import SourceFile as SourceFile
-from impact.ingest.study import StudyData as StudyData
-from impact.ingest.study import ValidationReport, validate_file, validate_study
-from impact.ingest.study import derive_age as derive_age
+from impact.ingest.single_file import derive_age as derive_age
+from impact.ingest.single_file import read_table as read_table
+from impact.ingest.single_file import validate_file
 from impact.ingest.study import load_study as load_study
-from impact.ingest.study import read_table as read_table
+from impact.ingest.study import validate_study
+from impact.ingest.study_data import SourceFile as SourceFile
+from impact.ingest.study_data import StudyData as StudyData
+from impact.ingest.study_data import ValidationReport
 from impact.ingest.translate import apply_mapping as apply_mapping
 from impact.ingest.validate import validate_frame as validate_frame
 

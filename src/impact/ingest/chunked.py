@@ -24,18 +24,15 @@ from pathlib import Path
 import pandas as pd
 
 from impact.errors import Problem
-from impact.ingest.adapters.detect import detect_source
-from impact.ingest.adapters.export import (
-    ExportReport,
-    every_row_dropped,
-    export_rows,
-    opened_rows,
-)
+from impact.ingest.adapters.base import Adapter
+from impact.ingest.adapters.detect import Detection, detect_source
+from impact.ingest.adapters.export import every_row_dropped, export_rows, opened_rows
+from impact.ingest.adapters.export_report import ExportReport
 from impact.ingest.adapters.registry import ADAPTERS, AUTO, get_adapter
 from impact.ingest.convert import convert_columns, infer_extra, type_problems
 from impact.ingest.csv_chunks import csv_chunks
 from impact.ingest.mapping import CANONICAL, Mapping
-from impact.ingest.readers import RawTable
+from impact.ingest.raw_table import RawTable
 from impact.ingest.schema import load_table_schema
 from impact.ingest.translate import MappedTable, apply_mapping
 
@@ -120,6 +117,26 @@ def _with_rows(problems: list[Problem], first: bool) -> list[Problem]:
     return problems if first else [p for p in problems if p.row is not None]
 
 
+def _detected_adapter(
+    path: str | Path, mapping: Mapping, chunk_rows: int
+) -> tuple[Adapter, Detection]:
+    """The survey tool of a CSV export (the mapping's, or recognised from the header and the
+    first two rows, read in one short chunk) and what its header looks like."""
+    state, chunks = csv_chunks(path, 1, chunk_rows)
+    head = []
+    for chunk in chunks:
+        head.append(chunk.frame.head(2))
+        if sum(len(h) for h in head) >= 2:
+            break
+    chunks.close()
+    columns = [state.names[p] for p in state.first]
+    rows = pd.concat(head).head(2).to_numpy().tolist() if head else []
+    detection = detect_source(columns, rows)
+    if mapping.source == AUTO:
+        return ADAPTERS[detection.adapter], detection
+    return get_adapter(mapping.source), detection
+
+
 def typed_in_chunks(
     path: str | Path,
     table: str,
@@ -155,17 +172,7 @@ def typed_in_chunks(
         caller reads it whole for the exact message).
     """
     chosen = mapping if mapping is not None else CANONICAL
-    state, chunks = csv_chunks(path, 1, chunk_rows)
-    head = []
-    for chunk in chunks:
-        head.append(chunk.frame.head(2))
-        if sum(len(h) for h in head) >= 2:
-            break
-    chunks.close()
-    columns = [state.names[p] for p in state.first]
-    rows = pd.concat(head).head(2).to_numpy().tolist() if head else []
-    detection = detect_source(columns, rows)
-    adapter = ADAPTERS[detection.adapter] if chosen.source == AUTO else get_adapter(chosen.source)
+    adapter, detection = _detected_adapter(path, chosen, chunk_rows)
     reasons = [rule.reason for rule in adapter.drop_rules]
     state, chunks = csv_chunks(path, adapter.header_rows, chunk_rows)
     frames: list[pd.DataFrame] = []

@@ -26,17 +26,15 @@ from pathlib import Path
 
 from impact.errors import Problem
 from impact.ingest.bounds import check_width, field_limit
-from impact.ingest.readers import (
+from impact.ingest.raw_table import (
     RawTable,
-    csv_header,
     filled_unnamed,
     header_names,
     kept_columns,
-    sniff_delimiter,
-    sniff_lines,
     text_frame,
     text_records,
 )
+from impact.ingest.readers import csv_header, sniff_delimiter, sniff_lines
 from impact.ingest.text_guard import SAMPLE_BYTES, refuse_binary
 
 __all__ = ["CHUNK_ROWS", "HEAD_CHARS", "CsvChunks", "NotStreamable", "csv_chunks"]
@@ -174,21 +172,7 @@ def csv_chunks(
         raise ValueError("chunk_rows must be at least 1")
     path = Path(path)
     source = str(path)
-    with path.open("rb") as handle:
-        sample = handle.read(SAMPLE_BYTES)
-    refuse_binary(sample, source)
-    if sample.count(0) * 4 >= len(sample):
-        raise NotStreamable("UTF-16 or UTF-32 text")
-    encoding = _encoding(path)
-    try:
-        with _open_text(path, encoding) as handle:
-            head = handle.read(HEAD_CHARS)
-            complete = handle.read(1) == ""
-    except UnicodeDecodeError:
-        raise NotStreamable("bytes not in the encoding") from None
-    lines = head.splitlines() if complete else head.splitlines()[:-1]
-    if not head.strip() or "\x00" in head or (not complete and len(lines) < 20):
-        raise NotStreamable("head")
+    encoding, lines = _encoding_and_head(path, source)
     handle = _open_text(path, encoding)
     try:
         with field_limit():
@@ -208,6 +192,27 @@ def csv_chunks(
     first, _ = kept_columns(names, set(), source)
     state = CsvChunks(source, {"encoding": encoding, "delimiter": delimiter}, names, first)
     return state, _chunks(state, reader, handle, chunk_rows)
+
+
+def _encoding_and_head(path: Path, source: str) -> tuple[str, list[str]]:
+    """The file's encoding and its first complete lines, or NotStreamable when the file must
+    be read whole (UTF-16/UTF-32, bytes not in the encoding, a head without lines)."""
+    with path.open("rb") as handle:
+        sample = handle.read(SAMPLE_BYTES)
+    refuse_binary(sample, source)
+    if sample.count(0) * 4 >= len(sample):
+        raise NotStreamable("UTF-16 or UTF-32 text")
+    encoding = _encoding(path)
+    try:
+        with _open_text(path, encoding) as handle:
+            head = handle.read(HEAD_CHARS)
+            complete = handle.read(1) == ""
+    except UnicodeDecodeError:
+        raise NotStreamable("bytes not in the encoding") from None
+    lines = head.splitlines() if complete else head.splitlines()[:-1]
+    if not head.strip() or "\x00" in head or (not complete and len(lines) < 20):
+        raise NotStreamable("head")
+    return encoding, lines
 
 
 def _chunks(

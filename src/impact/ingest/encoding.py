@@ -150,6 +150,32 @@ def decode_text(data: bytes, source: str) -> DecodedText:
     except UnicodeDecodeError:
         pass
 
+    mixed = _mixed_encodings(body, encoding, source)
+    if mixed is not None:
+        raise mixed
+    try:
+        return DecodedText(body.decode("cp1252"), "cp1252")
+    except UnicodeDecodeError as error:
+        line_index = body[: error.start].count(b"\n")
+        raise InputError(
+            f"{source} is not a text file in a known encoding",
+            [
+                Problem(
+                    source=source,
+                    row=_row_of(line_index),
+                    expected=(
+                        f"text encoded as UTF-8 or Windows-1252; byte 0x{body[error.start]:02x} "
+                        f"on line {line_index + 1} is neither"
+                    ),
+                    fix=_SAVE_AS_UTF8,
+                )
+            ],
+        ) from None
+
+
+def _mixed_encodings(body: bytes, encoding: str, source: str) -> InputError | None:
+    """The error for a file whose lines use different encodings (one problem per line in the
+    minority encoding); None when no line is UTF-8 and there is no UTF-8 byte-order mark."""
     lines = body.split(b"\n")
     kinds = [_classify(line) for line in lines]
     utf8 = [i for i, k in enumerate(kinds) if k == "utf-8"]
@@ -175,22 +201,5 @@ def decode_text(data: bytes, source: str) -> DecodedText:
             )
             for i in bad
         ]
-        raise InputError(f"{source} mixes text encodings", problems)
-    try:
-        return DecodedText(body.decode("cp1252"), "cp1252")
-    except UnicodeDecodeError as error:
-        line_index = body[: error.start].count(b"\n")
-        raise InputError(
-            f"{source} is not a text file in a known encoding",
-            [
-                Problem(
-                    source=source,
-                    row=_row_of(line_index),
-                    expected=(
-                        f"text encoded as UTF-8 or Windows-1252; byte 0x{body[error.start]:02x} "
-                        f"on line {line_index + 1} is neither"
-                    ),
-                    fix=_SAVE_AS_UTF8,
-                )
-            ],
-        ) from None
+        return InputError(f"{source} mixes text encodings", problems)
+    return None

@@ -11,16 +11,16 @@ import logging
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from impact.errors import InputError, Problem
 from impact.ingest.adapters.base import DATE_STYLES, DateFormat, option_header
 from impact.ingest.adapters.checkbox import CheckboxQuestion
-from impact.ingest.adapters.registry import adapter_names
-from impact.ingest.date_formats import format_problem
-from impact.ingest.schema import TABLES, FieldSpec, TableSchema, load_table_schema
+from impact.ingest.mapping_checks import field_spec, mapping_problems, normal_code
+from impact.ingest.schema import TableName, TableSchema, load_table_schema
 from impact.ingest.unicode_text import nfc_strings
-from impact.ingest.yamlfile import load_yaml, pydantic_problems, suggest
+from impact.ingest.yaml_problems import suggest
+from impact.ingest.yamlfile import load_yaml, validated_model
 from impact.resources import data_schema_dir
 
 __all__ = [
@@ -33,15 +33,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-Section = Literal[
-    "all",
-    "baseline",
-    "followup",
-    "result",
-    "randomisation",
-    "register_persons",
-    "register_months",
-]
+Section = Literal["all", TableName]
 
 #: Boolean spellings accepted in every file, beside the mapping's own ``booleans`` labels.
 BOOLEAN_TOKENS: dict[str, bool] = {
@@ -59,62 +51,6 @@ def _text_keys(obj: Any) -> Any:
     if isinstance(obj, dict):
         return {str(k) if not isinstance(k, str) else k: v for k, v in obj.items()}
     return obj
-
-
-def _field_spec(name: str) -> FieldSpec | None:
-    """The canonical field called ``name`` in the first table that has it."""
-    for table in TABLES:
-        ts = load_table_schema(table)
-        if ts.has(name):
-            return ts.field(name)
-    return None
-
-
-def _is_boolean(name: str) -> bool:
-    spec = _field_spec(name)
-    return spec is not None and spec.type == "boolean"
-
-
-def _all_fields() -> list[str]:
-    names: list[str] = []
-    for table in TABLES:
-        names += [n for n in load_table_schema(table).field_names if n not in names]
-    return names
-
-
-def _code_problem(spec: FieldSpec, code: Any) -> str | None:
-    """Why ``code`` is not a valid canonical value of ``spec`` (None when it is)."""
-    c = spec.constraints
-    if spec.type == "boolean":
-        return None if isinstance(code, bool) else "true or false"
-    if spec.type in ("integer", "number"):
-        if isinstance(code, bool) or not isinstance(code, int | float | str):
-            return spec.expected_words()
-        try:
-            number = float(code)
-        except ValueError:
-            return spec.expected_words()
-        if spec.type == "integer" and not number.is_integer():
-            return spec.expected_words()
-        if ("minimum" in c and number < c["minimum"]) or ("maximum" in c and number > c["maximum"]):
-            return spec.expected_words()
-        return None
-    if spec.enum is not None and str(code) not in [str(v) for v in spec.enum]:
-        return spec.expected_words()
-    if isinstance(code, bool):
-        return "text"
-    return None
-
-
-def _normal_code(spec: FieldSpec, code: Any) -> Any:
-    """A checked code in the Python type the field's dtype holds."""
-    if spec.type == "integer":
-        return int(float(code))
-    if spec.type == "number":
-        return float(code)
-    if spec.type == "boolean":
-        return bool(code)
-    return str(code)
 
 
 class Mapping(BaseModel):
@@ -191,92 +127,9 @@ class Mapping(BaseModel):
         return data
 
     def check(self, source: str = "mapping") -> list[Problem]:
-        """Check the mapping against the canonical schemas.
-
-        Every target field must exist (in that table for table sections, in some table for
-        ``all``), every ``values`` entry must name a canonical field and give codes that field
-        allows, and no label may be given two different codes.
-
-        Returns
-        -------
-        list of Problem
-            Empty when the mapping is consistent.
-        """
-        problems: list[Problem] = []
-        everything = _all_fields()
-        if self.source not in adapter_names():
-            problems.append(
-                Problem(
-                    source=source,
-                    column="source",
-                    value=self.source,
-                    expected=(
-                        f"a survey tool among {', '.join(adapter_names())}"
-                        f"{suggest(self.source, adapter_names())}"
-                    ),
-                    fix="write one of these names as source: in the mapping, or auto to let "
-                    "impact recognise the tool from each file's header",
-                )
-            )
-        problems += self._checkbox_problems(source, everything)
-        for section, entries in self.columns.items():
-            allowed = everything if section == "all" else load_table_schema(section).field_names
-            where = "any table" if section == "all" else f"the {section} table"
-            for header, target in entries.items():
-                if target not in allowed:
-                    problems.append(
-                        Problem(
-                            source=source,
-                            column=f"columns.{section}.{header}",
-                            value=target,
-                            expected=f"a canonical field of {where}{suggest(target, allowed)}",
-                            fix="write a field name from data_schema/, or list the header under "
-                            "ignore if the question is not needed",
-                        )
-                    )
-        for name, labels in self.values.items():
-            spec = _field_spec(name)
-            if spec is None:
-                problems.append(
-                    Problem(
-                        source=source,
-                        column=f"values.{name}",
-                        expected=(
-                            f"a canonical field name: '{name}' is not a field of any table"
-                            f"{suggest(name, everything)}"
-                        ),
-                        fix="write a field name from data_schema/ as the key under values",
-                    )
-                )
-                continue
-            seen: dict[str, Any] = {}
-            for label, code in labels.items():
-                why = _code_problem(spec, code)
-                if why is not None:
-                    problems.append(
-                        Problem(
-                            source=source,
-                            column=f"values.{name}.{label}",
-                            value=str(code),
-                            expected=f"a code of field {name}: {why}",
-                            fix=f"map the label to one of the codes of {name} (docs/architecture.md"
-                            " lists them)",
-                        )
-                    )
-                key = label.strip().casefold()
-                if key in seen and seen[key] != code:
-                    problems.append(
-                        Problem(
-                            source=source,
-                            column=f"values.{name}.{label}",
-                            value=str(code),
-                            expected=f"one code per label; the same label also maps to {seen[key]}",
-                            fix="keep one of the two entries (labels are compared ignoring case "
-                            "and surrounding spaces)",
-                        )
-                    )
-                seen[key] = code
-        return problems + self._date_format_problems(source)
+        """Check the mapping against the canonical schemas (see
+        :func:`impact.ingest.mapping_checks.mapping_problems`); empty when it is consistent."""
+        return mapping_problems(self, source)
 
     def date_style(self) -> DateFormat | None:
         """The declared date style (``us``, ``eu``, …) the adapter rewrites to ISO, if any."""
@@ -296,83 +149,6 @@ class Mapping(BaseModel):
         if isinstance(self.date_format, str):
             return dict.fromkeys(dates, self.date_format)
         return {f: p for f, p in (self.date_format or {}).items() if f in dates}
-
-    def _date_format_problems(self, source: str) -> list[Problem]:
-        """A declared date format that is neither a style nor a strptime pattern, or names no
-        date field."""
-        if not self.declares_patterns():
-            return []
-        named = (
-            {"date_format": self.date_format}
-            if isinstance(self.date_format, str)
-            else {f"date_format.{k}": v for k, v in self.date_format.items()}
-        )
-        dates = {
-            f.name
-            for t in TABLES
-            for f in load_table_schema(t).fields
-            if f.type in ("date", "datetime")
-        }
-        problems = []
-        for key, pattern in named.items():
-            field = key.partition(".")[2]
-            why = format_problem(pattern)
-            if why is not None and not field:
-                why = f"one of the styles {', '.join(DATE_STYLES)}, or {why}"
-            if field and field not in dates:
-                why = f"a date or time field ({', '.join(sorted(dates))}) as the key"
-            if why is not None:
-                problems.append(
-                    Problem(
-                        source=source,
-                        column=key,
-                        value=pattern,
-                        expected=why,
-                        fix="write the export's format with strptime codes: %d day, %m month, "
-                        "%Y year, %H hour, %M minute",
-                    )
-                )
-        return problems
-
-    def _checkbox_problems(self, source: str, everything: list[str]) -> list[Problem]:
-        """Checkbox options must set boolean fields of the section's table(s)."""
-        problems = []
-        for section, questions in self.checkboxes.items():
-            allowed = everything if section == "all" else load_table_schema(section).field_names
-            table_words = "any table" if section == "all" else f"the {section} table"
-            for number, question in enumerate(questions):
-                where = f"checkboxes.{section}[{number}]"
-                for option, target in question.options.items():
-                    spec = _field_spec(target) if target in allowed else None
-                    if spec is None or spec.type != "boolean":
-                        booleans = [f for f in allowed if _is_boolean(f)]
-                        problems.append(
-                            Problem(
-                                source=source,
-                                column=f"{where}.options.{option}",
-                                value=target,
-                                expected=(
-                                    f"a true/false field of {table_words}, set when the option "
-                                    f"is ticked{suggest(target, booleans)}"
-                                ),
-                                fix="map each option to a true/false field (data_schema/ lists "
-                                "them); map a single-choice question under values: instead",
-                            )
-                        )
-                if question.blank_is_false_when == "page" and not question.page:
-                    problems.append(
-                        Problem(
-                            source=source,
-                            column=f"{where}.page",
-                            expected=(
-                                "the headers of the other questions on the page, since "
-                                "blank_is_false_when is 'page'"
-                            ),
-                            fix="list those headers under page:, or use blank_is_false_when: "
-                            "question",
-                        )
-                    )
-        return problems
 
     def checkboxes_for(self, table: str) -> list[CheckboxQuestion]:
         """Checkbox questions of ``table`` (``all`` first, then the table's own)."""
@@ -396,11 +172,11 @@ class Mapping(BaseModel):
 
     def value_lookup(self, name: str) -> dict[str, Any]:
         """``{casefolded label: code}`` for one field (empty when the mapping has none)."""
-        spec = _field_spec(name)
+        spec = field_spec(name)
         labels = self.values.get(name, {})
         if spec is None:
             return {}
-        return {k.strip().casefold(): _normal_code(spec, v) for k, v in labels.items()}
+        return {k.strip().casefold(): normal_code(spec, v) for k, v in labels.items()}
 
     def boolean_lookup(self) -> dict[str, bool]:
         """``{casefolded label: bool}`` for boolean fields, canonical spellings included."""
@@ -462,6 +238,25 @@ def load_mapping(path_or_name: str | Path | Mapping) -> Mapping:
         if problems:
             raise InputError(f"Mapping '{path_or_name.name}' is not valid", problems)
         return path_or_name
+    path = _mapping_file(path_or_name)
+    source = str(path)
+    mapping = validated_model(
+        nfc_strings(load_yaml(path, what="mapping file")),  # labels match NFC cells
+        Mapping,
+        title=f"Mapping {source} is not valid",
+        source=source,
+        expected="a YAML mapping with keys name, columns, values, ...",
+        fix="start from data_schema/mappings/belong_sv.yaml",
+    )
+    problems = mapping.check(source=source)
+    if problems:
+        raise InputError(f"Mapping {source} is not valid", problems)
+    logger.info("loaded mapping %s from %s", mapping.name, source)
+    return mapping
+
+
+def _mapping_file(path_or_name: str | Path) -> Path:
+    """The mapping file: the path given, or the bundled mapping of that name."""
     path = Path(path_or_name)
     if not path.is_file():
         bundled = data_schema_dir() / "mappings" / f"{path_or_name}.yaml"
@@ -484,27 +279,4 @@ def load_mapping(path_or_name: str | Path | Mapping) -> Mapping:
                     )
                 ],
             )
-    source = str(path)
-    doc = nfc_strings(load_yaml(path, what="mapping file"))  # labels match NFC cells
-    if not isinstance(doc, dict):
-        raise InputError(
-            f"Mapping {source} is not valid",
-            [
-                Problem(
-                    source=source,
-                    expected="a YAML mapping with keys name, columns, values, ...",
-                    fix="start from data_schema/mappings/belong_sv.yaml",
-                )
-            ],
-        )
-    try:
-        mapping = Mapping.model_validate(doc)
-    except ValidationError as error:
-        raise InputError(
-            f"Mapping {source} is not valid", pydantic_problems(error, source, Mapping)
-        ) from None
-    problems = mapping.check(source=source)
-    if problems:
-        raise InputError(f"Mapping {source} is not valid", problems)
-    logger.info("loaded mapping %s from %s", mapping.name, source)
-    return mapping
+    return path

@@ -16,21 +16,17 @@ Headers and cells are put in Unicode normal form C (:mod:`impact.ingest.unicode_
 labels typed in NFD still match the mapping. Hostile files are refused with a clear message,
 bounded in time and memory: binary files and files of another kind under a ``.csv`` name
 (:mod:`impact.ingest.text_guard`), too many columns, over-long CSV fields and quotes never
-closed (:mod:`impact.ingest.bounds`).
+closed (:mod:`impact.ingest.bounds`). How a header and rows become the text frame (the same
+for every format) is in :mod:`impact.ingest.raw_table`.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import math
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
-
-import pandas as pd
 
 from impact.errors import InputError, Problem
 from impact.ingest.bounds import (
@@ -41,8 +37,16 @@ from impact.ingest.bounds import (
     refuse_unclosed_quote,
 )
 from impact.ingest.encoding import decode_text
+from impact.ingest.raw_table import (
+    EMPTY_FIX,
+    NO_DATA_FIX,
+    RawTable,
+    build_text_frame,
+    cell_text,
+    file_error,
+    join_headers,
+)
 from impact.ingest.text_guard import refuse_binary, refuse_nul
-from impact.ingest.unicode_text import nfc
 from impact.validation import suggest
 
 __all__ = ["RawTable", "read_raw", "SUPPORTED_SUFFIXES"]
@@ -51,196 +55,6 @@ SUPPORTED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".sav", ".dta")
 _DELIMITERS = (";", ",", "\t")
 _HEADER_SEARCH_ROWS = 30
 _SNIFF_CHARS = 65_536
-
-
-@dataclass
-class RawTable:
-    """Cells of one source file as text, before mapping.
-
-    Attributes
-    ----------
-    frame : pandas.DataFrame
-        One column per source header, every cell a ``str``; index = 1-based data row.
-    source : str
-        The file path, for messages.
-    format : str
-        ``"csv"``, ``"xlsx"`` or ``"sav"``.
-    details : dict
-        How the file was read (encoding, delimiter, sheet, header row).
-    problems : list of Problem
-        Layout problems (rows with too many fields, repeated or missing headers); the
-        affected rows or columns are left out of ``frame``.
-    """
-
-    frame: pd.DataFrame
-    source: str
-    format: str
-    details: dict[str, Any]
-    problems: list[Problem] = field(default_factory=list)
-
-
-def _fail(source: str, expected: str, summary: str, fix: str | None = None) -> InputError:
-    return InputError(summary, [Problem(source=source, expected=expected, fix=fix)])
-
-
-_NO_DATA_FIX = (
-    "export the answers again, including the responses (this export has only the header); "
-    "or remove the file from the study file until the wave has answers"
-)
-_EMPTY_FIX = "export the answers again from the survey tool (the file has no content)"
-
-
-def _cell_text(value: Any) -> str:
-    """Render a cell value from openpyxl or pyreadstat as text."""
-    if type(value) is str:  # every CSV cell: skip the checks below
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, dt.datetime | pd.Timestamp):
-        if pd.isna(value):
-            return ""
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dt.time):
-        return value.isoformat()
-    return str(value)
-
-
-def header_names(header: Sequence[Any], source: str) -> list[str]:
-    """The stripped NFC header names (more than MAX_COLUMNS columns are refused)."""
-    check_width(header, source, "one per question")
-    return [nfc(_cell_text(h).strip()) for h in header]
-
-
-def text_records(
-    rows: Iterable[tuple[int, Sequence[Any]]], width: int, source: str
-) -> tuple[list[list[str]], list[int], list[Problem]]:
-    """Rows as text records of ``width`` cells: (records, row numbers, problems).
-
-    Blank rows are skipped; a row with more non-blank fields than headers is a problem and
-    left out; missing trailing fields are empty.
-    """
-    problems: list[Problem] = []
-    records: list[list[str]] = []
-    index: list[int] = []
-    for number, cells in rows:
-        texts = [nfc(_cell_text(c)) for c in cells]
-        if not any(t.strip() for t in texts):
-            continue
-        if len(texts) > width:
-            extra = texts[width:]
-            if any(t.strip() for t in extra):
-                problems.append(
-                    Problem(
-                        source=source,
-                        row=number,
-                        value=f"{len(texts)} fields",
-                        expected=f"at most {width} fields, one per header",
-                        fix="quote fields that hold the delimiter (e.g. a decimal comma in a "
-                        "comma-separated file), or delete the extra fields",
-                        kind="too many fields",
-                    )
-                )
-                continue
-            texts = texts[:width]
-        records.append(texts + [""] * (width - len(texts)))
-        index.append(number)
-    return records, index, problems
-
-
-def filled_unnamed(names: Sequence[str], records: Sequence[Sequence[str]]) -> set[int]:
-    """Positions of columns without a header that hold data in some record."""
-    return {
-        position
-        for position, name in enumerate(names)
-        if not name and any(record[position].strip() for record in records)
-    }
-
-
-def kept_columns(
-    names: Sequence[str], filled: set[int], source: str
-) -> tuple[list[int], list[Problem]]:
-    """Positions of the columns kept (named, first of repeated names) and the header problems.
-
-    ``filled`` holds the positions of unnamed columns that hold data (each is a problem).
-    """
-    problems: list[Problem] = []
-    keep = []
-    for position, name in enumerate(names):
-        if name:
-            keep.append(position)
-        elif position in filled:
-            problems.append(
-                Problem(
-                    source=source,
-                    column=f"column {position + 1}",
-                    expected="a header for every column that holds data",
-                    fix="type a header in the first line above this column, or delete the column",
-                )
-            )
-    seen: dict[str, int] = {}
-    for position in keep:
-        name = names[position]
-        if name in seen:
-            problems.append(
-                Problem(
-                    source=source,
-                    column=name,
-                    expected=(
-                        f"each header once; '{name}' is column {seen[name] + 1} and "
-                        f"column {position + 1}"
-                    ),
-                    fix="rename or delete one of the two columns",
-                )
-            )
-        seen.setdefault(name, position)
-    return [p for p in keep if seen[names[p]] == p], problems
-
-
-def text_frame(
-    records: list[list[str]], index: list[int], names: Sequence[str], first: Sequence[int]
-) -> pd.DataFrame:
-    """The object frame of the kept columns, named by header, index = row numbers."""
-    frame = pd.DataFrame(records, columns=range(len(names)), index=index, dtype=object)
-    frame = frame[list(first)]
-    frame.columns = [names[p] for p in first]
-    return frame
-
-
-def no_data_error(source: str) -> InputError:
-    """The error for a file with a header but no data rows."""
-    return _fail(
-        source,
-        "at least one data row below the header (the file has a header but no data)",
-        f"{source} has no data rows",
-        _NO_DATA_FIX,
-    )
-
-
-def _build(
-    header: Sequence[Any], rows: Iterable[tuple[int, Sequence[Any]]], source: str
-) -> tuple[pd.DataFrame, list[Problem]]:
-    """Make the text frame from a header and (row number, cells) pairs; checks the shape.
-
-    Rows with more fields than headers, repeated headers (the first is kept) and data
-    without a header are problems; they are returned so the rest of the file is still
-    checked. A file without data rows raises.
-    """
-    names = header_names(header, source)
-    records, index, problems = text_records(rows, len(names), source)
-    first, header_problems = kept_columns(names, filled_unnamed(names, records), source)
-    problems += header_problems
-    frame = text_frame(records, index, names, first)
-    if frame.empty and not problems:
-        raise no_data_error(source)
-    return frame, problems
 
 
 def sniff_delimiter(lines: list[str]) -> str:
@@ -257,21 +71,6 @@ def sniff_delimiter(lines: list[str]) -> str:
     return best
 
 
-#: Joins the cells of a multi-row header into one header (``header_rows`` > 1).
-HEADER_JOIN = "\u241f"
-
-
-def _join_headers(rows: Sequence[Sequence[Any]]) -> list[str]:
-    """One header per column from several header rows, the cells joined by HEADER_JOIN."""
-    width = max(len(r) for r in rows)
-    return [
-        HEADER_JOIN.join(_cell_text(r[i]).strip() if i < len(r) else "" for r in rows).rstrip(
-            HEADER_JOIN
-        )
-        for i in range(width)
-    ]
-
-
 def csv_header(reader: Iterator[list[str]], header_rows: int) -> list[str] | None:
     """The header of a CSV reader: the first non-blank row, joined with the next rows."""
     header = next(reader, None)
@@ -279,7 +78,7 @@ def csv_header(reader: Iterator[list[str]], header_rows: int) -> list[str] | Non
         header = next(reader, None)
     if header is not None and header_rows > 1:
         extra = [next(reader, []) for _ in range(header_rows - 1)]
-        header = _join_headers([header, *extra])
+        header = join_headers([header, *extra])
     return header
 
 
@@ -296,11 +95,11 @@ def read_csv_text(path: Path, source: str, header_rows: int = 1) -> RawTable:
     text = decoded.text
     refuse_nul(text, source)
     if not text.strip():
-        raise _fail(
+        raise file_error(
             source,
             "a header line and data rows (the file is empty)",
             f"{source} is empty",
-            _EMPTY_FIX,
+            EMPTY_FIX,
         )
     # the delimiter is told from the start of the first lines (a huge field is cut short)
     head = sniff_lines(text)
@@ -325,13 +124,13 @@ def read_csv_text(path: Path, source: str, header_rows: int = 1) -> RawTable:
     if rows and any("\n" in cell or "\r" in cell for cell in rows[-1][1]):
         refuse_unclosed_quote(text, delimiter, source, rows[-1][0])
     if header is None:
-        raise _fail(
+        raise file_error(
             source,
             "a header line naming the columns (every line holds only delimiters or spaces)",
             f"{source} has no header line",
             "export the answers again with the question texts as the first line",
         )
-    frame, problems = _build(header, rows, source)
+    frame, problems = build_text_frame(header, rows, source)
     details = {"encoding": decoded.encoding, "delimiter": delimiter}
     return RawTable(frame, source, "csv", details, problems)
 
@@ -340,13 +139,13 @@ def _header_row(rows: list[tuple[Any, ...]], known: set[str]) -> int:
     """Index of the header among the first rows: the row with most known headers."""
     best, best_hits = None, 0
     for i, row in enumerate(rows[:_HEADER_SEARCH_ROWS]):
-        hits = sum(1 for c in row if _cell_text(c).strip() in known)
+        hits = sum(1 for c in row if cell_text(c).strip() in known)
         if hits > best_hits:
             best, best_hits = i, hits
     if best is not None:
         return best
     for i, row in enumerate(rows):
-        if any(_cell_text(c).strip() for c in row):
+        if any(cell_text(c).strip() for c in row):
             return i
     return 0
 
@@ -361,7 +160,7 @@ def read_xlsx(
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for broken files
-        raise _fail(
+        raise file_error(
             source,
             f"a readable .xlsx workbook ({type(error).__name__}: {error})",
             f"{source} could not be opened",
@@ -394,17 +193,17 @@ def read_xlsx(
         title = ws.title
     finally:
         book.close()
-    if not any(_cell_text(c).strip() for r in rows for c in r):
-        raise _fail(
+    if not any(cell_text(c).strip() for r in rows for c in r):
+        raise file_error(
             source,
             f"a header row and data rows (sheet '{title}' is empty)",
             f"{source} is empty",
             "name the sheet holding the answers in inputs.sheets, or export the answers again",
         )
     h = _header_row(rows, known)
-    header = rows[h] if header_rows == 1 else _join_headers(rows[h : h + header_rows])
+    header = rows[h] if header_rows == 1 else join_headers(rows[h : h + header_rows])
     data = [(i, r) for i, r in enumerate(rows[h + header_rows :], start=1)]
-    frame, problems = _build(header, data, source)
+    frame, problems = build_text_frame(header, data, source)
     return RawTable(frame, source, "xlsx", {"sheet": title, "header_row": h + 1}, problems)
 
 
@@ -418,7 +217,7 @@ def read_sav(path: Path, source: str, known: set[str]) -> RawTable:
         df, meta = read(str(path), apply_value_formats=True)
     except Exception as error:  # pyreadstat raises its own error types
         kind = "Stata .dta" if stata else "SPSS .sav"
-        raise _fail(
+        raise file_error(
             source,
             f"a readable {kind} file ({error})",
             f"{source} could not be opened",
@@ -431,14 +230,14 @@ def read_sav(path: Path, source: str, known: set[str]) -> RawTable:
         label = (labels.get(name) or "").strip()
         header.append(label if name not in known and label in known else name)
     if df.empty:
-        raise _fail(
+        raise file_error(
             source,
             "at least one data row below the header (the file has a header but no data)",
             f"{source} has no data rows",
-            _NO_DATA_FIX,
+            NO_DATA_FIX,
         )
     rows = [(i, list(r)) for i, r in enumerate(df.itertuples(index=False, name=None), start=1)]
-    frame, problems = _build(header, rows, source)
+    frame, problems = build_text_frame(header, rows, source)
     kind = "dta" if stata else "sav"
     return RawTable(frame, source, kind, {"file_encoding": meta.file_encoding}, problems)
 
@@ -475,8 +274,20 @@ def read_raw(
     """
     path = Path(path)
     source = str(path)
+    _check_readable(path, source)
+    suffix = path.suffix.lower()
+    known = set(known_headers)
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(path, source, sheet, known, header_rows)
+    if suffix in (".sav", ".dta"):
+        return read_sav(path, source, known)
+    return read_csv_text(path, source, header_rows)
+
+
+def _check_readable(path: Path, source: str) -> None:
+    """Refuse a missing path, a folder, an unsupported format and an empty file."""
     if not path.exists():
-        raise _fail(
+        raise file_error(
             source,
             "an existing file (file not found)",
             f"{source} was not found",
@@ -484,7 +295,7 @@ def read_raw(
             "study file's folder)",
         )
     if not path.is_file():
-        raise _fail(
+        raise file_error(
             source,
             "a file, not a folder",
             f"{source} is not a file",
@@ -492,22 +303,16 @@ def read_raw(
         )
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise _fail(
+        raise file_error(
             source,
             f"a file ending in one of {', '.join(SUPPORTED_SUFFIXES)}",
             f"{source} has an unsupported format",
             "export the answers from the survey tool as CSV, XLSX or SPSS (.sav)",
         )
     if path.stat().st_size == 0:
-        raise _fail(
+        raise file_error(
             source,
             "a header line and data rows (the file is empty)",
             f"{source} is empty",
-            _EMPTY_FIX,
+            EMPTY_FIX,
         )
-    known = set(known_headers)
-    if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx(path, source, sheet, known, header_rows)
-    if suffix in (".sav", ".dta"):
-        return read_sav(path, source, known)
-    return read_csv_text(path, source, header_rows)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import json
+import typing
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -56,14 +57,7 @@ TableName = Literal[
 ]
 
 #: The canonical tables, in pipeline order.
-TABLES: tuple[str, ...] = (
-    "baseline",
-    "followup",
-    "result",
-    "randomisation",
-    "register_persons",
-    "register_months",
-)
+TABLES: tuple[TableName, ...] = typing.get_args(TableName)
 
 #: pandas dtype of each Frictionless field type after ingest.
 DTYPES: dict[str, str] = {

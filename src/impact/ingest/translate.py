@@ -15,7 +15,7 @@ import pandas as pd
 
 from impact.errors import Problem
 from impact.ingest.mapping import BOOLEAN_TOKENS, CANONICAL, Mapping
-from impact.ingest.readers import RawTable
+from impact.ingest.raw_table import RawTable
 from impact.ingest.schema import FieldSpec, load_table_schema
 from impact.validation import suggest
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 import pandera.errors as pa_errors
@@ -130,6 +131,26 @@ def validate_frame(
         for f in ts.fields
         if f.name in frame.columns and not dtype_matches(frame[f.name], f.dtype)
     }
+    cases = _failure_cases(frame, table)
+    if cases is None:
+        return problems
+    seen: set[tuple[object, ...]] = set()
+    for case in cases.to_dict("records"):
+        found = _case_problem(case, frame, table, rows, source, headers)
+        if found is None:
+            continue
+        key, problem = found
+        row, column, _ = key
+        if column in wrong_type or (row is not None and (row, column) in skip) or key in seen:
+            continue
+        seen.add(key)
+        problems.append(problem)
+    problems.sort(key=lambda p: (p.row is not None, p.row or 0))
+    return problems
+
+
+def _failure_cases(frame: pd.DataFrame, table: str) -> pd.DataFrame | None:
+    """Pandera's failure cases of the frame (every check, lazily); None when it is valid."""
     try:
         with warnings.catch_warnings():
             # pandera imports pyspark.pandas on first use when pyspark is installed; it warns
@@ -137,50 +158,51 @@ def validate_frame(
             warnings.filterwarnings("ignore", message="PySpark", category=FutureWarning)
             pandera_schema(table).validate(frame, lazy=True)
     except pa_errors.SchemaErrors as error:
-        cases = error.failure_cases
+        return error.failure_cases
     except pa_errors.SchemaError as error:  # raised by schema-level checks even when lazy
-        cases = error.failure_cases if error.failure_cases is not None else pd.DataFrame()
+        return error.failure_cases if error.failure_cases is not None else pd.DataFrame()
+    return None
+
+
+def _case_problem(
+    case: dict[str, Any],
+    frame: pd.DataFrame,
+    table: str,
+    rows: dict,
+    source: str,
+    headers: dict[str, str],
+) -> tuple[tuple[object, ...], Problem] | None:
+    """One pandera failure case as a Problem, with its key ``(row, column, check)``; None for
+    dtype cases (reported once per column by :func:`_dtype_problems`)."""
+    ts = load_table_schema(table)
+    check = str(case.get("check"))
+    column = case.get("column")
+    column = None if column is None or pd.isna(column) else str(column)
+    value = case.get("failure_case")
+    label = case.get("index")
+    row = None if label is None or pd.isna(label) else rows.get(label, int(label))
+    if check in ("column_in_dataframe", "column_in_schema"):
+        column, shown = str(value), None
+    elif check.startswith("dtype("):
+        return None
+    elif check == "multiple_fields_uniqueness":
+        column = ", ".join(ts.primary_key)
+        private = any(ts.field(c).privacy for c in ts.primary_key)
+        shown = None if private else ", ".join(str(frame.at[label, c]) for c in ts.primary_key)
     else:
-        return problems
-    seen: set[tuple[object, ...]] = set()
-    for case in cases.to_dict("records"):
-        check = str(case.get("check"))
-        column = case.get("column")
-        column = None if column is None or pd.isna(column) else str(column)
-        value = case.get("failure_case")
-        label = case.get("index")
-        row = None if label is None or pd.isna(label) else rows.get(label, int(label))
-        if check in ("column_in_dataframe", "column_in_schema"):
-            column, shown = str(value), None
-        elif check.startswith("dtype("):
-            continue  # reported (once per column, strictly) by _dtype_problems
-        elif check == "multiple_fields_uniqueness":
-            column = ", ".join(ts.primary_key)
-            private = any(ts.field(c).privacy for c in ts.primary_key)
-            shown = None if private else ", ".join(str(frame.at[label, c]) for c in ts.primary_key)
-        else:
-            identifying = column is not None and ts.has(column) and ts.field(column).privacy
-            shown = None if value is None or pd.isna(value) or identifying else str(value)
-        expected = _words(check, table, column, value)
-        if check == "field_uniqueness" and label is not None and column in frame.columns:
-            same = frame.index[frame[column] == frame.at[label, column]]
-            others = sorted(rows[i] for i in same if i != label)
-            expected += f"; the same value is in row(s) {', '.join(map(str, others))}"
-        if column in wrong_type or (row is not None and (row, column) in skip):
-            continue
-        key = (row, column, check)
-        if key in seen:
-            continue
-        seen.add(key)
-        problems.append(
-            Problem(
-                source=source,
-                row=row,
-                column=display_column(column, headers.get(column)) if column else None,
-                value=shown,
-                expected=expected,
-                fix=_fix(check),
-            )
-        )
-    problems.sort(key=lambda p: (p.row is not None, p.row or 0))
-    return problems
+        identifying = column is not None and ts.has(column) and ts.field(column).privacy
+        shown = None if value is None or pd.isna(value) or identifying else str(value)
+    expected = _words(check, table, column, value)
+    if check == "field_uniqueness" and label is not None and column in frame.columns:
+        same = frame.index[frame[column] == frame.at[label, column]]
+        others = sorted(rows[i] for i in same if i != label)
+        expected += f"; the same value is in row(s) {', '.join(map(str, others))}"
+    problem = Problem(
+        source=source,
+        row=row,
+        column=display_column(column, headers.get(column)) if column else None,
+        value=shown,
+        expected=expected,
+        fix=_fix(check),
+    )
+    return (row, column, check), problem

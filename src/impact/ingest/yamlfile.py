@@ -1,32 +1,30 @@
 """Read the YAML files users write (mappings, study configs) and explain their mistakes.
 
-Two jobs, shared by :mod:`impact.ingest.mapping` and :mod:`impact.config`:
+:func:`load_yaml` (used by :mod:`impact.ingest.mapping` and :mod:`impact.config`) reads a YAML
+file with YAML 1.2 booleans (only ``true``/``false``), so answer codes such as ``yes``/``no``
+and labels such as ``Yes``/``No``/``On`` stay text, and turns syntax errors into an
+:class:`~impact.errors.InputError` naming the line and column. It is bounded against hostile
+files: files over :data:`MAX_YAML_BYTES`, documents that expand to more than
+:data:`MAX_YAML_NODES` values through aliases (``&a`` / ``*a`` "alias bombs"), recursive aliases
+and nesting deeper than Python's recursion limit are refused before they use much time or
+memory; a key written twice in one mapping is an error naming the key and both lines (PyYAML
+would silently keep the last). :func:`require_mapping` refuses a document that is not a mapping.
 
-* :func:`load_yaml` reads a YAML file with YAML 1.2 booleans (only ``true``/``false``), so
-  answer codes such as ``yes``/``no`` and labels such as ``Yes``/``No``/``On`` stay text, and
-  turns syntax errors into an :class:`~impact.errors.InputError` naming the line and column.
-  It is bounded against hostile files: files over :data:`MAX_YAML_BYTES`, documents that
-  expand to more than :data:`MAX_YAML_NODES` values through aliases (``&a`` / ``*a`` "alias
-  bombs"), recursive aliases and nesting deeper than Python's recursion limit are refused
-  before they use much time or memory; a key written twice in one mapping is an error naming
-  the key and both lines (PyYAML would silently keep the last).
-* :func:`pydantic_problems` turns a pydantic ``ValidationError`` into
-  :class:`~impact.errors.Problem` rows with the dotted key path (``analysis.targets``) and, for
-  misspelt keys or choices, a "did you mean" suggestion found with :mod:`difflib`.
+What is wrong in a document once read (pydantic errors, "did you mean") is said by
+:mod:`impact.ingest.yaml_problems`; its names are also importable from here.
 """
 
 from __future__ import annotations
 
 import re
-import types
-import typing
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
 from impact.errors import InputError, Problem
+from impact.ingest.yaml_problems import dotted, pydantic_problems
 from impact.validation import suggest
 
 __all__ = [
@@ -35,6 +33,8 @@ __all__ = [
     "dotted",
     "load_yaml",
     "pydantic_problems",
+    "require_mapping",
+    "validated_model",
     "suggest",
 ]
 
@@ -44,6 +44,8 @@ MAX_YAML_BYTES = 5 * 1024 * 1024
 MAX_YAML_NODES = 200_000
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 class _Refused(Exception):
@@ -172,6 +174,11 @@ def load_yaml(path: str | Path, what: str = "YAML file") -> Any:
         When the file is missing, unreadable or not valid YAML.
     """
     path = Path(path)
+    return _parse(_read_text(path, what), str(path), what)
+
+
+def _read_text(path: Path, what: str) -> str:
+    """The file's text; a missing, too large or non-UTF-8 file is an InputError."""
     source = str(path)
     if not path.is_file():
         raise InputError(
@@ -199,7 +206,7 @@ def load_yaml(path: str | Path, what: str = "YAML file") -> Any:
             ],
         )
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
         raise InputError(
             f"The {what} could not be read",
@@ -211,6 +218,10 @@ def load_yaml(path: str | Path, what: str = "YAML file") -> Any:
                 )
             ],
         ) from None
+
+
+def _parse(text: str, source: str, what: str) -> Any:
+    """The YAML document in ``text``; refused or invalid YAML is an InputError."""
     try:
         return yaml.load(text, Loader=_Loader)
     except _Refused as refused:
@@ -239,22 +250,7 @@ def load_yaml(path: str | Path, what: str = "YAML file") -> Any:
             ],
         ) from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else None
-        column = mark.column + 1 if mark is not None else None
-        where = f"line {line}, column {column}" if line is not None else "an unknown place"
-        reason = error.problem or error.context or "invalid syntax"
-        raise InputError(
-            f"The {what} is not valid YAML",
-            [
-                Problem(
-                    source=source,
-                    row=line,
-                    expected=f"valid YAML; {reason} at {where}",
-                    fix=_SYNTAX_FIX,
-                )
-            ],
-        ) from None
+        raise _syntax_error(error, source, what) from None
     except yaml.YAMLError as error:
         raise InputError(
             f"The {what} is not valid YAML",
@@ -269,135 +265,56 @@ def load_yaml(path: str | Path, what: str = "YAML file") -> Any:
         ) from None
 
 
+def _syntax_error(error: yaml.MarkedYAMLError, source: str, what: str) -> InputError:
+    """A YAML syntax error as an InputError naming the line and column."""
+    mark = error.problem_mark or error.context_mark
+    line = mark.line + 1 if mark is not None else None
+    column = mark.column + 1 if mark is not None else None
+    where = f"line {line}, column {column}" if line is not None else "an unknown place"
+    reason = error.problem or error.context or "invalid syntax"
+    return InputError(
+        f"The {what} is not valid YAML",
+        [
+            Problem(
+                source=source,
+                row=line,
+                expected=f"valid YAML; {reason} at {where}",
+                fix=_SYNTAX_FIX,
+            )
+        ],
+    )
+
+
 _SYNTAX_FIX = (
     "correct the line named (indent with spaces, not tabs; put a space after each ':'; quote "
     "texts holding ': ' or starting with a special character)"
 )
 
 
-def dotted(loc: typing.Sequence[Any]) -> str:
-    """Render a pydantic location as a dotted key path: ``inputs.followup[1]``."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part == "[key]":
-            continue
-        else:
-            out += f".{part}" if out else str(part)
-    return out
-
-
-def _model_at(model: type[BaseModel], loc: typing.Sequence[Any]) -> type[BaseModel] | None:
-    """Follow field names along ``loc`` through nested models; None when it leaves models."""
-    current: Any = model
-    for part in loc:
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return None
-        field = current.model_fields.get(str(part))
-        if field is None:
-            return None
-        current = field.annotation
-        if typing.get_origin(current) in (typing.Union, types.UnionType):
-            models = [
-                a
-                for a in typing.get_args(current)
-                if isinstance(a, type) and issubclass(a, BaseModel)
-            ]
-            current = models[0] if models else None
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
-
-
-def _expected(err: dict[str, Any], model: type[BaseModel]) -> str:
-    """Words for what a pydantic error expected, with a suggestion where one helps."""
-    kind = err["type"]
-    loc = err["loc"]
-    ctx = err.get("ctx") or {}
-    if kind == "extra_forbidden":
-        parent = _model_at(model, loc[:-1])
-        allowed = sorted(parent.model_fields) if parent is not None else []
-        hint = suggest(loc[-1], allowed)
-        listing = f" (allowed keys: {', '.join(allowed)})" if allowed else ""
-        return f"a known key: '{loc[-1]}' is an unknown key{hint}{listing}"
-    if kind == "missing":
-        return "this key, which is required"
-    if kind in ("literal_error", "enum"):
-        choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-        hint = suggest(err.get("input"), choices)
-        return f"one of {ctx.get('expected', '')}{hint}"
-    message = str(err.get("msg", "a valid value"))
-    message = re.sub(r"^(Value error|Assertion failed), ", "", message)
-    message = re.sub(r"^Input should be ", "", message)
-    if message.startswith(("less", "greater")):
-        message = f"a value {message}"
-    return message[0].lower() + message[1:] if message else "a valid value"
-
-
-_LIMITS = ("greater_than", "greater_than_equal", "less_than", "less_than_equal")
-
-
-def _fix(err: dict[str, Any], key: str) -> str:
-    """How to fix one pydantic error at ``key``."""
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        return "correct the spelling of the key, or delete it"
-    if kind == "missing":
-        return f"add the key {key}"
-    if kind in ("literal_error", "enum"):
-        return "write one of the values listed"
-    value = err.get("input")
-    limit = (err.get("ctx") or {}).get("lt", (err.get("ctx") or {}).get("le"))
-    percent = isinstance(value, int | float) and not isinstance(value, bool) and 2 <= value <= 100
-    if kind in ("less_than", "less_than_equal") and limit == 1 and percent:
-        return f"give a proportion, not a percentage (e.g. {value / 100:g} for {value:g} %)"
-    if kind in _LIMITS:
-        return "change the value to one within the limit"
-    return f"correct the value of {key}" if key else "correct the file"
-
-
-def pydantic_problems(
-    error: ValidationError, source: str, model: type[BaseModel], prefix: str = ""
-) -> list[Problem]:
-    """Convert a pydantic ValidationError into Problems with dotted key paths.
-
-    Parameters
-    ----------
-    error : pydantic.ValidationError
-        The error raised when validating ``model``.
-    source : str
-        The file the document came from.
-    model : type
-        The model that was validated (used to list allowed keys for misspelt ones).
-    prefix : str
-        Dotted path to put in front of every key (when ``model`` is a sub-document).
-
-    Returns
-    -------
-    list of Problem
+def validated_model(
+    document: Any, model: type[ModelT], *, title: str, source: str, expected: str, fix: str
+) -> ModelT:
+    """``document`` validated as ``model``; an InputError titled ``title`` when it is not a
+    YAML mapping (``expected`` and ``fix`` say what it should be) or does not fit the model
+    (every problem with its dotted key).
     """
-    problems = []
-    for err in error.errors(include_url=False):
-        key = dotted(err["loc"])
-        if prefix:
-            key = f"{prefix}.{key}" if key else prefix
-        value = err.get("input")
-        shown = None
-        if err["type"] not in ("missing", "extra_forbidden") and not isinstance(value, dict):
-            shown = str(value)
-        expected = _expected(err, model)
-        keyed = re.match(r"^([A-Za-z_][\w.]*): (.+)$", expected, flags=re.DOTALL)
-        if keyed and err["type"] == "value_error":
-            # cross-field rules name their key first: "inputs.randomisation: a list, because ..."
-            key = f"{key}.{keyed.group(1)}" if key else keyed.group(1)
-            expected, shown = keyed.group(2), None
-        expected, _, fix = expected.partition("; fix: ")  # a validator may name the fix
-        problems.append(
-            Problem(
-                source=source,
-                column=key or None,
-                value=shown,
-                expected=expected,
-                fix=fix or _fix(err, key),
-            )
-        )
-    return problems
+    document = require_mapping(document, title=title, source=source, expected=expected, fix=fix)
+    try:
+        return model.model_validate(document)
+    except ValidationError as error:
+        raise InputError(title, pydantic_problems(error, source, model)) from None
+
+
+def require_mapping(
+    document: Any, *, title: str, source: str, expected: str, fix: str
+) -> dict[str, Any]:
+    """``document`` when it is a YAML mapping; otherwise an InputError titled ``title``.
+
+    Raises
+    ------
+    InputError
+        With one problem naming ``source``, what was ``expected`` and the ``fix``.
+    """
+    if not isinstance(document, dict):
+        raise InputError(title, [Problem(source=source, expected=expected, fix=fix)])
+    return document

@@ -152,9 +152,21 @@ def analyse_study(prepared: PreparedStudy, *, lang: str = "en") -> StudyAnalyses
         f"yet): left out of {left_out}; its report says so"
         for round_id, people in in_progress.items()
     ]
-    if not prepared.randomised:
-        return analyses
+    if prepared.randomised:
+        _analyse_randomised(analyses, prepared, table, covariates, lang)
+    return analyses
 
+
+def _analyse_randomised(
+    analyses: StudyAnalyses,
+    prepared: PreparedStudy,
+    table: pd.DataFrame,
+    covariates: list[str],
+    lang: str,
+) -> None:
+    """Add the RCT, attrition, power and register analyses of a randomised study to
+    ``analyses`` (what cannot be done is said in its notes)."""
+    config = prepared.config.analysis
     rows = _randomised_rows(table)
     family = [o for o in config.outcomes if o in rows.columns]
     missing = sorted(set(config.outcomes) - set(family))
@@ -192,8 +204,6 @@ def analyse_study(prepared: PreparedStudy, *, lang: str = "en") -> StudyAnalyses
         comparison=analyse_register(
             prepared.data,
             notes=analyses.notes,
-            seed=config.seed,
             engine=prepared.config.engine,
         ),
     )
-    return analyses

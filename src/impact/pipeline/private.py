@@ -67,6 +67,14 @@ def write_private(prepared: PreparedStudy, analyses: StudyAnalyses, directory: P
         for name, frame in result.tables().items():
             target = inside(outcomes, outcomes / f"{name}_{scopes[str(scope)]}.csv")
             write_csv(frame, target, index=False)
+    write_randomised_tables(analyses, directory)
+    logger.info("wrote analyst-only tables to %s", directory)
+    return directory
+
+
+def write_randomised_tables(analyses: StudyAnalyses, directory: Path) -> None:
+    """Write the full tables and figures of the randomised analyses that ran into
+    ``directory``: ``rct/``, ``attrition/``, ``timing/`` and ``register/``."""
     if analyses.rct is not None:
         analyses.rct.write(directory / "rct")
     if analyses.attrition is not None:
@@ -76,5 +84,3 @@ def write_private(prepared: PreparedStudy, analyses: StudyAnalyses, directory: P
         register.timing.write(directory / "timing")
     if register is not None and register.comparison is not None:
         register.comparison.write(directory / "register")
-    logger.info("wrote analyst-only tables to %s", directory)
-    return directory

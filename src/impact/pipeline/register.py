@@ -48,7 +48,7 @@ def analyse_timing(
 
 
 def analyse_register(
-    data: StudyData, *, notes: list[str], seed: int, engine: Engine = "pandas"
+    data: StudyData, *, notes: list[str], engine: Engine = "pandas"
 ) -> RegisterComparison | None:
     """Register-matched comparison, when the study names register extracts; else a note.
 

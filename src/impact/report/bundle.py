@@ -22,57 +22,66 @@ Reports only read the bundle. Writers build it in a temporary directory that rep
 target only when complete (:func:`impact.outputs.result_folder`: outside a run, under the output
 contract). No table may carry person
 identifiers, linking codes, response ids or free text (checked on writing).
+
+The format's constants are in :mod:`impact.report.bundle_format` (:class:`BundleError` in
+:mod:`impact.errors`),
+reading a bundle (:func:`load_bundle`) in :mod:`impact.report.bundle_reader`; all are also
+importable from here.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import math
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any
 
 from impact.errors import BundleError
 from impact.escaping import safe_filename, write_csv
-from impact.i18n import LANGUAGES
 from impact.outputs import atomic_file, result_folder
-
-BundleKind = Literal["programme", "rct", "power", "codebook"]
-KINDS: tuple[str, ...] = get_args(BundleKind)
-FORMAT = "impact-results-bundle"
-FORMAT_VERSION = 1
-RESULTS_FILE = "results.json"
-UNITS = ("share", "pp", "p", "count", "number", "text")
-FIGURE_FORMATS = ("png", "svg")
-#: Resolution of the PNG figures of a bundle.
-FIGURE_DPI = 150
-LANGS = LANGUAGES
-
-#: Columns that identify people or hold free text: never allowed in a bundle table.
-FORBIDDEN_COLUMNS = frozenset(
-    {
-        "person_id",
-        "link_code",
-        "response_id",
-        "record",
-        "spine_record",
-        "study_id",
-        "comments",
-        "r_comments",
-    }
+from impact.report.bundle_format import (
+    FIGURE_DPI,
+    FIGURE_FORMATS,
+    FORBIDDEN_COLUMNS,
+    FORMAT,
+    FORMAT_VERSION,
+    KINDS,
+    LANGS,
+    RESULTS_FILE,
+    REWRITE_FIX,
+    UNITS,
+    BundleKind,
+    file_sha256,
 )
+from impact.report.bundle_reader import Bundle, load_bundle
 
-
-#: How to fix a bundle that is incomplete, corrupt or edited.
-REWRITE_FIX = (
-    "fix: write the bundle again with the command that made it (`impact run`); do not edit "
-    "bundle files by hand"
-)
+__all__ = [
+    "FIGURE_DPI",
+    "FIGURE_FORMATS",
+    "FORBIDDEN_COLUMNS",
+    "FORMAT",
+    "FORMAT_VERSION",
+    "KINDS",
+    "LANGS",
+    "RESULTS_FILE",
+    "REWRITE_FIX",
+    "UNITS",
+    "Bundle",
+    "BundleError",
+    "BundleKind",
+    "BundleWriter",
+    "bundle_writer",
+    "file_sha256",
+    "impact_version",
+    "load_bundle",
+    "make_provenance",
+    "plain",
+]
 
 
 def impact_version() -> str:
@@ -80,15 +89,6 @@ def impact_version() -> str:
     from impact._version import __version__
 
     return __version__
-
-
-def file_sha256(path: str | os.PathLike[str]) -> str:
-    """SHA-256 of a file's bytes (hex), e.g. for the input-file hashes of the provenance."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def make_provenance(
@@ -335,138 +335,3 @@ def bundle_writer(
         )
         yield writer
         writer.finish()
-
-
-@dataclass(frozen=True)
-class Bundle:
-    """A validated results bundle (see :func:`load_bundle`).
-
-    Attributes
-    ----------
-    path : Path
-        The bundle directory.
-    content : dict
-        The parsed ``results.json``.
-    """
-
-    path: Path
-    content: dict
-
-    @property
-    def kind(self) -> str:
-        """``programme``, ``rct``, ``power`` or ``codebook``."""
-        return self.content["kind"]
-
-    @property
-    def name(self) -> str:
-        """The report's file stem, e.g. ``programme`` or ``programme_R01``."""
-        return self.content["name"]
-
-    def number(self, key: str) -> dict:
-        """The entry of a key number (``value``, ``unit``, ``n``, ``label``)."""
-        try:
-            return self.content["numbers"][key]
-        except KeyError:
-            raise BundleError(f"bundle {self.path}: results.json has no number '{key}'") from None
-
-    def value(self, key: str) -> Any:
-        """The value of a key number."""
-        return self.number(key)["value"]
-
-    def table_path(self, name: str) -> Path:
-        """Path of a table's CSV file."""
-        try:
-            return self.path / self.content["tables"][name]["file"]
-        except KeyError:
-            raise BundleError(f"bundle {self.path}: results.json has no table '{name}'") from None
-
-    def figure_path(self, name: str, lang: str, fmt: str = "png") -> Path:
-        """Path of a figure in one language and format."""
-        try:
-            return self.path / self.content["figures"][name]["files"][lang][fmt]
-        except KeyError:
-            raise BundleError(
-                f"bundle {self.path}: results.json has no figure '{name}' ({lang}, {fmt})"
-            ) from None
-
-    def has(self, section: str) -> bool:
-        """True when an optional section is present."""
-        return section in self.content.get("sections", [])
-
-
-_REQUIRED = ("kind", "name", "study", "provenance", "numbers", "tables", "figures", "files")
-
-
-def load_bundle(path: str | os.PathLike[str], *, verify_hashes: bool = True) -> Bundle:
-    """Read and validate a results bundle.
-
-    Parameters
-    ----------
-    path : path
-        The bundle directory (or its ``results.json``).
-    verify_hashes : bool
-        Also check every file against the SHA-256 recorded in ``results.json``.
-
-    Returns
-    -------
-    Bundle
-
-    Raises
-    ------
-    BundleError
-        Naming the file that is missing, unreadable or changed, or the key that is absent.
-    """
-    root = Path(path)
-    if root.name == RESULTS_FILE:
-        root = root.parent
-    if not root.is_dir():
-        raise BundleError(
-            f"results bundle {root} does not exist (expected a directory); fix: name a folder "
-            "under bundles/ of an `impact run` output"
-        )
-    results = root / RESULTS_FILE
-    if not results.is_file():
-        raise BundleError(
-            f"results bundle {root}: file {RESULTS_FILE} is missing; fix: name a folder under "
-            "bundles/ of an `impact run` output (each holds results.json)"
-        )
-    try:
-        content = json.loads(results.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise BundleError(
-            f"results bundle {root}: {RESULTS_FILE} is not valid JSON ({error}); {REWRITE_FIX}"
-        ) from None
-    if not isinstance(content, dict) or content.get("format") != FORMAT:
-        raise BundleError(
-            f"results bundle {root}: {RESULTS_FILE} is not an impact results bundle; {REWRITE_FIX}"
-        )
-    if content.get("format_version") != FORMAT_VERSION:
-        raise BundleError(
-            f"results bundle {root}: format version {content.get('format_version')!r} is not "
-            f"supported (expected {FORMAT_VERSION}); rewrite the bundle with this version"
-        )
-    absent = [key for key in _REQUIRED if key not in content]
-    if absent:
-        raise BundleError(
-            f"results bundle {root}: {RESULTS_FILE} lacks key(s) {', '.join(absent)}; {REWRITE_FIX}"
-        )
-    if content["kind"] not in KINDS:
-        raise BundleError(
-            f"results bundle {root}: kind {content['kind']!r} is not one of {', '.join(KINDS)}; "
-            f"{REWRITE_FIX}"
-        )
-    listed = set(content["files"])
-    listed |= {t["file"] for t in content["tables"].values()}
-    for fig in content["figures"].values():
-        listed |= {rel for per_lang in fig["files"].values() for rel in per_lang.values()}
-    for rel in sorted(listed):
-        file = root / rel
-        if not file.is_file():
-            raise BundleError(f"results bundle {root}: file {rel} is missing; {REWRITE_FIX}")
-        expected = content["files"].get(rel)
-        if verify_hashes and expected and file_sha256(file) != expected:
-            raise BundleError(
-                f"results bundle {root}: file {rel} was changed after the bundle was written "
-                "(its SHA-256 differs from results.json); write the bundle again"
-            )
-    return Bundle(path=root.resolve(), content=content)

@@ -52,7 +52,30 @@ def write_codebook_bundle(
     Path
     """
     registry = load_registry(definitions)
-    bound = registry.bind(params)
+    rows, param_rows = _definition_rows(registry.bind(params))
+    overview = pd.DataFrame(rows)
+    parameters = pd.DataFrame(param_rows, columns=["indicator", "parameter", "value", "default"])
+    with bundle_writer(
+        directory, "codebook", study=study, provenance=provenance, name="codebook"
+    ) as w:
+        for row in rows:
+            w.label(row["indicator"], {"sv": row["label_sv"], "en": row["label_en"]})
+        w.table("indicators", overview, title=_TITLES["indicators"], suppressed=False)
+        w.table("parameters", parameters, title=_TITLES["parameters"], suppressed=False)
+        w.text("codebook.body", {lang: codebook_markdown(registry, lang, params, checkboxes)
+                                 for lang in ("sv", "en")})  # fmt: skip
+        w.number("codebook.indicators", len(rows), unit="count",
+                 label=pair("labels.bundles.codebook.numbers.indicators"))  # fmt: skip
+        for row in rows:
+            w.number(f"version.{row['indicator']}", row["version"], unit="count",
+                     label={"sv": row["label_sv"], "en": row["label_en"]})  # fmt: skip
+        w.data["definitions"] = {row["indicator"]: row["version"] for row in rows}
+    return Path(directory)
+
+
+def _definition_rows(bound) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """One row per indicator (id, version, kind, section, labels, source) and one per
+    parameter of each (its value and default)."""
     rows, param_rows = [], []
     for b in bound:
         d = b.definition
@@ -76,21 +99,4 @@ def write_codebook_bundle(
                     "default": spec.default,
                 }  # fmt: skip
             )
-    overview = pd.DataFrame(rows)
-    parameters = pd.DataFrame(param_rows, columns=["indicator", "parameter", "value", "default"])
-    with bundle_writer(
-        directory, "codebook", study=study, provenance=provenance, name="codebook"
-    ) as w:
-        for row in rows:
-            w.label(row["indicator"], {"sv": row["label_sv"], "en": row["label_en"]})
-        w.table("indicators", overview, title=_TITLES["indicators"], suppressed=False)
-        w.table("parameters", parameters, title=_TITLES["parameters"], suppressed=False)
-        w.text("codebook.body", {lang: codebook_markdown(registry, lang, params, checkboxes)
-                                 for lang in ("sv", "en")})  # fmt: skip
-        w.number("codebook.indicators", len(rows), unit="count",
-                 label=pair("labels.bundles.codebook.numbers.indicators"))  # fmt: skip
-        for row in rows:
-            w.number(f"version.{row['indicator']}", row["version"], unit="count",
-                     label={"sv": row["label_sv"], "en": row["label_en"]})  # fmt: skip
-        w.data["definitions"] = {row["indicator"]: row["version"] for row in rows}
-    return Path(directory)
+    return rows, param_rows

@@ -54,44 +54,53 @@ def write_power_bundle(
             f"{type(rise).__name__}"
         )
     with bundle_writer(directory, "power", study=study, provenance=provenance, name="power") as w:
-        table = plan.tidy()
-        outcomes = list(dict.fromkeys(table["outcome"].astype(str)))
-        for ident in outcomes:
-            w.label(ident, {"sv": label(ident, "sv"), "en": label(ident, "en")})
-        w.table("plan_mde", table, title=_TITLES["plan_mde"], suppressed=False)
-        w.table("plan_curves", plan.curves, title=_TITLES["plan_curves"], suppressed=False)
-        w.text("plan.sentence", {lang: plan.sentence(lang) for lang in ("sv", "en")})
-        w.figure("plan_mde_by_n", {lang: plan.figure(lang) for lang in ("sv", "en")},
-                 caption=_CAPTIONS["plan_mde_by_n"])  # fmt: skip
-        for row in table.itertuples(index=False):
-            key = f"plan.{row.outcome}.r2_{row.r2:g}.{row.direction}.mde_pp"
-            w.number(key, row.mde_pp, unit="pp", n=None,
-                     label={"sv": label(str(row.outcome), "sv"),
-                            "en": label(str(row.outcome), "en")})  # fmt: skip
-        w.number("plan.n_participants", plan.n_participants, unit="count",
-                 label=pair("labels.bundles.power.numbers.participants"))  # fmt: skip
-        w.number("plan.attrition", plan.attrition, unit="share",
-                 label=pair("labels.bundles.power.numbers.attrition"))  # fmt: skip
-        w.number("plan.power", plan.power, unit="share",
-                 label=pair("labels.bundles.power.numbers.power"))  # fmt: skip
-        w.number("plan.alpha", plan.alpha, unit="number",
-                 label=pair("labels.bundles.power.numbers.alpha"))  # fmt: skip
-        w.data.update(
-            {
-                "outcomes": outcomes,
-                "r2_values": sorted(float(v) for v in table["r2"].unique()),
-                "method": plan.method,
-                "control_rates": {
-                    o: float(table.loc[table["outcome"] == o, "control_rate"].iloc[0])
-                    for o in outcomes
-                },
-            }
-        )
+        _plan_section(w, plan)
         if rise is not None:
-            w.section("rise")
-            w.table("rise_matches", rise.matches(), title=_TITLES["rise_matches"], suppressed=False)
-            w.table("rise_grid", rise.tidy(), title=_TITLES["rise_grid"], suppressed=False)
-            w.text("rise.sentence", {lang: rise.sentence(lang) for lang in ("sv", "en")})
-            w.figure("rise_mde_by_base_rate", {lang: rise.figure(lang) for lang in ("sv", "en")},
-                     caption=_CAPTIONS["rise_mde_by_base_rate"])  # fmt: skip
+            _rise_section(w, rise)
     return Path(directory)
+
+
+def _plan_section(w, plan) -> None:
+    """The study plan: MDE table and curves, its sentence and figure, key numbers, data."""
+    table = plan.tidy()
+    outcomes = list(dict.fromkeys(table["outcome"].astype(str)))
+    for ident in outcomes:
+        w.label(ident, {"sv": label(ident, "sv"), "en": label(ident, "en")})
+    w.table("plan_mde", table, title=_TITLES["plan_mde"], suppressed=False)
+    w.table("plan_curves", plan.curves, title=_TITLES["plan_curves"], suppressed=False)
+    w.text("plan.sentence", {lang: plan.sentence(lang) for lang in ("sv", "en")})
+    w.figure("plan_mde_by_n", {lang: plan.figure(lang) for lang in ("sv", "en")},
+             caption=_CAPTIONS["plan_mde_by_n"])  # fmt: skip
+    for row in table.itertuples(index=False):
+        key = f"plan.{row.outcome}.r2_{row.r2:g}.{row.direction}.mde_pp"
+        w.number(key, row.mde_pp, unit="pp", n=None,
+                 label={"sv": label(str(row.outcome), "sv"),
+                        "en": label(str(row.outcome), "en")})  # fmt: skip
+    w.number("plan.n_participants", plan.n_participants, unit="count",
+             label=pair("labels.bundles.power.numbers.participants"))  # fmt: skip
+    w.number("plan.attrition", plan.attrition, unit="share",
+             label=pair("labels.bundles.power.numbers.attrition"))  # fmt: skip
+    w.number("plan.power", plan.power, unit="share",
+             label=pair("labels.bundles.power.numbers.power"))  # fmt: skip
+    w.number("plan.alpha", plan.alpha, unit="number",
+             label=pair("labels.bundles.power.numbers.alpha"))  # fmt: skip
+    w.data.update(
+        {
+            "outcomes": outcomes,
+            "r2_values": sorted(float(v) for v in table["r2"].unique()),
+            "method": plan.method,
+            "control_rates": {
+                o: float(table.loc[table["outcome"] == o, "control_rate"].iloc[0]) for o in outcomes
+            },
+        }
+    )
+
+
+def _rise_section(w, rise) -> None:
+    """The reproduction of RISE's pre-study calculation."""
+    w.section("rise")
+    w.table("rise_matches", rise.matches(), title=_TITLES["rise_matches"], suppressed=False)
+    w.table("rise_grid", rise.tidy(), title=_TITLES["rise_grid"], suppressed=False)
+    w.text("rise.sentence", {lang: rise.sentence(lang) for lang in ("sv", "en")})
+    w.figure("rise_mde_by_base_rate", {lang: rise.figure(lang) for lang in ("sv", "en")},
+             caption=_CAPTIONS["rise_mde_by_base_rate"])  # fmt: skip

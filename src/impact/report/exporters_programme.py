@@ -17,7 +17,7 @@ import pandas as pd
 from impact.analysis.outcomes.suppression import suppress_small_cells
 from impact.i18n import pair, table
 from impact.i18n.labels import label
-from impact.indicators.components import JOB_AND_STEP_COMPONENTS
+from impact.indicators.components import JOB_AND_STEP_COMPONENTS as COMPONENTS
 from impact.report.bundle import BundleError, bundle_writer
 
 if TYPE_CHECKING:
@@ -34,8 +34,6 @@ HEADLINE = (
     "got_reference",
     "job_relevant_and_contributed",
 )
-#: Step components shown in the components section, in this order, when present.
-COMPONENTS = JOB_AND_STEP_COMPONENTS
 GROUP_CODES = ("woman", "man", "other", "not_stated", "all", "overall")
 _FIGURE_CAPTIONS: dict[str, dict[str, str]] = table("labels.bundles.programme.captions")
 _TITLES: dict[str, dict[str, str]] = table("labels.bundles.programme.titles")
@@ -129,46 +127,57 @@ def write_programme_bundle(
         round_id=round_id, name="programme" if scope == "all" else f"programme_{scope}",
     ) as w:  # fmt: skip
         shares = published["shares"]
-        indicators = list(dict.fromkeys(shares["indicator"].astype(str)))
-        for ident in [*indicators, *GROUP_CODES]:
-            w.label(ident, _both(ident))
-        w.data.update(
-            {
-                "level": outcomes.level,
-                "suppression_threshold": threshold,
-                "indicators": indicators,
-                "headline": [i for i in HEADLINE if i in indicators],
-                "components": [i for i in COMPONENTS if i in indicators],
-            }
-        )
-        w.notes.extend(outcomes.notes)
+        _overview(w, outcomes, shares, threshold)
         _in_progress(w, rounds_in_progress or {}, threshold)
         _shares(w, shares)
-        if outcomes.response is not None:
-            _response(w, published["response"])
-        if link_report is not None:
-            w.section("link")
-            w.table("link", _link_table(link_report, threshold), title=_TITLES["link"],
-                    suppressed=True)  # fmt: skip
-        if outcomes.targets is not None:
-            _targets(w, published["targets"])
-        if outcomes.comparison is not None:
-            _comparison(w, published["comparison"])
-        if outcomes.attribution is not None:
-            w.section("attribution")
-            w.table("attribution", published["attribution"], title=_TITLES["attribution"],
-                    suppressed=True)  # fmt: skip
-        if outcomes.trajectories is not None:
-            w.section("trajectories")
-            w.table("trajectories", published["trajectories"], title=_TITLES["trajectories"],
-                    suppressed=True)  # fmt: skip
-            for event in published["trajectories"]["event"].astype(str).unique():
-                w.label(event, _both(event))
+        _optional_sections(w, outcomes, published, link_report, threshold)
         figures = {lang: outcomes.figures(lang) for lang in ("sv", "en")}
         for name in figures["en"]:
             w.figure(name, {lang: figures[lang][name] for lang in figures},
                      caption=_FIGURE_CAPTIONS.get(name, {"sv": name, "en": name}))  # fmt: skip
     return Path(directory)
+
+
+def _overview(w, outcomes, shares, threshold: int) -> None:
+    """Labels of the indicators and groups, the bundle's data and the analyses' notes."""
+    indicators = list(dict.fromkeys(shares["indicator"].astype(str)))
+    for ident in [*indicators, *GROUP_CODES]:
+        w.label(ident, _both(ident))
+    w.data.update(
+        {
+            "level": outcomes.level,
+            "suppression_threshold": threshold,
+            "indicators": indicators,
+            "headline": [i for i in HEADLINE if i in indicators],
+            "components": [i for i in COMPONENTS if i in indicators],
+        }
+    )
+    w.notes.extend(outcomes.notes)
+
+
+def _optional_sections(w, outcomes, published, link_report: Any, threshold: int) -> None:
+    """The sections present only when their analysis ran: response, linking, targets, gender
+    comparison, attribution and trajectories."""
+    if outcomes.response is not None:
+        _response(w, published["response"])
+    if link_report is not None:
+        w.section("link")
+        w.table("link", _link_table(link_report, threshold), title=_TITLES["link"],
+                suppressed=True)  # fmt: skip
+    if outcomes.targets is not None:
+        _targets(w, published["targets"])
+    if outcomes.comparison is not None:
+        _comparison(w, published["comparison"])
+    if outcomes.attribution is not None:
+        w.section("attribution")
+        w.table("attribution", published["attribution"], title=_TITLES["attribution"],
+                suppressed=True)  # fmt: skip
+    if outcomes.trajectories is not None:
+        w.section("trajectories")
+        w.table("trajectories", published["trajectories"], title=_TITLES["trajectories"],
+                suppressed=True)  # fmt: skip
+        for event in published["trajectories"]["event"].astype(str).unique():
+            w.label(event, _both(event))
 
 
 def _participants(w, round_id: str, participants: int, threshold: int) -> None:

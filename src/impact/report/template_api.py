@@ -27,7 +27,6 @@ import json
 import re
 import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,107 +34,16 @@ from impact.escaping import Markdown, markdown_code, markdown_text, spreadsheet_
 from impact.i18n import numbers as nf
 from impact.report.bundle import Bundle, BundleError, load_bundle
 from impact.report.i18n import Translator
+from impact.report.template_tables import KINDS, Column, col, infer_kind, table_row
+from impact.report.template_tables import column_separator as _separator
 
-Kind = str
-#: Column kinds understood by :meth:`Report.table`.
-KINDS = (
-    "text", "label", "count", "percent", "share_pp", "points", "p", "number", "ci", "ci_pp",
-    "ci_points", "translate", "bool",
-)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a report table.
-
-    Attributes
-    ----------
-    field : str
-        CSV column (for intervals: the lower bound).
-    header : str
-        Translation key of the column header.
-    kind : str
-        How cells are formatted: ``text`` (as is), ``label`` (bundle label of a code),
-        ``translate`` (translation key ``<prefix>.<value>``), ``count``, ``percent`` (a share),
-        ``share_pp`` (difference of shares in pp), ``points`` (already pp), ``p``, ``number``,
-        ``ci`` / ``ci_pp`` / ``ci_points`` (interval from ``field`` and ``high``), ``bool``.
-    high : str, optional
-        Upper-bound column of an interval.
-    prefix : str, optional
-        Key prefix for ``translate``.
-    digits : int
-        Decimals.
-    title : str, optional
-        Header text to use instead of the translation of ``header`` (e.g. a group label).
-    """
-
-    field: str
-    header: str
-    kind: Kind = "text"
-    high: str | None = None
-    prefix: str | None = None
-    digits: int = 1
-    title: str | None = None
-
-
-def col(field: str, header: str, kind: Kind = "text", **options: Any) -> Column:
-    """Shorthand for :class:`Column`."""
-    if kind not in KINDS:
-        raise ValueError(f"column kind {kind!r} is not one of {', '.join(KINDS)}")
-    return Column(field, header, kind, **options)
-
+__all__ = ["FIGURE_DIR", "KINDS", "Column", "Report", "col", "open_report"]
 
 #: Folder (relative to the rendered document) that :meth:`Report.figure` copies figures into.
 FIGURE_DIR = "report-figures"
 
-#: Relative column widths (number of dashes in the separator line) by column kind.
-_WIDTHS = {"label": 26, "text": 10, "translate": 12, "ci": 15, "ci_pp": 15, "ci_points": 15}
-
-
-def _separator(kind: str, header: str = "") -> str:
-    """Pipe-table separator cell: text left-aligned and wide, numbers right-aligned.
-
-    A column is at least as wide as the longest word of its header (plus a margin): Pandoc
-    turns the dashes into relative widths, and a word wider than its column would run into
-    the next column's header in the PDF.
-    """
-    longest = max((len(word) for word in header.split()), default=0)
-    dashes = "-" * max(_WIDTHS.get(kind, 8), longest + 2)
-    return f":{dashes}" if kind in ("text", "label", "translate") else f"{dashes}:"
-
-
 #: How a suppressed count is written in a published table (impact.analysis.outcomes.suppression).
 _SUPPRESSED = re.compile(r"^(\.\.|<\d+)$")
-_P = re.compile(r"^(p|p_value|.*_p|p_.*)$")
-_COUNTS = re.compile(r"^(n|n_.*|.*_n|events|at_risk|count.*)$")
-
-
-def _infer_kind(field: str, rows: list[dict[str, str]]) -> str:
-    """Column kind from a column's name and values (see :meth:`Report.auto_table`)."""
-    if _P.match(field):
-        return "p"
-    if field.endswith("_pp"):
-        return "points"
-    if "share" in field or "rate" in field:
-        return "percent"
-    if _COUNTS.match(field):
-        return "count"
-    values = [r.get(field, "") for r in rows if r.get(field, "") not in ("", "..")]
-    numeric = all(_is_float(v) for v in values) and bool(values)
-    return "number" if numeric else "label"
-
-
-def _is_float(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _table_row(cells: Iterable[str]) -> str:
-    """One pipe-table row; every cell escaped (``|`` included) unless already Markdown."""
-    return "| " + " | ".join(markdown_text(c) for c in cells) + " |"
 
 
 class Report:
@@ -285,7 +193,7 @@ class Report:
             "share_pp": lambda v: nf.share_points(v, lang, d, unit=False),
             "points": lambda v: nf.points(v, lang, d, unit=False),
             "p": lambda v: nf.pvalue(v, lang),
-            "number": lambda v: nf.decimal(v, d, lang) if _is_float(v) or not v else v,
+            "number": lambda v: nf.decimal(v, d, lang) if nf.is_number(v) or not v else v,
             "bool": lambda v: self.t("common.yes" if v in ("True", "true", "1") else "common.no"),
         }
         return formatters[kind](raw)
@@ -309,8 +217,8 @@ class Report:
         data = list(rows) if rows is not None else self.rows(name, where)
         header = [c.title or self.t(c.header) for c in columns]
         align = [_separator(c.kind, h) for c, h in zip(columns, header, strict=True)]
-        lines = [_table_row(header), "|" + "|".join(align) + "|"]
-        lines += [_table_row(self.cell(row, c) for c in columns) for row in data]
+        lines = [table_row(header), "|" + "|".join(align) + "|"]
+        lines += [table_row(self.cell(row, c) for c in columns) for row in data]
         label = f" {{#tbl-{ident or name}}}"
         block = "\n".join(lines) + f"\n\n: {markdown_text(caption)}{label}\n"
         if note:
@@ -339,7 +247,7 @@ class Report:
                 continue
             key = f"columns.{field}"
             title = self.t(key) if self.tr.has(key) else field.replace("_", " ")
-            columns.append(Column(field, key, _infer_kind(field, rows), title=title))
+            columns.append(Column(field, key, infer_kind(field, rows), title=title))
         wide = len(columns) > 7 if wide is None else wide
         return self.table(name, columns, caption=entry["title"][self.lang], rows=rows, wide=wide)
 

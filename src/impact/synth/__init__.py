@@ -16,7 +16,8 @@ from impact.synth.codes import draw_true_codes as draw_true_codes
 from impact.synth.codes import type_codes as type_codes
 from impact.synth.demo import WrittenSynthetic, write_synthetic
 from impact.synth.programme import ProgrammeRates, programme_study
-from impact.synth.randomised import RandomisedEffects, randomised_study
+from impact.synth.randomised import randomised_study
+from impact.synth.randomised_params import RandomisedEffects
 from impact.synth.register import register_extract
 from impact.synth.study import RegisterExtract, SyntheticStudy
 

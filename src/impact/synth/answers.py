@@ -161,80 +161,107 @@ def survey_answers(
         ``latent``; identity columns (response id, code, timestamps) are added later.
     """
     n = len(latent)
-    path = latent["job_path"].to_numpy()
-    got_job = path != ""
-    emp = _employment(rng, path)
-
-    contributed_job = _contribution(rng, got_job & asks_programme_questions, [0.56, 0.30, 0.14])
-    # People who credit the programme more often hold a relevant job (51 % of job-getters).
-    relevant = np.where(contributed_job == "yes", 0.91, 0.55)
-    free_match = got_job & (path != "changed_other") & ~emp["upgraded_to_relevant"]
-    emp["r_match"][free_match] = (rng.random(n) < relevant)[free_match].astype(float)
-
+    emp, contributed_job = _job_answers(rng, latent, asks_programme_questions)
     b_int = _choice(rng, np.arange(6), [0.42, 0.25, 0.15, 0.10, 0.05, 0.03], n)
     r_int = count_pair(rng, b_int, latent["more_interviews"].to_numpy(), min_extra_interviews)
-    b_con = np.minimum(rng.negative_binomial(2, 0.4, n), 30)
-    grew = latent["expanded_network"].to_numpy()
-    r_con = np.where(
-        grew,
-        b_con + 1 + rng.negative_binomial(1.5, 0.4, n),
-        np.maximum(b_con - (rng.random(n) < 0.2), 0),
-    )
-    sw_b, sw_r = scale_pair(rng, latent["improved_swedish"].to_numpy(), [0.15, 0.3, 0.3, 0.2, 0.05])
-    psw_b, psw_r = scale_pair(
-        rng, latent["improved_professional_swedish"].to_numpy(), [0.3, 0.35, 0.2, 0.12, 0.03]
-    )
-    cv_b, cv_r = scale_pair(rng, latent["improved_cv"].to_numpy(), [0.3, 0.5, 0.2], low=0)
-    lm_b, lm_r = scale_pair(
-        rng, latent["knows_labour_market_more"].to_numpy(), [0.25, 0.35, 0.25, 0.12, 0.03]
-    )
-    ep_b, ep_r = scale_pair(
-        rng, latent["learned_education_paths"].to_numpy(), [0.25, 0.35, 0.25, 0.12, 0.03]
-    )
-    sc_b, sc_r = scale_pair(
-        rng, latent["learned_social_codes"].to_numpy(), [0.2, 0.35, 0.3, 0.12, 0.03]
-    )
+    b_con, r_con = _contact_counts(rng, latent["expanded_network"].to_numpy())
+    scales = {
+        field: scale_pair(rng, latent[component].to_numpy(), probs, low=low)
+        for field, component, probs, low in _SCALES
+    }
     got_ref = latent["got_reference"].to_numpy()
     ref_b = ~got_ref & (rng.random(n) < 0.2)
     ref_r = got_ref | (ref_b & (rng.random(n) < 0.9))
-    intern = latent["got_internship"].to_numpy()
-    edu = latent["started_relevant_education"].to_numpy()
-
     baseline = pd.DataFrame(
         {
             "employment": emp["b_emp"],
             "job_matches_field": _bool_array(emp["b_match"]),
             "interviews_3m": b_int,
             "professional_contacts": b_con,
-            "swedish_level": sw_b,
-            "professional_swedish_level": psw_b,
-            "cv_status": cv_b,
-            "knows_labour_market": lm_b,
-            "knows_education_paths": ep_b,
-            "knows_social_codes": sc_b,
+            **{field: pair[0] for field, pair in scales.items()},
             "has_reference": ref_b,
             "in_internship": rng.random(n) < 0.05,
             "in_education": rng.random(n) < 0.10,
         },
         index=latent.index,
     )
+    status = {
+        "employment": emp["r_emp"],
+        "job_matches_field": _bool_array(emp["r_match"]),
+        "interviews_3m": r_int,
+        "professional_contacts": r_con,
+        **{field: pair[1] for field, pair in scales.items()},
+        "has_reference": ref_r,
+    }
+    result = _result_answers(rng, latent, status, contributed_job, asks_programme_questions, emp)
+    return baseline, result
+
+
+#: Scale questions asked at baseline and result: the field, the component that makes the answer
+#: rise, the baseline distribution of the levels, and the lowest level.
+_SCALES = (
+    ("swedish_level", "improved_swedish", [0.15, 0.3, 0.3, 0.2, 0.05], 1),
+    (
+        "professional_swedish_level",
+        "improved_professional_swedish",
+        [0.3, 0.35, 0.2, 0.12, 0.03],
+        1,
+    ),
+    ("cv_status", "improved_cv", [0.3, 0.5, 0.2], 0),
+    ("knows_labour_market", "knows_labour_market_more", [0.25, 0.35, 0.25, 0.12, 0.03], 1),
+    ("knows_education_paths", "learned_education_paths", [0.25, 0.35, 0.25, 0.12, 0.03], 1),
+    ("knows_social_codes", "learned_social_codes", [0.2, 0.35, 0.3, 0.12, 0.03], 1),
+)
+
+
+def _job_answers(
+    rng: np.random.Generator, latent: pd.DataFrame, asks_programme_questions: np.ndarray
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Employment answers implied by each job route, and whether the programme contributed to
+    the job (people who credit it more often hold a relevant job: 51 % of job-getters)."""
+    n = len(latent)
+    path = latent["job_path"].to_numpy()
+    got_job = path != ""
+    emp = _employment(rng, path)
+    contributed_job = _contribution(rng, got_job & asks_programme_questions, [0.56, 0.30, 0.14])
+    relevant = np.where(contributed_job == "yes", 0.91, 0.55)
+    free_match = got_job & (path != "changed_other") & ~emp["upgraded_to_relevant"]
+    emp["r_match"][free_match] = (rng.random(n) < relevant)[free_match].astype(float)
+    return emp, contributed_job
+
+
+def _contact_counts(rng: np.random.Generator, grew: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Professional contacts at baseline and result: more at result exactly when ``grew``."""
+    n = len(grew)
+    b_con = np.minimum(rng.negative_binomial(2, 0.4, n), 30)
+    r_con = np.where(
+        grew,
+        b_con + 1 + rng.negative_binomial(1.5, 0.4, n),
+        np.maximum(b_con - (rng.random(n) < 0.2), 0),
+    )
+    return b_con, r_con
+
+
+def _result_answers(
+    rng: np.random.Generator,
+    latent: pd.DataFrame,
+    status: dict[str, object],
+    contributed_job: np.ndarray,
+    asks_programme_questions: np.ndarray,
+    emp: dict[str, np.ndarray],
+) -> pd.DataFrame:
+    """The result survey: the status answers, then the steps taken, what the programme
+    contributed to, satisfaction and comments."""
+    n = len(latent)
+    intern = latent["got_internship"].to_numpy()
+    edu = latent["started_relevant_education"].to_numpy()
     satisfaction = _choice(rng, np.arange(1, 6), [0.02, 0.04, 0.12, 0.37, 0.45], n).astype(object)
     satisfaction[~asks_programme_questions] = None
     comments = np.array(COMMENTS, dtype=object)[rng.integers(0, len(COMMENTS), n)]
     comments[(rng.random(n) >= 0.12) | ~asks_programme_questions] = None
-    result = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "employment": emp["r_emp"],
-            "job_matches_field": _bool_array(emp["r_match"]),
-            "interviews_3m": r_int,
-            "professional_contacts": r_con,
-            "swedish_level": sw_r,
-            "professional_swedish_level": psw_r,
-            "cv_status": cv_r,
-            "knows_labour_market": lm_r,
-            "knows_education_paths": ep_r,
-            "knows_social_codes": sc_r,
-            "has_reference": ref_r,
+            **status,
             "in_internship": np.where(intern, rng.random(n) < 0.6, rng.random(n) < 0.03),
             "in_education": np.where(edu, rng.random(n) < 0.8, rng.random(n) < 0.08),
             "changed_job": _bool_array(emp["changed"]),
@@ -253,4 +280,3 @@ def survey_answers(
         },
         index=latent.index,
     )
-    return baseline, result

@@ -148,73 +148,18 @@ def programme_study(
     noise = noise or CodeNoise()
     rng = np.random.default_rng(seed)
 
-    genders = bg.assign_genders(rng, n_participants, share_women)
-    rounds = np.array(bg.round_ids(n_rounds), dtype=object)[
-        rng.permutation(np.arange(n_participants) % n_rounds)
-    ]
-    starts = bg.round_starts(n_rounds)
-    start = pd.Series(starts.loc[rounds].to_numpy())
-    people = bg.draw_background(rng, genders, start)
-    people["round_id"] = rounds
-    people["true_code"] = draw_true_codes(rng, n_participants, noise.elements)
-
-    got_job = _got_job(rng, people, rates)
-    uniforms = copula_uniforms(rng, n_participants, COMPONENTS, rates.engagement_loading)
-    latent = pd.DataFrame({"job_path": job_paths(rng, got_job, rates.job_path_shares)})
-    for name in COMPONENTS:
-        latent[name] = uniforms[name].to_numpy() < _by_gender(rates.components[name], genders)
-    indicators = derive_indicators(latent, min_small_steps)
+    people = _participants(rng, n_participants, n_rounds, share_women, noise)
+    latent, indicators = _draw_indicators(rng, people, rates, min_small_steps)
     b_answers, r_answers = survey_answers(
         rng,
         latent,
         asks_programme_questions=np.ones(n_participants, bool),
         min_extra_interviews=min_extra_interviews,
     )
-
-    linear = 0.15 * (people["education_level"].to_numpy() - 3.5)
-    p_respond = special.expit(calibrate_intercept(linear, min(response_rate, 0.999)) + linear)
-    responds = (
-        rng.random(n_participants) < p_respond
-        if response_rate < 1
-        else np.ones(n_participants, bool)
-    )
-
-    minute = pd.to_timedelta(rng.integers(8 * 60, 22 * 60, (2, n_participants)).ravel(), "min")
-    b_when = (
-        start - pd.to_timedelta(rng.integers(1, 22, n_participants), "D") + minute[:n_participants]
-    )
-    r_when = (
-        start
-        + pd.to_timedelta(rng.integers(214, 243, n_participants), "D")
-        + minute[n_participants:]
-    )
-    ids = ResponseIds(rng)
-    background = people[["age", "education_level", "years_in_sweden", "occupation_field"]]
-    baseline, b_truth = build_wave(
-        rng,
-        table="baseline",
-        people=people,
-        answers=pd.concat([background, b_answers], axis=1),
-        when=minutes(b_when),
-        later_wave=False,
-        noise=noise,
-        ids=ids,
-        with_study_id=False,
-    )
-    result, r_truth = build_wave(
-        rng,
-        table="result",
-        people=people[responds],
-        answers=r_answers[responds],
-        when=minutes(r_when)[responds],
-        later_wave=True,
-        noise=noise,
-        ids=ids,
-        with_study_id=False,
-    )
-    responses = pd.concat([b_truth, r_truth], ignore_index=True)
+    responds = _responds(rng, people, response_rate)
+    baseline, result, responses = _build_waves(rng, people, b_answers, r_answers, responds, noise)
     persons = person_truth(
-        people[["true_code", "round_id", "gender", "birth_year", *background.columns]],
+        people[["true_code", "round_id", "gender", "birth_year", *_BACKGROUND]],
         indicators,
         r_answers,
         responses,
@@ -239,3 +184,84 @@ def programme_study(
         truth={"persons": persons, "responses": responses},
         params=params,
     )
+
+
+_BACKGROUND = ["age", "education_level", "years_in_sweden", "occupation_field"]
+
+
+def _participants(
+    rng: np.random.Generator, n: int, n_rounds: int, share_women: float, noise: CodeNoise
+) -> pd.DataFrame:
+    """The participants: gender, round (spread evenly), background, true code, round start."""
+    genders = bg.assign_genders(rng, n, share_women)
+    rounds = np.array(bg.round_ids(n_rounds), dtype=object)[
+        rng.permutation(np.arange(n) % n_rounds)
+    ]
+    starts = bg.round_starts(n_rounds)
+    start = pd.Series(starts.loc[rounds].to_numpy())
+    people = bg.draw_background(rng, genders, start)
+    people["round_id"] = rounds
+    people["true_code"] = draw_true_codes(rng, n, noise.elements)
+    people["programme_start"] = start
+    return people
+
+
+def _draw_indicators(
+    rng: np.random.Generator, people: pd.DataFrame, rates: ProgrammeRates, min_small_steps: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each participant's latent components (job route and steps) and the indicators they imply."""
+    genders = people["gender"].to_numpy()
+    got_job = _got_job(rng, people, rates)
+    uniforms = copula_uniforms(rng, len(people), COMPONENTS, rates.engagement_loading)
+    latent = pd.DataFrame({"job_path": job_paths(rng, got_job, rates.job_path_shares)})
+    for name in COMPONENTS:
+        latent[name] = uniforms[name].to_numpy() < _by_gender(rates.components[name], genders)
+    return latent, derive_indicators(latent, min_small_steps)
+
+
+def _responds(rng: np.random.Generator, people: pd.DataFrame, response_rate: float) -> np.ndarray:
+    """Who answers the result survey: mildly likelier with more education."""
+    n = len(people)
+    linear = 0.15 * (people["education_level"].to_numpy() - 3.5)
+    p_respond = special.expit(calibrate_intercept(linear, min(response_rate, 0.999)) + linear)
+    return rng.random(n) < p_respond if response_rate < 1 else np.ones(n, bool)
+
+
+def _build_waves(
+    rng: np.random.Generator,
+    people: pd.DataFrame,
+    b_answers: pd.DataFrame,
+    r_answers: pd.DataFrame,
+    responds: np.ndarray,
+    noise: CodeNoise,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The ``baseline`` and ``result`` tables as exported, and the ``responses`` truth."""
+    n = len(people)
+    start = people["programme_start"]
+    minute = pd.to_timedelta(rng.integers(8 * 60, 22 * 60, (2, n)).ravel(), "min")
+    b_when = start - pd.to_timedelta(rng.integers(1, 22, n), "D") + minute[:n]
+    r_when = start + pd.to_timedelta(rng.integers(214, 243, n), "D") + minute[n:]
+    ids = ResponseIds(rng)
+    baseline, b_truth = build_wave(
+        rng,
+        table="baseline",
+        people=people,
+        answers=pd.concat([people[_BACKGROUND], b_answers], axis=1),
+        when=minutes(b_when),
+        later_wave=False,
+        noise=noise,
+        ids=ids,
+        with_study_id=False,
+    )
+    result, r_truth = build_wave(
+        rng,
+        table="result",
+        people=people[responds],
+        answers=r_answers[responds],
+        when=minutes(r_when)[responds],
+        later_wave=True,
+        noise=noise,
+        ids=ids,
+        with_study_id=False,
+    )
+    return baseline, result, pd.concat([b_truth, r_truth], ignore_index=True)

@@ -6,12 +6,13 @@ randomisation and baseline depends on education, years in Sweden and mildly on a
 follow-ups (~88 and ~91 answers: employment and the month the job started) and a result survey
 (~110). Every person has potential outcomes under both arms drawn from shared latent variables
 (monotone in treatment), so the true effects are known exactly; observed answers imply the
-outcome of the person's own arm.
+outcome of the person's own arm. The true rates, effects and response rates are in
+:mod:`impact.synth.randomised_params`.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
@@ -27,112 +28,12 @@ from impact.synth.latent import (
     derive_indicators,
     job_paths,
 )
+from impact.synth.randomised_params import Attrition, RandomisedEffects
 from impact.synth.rct_truth import effect_table, followup_answers, potential_outcome_table
 from impact.synth.schema import conform
 from impact.synth.study import SyntheticStudy
 from impact.synth.truth import person_truth
 from impact.synth.waves import ResponseIds, build_wave, minutes
-
-
-def _control_rates() -> dict[str, float]:
-    return {
-        "got_internship": 0.17,
-        "started_relevant_education": 0.15,
-        "more_interviews": 0.17,
-        "improved_cv": 0.60,
-        "expanded_network": 0.58,
-        "got_reference": 0.30,
-        "visited_workplace": 0.42,
-        "learned_education_paths": 0.50,
-        "learned_social_codes": 0.50,
-        "improved_swedish": 0.52,
-        "improved_professional_swedish": 0.55,
-        "knows_labour_market_more": 0.78,
-    }
-
-
-def _effects() -> dict[str, float]:
-    # Seed 001: no clear effect on job or steps; controls more often internship/education;
-    # treatment more often CV, network, references, social codes, interviews, prof. Swedish.
-    return {
-        "got_internship": -0.03,
-        "started_relevant_education": -0.03,
-        "more_interviews": 0.06,
-        "improved_cv": 0.08,
-        "expanded_network": 0.15,
-        "got_reference": 0.08,
-        "visited_workplace": 0.04,
-        "learned_education_paths": 0.04,
-        "learned_social_codes": 0.15,
-        "improved_swedish": 0.04,
-        "improved_professional_swedish": 0.08,
-        "knows_labour_market_more": 0.05,
-    }
-
-
-@dataclass(frozen=True)
-class RandomisedEffects:
-    """True control-arm rates and additive treatment effects (probability scale).
-
-    Parameters
-    ----------
-    got_job_control : float
-        Mean probability of getting a job in the control arm (depends on education, years).
-    got_job_effect : float
-        Additive effect on the job probability (+3 percentage points).
-    control : dict
-        ``{component: probability}`` in the control arm.
-    effects : dict
-        ``{component: additive effect}``; treatment probability is control + effect.
-    job_path_shares : tuple of float
-        Routes ``from_none``, ``upgraded``, ``changed_other`` among job-getters.
-    job_month_probs : tuple of float
-        Probabilities that a job starts in month 0, 1, …, 7 after programme start.
-    engagement_loading : float
-        Copula loading of the shared engagement factor.
-    """
-
-    got_job_control: float = 0.22
-    got_job_effect: float = 0.03
-    control: dict[str, float] = field(default_factory=_control_rates)
-    effects: dict[str, float] = field(default_factory=_effects)
-    job_path_shares: tuple[float, float, float] = (0.80, 0.13, 0.07)
-    job_month_probs: tuple[float, ...] = (0.06, 0.09, 0.11, 0.13, 0.14, 0.15, 0.16, 0.16)
-    engagement_loading: float = 0.45
-
-    def __post_init__(self) -> None:
-        for name in COMPONENTS:
-            if name not in self.control or name not in self.effects:
-                raise ValueError(f"RandomisedEffects needs a control rate and effect for {name}")
-            p1 = self.control[name] + self.effects[name]
-            if not (0.0 < self.control[name] < 1.0 and 0.0 < p1 < 1.0):
-                raise ValueError(f"{name}: control {self.control[name]} + effect must be in (0,1)")
-
-
-@dataclass(frozen=True)
-class Attrition:
-    """Expected response rates and how they depend on covariates and arm.
-
-    Parameters
-    ----------
-    baseline : tuple of float
-        Share of the randomised answering baseline (treatment, control): 73 and 78 of 109.
-    followup : tuple of float
-        Shares of baseline respondents answering follow-up 1 and 2 (88 and 91 of 151).
-    result : float
-        Share of baseline respondents answering the result survey (110 of 151).
-    education_effect, years_effect : float
-        Log-odds of responding per education level and per year in Sweden.
-    arm_effect : float
-        Extra log-odds of responding (after baseline) in the treatment arm.
-    """
-
-    baseline: tuple[float, float] = (73 / 109, 78 / 109)
-    followup: tuple[float, ...] = (88 / 151, 91 / 151)
-    result: float = 110 / 151
-    education_effect: float = 0.35
-    years_effect: float = 0.12
-    arm_effect: float = 0.25
 
 
 def _respond(rng, linear: np.ndarray, groups: np.ndarray, rates: dict) -> np.ndarray:
@@ -199,8 +100,68 @@ def randomised_study(
     attrition = attrition or Attrition()
     noise = noise or CodeNoise()
     rng = np.random.default_rng(seed)
-    n = n_randomised
 
+    people, randomised_on = _randomised_people(rng, n_randomised, n_rounds, share_women, noise)
+    treated = people["arm"].to_numpy() == "treatment"
+    outcomes = _draw_outcomes(rng, people, treated, effects, min_small_steps)
+    b_answers, r_answers = survey_answers(
+        rng,
+        outcomes.observed[["job_path", *COMPONENTS]],
+        asks_programme_questions=treated,
+        min_extra_interviews=min_extra_interviews,
+    )
+    f_answers = followup_answers(
+        outcomes.observed["job_path"].to_numpy(), outcomes.job_month, b_answers, r_answers
+    )
+    in_baseline, answered = _who_answers(rng, people, treated, attrition)
+    waves = _build_waves(
+        rng, people, (b_answers, f_answers, r_answers), in_baseline, answered, noise
+    )
+    persons = _person_truth(people, outcomes, r_answers, waves["responses"])
+    itt_rng = np.random.default_rng([seed, 1])
+    params = {
+        "generator": "randomised_study",
+        "seed": seed,
+        "n_randomised": n_randomised,
+        "n_rounds": n_rounds,
+        "share_women": share_women,
+        "min_extra_interviews": min_extra_interviews,
+        "min_small_steps": min_small_steps,
+        "effects": asdict(effects),
+        "attrition": asdict(attrition),
+        "noise": noise.as_dict(),
+    }
+    return SyntheticStudy(
+        name="Jobbsteget Tillsammans: randomised study (synthetic demo)",
+        design="randomised",
+        tables={
+            "randomisation": conform(_randomisation_list(people, randomised_on), "randomisation"),
+            "baseline": waves["baseline"],
+            "followup": waves["followup"],
+            "result": waves["result"],
+        },
+        truth={
+            "persons": persons,
+            "responses": waves["responses"],
+            "effects": effect_table(
+                itt_rng,
+                outcomes.potential,
+                outcomes.probs,
+                effects,
+                in_baseline,
+                min_small_steps,
+            ),
+            "potential_outcomes": potential_outcome_table(outcomes.potential),
+        },
+        params=params,
+    )
+
+
+def _randomised_people(
+    rng: np.random.Generator, n: int, n_rounds: int, share_women: float, noise: CodeNoise
+) -> tuple[pd.DataFrame, pd.Series]:
+    """The randomised people (background, code, study id, arm) and each round's randomisation
+    date (indexed by round)."""
     genders = bg.assign_genders(rng, n, share_women)
     rounds = np.array(bg.round_ids(n_rounds), dtype=object)[np.arange(n) * n_rounds // n]
     randomised_on = bg.round_starts(n_rounds, first="2023-08-21", spacing_days=154)
@@ -210,8 +171,30 @@ def randomised_study(
     people["true_code"] = draw_true_codes(rng, n, noise.elements)
     people["study_id"] = [f"JT{k:03d}" for k in range(1, n + 1)]
     people["arm"] = _randomise(rng, rounds, genders)
-    treated = people["arm"].to_numpy() == "treatment"
+    people["programme_start"] = start
+    return people, randomised_on
 
+
+@dataclass
+class _Outcomes:
+    """Each person's outcome probabilities and potential outcomes under both arms, the outcomes
+    of their own arm and the month their job started."""
+
+    probs: dict[str, tuple[np.ndarray, np.ndarray]]
+    potential: dict[str, pd.DataFrame]
+    observed: pd.DataFrame
+    job_month: np.ndarray
+
+
+def _draw_outcomes(
+    rng: np.random.Generator,
+    people: pd.DataFrame,
+    treated: np.ndarray,
+    effects: RandomisedEffects,
+    min_small_steps: int,
+) -> _Outcomes:
+    """Potential outcomes under both arms from shared latent draws (monotone in treatment)."""
+    n = len(people)
     linear_job = 0.30 * (people["education_level"].to_numpy() - 3.5) + 0.08 * (
         people["years_in_sweden"].to_numpy() - 3.0
     )
@@ -233,15 +216,13 @@ def randomised_study(
     observed = potential["control"].copy()
     observed.loc[treated] = potential["treatment"].loc[treated]
     job_month = rng.choice(np.arange(8), size=n, p=np.asarray(effects.job_month_probs))
+    return _Outcomes(probs, potential, observed, job_month)
 
-    b_answers, r_answers = survey_answers(
-        rng,
-        observed[["job_path", *COMPONENTS]],
-        asks_programme_questions=treated,
-        min_extra_interviews=min_extra_interviews,
-    )
-    f_answers = followup_answers(observed["job_path"].to_numpy(), job_month, b_answers, r_answers)
 
+def _who_answers(
+    rng: np.random.Generator, people: pd.DataFrame, treated: np.ndarray, attrition: Attrition
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Who answers baseline, and who answers each later wave (follow-ups, then result)."""
     linear = attrition.education_effect * (people["education_level"].to_numpy() - 3.5)
     linear = linear + attrition.years_effect * (people["years_in_sweden"].to_numpy() - 3.0)
     arm_codes = people["arm"].to_numpy()
@@ -259,7 +240,25 @@ def randomised_study(
         in_baseline & _respond(rng, later, stage, {"started": rate, "dropped": 0.5})
         for rate in wave_rates
     ]
+    return in_baseline, answered
 
+
+_BACKGROUND = ["age", "education_level", "years_in_sweden", "occupation_field"]
+
+
+def _build_waves(
+    rng: np.random.Generator,
+    people: pd.DataFrame,
+    answers: tuple[pd.DataFrame, dict[int, pd.DataFrame], pd.DataFrame],
+    in_baseline: np.ndarray,
+    answered: list[np.ndarray],
+    noise: CodeNoise,
+) -> dict[str, pd.DataFrame]:
+    """The survey tables ``baseline``, ``followup`` and ``result`` as exported, and the
+    ``responses`` truth of every answer."""
+    b_answers, f_answers, r_answers = answers
+    n = len(people)
+    start = people["programme_start"]
     day = [pd.to_timedelta(m, "min") for m in rng.integers(8 * 60, 22 * 60, (4, n))]
     offsets = [(-13, -1), (58, 66), (148, 157), (205, 222)]
     when = [
@@ -268,13 +267,12 @@ def randomised_study(
     ]
     ids = ResponseIds(rng)
     ident = people[["true_code", "round_id", "gender", "birth_year", "study_id"]]
-    background = people[["age", "education_level", "years_in_sweden", "occupation_field"]]
     common = {"noise": noise, "ids": ids, "with_study_id": True}
     baseline, b_truth = build_wave(
         rng,
         table="baseline",
         people=ident[in_baseline],
-        answers=pd.concat([background, b_answers], axis=1)[in_baseline],
+        answers=pd.concat([people[_BACKGROUND], b_answers], axis=1)[in_baseline],
         when=when[0][in_baseline],
         later_wave=False,
         **common,
@@ -304,71 +302,45 @@ def randomised_study(
         later_wave=True,
         **common,
     )
-    followup = pd.concat(follow_parts, ignore_index=True)
-    responses = pd.concat([b_truth, *follow_truth, r_truth], ignore_index=True)
+    return {
+        "baseline": baseline,
+        "followup": pd.concat(follow_parts, ignore_index=True),
+        "result": result,
+        "responses": pd.concat([b_truth, *follow_truth, r_truth], ignore_index=True),
+    }
 
-    randomisation = pd.DataFrame(
+
+def _randomisation_list(people: pd.DataFrame, randomised_on: pd.Series) -> pd.DataFrame:
+    """The randomisation list as the organisation keeps it."""
+    return pd.DataFrame(
         {
             "study_id": people["study_id"],
             "round_id": people["round_id"],
             "arm": people["arm"],
             "stratum": people["round_id"].astype(str) + "-" + people["gender"].astype(str),
-            "randomised_on": randomised_on.loc[rounds].to_numpy(),
+            "randomised_on": randomised_on.loc[people["round_id"]].to_numpy(),
             "link_code": people["true_code"],
             "birth_year": people["birth_year"],
             "gender": people["gender"],
         }
     )
+
+
+def _person_truth(
+    people: pd.DataFrame, outcomes: _Outcomes, r_answers: pd.DataFrame, responses: pd.DataFrame
+) -> pd.DataFrame:
+    """The ``persons`` truth: who each person is, their observed outcomes and job start month."""
+    identity = ["true_code", "round_id", "study_id", "arm", "gender", "birth_year"]
+    observed = outcomes.observed
     persons = person_truth(
-        people[
-            [
-                "true_code",
-                "round_id",
-                "study_id",
-                "arm",
-                "gender",
-                "birth_year",
-                *background.columns,
-            ]
-        ],
+        people[[*identity, *_BACKGROUND]],
         observed,
         r_answers,
         responses,
         ["baseline", "followup_1", "followup_2", "result"],
     )
     persons["job_start_month"] = pd.array(
-        np.where(observed["got_job"], job_month, -1), dtype="Int64"
+        np.where(observed["got_job"], outcomes.job_month, -1), dtype="Int64"
     )
     persons.loc[~observed["got_job"].to_numpy(), "job_start_month"] = pd.NA
-    itt_rng = np.random.default_rng([seed, 1])
-    params = {
-        "generator": "randomised_study",
-        "seed": seed,
-        "n_randomised": n,
-        "n_rounds": n_rounds,
-        "share_women": share_women,
-        "min_extra_interviews": min_extra_interviews,
-        "min_small_steps": min_small_steps,
-        "effects": asdict(effects),
-        "attrition": asdict(attrition),
-        "noise": noise.as_dict(),
-    }
-    return SyntheticStudy(
-        name="Jobbsteget Tillsammans: randomised study (synthetic demo)",
-        design="randomised",
-        tables={
-            "randomisation": conform(randomisation, "randomisation"),
-            "baseline": baseline,
-            "followup": followup,
-            "result": result,
-        },
-        truth={
-            "persons": persons,
-            "responses": responses,
-            "effects": effect_table(
-                itt_rng, potential, probs, path, effects, in_baseline, min_small_steps
-            ),
-            "potential_outcomes": potential_outcome_table(potential),
-        },
-        params=params,
-    )
+    return persons

@@ -95,7 +95,6 @@ def effect_table(
     rng: np.random.Generator,
     potential: dict[str, pd.DataFrame],
     probs: dict[str, tuple[np.ndarray, np.ndarray]],
-    path: np.ndarray,
     effects,
     in_baseline: np.ndarray,
     min_small_steps: int,

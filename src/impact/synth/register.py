@@ -179,20 +179,7 @@ def register_extract(
     if not first_month < 0 < last_month:
         raise ValueError("first_month must be negative and last_month positive")
     rng = np.random.default_rng(seed)
-    members = _draw(rng, INTERVENTION, n_intervention)
-    twins = _twins(rng, members, twins_per_member, exact=3)
-    others = _draw(rng, EXTERNAL, n_external - len(twins))
-    persons = pd.concat(
-        [
-            members.assign(group="intervention"),
-            twins.drop(columns=["twin_of", "birth_year_offset"]).assign(group="external"),
-            others.assign(group="external"),
-        ],
-        ignore_index=True,
-    )
-    ids = rng.choice(np.arange(100000, 1000000), size=len(persons), replace=False)
-    persons["person_id"] = [f"P{k}" for k in ids]
-
+    persons, twins = _register_persons(rng, n_intervention, n_external, twins_per_member)
     months = np.arange(first_month, last_month + 1)
     treated = (persons["group"] == "intervention").to_numpy()
     multiplier = np.where(months > 0, effect_multiplier(months, effect_max), 1.0)
@@ -201,24 +188,10 @@ def register_extract(
         rng, persons["employed_at_start"].to_numpy(), hazard, exit_rate, months, multiplier
     )
     employed = np.where(treated[:, None], y1, y0)
-    edu = persons["education_level"].to_numpy(dtype=float)
-    wage_level = np.exp(np.log(17000 + 3500 * (edu - 1)) + 0.25 * rng.standard_normal(len(edu)))
-    wobble = 1.0 + 0.05 * rng.standard_normal(employed.shape)
-    wage = np.round(wage_level[:, None] * wobble, 0)
-
-    frame = pd.DataFrame(
-        {
-            "person_id": np.repeat(persons["person_id"].to_numpy(), len(months)),
-            "month": np.tile(months, len(persons)),
-            "employed": employed.ravel(),
-            "wage_income": np.where(employed, wage, 0.0).ravel(),
-        }
-    )
+    wage = _monthly_wages(rng, persons, employed.shape)
     order = np.argsort(persons["person_id"].to_numpy(), kind="stable")
     persons_out = conform(persons.iloc[order], "register_persons")
-    months_out = conform(
-        frame.sort_values(["person_id", "month"], kind="stable"), "register_months"
-    )
+    months_out = conform(_month_rows(persons, months, employed, wage), "register_months")
     gap = y1[treated].astype(float) - y0[treated].astype(float)
     effects = pd.DataFrame(
         {
@@ -226,14 +199,6 @@ def register_extract(
             "hazard_multiplier": multiplier,
             "att_employment": gap.mean(axis=0),
             "att_wage_income": (gap * wage[treated]).mean(axis=0),
-        }
-    )
-    twin_ids = persons["person_id"].to_numpy()[n_intervention : n_intervention + len(twins)]
-    twin_table = pd.DataFrame(
-        {
-            "person_id": twin_ids,
-            "twin_of": persons["person_id"].to_numpy()[twins["twin_of"].to_numpy()],
-            "birth_year_offset": twins["birth_year_offset"].to_numpy(),
         }
     )
     params = {
@@ -249,6 +214,65 @@ def register_extract(
     }
     return RegisterExtract(
         tables={"register_persons": persons_out, "register_months": months_out},
-        truth={"register_effects": effects, "register_twins": twin_table},
+        truth={"register_effects": effects, "register_twins": _twin_table(persons, twins)},
         params=params,
+    )
+
+
+def _register_persons(
+    rng: np.random.Generator, n_intervention: int, n_external: int, twins_per_member: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Intervention members, then their external look-alikes, then the rest of the pool (with
+    ``group`` and a random ``person_id``); and the look-alikes with whom they resemble."""
+    members = _draw(rng, INTERVENTION, n_intervention)
+    twins = _twins(rng, members, twins_per_member, exact=3)
+    others = _draw(rng, EXTERNAL, n_external - len(twins))
+    persons = pd.concat(
+        [
+            members.assign(group="intervention"),
+            twins.drop(columns=["twin_of", "birth_year_offset"]).assign(group="external"),
+            others.assign(group="external"),
+        ],
+        ignore_index=True,
+    )
+    ids = rng.choice(np.arange(100000, 1000000), size=len(persons), replace=False)
+    persons["person_id"] = [f"P{k}" for k in ids]
+    return persons, twins
+
+
+def _monthly_wages(
+    rng: np.random.Generator, persons: pd.DataFrame, shape: tuple[int, ...]
+) -> np.ndarray:
+    """Monthly wage when employed: a personal level by education, wobbling month to month."""
+    edu = persons["education_level"].to_numpy(dtype=float)
+    wage_level = np.exp(np.log(17000 + 3500 * (edu - 1)) + 0.25 * rng.standard_normal(len(edu)))
+    wobble = 1.0 + 0.05 * rng.standard_normal(shape)
+    return np.round(wage_level[:, None] * wobble, 0)
+
+
+def _month_rows(
+    persons: pd.DataFrame, months: np.ndarray, employed: np.ndarray, wage: np.ndarray
+) -> pd.DataFrame:
+    """One row per person and month: employed, wage income (0 when not employed)."""
+    frame = pd.DataFrame(
+        {
+            "person_id": np.repeat(persons["person_id"].to_numpy(), len(months)),
+            "month": np.tile(months, len(persons)),
+            "employed": employed.ravel(),
+            "wage_income": np.where(employed, wage, 0.0).ravel(),
+        }
+    )
+    return frame.sort_values(["person_id", "month"], kind="stable")
+
+
+def _twin_table(persons: pd.DataFrame, twins: pd.DataFrame) -> pd.DataFrame:
+    """Which intervention member each look-alike was drawn for, and its birth-year offset."""
+    n_intervention = int((persons["group"] == "intervention").sum())
+    ids = persons["person_id"].to_numpy()
+    return pd.DataFrame(
+        {
+            "person_id": ids[n_intervention : n_intervention + len(twins)],
+            "twin_of": ids[twins["twin_of"].to_numpy()],
+            "birth_year_offset": twins["birth_year_offset"].to_numpy(),
+        }
     )

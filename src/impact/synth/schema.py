@@ -13,6 +13,7 @@ from functools import cache
 
 import pandas as pd
 
+from impact.ingest.schema import TABLES
 from impact.resources import data_schema_dir
 
 STRING, INT, BOOL, FLOAT, DATETIME = "string", "Int64", "boolean", "Float64", "datetime64[ns]"
@@ -26,14 +27,6 @@ _PANDAS = {
 }
 #: Optional canonical columns a synthetic table may lack (added as all missing).
 OPTIONAL_ABSENT = ("study_id",)
-TABLES = (
-    "baseline",
-    "followup",
-    "result",
-    "randomisation",
-    "register_persons",
-    "register_months",
-)
 
 
 @cache

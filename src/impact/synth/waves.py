@@ -108,20 +108,7 @@ def build_wave(
         ``gender_not_stated``, ``study_id_blank``.
     """
     answers = answers if answers is not None else pd.DataFrame(index=people.index)
-    n = len(people)
-    twice = rng.random(n) < noise.duplicate_rate
-    first = answers.copy()
-    second = _tweak(rng, answers[twice])
-    base = pd.concat([people, people[twice]])
-    ans = pd.concat([first, second])
-    stamp = pd.concat(
-        [
-            pd.Series(when.to_numpy()),
-            pd.Series(when[twice].to_numpy())
-            + pd.to_timedelta(rng.integers(5, 3 * 24 * 60, int(twice.sum())), unit="min"),
-        ],
-        ignore_index=True,
-    )
+    base, ans, stamp = _responses(rng, people, answers, when, noise)
     m = len(base)
     typed = type_codes(rng, base["true_code"].tolist(), later_wave=later_wave, noise=noise)
     not_stated = rng.random(m) < (noise.gender_not_stated_rate if later_wave else 0.0)
@@ -142,22 +129,58 @@ def build_wave(
         wave["followup_number"] = followup_number
     for column in ans.columns:
         wave[column] = ans[column].to_numpy()
-    truth = pd.DataFrame(
+    truth = _truth_rows(wave, table, followup_number, base, len(people), typed)
+    truth["gender_not_stated"] = not_stated
+    truth["study_id_blank"] = blank
+    order = np.lexsort((wave["response_id"].to_numpy(), wave["submitted_at"].to_numpy()))
+    wave = conform(wave.iloc[order], table)
+    truth = truth.iloc[order].reset_index(drop=True)
+    return wave, truth
+
+
+def _responses(
+    rng: np.random.Generator,
+    people: pd.DataFrame,
+    answers: pd.DataFrame,
+    when: pd.Series,
+    noise: CodeNoise,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    """Every response: each person's, then a second, slightly different one from a few people
+    (minutes to days later). Returns who answered, the answers and the submission times."""
+    twice = rng.random(len(people)) < noise.duplicate_rate
+    second = _tweak(rng, answers[twice])
+    stamp = pd.concat(
+        [
+            pd.Series(when.to_numpy()),
+            pd.Series(when[twice].to_numpy())
+            + pd.to_timedelta(rng.integers(5, 3 * 24 * 60, int(twice.sum())), unit="min"),
+        ],
+        ignore_index=True,
+    )
+    return pd.concat([people, people[twice]]), pd.concat([answers.copy(), second]), stamp
+
+
+def _truth_rows(
+    wave: pd.DataFrame,
+    table: str,
+    followup_number: int | None,
+    base: pd.DataFrame,
+    n_first: int,
+    typed: pd.DataFrame,
+) -> pd.DataFrame:
+    """One truth row per response: whose it is, whether it is a second one, how the code was
+    typed (the gender and study-id columns are added by the caller)."""
+    m = len(base)
+    return pd.DataFrame(
         {
             "response_id": wave["response_id"],
             "table": table,
             "followup_number": pd.array([followup_number] * m, dtype="Int64"),
             "person": base.index.to_numpy(),
-            "duplicate": np.r_[np.zeros(n, bool), np.ones(m - n, bool)],
+            "duplicate": np.r_[np.zeros(n_first, bool), np.ones(m - n_first, bool)],
             "code_typo": typed["code_typo"].to_numpy(),
             "typo_element": typed["typo_element"].to_numpy(),
             "code_format": typed["code_format"].to_numpy(),
             "code_lookalike": typed["code_lookalike"].to_numpy(),
-            "gender_not_stated": not_stated,
-            "study_id_blank": blank,
         }
     )
-    order = np.lexsort((wave["response_id"].to_numpy(), wave["submitted_at"].to_numpy()))
-    wave = conform(wave.iloc[order], table)
-    truth = truth.iloc[order].reset_index(drop=True)
-    return wave, truth

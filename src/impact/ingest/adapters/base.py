@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from impact.ingest.readers import HEADER_JOIN
+from impact.ingest.raw_table import HEADER_JOIN
 
 __all__ = [
     "DATE_STYLES",

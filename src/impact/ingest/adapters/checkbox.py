@@ -274,40 +274,67 @@ def resolve_checkboxes(
         ticked, unticked, answered = _answered_rows(frame, found, question, adapter)
         for label in question.none:
             answered |= ticked[label]
-        page = pd.Series(False, index=frame.index)
-        for header in question.page:
-            position = by_header.get(normal_text(header))
-            if position is not None:
-                page |= frame.iloc[:, position].map(normal_text) != ""
+        page = _page_answered(frame, question, by_header)
         for name in question.fields():
             labels = [label for label, target in question.options.items() if target == name]
-            tick = ticked[labels].any(axis=1)
-            tool_false = unticked[labels].any(axis=1) & ~tick
-            blank = ~tick & ~tool_false
             record = CheckboxCounts(source, question.question, name, question.blank_is_false_when)
-            decided = {
-                "ticked": tick,
-                "tool_unticked": tool_false,
-                "question_answered": blank & answered,
-            }
-            rest = blank & ~answered
-            if question.blank_is_false_when == "page":
-                decided["page_answered"] = rest & page
-                rest = rest & ~page
-            elif question.blank_is_false_when == "submitted":
-                decided["submitted"] = rest
-                rest = pd.Series(False, index=frame.index)
-            decided["skipped"] = rest
-            value = pd.Series("", index=frame.index, dtype=object)
-            for decision, mask in decided.items():
-                record.counts[decision] = int(mask.sum())
-                if decision == "ticked":
-                    value[mask] = "true"
-                elif decision != "skipped":
-                    value[mask] = "false"
-            out[name] = value
+            out[name] = _field_answers(
+                ticked[labels].any(axis=1),
+                unticked[labels].any(axis=1),
+                answered,
+                page,
+                question.blank_is_false_when,
+                record,
+            )
             counts.append(record)
     return out, consumed, counts, problems
+
+
+def _page_answered(
+    frame: pd.DataFrame, question: CheckboxQuestion, by_header: dict[str, int]
+) -> pd.Series:
+    """Rows that answered any other question on the checkbox question's page."""
+    page = pd.Series(False, index=frame.index)
+    for header in question.page:
+        position = by_header.get(normal_text(header))
+        if position is not None:
+            page |= frame.iloc[:, position].map(normal_text) != ""
+    return page
+
+
+def _field_answers(
+    tick: pd.Series,
+    any_unticked: pd.Series,
+    answered: pd.Series,
+    page: pd.Series,
+    rule: str,
+    record: CheckboxCounts,
+) -> pd.Series:
+    """One boolean field as text (``true``/``false``/``""``) by the blank rule ``rule``; how
+    each row was decided is counted in ``record``."""
+    tool_false = any_unticked & ~tick
+    blank = ~tick & ~tool_false
+    decided = {
+        "ticked": tick,
+        "tool_unticked": tool_false,
+        "question_answered": blank & answered,
+    }
+    rest = blank & ~answered
+    if rule == "page":
+        decided["page_answered"] = rest & page
+        rest = rest & ~page
+    elif rule == "submitted":
+        decided["submitted"] = rest
+        rest = pd.Series(False, index=tick.index)
+    decided["skipped"] = rest
+    value = pd.Series("", index=tick.index, dtype=object)
+    for decision, mask in decided.items():
+        record.counts[decision] = int(mask.sum())
+        if decision == "ticked":
+            value[mask] = "true"
+        elif decision != "skipped":
+            value[mask] = "false"
+    return value
 
 
 _CODEBOOK_TEXT: dict[str, dict[str, str]] = table("labels.checkbox.codebook")

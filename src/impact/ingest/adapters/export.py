@@ -12,20 +12,21 @@ from __future__ import annotations
 import logging
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import pandas as pd
 
 from impact.errors import Problem
 from impact.ingest.adapters.base import Adapter, ExportColumn, normal_text
-from impact.ingest.adapters.checkbox import CheckboxCounts, resolve_checkboxes
+from impact.ingest.adapters.checkbox import resolve_checkboxes
 from impact.ingest.adapters.dates import DATE_FORMAT_WORDS, to_iso
 from impact.ingest.adapters.detect import Detection, detect_source
+from impact.ingest.adapters.export_report import ExportReport
 from impact.ingest.adapters.registry import ADAPTERS, AUTO, get_adapter
 from impact.ingest.mapping import CANONICAL, Mapping
-from impact.ingest.readers import HEADER_JOIN, RawTable, read_raw
+from impact.ingest.raw_table import HEADER_JOIN, RawTable
+from impact.ingest.readers import read_raw
 from impact.ingest.schema import TableSchema, load_table_schema
 
 __all__ = [
@@ -42,85 +43,6 @@ logger = logging.getLogger(__name__)
 
 #: Formats whose variables carry labels (one header row; Qualtrics' texts are the labels).
 _LABELLED = (".sav", ".dta")
-
-
-@dataclass
-class ExportReport:
-    """How one export was read: the tool, what was dropped, how checkboxes were decided.
-
-    Attributes
-    ----------
-    source : str
-        The file.
-    table : str
-        The canonical table it feeds.
-    adapter : str
-        The adapter used.
-    chosen_by : {"mapping", "detected"}
-        Named by the mapping's ``source:`` or recognised from the header.
-    detection : Detection
-        What the header looks like (also computed when the mapping names the tool).
-    rows_read : int
-        Data rows in the file.
-    dropped : dict
-        ``{reason: [row numbers]}`` of rows that are not real responses.
-    tool_columns : list of str
-        Columns the tool adds without answers, dropped.
-    made_response_ids : bool
-        True when the tool writes no response id and ``row-<n>`` ids were made.
-    date_format : str
-        How dates were read.
-    checkboxes : list of CheckboxCounts
-        How each checkbox field's answers were decided.
-    answers : list of dict
-        Filled by :mod:`impact.ingest.study` after mapping: per coded field (categories,
-        booleans, labelled scales) the source header and the count of each canonical code,
-        so a wrong mapping shows before any analysis.
-    """
-
-    source: str
-    table: str
-    adapter: str
-    chosen_by: Literal["mapping", "detected"]
-    detection: Detection
-    rows_read: int = 0
-    dropped: dict[str, list[int]] = field(default_factory=dict)
-    tool_columns: list[str] = field(default_factory=list)
-    made_response_ids: bool = False
-    date_format: str = "auto"
-    checkboxes: list[CheckboxCounts] = field(default_factory=list)
-    answers: list[dict] = field(default_factory=list)
-
-    @property
-    def title(self) -> str:
-        """The tool's name."""
-        return ADAPTERS[self.adapter].title
-
-    def tool(self) -> str:
-        """The tool and how it was chosen (named in the mapping, or recognised and why)."""
-        if self.chosen_by == "detected":
-            return f"recognised as {self.detection.describe()}"
-        how = f"{self.title}, named in the mapping (source: {self.adapter})"
-        if self.detection.adapter not in (self.adapter, "generic"):
-            how += f"; the header looks like {self.detection.describe()}"
-        return how
-
-    def describe(self) -> list[str]:
-        """Lines for the validation summary."""
-        lines = [f"{self.source}: {self.tool()}"]
-        kept = self.rows_read - sum(len(r) for r in self.dropped.values())
-        lines.append(f"  rows: {self.rows_read} read, {kept} kept")
-        for reason, rows in self.dropped.items():
-            shown = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
-            lines.append(f"  dropped {len(rows)}: {reason} (rows {shown})")
-        if self.tool_columns:
-            lines.append(f"  tool columns left out: {', '.join(self.tool_columns)}")
-        if self.made_response_ids:
-            lines.append("  no response id in the export: ids row-<n> made from the row number")
-        for c in self.checkboxes:
-            parts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in c.counts.items() if v)
-            lines.append(f"  checkbox {c.field} (rule '{c.rule}'): {parts}")
-        return lines
 
 
 def _nfc_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -401,25 +323,7 @@ def export_rows(
     mapped_fields = {renames[c.header][0] for c in columns if c.header in renames}
     special = _id_and_time(columns, adapter, schema, mapped_fields, consumed)
     out: dict[str, pd.Series] = {}
-    for column in columns:
-        if column.position in consumed:
-            continue
-        header = special.get(column.position, column.header)
-        if column.position not in special and column.header not in renames:
-            if adapter.is_tool_column(column):
-                report.tool_columns.append(column.header)
-                continue
-        if header in out:
-            problems.append(
-                Problem(
-                    source=raw.source,
-                    column=header,
-                    expected=f"each header once; '{header}' names two columns of the export",
-                    fix="rename or remove one of the two columns, or map the question once",
-                )
-            )
-            continue
-        out[header] = frame.iloc[:, column.position]
+    problems += _answer_columns(out, opened, consumed, special, renames, report)
     if (
         schema.has("response_id")
         and "response_id" not in out
@@ -429,21 +333,7 @@ def export_rows(
     ):
         out["response_id"] = pd.Series([f"row-{r}" for r in frame.index], index=frame.index)
         report.made_response_ids = True
-    for name, values in fields.items():
-        if name in out or name in mapped_fields:
-            problems.append(
-                Problem(
-                    source=raw.source,
-                    column=name,
-                    expected=(
-                        f"one source per field: the checkbox question sets '{name}', and a "
-                        "column of the file maps to it too"
-                    ),
-                    fix="remove one of the two from the mapping",
-                )
-            )
-            continue
-        out[name] = values
+    problems += _checkbox_fields(out, fields, mapped_fields, raw.source)
     date_fields = {f.name for f in schema.fields if f.type in ("date", "datetime")}
     date_headers = [
         h for h in out if h in date_fields or renames.get(h, ("", ""))[0] in date_fields
@@ -455,3 +345,62 @@ def export_rows(
     result = pd.DataFrame(out, index=frame.index, dtype=object)
     details = {**raw.details, "adapter": adapter.name}
     return RawTable(result, raw.source, raw.format, details, raw.problems + problems), report
+
+
+def _answer_columns(
+    out: dict[str, pd.Series],
+    opened: OpenedExport,
+    consumed: set[int],
+    special: dict[int, str],
+    renames: dict[str, tuple[str, str]],
+    report: ExportReport,
+) -> list[Problem]:
+    """Add the columns that hold answers to ``out`` (by header; the tool's id and time columns
+    by field name); the tool's own columns are left out and listed in ``report``."""
+    problems = []
+    for column in opened.columns:
+        if column.position in consumed:
+            continue
+        header = special.get(column.position, column.header)
+        if column.position not in special and column.header not in renames:
+            if opened.adapter.is_tool_column(column):
+                report.tool_columns.append(column.header)
+                continue
+        if header in out:
+            problems.append(
+                Problem(
+                    source=opened.raw.source,
+                    column=header,
+                    expected=f"each header once; '{header}' names two columns of the export",
+                    fix="rename or remove one of the two columns, or map the question once",
+                )
+            )
+            continue
+        out[header] = opened.frame.iloc[:, column.position]
+    return problems
+
+
+def _checkbox_fields(
+    out: dict[str, pd.Series],
+    fields: dict[str, pd.Series],
+    mapped_fields: set[str],
+    source: str,
+) -> list[Problem]:
+    """Add the fields the checkbox questions set to ``out``, unless a column sets them too."""
+    problems = []
+    for name, values in fields.items():
+        if name in out or name in mapped_fields:
+            problems.append(
+                Problem(
+                    source=source,
+                    column=name,
+                    expected=(
+                        f"one source per field: the checkbox question sets '{name}', and a "
+                        "column of the file maps to it too"
+                    ),
+                    fix="remove one of the two from the mapping",
+                )
+            )
+            continue
+        out[name] = values
+    return problems
