@@ -32,9 +32,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+from impact.ingest.codes import CodeLayout, normalise_codes  # noqa: E402
 from impact.link import link_waves  # noqa: E402
 from impact.link.assign import one_to_one  # noqa: E402
-from impact.link.normalise import CodeLayout, normalise_codes  # noqa: E402
 from link_fixtures import SECRET, make_study, pair_accuracy, record_pseudonyms  # noqa: E402
 
 

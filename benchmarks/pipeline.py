@@ -43,9 +43,9 @@ def _digest(table: pd.DataFrame) -> str:
 
 def measure(study_file: str, engine: str, blocking: str) -> dict:
     """One run of the three stages of ``prepare_study`` (called in a fresh process)."""
-    from impact.config import load_config
     from impact.indicators.compute import compute_indicators
     from impact.ingest import load_study
+    from impact.ingest.config import load_config
     from impact.link import link_study
 
     config = load_config(study_file)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from impact.config import StudyConfig, load_config
 from impact.errors import InputError
+from impact.ingest.config import StudyConfig, load_config
 
 FULL = """
 study:

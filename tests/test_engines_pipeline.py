@@ -18,11 +18,11 @@ import yaml
 
 from impact.analysis.matching import MatchSpec, match_persons, register_comparison
 from impact.cli.main import run as cli_run
-from impact.config import load_config
 from impact.engines import open_session
 from impact.errors import InputError
 from impact.indicators import missing_counts
 from impact.indicators.compute import compute_indicators
+from impact.ingest.config import load_config
 from impact.link import link_study
 from impact.link.assign import one_to_one
 from impact.pipeline import prepare_study, run_study

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from impact.errors import InputError
-from impact.link.normalise import CodeLayout, normalise_code, normalise_codes
+from impact.ingest.codes import CodeLayout, normalise_code, normalise_codes
 
 LAYOUT = CodeLayout()
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from impact.ingest.codes import CodeLayout, normalise_code
 from impact.link import link_waves, standardised_difference
-from impact.link.normalise import CodeLayout, normalise_code
 from link_fixtures import SECRET, make_study, record_pseudonyms
 
 REFERENCE = json.loads((Path(__file__).parent / "reference" / "link_values.json").read_text())

@@ -334,8 +334,8 @@ def runs(tmp_path_factory):
 
 def _forbidden(study_dir: Path) -> dict[str, list[str]]:
     """Raw codes, response ids and comments read from the study's inputs (not from the run)."""
-    from impact.config import load_config
     from impact.ingest import load_study
+    from impact.ingest.config import load_config
 
     tables = load_study(load_config(study_dir / "study.yaml")).tables()
 

@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 from impact.errors import AnalysisError, InputError, Problem
-from impact.link.normalise import CodeLayout, normalise_code, normalise_codes
+from impact.ingest.codes import CodeLayout, normalise_code, normalise_codes
 from impact.link.pseudonymise import PSEUDONYM_HEX_CHARS, Pseudonymiser
 from impact.link.records import make_records
 

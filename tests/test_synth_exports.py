@@ -13,8 +13,8 @@ import yaml
 from typer.testing import CliRunner
 
 from impact.cli.main import app
-from impact.config import load_config
 from impact.ingest import load_study, read_table
+from impact.ingest.config import load_config
 from impact.outputs import MANIFEST_NAME
 from impact.synth import programme_study, randomised_study, register_extract
 from impact.synth.demo import write_synthetic

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from impact.config import StudyConfig
-from impact.config import load_config as _load_config
+from impact.ingest.config import StudyConfig
+from impact.ingest.config import load_config as _load_config
 
 if TYPE_CHECKING:
     from impact.pipeline.prepare import PreparedStudy

@@ -22,57 +22,15 @@ about it) and a ``kind`` (its cause); messages group problems by cause (file, co
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
 import pandas as pd
 
+from impact.problem_groups import describe_by_cause
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the input: where it is and what was expected.
-
-    Attributes
-    ----------
-    source : str
-        The file (or config file, or table name) the problem is in.
-    row : int or None
-        1-based data row number in the source (header excluded), when the problem is in a row.
-    column : str or None
-        The column (canonical field name, or the original header) or config key.
-    value : str or None
-        The offending value, as text (never a linking code: callers mask those).
-    expected : str
-        What was expected, in words a user can act on.
-    fix : str or None
-        How to fix it (``"declare date_format: in the mapping"``), when ``expected`` does not
-        already say so.
-    kind : str or None
-        The cause, when ``expected`` differs from row to row for one cause (e.g. names the
-        other row of a duplicate); problems are grouped by (source, column, kind or expected).
-    """
-
-    source: str
-    expected: str
-    row: int | None = None
-    column: str | None = None
-    value: str | None = None
-    fix: str | None = None
-    kind: str | None = None
-
-    def describe(self) -> str:
-        """One line naming file, row, column, value, what was expected and the fix."""
-        where = [self.source]
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column is not None:
-            where.append(f"column '{self.column}'")
-        got = f": got {self.value!r}" if self.value is not None else ""
-        return f"{', '.join(where)}{got} — expected {self.expected}{self.fix_text}"
-
-    @property
-    def fix_text(self) -> str:
-        """``"; fix: …"`` or an empty string."""
-        return f"; fix: {self.fix}" if self.fix else ""
+# re-exported: the package takes Problem from here
+from impact.problems import PROBLEM_COLUMNS as PROBLEM_COLUMNS
+from impact.problems import Problem as Problem
 
 
 class ImpactError(Exception):
@@ -101,8 +59,6 @@ class InputError(ImpactError):
         super().__init__(self._format())
 
     def _format(self) -> str:
-        from impact.problem_groups import describe_by_cause
-
         text = self.summary_line
         if self.problems:
             text = f"{text} {describe_by_cause(self.problems)}"
@@ -111,10 +67,6 @@ class InputError(ImpactError):
     def to_frame(self) -> pd.DataFrame:
         """The problems as a table: source, row, column, value, expected, fix, kind."""
         return pd.DataFrame([asdict(p) for p in self.problems], columns=PROBLEM_COLUMNS)
-
-
-#: Columns of :meth:`InputError.to_frame` (and of the problem table CSV).
-PROBLEM_COLUMNS = ["source", "row", "column", "value", "expected", "fix", "kind"]
 
 
 class DataError(InputError):

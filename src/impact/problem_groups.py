@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from impact.errors import Problem
+from impact.problems import Problem
 
 __all__ = ["EXAMPLES", "ProblemGroup", "describe_by_cause", "group_by_cause"]
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from impact.errors import Problem
+from impact.ingest.codes import CodeLayout, normalise_codes
 
 __all__ = ["round_label_problems"]
 
@@ -32,10 +33,8 @@ BEFORE_BASELINE = ("randomisation",)
 _NUMBER = re.compile(r"\d+")
 
 
-def _codes(frame: pd.DataFrame, layout) -> pd.Series:
+def _codes(frame: pd.DataFrame, layout: CodeLayout) -> pd.Series:
     """Normalised linking codes (the linking step's normalisation), NA when invalid."""
-    from impact.link.normalise import normalise_codes
-
     if "link_code" not in frame.columns:
         return pd.Series(pd.NA, index=frame.index, dtype="string")
     return normalise_codes(frame["link_code"], layout)["code"].astype("string")
@@ -121,8 +120,6 @@ def round_label_problems(data, code_elements=None) -> list[Problem]:
         yet surveyed); its label is a problem only when its people answered the baseline under
         another label.
     """
-    from impact.link.normalise import CodeLayout
-
     baseline = data.baseline
     if baseline is None or "round_id" not in baseline.columns:
         return []

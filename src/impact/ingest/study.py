@@ -13,19 +13,16 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from impact.errors import InputError, Problem
 from impact.ingest.adapters.export_report import ExportReport
+from impact.ingest.config import StudyConfig, load_config
 from impact.ingest.mapping import Mapping, load_mapping
 from impact.ingest.round_labels import round_label_problems
 from impact.ingest.single_file import file_sha256, ingest_file
 from impact.ingest.study_data import SourceFile, StudyData, ValidationReport
-
-if TYPE_CHECKING:
-    from impact.config import StudyConfig
 
 __all__ = ["SourceFile", "StudyData", "ValidationReport", "load_study", "validate_study"]
 
@@ -58,8 +55,6 @@ def validate_study(config: StudyConfig | PathLike) -> ValidationReport:
     InputError
         Only when the config itself cannot be read (use the report for data problems).
     """
-    from impact.config import StudyConfig, load_config
-
     if not isinstance(config, StudyConfig):
         config = load_config(config)
     mapping: Mapping | None = None

@@ -1,7 +1,7 @@
 """Read the YAML files users write (mappings, study configs) and explain their mistakes.
 
-:func:`load_yaml` (used by :mod:`impact.ingest.mapping` and :mod:`impact.config`) reads a YAML
-file with YAML 1.2 booleans (only ``true``/``false``), so answer codes such as ``yes``/``no``
+:func:`load_yaml` (used by :mod:`impact.ingest.mapping` and :mod:`impact.ingest.config`) reads
+a YAML file with YAML 1.2 booleans (only ``true``/``false``), so answer codes such as ``yes``/``no``
 and labels such as ``Yes``/``No``/``On`` stay text, and turns syntax errors into an
 :class:`~impact.errors.InputError` naming the line and column. It is bounded against hostile
 files: files over :data:`MAX_YAML_BYTES`, documents that expand to more than

@@ -12,12 +12,12 @@ are replaced by keyed hashes (HMAC-SHA256) as soon as they are read. Every other
 importable from here or from the submodules is internal. See ``docs/linking.md``.
 """
 
+from impact.ingest.codes import CodeLayout as CodeLayout
+from impact.ingest.codes import normalise_code as normalise_code
+from impact.ingest.codes import normalise_codes as normalise_codes
 from impact.link.api import link_study, link_waves
 from impact.link.blocking import BLOCKINGS as BLOCKINGS
 from impact.link.blocking import Blocking as Blocking
-from impact.link.normalise import CodeLayout as CodeLayout
-from impact.link.normalise import normalise_code as normalise_code
-from impact.link.normalise import normalise_codes as normalise_codes
 from impact.link.options import DEFAULT_THRESHOLD as DEFAULT_THRESHOLD
 from impact.link.options import LinkOptions as LinkOptions
 from impact.link.report import LinkReport

@@ -1,7 +1,7 @@
 """Check one wave's identifying columns and turn it into pseudonymised linking records.
 
 This is the only place raw linking codes are read: each code is normalised
-(:mod:`impact.link.normalise`) and immediately replaced by keyed hashes of the whole code and
+(:mod:`impact.ingest.codes`) and immediately replaced by keyed hashes of the whole code and
 of each element (:mod:`impact.link.pseudonymise`). Everything downstream — duplicates, exact
 links, Splink, assignment, the panel and the report — sees the hashes only.
 """
@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from impact.errors import AnalysisError, InputError, Problem
-from impact.link.normalise import CodeLayout, normalise_codes
+from impact.ingest.codes import CodeLayout, normalise_codes
 from impact.link.pseudonymise import Pseudonymiser
 
 logger = logging.getLogger(__name__)

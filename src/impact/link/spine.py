@@ -15,6 +15,7 @@ import pandas as pd
 
 from impact.engines.sessions import EngineSession
 from impact.errors import AnalysisError, InputError, Problem
+from impact.ingest.codes import CodeLayout
 from impact.link.assemble import (
     finish_candidates,
     finish_pairs,
@@ -23,7 +24,6 @@ from impact.link.assemble import (
     waves_table,
 )
 from impact.link.duplicates import DUPLICATE_RULE, resolve_duplicates
-from impact.link.normalise import CodeLayout
 from impact.link.options import LinkOptions
 from impact.link.pairwise import link_records
 from impact.link.panel import build_panel

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from impact.config import load_config
+from impact.ingest.config import load_config
 from impact.outputs import OutputFolder
 from impact.pipeline.run import RunSummary, write_run
 from impact.results import Result

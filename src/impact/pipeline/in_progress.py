@@ -26,8 +26,8 @@ import pandas as pd
 from impact.errors import ImpactError
 
 if TYPE_CHECKING:
-    from impact.config import StudyConfig
     from impact.ingest import StudyData
+    from impact.ingest.config import StudyConfig
 
 __all__ = [
     "completed_rounds",

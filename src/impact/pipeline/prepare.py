@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from impact.config import StudyConfig, load_config
 from impact.engines import check_engine
 from impact.indicators.compute import compute_indicators
 from impact.ingest import StudyData, load_study
+from impact.ingest.config import StudyConfig, load_config
 from impact.link import LinkResult, link_study
 from impact.pipeline.in_progress import require_result_answers
 from impact.results import Result
@@ -126,7 +126,7 @@ def prepare_study(config: StudyConfig | str | Path) -> PreparedStudy:
     Parameters
     ----------
     config : StudyConfig or path
-        The study file (a path is loaded with :func:`impact.config.load_config`).
+        The study file (a path is loaded with :func:`impact.ingest.config.load_config`).
 
     Returns
     -------

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from impact.config import StudyConfig, load_config
 from impact.escaping import write_csv
+from impact.ingest.config import StudyConfig, load_config
 from impact.outputs import OutputFolder
 from impact.pipeline.analyse import StudyAnalyses, analyse_study
 from impact.pipeline.bundles import write_bundles
