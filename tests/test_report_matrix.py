@@ -18,6 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import docx
 import pypdf
 import pytest
 
@@ -157,8 +158,11 @@ def test_both_routes_print_the_same_numbers(routes):
                 assert sorted(ours) == sorted(theirs), (kind, lang, fmt)
 
 
-def test_readme_command_renders_a_template_in_place(bundles, tmp_path):
-    """The README's ``quarto render reports/<kind>.qmd -P …`` (papermill passes -P)."""
+@pytest.mark.parametrize("lang", LANGS)
+def test_readme_command_renders_a_template_in_place(bundles, tmp_path, lang):
+    """The README's ``quarto render reports/<kind>.qmd -P …`` (papermill passes -P), every
+    format: each shows the title block with the author and the date, as ``impact report``'s
+    route does (the author and date come from the front matter a template cell prints)."""
     quarto = find_quarto()
     if quarto is None:
         pytest.skip("Quarto is not installed")
@@ -167,12 +171,24 @@ def test_readme_command_renders_a_template_in_place(bundles, tmp_path):
     project = tmp_path / "reports"
     subprocess.run(["cp", "-r", str(reports_dir()), str(project)], check=True)
     bundle = bundles["paths"]["codebook"]
+    region = {"sv": "sv-SE", "en": "en-GB"}[lang]
     done = subprocess.run(
         [str(quarto), "render", str(project / "codebook.qmd"), "-P", f"bundle:{bundle}",
-         "-P", "lang:en", "-M", "lang:en-GB", "--to", "html"],
+         "-P", f"lang:{lang}", "-M", f"lang:{region}", "--to", "all"],
         capture_output=True, text=True, env={**os.environ, "QUARTO_PYTHON": sys.executable},
-        timeout=600,
+        timeout=900,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     assert "[WARNING]" not in done.stderr
+    date = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+    html = (project / "codebook.html").read_text(encoding="utf-8")
+    (header,) = re.findall(r'<header id="title-block-header">.*?</header>', html, re.S)
+    assert STUDY["organisation"] in header and 'class="author"' in header, header
+    assert date.search(header), header
     assert "job_or_steps" in html_text(project / "codebook.html")
+    document = docx.Document(str(project / "codebook.docx"))
+    styles = {p.style.name: p.text for p in document.paragraphs[:6]}
+    assert styles.get("Author") == STUDY["organisation"], styles
+    assert date.fullmatch(styles.get("Date", "")), styles
+    title_page = pypdf.PdfReader(project / "codebook.pdf").pages[0].extract_text()
+    assert STUDY["organisation"] in title_page and date.search(title_page), title_page

@@ -2,9 +2,10 @@
 
 Each (bundle, language) is executed once and converted to every format from that. Without
 Quarto each one is a task; with Quarto a task holds up to :data:`QUARTO_CHUNK` of them (the
-same number of tasks for every worker), converted in one Quarto run
-(:func:`impact.report.render.render_groups`: Quarto's start-up, seconds per run, is paid once
-per task). Tasks run in ``spawn``ed worker processes (default 2); a failing task or format is
+same number of tasks for every worker), and Quarto converts the executed ones in groups while
+the next are executed (:func:`impact.report.render.render_groups`: Quarto's start-up, a
+second or two per run, is paid once per group, and kernels and Quarto run at the same time).
+Tasks run in ``spawn``ed worker processes (default 2); a failing task or format is
 recorded and the batch goes on; Ctrl-C terminates the workers at once. The caller (the CLI)
 shows a progress bar and exits non-zero when anything failed.
 """
@@ -263,7 +264,10 @@ def render_all(
     out = Path(out_dir)
     items = [(str(b), lang, str(out / b.name)) for b in bundles for lang in langs]
     size = chunk_size(len(items), workers, renderer)
-    tasks = [(items[i : i + size], list(formats), renderer) for i in range(0, len(items), size)]
+    # every n-th item to the same task, so that each task gets as many of the big reports
+    # (an RCT, a whole project) as the others and no worker is left with the longest ones
+    count = math.ceil(len(items) / size)
+    tasks = [(items[i::count], list(formats), renderer) for i in range(count)]
     total = len(items) * len(formats)
     start = time.perf_counter()
     results: list[RenderResult] = []

@@ -5,10 +5,10 @@ Quarto is used when ``QUARTO_PATH`` names its executable (or its folder) or ``qu
 wrote into folders of a scratch project (each document is executed **once**, with the
 parameters written into the notebook, so neither papermill nor a second kernel is needed) and
 runs a single ``quarto render --to all`` there, with a copy of the templates' ``_quarto.yml``
-that lists only the formats asked for: one Quarto start-up for a whole batch, every format
-converted from the same executed document. Nothing is written into ``reports/``. Any warning
-Pandoc or Quarto prints about a document (a missing figure, an unknown option) fails that
-document with its message.
+that lists only the formats asked for: one Quarto start-up for a whole group of documents,
+every format converted from the same executed document. Nothing is written into
+``reports/``. Any warning Pandoc or Quarto prints about a document (a missing figure, an
+unknown option) fails that document with its message.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@
 renders one language and format. :func:`render_formats` renders several formats of one
 (bundle, language): the document is executed once (:func:`impact.report.qmd.execute_qmd`) in a
 scratch folder, and the executed Markdown is converted to every format by Quarto in one run
-(:func:`impact.report.quarto.convert_with_quarto`) or, without Quarto, by Pandoc and Typst
+(:func:`impact.report.quarto.convert_project`; in a batch, while the next documents are
+executed) or, without Quarto, by Pandoc and Typst
 (:mod:`impact.report.convert`). Each output is checked (:mod:`impact.report.checks`: figures
 embedded, pages present) before it counts; each appears in ``out_dir`` only when complete
 (:func:`impact.outputs.atomic_file`). Nothing is written into the templates' folder.
@@ -18,6 +19,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Literal, get_args
@@ -41,6 +43,9 @@ log = logging.getLogger(__name__)
 Renderer = Literal["auto", "quarto", "fallback"]
 RENDERERS: tuple[str, ...] = get_args(Renderer)
 FALLBACK_NAME = "jupyter+pandoc"
+#: Executed documents that start a Quarto run while the next ones are executed (fewer would
+#: pay Quarto's start-up, about a second, for too few documents).
+QUARTO_GROUP = 3
 
 
 @dataclass(frozen=True, repr=False)
@@ -189,8 +194,9 @@ def render_groups(
     """Render several (bundle, language, output folder) items; one outcome per item.
 
     Each document is executed once in its own folder of one scratch project. With Quarto,
-    all of them are then converted in **one** Quarto run (Quarto's start-up is paid once per
-    batch, not per report); without it, each is converted by Pandoc and Typst. An item whose
+    groups of executed documents are converted by one Quarto run each while the next ones are
+    executed (:func:`_execute_while_converting`: Quarto's start-up is paid once per group, not
+    per report); without it, each is converted by Pandoc and Typst. An item whose
     preparation failed (bad bundle, failing cell) has that exception as its outcome; otherwise
     its outcome maps each format to its :class:`RenderResult` or error.
     """
@@ -204,20 +210,11 @@ def render_groups(
     outcomes: list[dict[str, RenderResult | Exception] | Exception] = []
     with tempfile.TemporaryDirectory(prefix="impact-render-") as tmp:
         project = Path(tmp)
-        jobs: list[_Job | Exception] = []
-        for i, (bundle_dir, lang, out_dir) in enumerate(items):
-            try:
-                jobs.append(_prepare(bundle_dir, lang, out_dir, template_dir, project / f"doc{i}"))
-            except ImpactError as error:  # a bad bundle, a failing cell, a missing translation
-                log.error("rendering %s (%s) failed: %s", bundle_dir, lang, error)
-                jobs.append(error)
-        ready = [job for job in jobs if isinstance(job, _Job)]
-        if quarto is not None and ready:
-            converted = convert_project(
-                quarto, template_dir, project, [job.work.name for job in ready], formats
-            )
-            for job in ready:
-                job.produced = converted[job.work.name]
+        if quarto is None:
+            jobs = [_prepare_or_error(item, template_dir, project / f"doc{i}")
+                    for i, item in enumerate(items)]  # fmt: skip
+        else:
+            jobs = _execute_while_converting(quarto, items, formats, template_dir, project)
         for job in jobs:
             if isinstance(job, Exception):
                 outcomes.append(job)
@@ -226,6 +223,68 @@ def render_groups(
                 job.produced = _convert_fallback(job.markdown, job.work, formats)
             outcomes.append(_finish(job, used))
     return outcomes
+
+
+def _prepare_or_error(
+    item: tuple[str | os.PathLike[str], str, str | os.PathLike[str]],
+    template_dir: Path,
+    work: Path,
+) -> _Job | Exception:
+    """:func:`_prepare` one (bundle, language, output folder); its error instead of raising."""
+    bundle_dir, lang, out_dir = item
+    try:
+        return _prepare(bundle_dir, lang, out_dir, template_dir, work)
+    except ImpactError as error:  # a bad bundle, a failing cell, a missing translation
+        log.error("rendering %s (%s) failed: %s", bundle_dir, lang, error)
+        return error
+
+
+def _execute_while_converting(
+    quarto: Path,
+    items: Sequence[tuple[str | os.PathLike[str], str, str | os.PathLike[str]]],
+    formats: Sequence[str],
+    template_dir: Path,
+    project: Path,
+) -> list[_Job | Exception]:
+    """Execute the items one after the other while Quarto converts those already executed.
+
+    Quarto (Deno, Pandoc's Lua filters, Typst) and the Jupyter kernels of the next documents
+    run at the same time: as soon as :data:`QUARTO_GROUP` documents are executed and no
+    Quarto run is going on, they are moved into a project folder of their own and a Quarto
+    run starts on them in a background thread; the documents executed meanwhile make the
+    next group. Each Quarto run converts its whole group to every format
+    (:func:`impact.report.quarto.convert_project`).
+    """
+    jobs: list[_Job | Exception] = []
+    waiting: list[_Job] = []
+    runs: list[tuple[list[_Job], Future]] = []
+
+    def start(group: list[_Job]) -> None:
+        folder = project / f"quarto{len(runs)}"
+        folder.mkdir()
+        for job in group:
+            job.work = job.work.rename(folder / job.work.name)
+        runs.append((group, converter.submit(
+            convert_project, quarto, template_dir, folder, [j.work.name for j in group], formats
+        )))  # fmt: skip
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="quarto") as converter:
+        for i, item in enumerate(items):
+            job = _prepare_or_error(item, template_dir, project / f"doc{i}")
+            jobs.append(job)
+            if isinstance(job, _Job):
+                waiting.append(job)
+            idle = not runs or runs[-1][1].done()
+            if idle and len(waiting) >= QUARTO_GROUP:
+                start(waiting)
+                waiting = []
+        if waiting:
+            start(waiting)
+        for group, run in runs:
+            converted = run.result()
+            for job in group:
+                job.produced = converted[job.work.name]
+    return jobs
 
 
 @dataclass
