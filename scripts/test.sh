@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Set up everything and run the test suite (and the linter).
+# Set up everything and run the test suite (and the linter): every test, end-to-end and
+# render groups included, on all cores (pytest-xdist; IMPACT_TEST_WORKERS=0 runs in-process).
+# Arguments go to pytest, e.g. scripts/test.sh -q tests/test_schema.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/ruff check src tests benchmarks
-exec .venv/bin/python -m pytest "$@"
+exec .venv/bin/python -m pytest -n "${IMPACT_TEST_WORKERS:-auto}" --dist loadgroup "$@"
