@@ -26,49 +26,67 @@ def demo_output(tmp_path_factory) -> Path:
 
 #: Tests put into a marked group here rather than in their files (a module path marks all its
 #: tests). The fast loop (scripts/test-fast.sh) leaves out ``e2e``, ``slow`` and ``quarto``;
-#: scripts/test.sh runs everything. Marks given in the test files themselves still count.
-GROUPS: dict[str, str] = {
+#: scripts/test.sh runs everything. Marks written in the test files themselves still count.
+MARKS: dict[str, str] = {
     # a local Spark session (JVM) and Spark jobs: minutes on two cores
     "tests/test_engines_spark.py": "slow",
     # ``impact run`` end to end on pandas and on DuckDB
     "tests/test_engines_pipeline.py::test_impact_run_publishes_the_same_numbers_on_duckdb": "e2e",
+    # whole pipeline runs through the installed script (also marked slow in their files)
+    "tests/test_atomic_outputs.py": "e2e",
+    "tests/test_determinism.py": "e2e",
+    "tests/test_output_signals.py": "e2e",
+    "tests/test_privacy_run.py": "e2e",
+}
+
+#: xdist groups of tests sharing one per-process fixture across modules: one worker runs them.
+SHARED: dict[str, str] = {
+    # bad_inputs.pipeline_runs: two small studies, each run twice through ``impact run``
+    "tests/test_atomic_outputs.py": "pipeline-runs",
+    "tests/test_determinism.py": "pipeline-runs",
+    "tests/test_privacy.py::test_every_published_output_of_the_demo_is_private": "pipeline-runs",
+    "tests/test_privacy.py::test_the_guard_finds_a_code_planted_in_a_real_output": "pipeline-runs",
+    "tests/test_privacy.py::test_a_round_gender_cell_of_three_is_refused": "pipeline-runs",
 }
 
 
-def _group_of(nodeid: str) -> str | None:
-    """The mark :data:`GROUPS` gives a test: its own entry, else its module's."""
+def _lookup(table: dict[str, str], nodeid: str) -> str | None:
+    """A test's entry in ``table``: its own (``path::name``, any parameters), else its module's."""
     path, _, rest = nodeid.partition("::")
     name = rest.split("[", 1)[0]
-    return GROUPS.get(f"{path}::{name}") or GROUPS.get(path)
+    return table.get(f"{path}::{name}") or table.get(path)
 
 
-def _check_groups(items: list[pytest.Item]) -> None:
-    """Every :data:`GROUPS` entry of a collected module names a test that exists."""
-    modules = {item.nodeid.split("::", 1)[0] for item in items}
-    tests = {item.nodeid.split("[", 1)[0] for item in items}
+def _check_tables(items: list[pytest.Item]) -> None:
+    """Every ``path::name`` entry of :data:`MARKS` and :data:`SHARED` names a test that exists.
+
+    Checked for the modules collected (a test renamed must be renamed here too).
+    """
+    modules = {item.nodeid.split("::", 1)[0]: getattr(item, "module", None) for item in items}
     stale = [
         key
-        for key in GROUPS
-        if "::" in key and key.split("::", 1)[0] in modules and key not in tests
+        for key in {**MARKS, **SHARED}
+        if "::" in key
+        and key.split("::", 1)[0] in modules
+        and not hasattr(modules[key.split("::", 1)[0]], key.split("::")[1])
     ]
     if stale:
-        raise pytest.UsageError(f"tests/conftest.py GROUPS names no collected test: {stale}")
+        raise pytest.UsageError(f"tests/conftest.py names tests that do not exist: {stale}")
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the tests of :data:`GROUPS`; keep each module on one xdist worker.
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests of :data:`MARKS`; put each test in an xdist group.
 
-    With ``--dist loadgroup`` (scripts/test.sh) a test without an ``xdist_group`` gets its
-    module's, so module-scoped fixtures are built once, not once per worker; tests sharing a
-    session fixture across modules name one group (e.g. :data:`regression.demo.DEMO_GROUP`).
-    Runs before ``-m`` deselects, so the marks added here select as if written in the file.
+    With ``--dist loadgroup`` (scripts/test.sh) a test gets the group :data:`SHARED` or its
+    file gives it, else its module's, so module-scoped fixtures are built once, not once per
+    worker. Runs before ``-m`` deselects, so these marks select as if written in the file.
     """
-    if not config.getoption("keyword") and not config.getoption("deselect"):
-        _check_groups(items)
+    _check_tables(items)
     for item in items:
-        group = _group_of(item.nodeid)
-        if group is not None:
-            item.add_marker(group)
+        mark = _lookup(MARKS, item.nodeid)
+        if mark is not None:
+            item.add_marker(mark)
         if item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+            group = _lookup(SHARED, item.nodeid) or item.nodeid.split("::", 1)[0]
+            item.add_marker(pytest.mark.xdist_group(group))
