@@ -32,6 +32,25 @@ MARKS: dict[str, str] = {
     "tests/test_engines_spark.py": "slow",
     # ``impact run`` end to end on pandas and on DuckDB
     "tests/test_engines_pipeline.py::test_impact_run_publishes_the_same_numbers_on_duckdb": "e2e",
+    # ``impact run`` / ``impact rct`` end to end (bundles, reports) on small studies
+    "tests/test_pipeline.py::test_cli_run_link_and_rct": "e2e",
+    "tests/test_pipeline.py::test_run_without_rendering_writes_bundles_and_private_tables": "e2e",
+    "tests/test_pipeline.py::test_run_renders_reports": "e2e",
+    "tests/test_pipeline.py::test_failed_run_leaves_previous_output_untouched": "e2e",
+    "tests/test_pipeline.py::test_randomised_study_gets_every_analysis": "e2e",
+    # rendering reports (Jupyter kernels, Pandoc, Typst) in every format, in worker processes
+    "tests/test_report_render.py::test_every_template_renders_in_every_format": "e2e",
+    "tests/test_report_render.py::test_programme_key_numbers_in_html_pdf_docx": "e2e",
+    "tests/test_report_render.py::test_rct_key_numbers_in_html_pdf_docx": "e2e",
+    "tests/test_report_render.py::test_power_and_codebook_content": "e2e",
+    "tests/test_report_render.py::test_round_report_and_round_check": "e2e",
+    "tests/test_report_batch_cli.py::test_render_all_in_two_processes_continues_past_a_failure": (
+        "e2e"
+    ),
+    "tests/test_report_batch_cli.py::test_cli_all_summarises_failures_with_nonzero_exit": "e2e",
+    # whole studies read in chunks of 2-3 rows: every catalogue case, every survey tool
+    "tests/test_ingest_chunks.py::test_catalogue_cases_in_chunks": "slow",
+    "tests/test_ingest_chunks.py::test_survey_tool_exports_in_chunks": "slow",
     # whole pipeline runs through the installed script (also marked slow in their files)
     "tests/test_atomic_outputs.py": "e2e",
     "tests/test_determinism.py": "e2e",
@@ -47,6 +66,11 @@ SHARED: dict[str, str] = {
     "tests/test_privacy.py::test_every_published_output_of_the_demo_is_private": "pipeline-runs",
     "tests/test_privacy.py::test_the_guard_finds_a_code_planted_in_a_real_output": "pipeline-runs",
     "tests/test_privacy.py::test_a_round_gender_cell_of_three_is_refused": "pipeline-runs",
+    # report_fixtures.build_bundles: analyses and bundles of every kind
+    "tests/test_report_bundle.py": "report-bundles",
+    "tests/test_report_batch_cli.py": "report-bundles",
+    "tests/test_report_render.py": "report-bundles",
+    "tests/test_report_matrix.py": "report-bundles",
 }
 
 
