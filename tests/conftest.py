@@ -1,8 +1,8 @@
 """Fixtures shared by the whole suite (one instance per session, or per xdist worker).
 
 Expensive end-to-end fixtures are built once per session and shared by every test that asks
-for them. Under pytest-xdist a session fixture is built once per *worker*: tests sharing one
-are grouped with ``@pytest.mark.xdist_group`` (``--dist loadgroup``) so it is built once.
+for them. Under pytest-xdist a session fixture is built once per *worker*: the tests sharing
+one are put in one group (:data:`SHARED`, ``--dist loadgroup``) so it is built once.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import pytest
 def demo_output(tmp_path_factory) -> Path:
     """``impact demo --no-render`` once per session: inputs, bundles and analyst-only tables.
 
-    Read-only: copy what a test must change. Tests using it are marked
-    ``pytest.mark.xdist_group(regression.demo.DEMO_GROUP)`` so one worker builds it.
+    Read-only: copy what a test must change. The modules using it are in the ``demo`` group
+    of :data:`SHARED`, so that one xdist worker builds it.
     """
     from regression.demo import run_demo
 
@@ -58,7 +58,8 @@ MARKS: dict[str, str] = {
     "tests/test_privacy_run.py": "e2e",
 }
 
-#: xdist groups of tests sharing one per-process fixture across modules: one worker runs them.
+#: xdist groups of tests sharing one per-process fixture across modules: one worker runs them
+#: (any other module is a group of its own). ``xdist_group`` marks in test files are not read.
 SHARED: dict[str, str] = {
     # bad_inputs.pipeline_runs: two small studies, each run twice through ``impact run``
     "tests/test_atomic_outputs.py": "pipeline-runs",
@@ -66,6 +67,8 @@ SHARED: dict[str, str] = {
     "tests/test_privacy.py::test_every_published_output_of_the_demo_is_private": "pipeline-runs",
     "tests/test_privacy.py::test_the_guard_finds_a_code_planted_in_a_real_output": "pipeline-runs",
     "tests/test_privacy.py::test_a_round_gender_cell_of_three_is_refused": "pipeline-runs",
+    # the demo_output fixture: ``impact demo --no-render``
+    "tests/test_regression_demo.py": "demo",
     # report_fixtures.build_bundles: analyses and bundles of every kind
     "tests/test_report_bundle.py": "report-bundles",
     "tests/test_report_batch_cli.py": "report-bundles",
@@ -98,19 +101,38 @@ def _check_tables(items: list[pytest.Item]) -> None:
         raise pytest.UsageError(f"tests/conftest.py names tests that do not exist: {stale}")
 
 
+def xdist_group_of(nodeid: str) -> str:
+    """The xdist group of a test: its :data:`SHARED` entry, else its module."""
+    return _lookup(SHARED, nodeid) or nodeid.split("::", 1)[0]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """``--dist loadgroup`` (scripts/test.sh) by :func:`xdist_group_of`: a module, or a group of
+    :data:`SHARED`, runs on one worker, so its module- and session-scoped fixtures are built once.
+
+    pytest-xdist 3.8 sends grouped tests by renaming their node ids, which pytest 9 ignores
+    (every test then goes its own way), so the groups are read from the node ids here.
+    """
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_group_of(nodeid)
+
+    return GroupScheduling(config, log)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the tests of :data:`MARKS`; put each test in an xdist group.
+    """Mark the tests of :data:`MARKS`.
 
-    With ``--dist loadgroup`` (scripts/test.sh) a test gets the group :data:`SHARED` or its
-    file gives it, else its module's, so module-scoped fixtures are built once, not once per
-    worker. Runs before ``-m`` deselects, so these marks select as if written in the file.
+    Runs before ``-m`` deselects, so these marks select as if written in the test files.
     """
     _check_tables(items)
     for item in items:
         mark = _lookup(MARKS, item.nodeid)
         if mark is not None:
             item.add_marker(mark)
-        if item.get_closest_marker("xdist_group") is None:
-            group = _lookup(SHARED, item.nodeid) or item.nodeid.split("::", 1)[0]
-            item.add_marker(pytest.mark.xdist_group(group))

@@ -10,13 +10,13 @@ from __future__ import annotations
 import pytest
 
 from regression.demo import (
-    DEMO_GROUP,
     compare_outputs,
     compare_report_texts,
     render_report_texts,
 )
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group(DEMO_GROUP)]
+#: One worker runs this module (the "demo" group of tests/conftest.py SHARED).
+pytestmark = pytest.mark.e2e
 
 
 def _report(problems: list[str]) -> str:

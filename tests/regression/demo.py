@@ -55,8 +55,6 @@ REPORT_BUNDLES = (
 )
 REPORT_LANGUAGES = ("sv", "en")
 DEMO_TIMEOUT = 1800
-#: xdist group of the tests sharing the session's demo run (the ``demo_output`` fixture).
-DEMO_GROUP = "demo"
 
 
 def impact_command(*argv: object) -> list[str]:
