@@ -1,0 +1,1 @@
+"""Regression reference of the demo's outputs: see :mod:`regression.demo`."""
