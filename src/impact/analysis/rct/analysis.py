@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from collections.abc import Sequence
@@ -15,6 +14,7 @@ from impact.escaping import write_csv
 from impact.figures import save_figures
 from impact.i18n import Lang
 from impact.outputs import result_folder
+from impact.outputs.result_texts import write_summary_and_settings
 from impact.results import Result
 from impact.validation import check_choice
 
@@ -163,8 +163,7 @@ class RctAnalysis(Result):
                 if len(het.tidy()):
                     figures[f"heterogeneity_{g}_{self.lang}"] = subgroup_figure(het, self.lang)
             save_figures(figures, out, formats)
-            (out / "summary.txt").write_text(self.summary() + "\n", encoding="utf-8")
-            (out / "settings.json").write_text(json.dumps(self.settings, indent=2, default=str))
+            write_summary_and_settings(out, self.summary(), self.settings)
         return Path(directory)
 
 
