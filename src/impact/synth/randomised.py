@@ -147,7 +147,7 @@ def _assembled_study(
     min_small_steps: int,
     *,
     effects_rng: np.random.Generator,
-    params: dict,
+    params: dict[str, object],
 ) -> SyntheticStudy:
     """The study's exported tables and its truth (true effects drawn with ``effects_rng``)."""
     return SyntheticStudy(

@@ -6,6 +6,8 @@ backend), so they are safe in batch runs; save them with :func:`impact.figures.s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -140,7 +142,7 @@ def _forest_per(
     ax: Axes,
     t: pd.DataFrame,
     column: str,
-    values: list,
+    values: Sequence[object],
     outcomes: list[str],
     spread: float,
     names: list[str],
