@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from impact.analysis.outcomes import programme_outcomes
+from impact.analysis.outcomes.disclosure_check import assert_publishable
 from impact.analysis.outcomes.suppression import (
     DisclosureError,
-    assert_publishable,
     share_rules,
     suppress_small_cells,
     suppression_mask,

@@ -26,7 +26,8 @@ import pandas as pd
 from impact.errors import Problem
 from impact.ingest.adapters.base import Adapter
 from impact.ingest.adapters.detect import Detection, detect_source
-from impact.ingest.adapters.export import every_row_dropped, export_rows, opened_rows
+from impact.ingest.adapters.export import every_row_dropped, export_rows
+from impact.ingest.adapters.export_open import opened_rows
 from impact.ingest.adapters.export_report import ExportReport
 from impact.ingest.adapters.registry import ADAPTERS, AUTO, get_adapter
 from impact.ingest.convert import convert_columns, infer_extra, type_problems

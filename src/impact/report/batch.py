@@ -211,6 +211,36 @@ def chunk_size(tasks: int, workers: int, renderer: str) -> int:
     return max(1, math.ceil(tasks / (workers * per_worker)))
 
 
+def _checked_request(
+    bundle_dirs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    langs: Sequence[str],
+    formats: Sequence[str],
+    renderer: Renderer,
+    workers: int,
+) -> tuple[list[Path], list[str], list[str], Renderer]:
+    """Check :func:`render_all`'s request; return the resolved bundles, languages, formats
+    and renderer."""
+    if isinstance(bundle_dirs, str | os.PathLike):
+        bundles = [b.resolve() for b in find_bundles(bundle_dirs)]
+    else:
+        bundles = [Path(b).resolve() for b in bundle_dirs]
+    if not bundles:
+        raise ImpactError("render_all: no bundles given")
+    try:
+        checked_langs: list[str] = [check_lang(lang) for lang in langs]
+    except ValueError as error:
+        raise ReportError(str(error)) from None
+    checked_formats = [check_format(f) for f in formats]
+    renderer = check_renderer(renderer)  # type: ignore[assignment]
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ImpactError(f"workers must be a positive integer, got {workers!r}")
+    names = [b.name for b in bundles]
+    clash = sorted({n for n in names if names.count(n) > 1})
+    if clash:
+        raise ImpactError(f"bundle folder names must be unique in a batch; repeated: {clash}")
+    return bundles, checked_langs, checked_formats, renderer
+
+
 def render_all(
     bundle_dirs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     *,
@@ -243,24 +273,9 @@ def render_all(
     BatchResult
         Failures are collected, not raised; check ``result.ok``.
     """
-    if isinstance(bundle_dirs, str | os.PathLike):
-        bundles = [b.resolve() for b in find_bundles(bundle_dirs)]
-    else:
-        bundles = [Path(b).resolve() for b in bundle_dirs]
-    if not bundles:
-        raise ImpactError("render_all: no bundles given")
-    try:
-        langs = [check_lang(lang) for lang in langs]
-    except ValueError as error:
-        raise ReportError(str(error)) from None
-    formats = [check_format(f) for f in formats]
-    renderer = check_renderer(renderer)  # type: ignore[assignment]
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ImpactError(f"workers must be a positive integer, got {workers!r}")
-    names = [b.name for b in bundles]
-    clash = sorted({n for n in names if names.count(n) > 1})
-    if clash:
-        raise ImpactError(f"bundle folder names must be unique in a batch; repeated: {clash}")
+    bundles, langs, formats, renderer = _checked_request(
+        bundle_dirs, langs, formats, renderer, workers
+    )
     out = Path(out_dir)
     items = [(str(b), lang, str(out / b.name)) for b in bundles for lang in langs]
     size = chunk_size(len(items), workers, renderer)

@@ -118,7 +118,6 @@ def randomised_study(
         rng, people, (b_answers, f_answers, r_answers), in_baseline, answered, noise
     )
     persons = _person_truth(people, outcomes, r_answers, waves["responses"])
-    itt_rng = np.random.default_rng([seed, 1])
     params = {
         "generator": "randomised_study",
         "seed": seed,
@@ -131,6 +130,26 @@ def randomised_study(
         "attrition": asdict(attrition),
         "noise": noise.as_dict(),
     }
+    return _assembled_study(
+        people, randomised_on, waves, persons, outcomes, effects, in_baseline, min_small_steps,
+        effects_rng=np.random.default_rng([seed, 1]), params=params,
+    )  # fmt: skip
+
+
+def _assembled_study(
+    people: pd.DataFrame,
+    randomised_on: pd.Series,
+    waves: dict[str, pd.DataFrame],
+    persons: pd.DataFrame,
+    outcomes: _Outcomes,
+    effects: RandomisedEffects,
+    in_baseline: np.ndarray,
+    min_small_steps: int,
+    *,
+    effects_rng: np.random.Generator,
+    params: dict[str, object],
+) -> SyntheticStudy:
+    """The study's exported tables and its truth (true effects drawn with ``effects_rng``)."""
     return SyntheticStudy(
         name="Jobbsteget Tillsammans: randomised study (synthetic demo)",
         design="randomised",
@@ -144,7 +163,7 @@ def randomised_study(
             "persons": persons,
             "responses": waves["responses"],
             "effects": effect_table(
-                itt_rng,
+                effects_rng,
                 outcomes.potential,
                 outcomes.probs,
                 effects,
@@ -246,6 +265,17 @@ def _who_answers(
 _BACKGROUND = ["age", "education_level", "years_in_sweden", "occupation_field"]
 
 
+def _answer_times(rng: np.random.Generator, start: pd.Series) -> list[pd.Series]:
+    """When each person would answer each wave (baseline, follow-ups 1 and 2, result)."""
+    n = len(start)
+    day = [pd.to_timedelta(m, "min") for m in rng.integers(8 * 60, 22 * 60, (4, n))]
+    offsets = [(-13, -1), (58, 66), (148, 157), (205, 222)]
+    return [
+        minutes(start + pd.to_timedelta(rng.integers(lo, hi + 1, n), "D") + day[i])
+        for i, (lo, hi) in enumerate(offsets)
+    ]
+
+
 def _build_waves(
     rng: np.random.Generator,
     people: pd.DataFrame,
@@ -257,14 +287,7 @@ def _build_waves(
     """The survey tables ``baseline``, ``followup`` and ``result`` as exported, and the
     ``responses`` truth of every answer."""
     b_answers, f_answers, r_answers = answers
-    n = len(people)
-    start = people["programme_start"]
-    day = [pd.to_timedelta(m, "min") for m in rng.integers(8 * 60, 22 * 60, (4, n))]
-    offsets = [(-13, -1), (58, 66), (148, 157), (205, 222)]
-    when = [
-        minutes(start + pd.to_timedelta(rng.integers(lo, hi + 1, n), "D") + day[i])
-        for i, (lo, hi) in enumerate(offsets)
-    ]
+    when = _answer_times(rng, people["programme_start"])
     ids = ResponseIds(rng)
     ident = people[["true_code", "round_id", "gender", "birth_year", "study_id"]]
     common = {"noise": noise, "ids": ids, "with_study_id": True}

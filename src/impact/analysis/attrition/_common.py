@@ -30,6 +30,14 @@ Population = Literal["randomised", "baseline"]
 _STAGE_RE = re.compile(r"^(b|r|f[1-9][0-9]*)$")
 
 
+def _invalid_option(name: str, value: object, expected: str) -> InputError:
+    """The error of an attrition option ``name`` given ``value``: it should be ``expected``."""
+    return InputError(
+        f"Invalid value for '{name}'",
+        [Problem(source="attrition options", column=name, value=str(value), expected=expected)],
+    )
+
+
 def check_option(name: str, value: object, allowed_type: object) -> None:
     """Raise :class:`InputError` unless ``value`` is one of the ``Literal`` choices.
 
@@ -44,17 +52,7 @@ def check_option(name: str, value: object, allowed_type: object) -> None:
     """
     allowed = get_args(allowed_type)
     if value not in allowed:
-        raise InputError(
-            f"Invalid value for '{name}'",
-            [
-                Problem(
-                    source="attrition options",
-                    column=name,
-                    value=str(value),
-                    expected="one of " + ", ".join(repr(a) for a in allowed),
-                )
-            ],
-        )
+        raise _invalid_option(name, value, "one of " + ", ".join(repr(a) for a in allowed))
 
 
 def check_probability(name: str, value: float, *, open_interval: bool = True) -> None:
@@ -64,26 +62,13 @@ def check_probability(name: str, value: float, *, open_interval: bool = True) ->
         ok = (0 < value < 1) if open_interval else (0 <= value <= 1)
     if not ok:
         interval = "strictly between 0 and 1" if open_interval else "between 0 and 1"
-        raise InputError(
-            f"Invalid value for '{name}'",
-            [Problem(source="attrition options", column=name, value=str(value), expected=interval)],
-        )
+        raise _invalid_option(name, value, interval)
 
 
 def check_count(name: str, value: int, minimum: int) -> None:
     """Raise :class:`InputError` unless ``value`` is an integer ``>= minimum``."""
     if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < minimum:
-        raise InputError(
-            f"Invalid value for '{name}'",
-            [
-                Problem(
-                    source="attrition options",
-                    column=name,
-                    value=str(value),
-                    expected=f"an integer >= {minimum}",
-                )
-            ],
-        )
+        raise _invalid_option(name, value, f"an integer >= {minimum}")
 
 
 def require_columns(data: pd.DataFrame, columns: Sequence[str], why: str) -> None:

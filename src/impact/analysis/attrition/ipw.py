@@ -226,6 +226,18 @@ def _fixed_weight_and_naive(
     )
 
 
+def _require_respondents_per_arm(
+    obs: np.ndarray, treat: np.ndarray, outcome: str, population: str
+) -> None:
+    """Raise :class:`AnalysisError` unless each arm has at least two respondents."""
+    for arm in (1, 0):
+        if obs[treat == arm].sum() < 2:
+            raise AnalysisError(
+                f"IPW for '{outcome}' needs at least two respondents per arm in the "
+                f"{population} sample."
+            )
+
+
 def ipw_itt(
     data: pd.DataFrame,
     *,
@@ -274,12 +286,7 @@ def ipw_itt(
     treat, y = treat_all[mask], y_all[mask]
     obs = obs_all[mask].astype(int)
     x = design[mask].to_numpy(dtype=float)
-    for arm in (1, 0):
-        if obs[treat == arm].sum() < 2:
-            raise AnalysisError(
-                f"IPW for '{outcome}' needs at least two respondents per arm in the "
-                f"{population} sample."
-            )
+    _require_respondents_per_arm(obs, treat, outcome, population)
     weights, coefs, n_trimmed = _fit_weights(obs, treat, x, trim_quantile)
     y0 = np.where(obs == 1, y, 0.0)
     estimate = _weighted_difference(y0, weights, treat)

@@ -216,6 +216,32 @@ def _bounds_and_ipw(
     return ipw, lee, manski
 
 
+def _rates_and_response_tests(
+    data: pd.DataFrame,
+    stage: str,
+    boundary: Boundary,
+    interpolation: Interpolation,
+    n_permutations: int,
+    stratum_col: str | None,
+    seed: int,
+) -> tuple[AttritionRates, WWCClassification, ResponseDifferenceTest, ResponseDifferenceTest]:
+    """Attrition rates, the WWC rating of ``stage`` and the permutation and Fisher tests of
+    response by arm."""
+    rates = attrition_rates(data)
+    row = rates.stage(stage)
+    wwc = classify_attrition(
+        float(row["attrition_overall"]),
+        float(row["abs_differential_attrition"]),
+        boundary=boundary,
+        interpolation=interpolation,
+    )
+    perm = response_by_arm_test(
+        data, stage=stage, n_permutations=n_permutations, stratum_col=stratum_col, seed=seed
+    )
+    exact = response_by_arm_test(data, stage=stage, method="fisher")
+    return rates, wwc, perm, exact
+
+
 def attrition_summary(
     data: pd.DataFrame,
     *,
@@ -281,18 +307,9 @@ def attrition_summary(
     outcomes = [outcomes] if isinstance(outcomes, str) else list(outcomes)
     covariates = [covariates] if isinstance(covariates, str) else list(covariates)
     response_column(stage)
-    rates = attrition_rates(data)
-    row = rates.stage(stage)
-    wwc = classify_attrition(
-        float(row["attrition_overall"]),
-        float(row["abs_differential_attrition"]),
-        boundary=boundary,
-        interpolation=interpolation,
+    rates, wwc, perm, exact = _rates_and_response_tests(
+        data, stage, boundary, interpolation, n_permutations, stratum_col, seed
     )
-    perm = response_by_arm_test(
-        data, stage=stage, n_permutations=n_permutations, stratum_col=stratum_col, seed=seed
-    )
-    exact = response_by_arm_test(data, stage=stage, method="fisher")
     notes: list[str] = []
     regression = _regression_if_possible(
         data, covariates, stage, population, regression_model, notes

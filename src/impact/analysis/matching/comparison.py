@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from collections.abc import Mapping, Sequence
@@ -18,6 +17,7 @@ from impact.escaping import write_csv
 from impact.figures import save_figure
 from impact.i18n import LANGUAGES, check_lang
 from impact.outputs import result_folder
+from impact.outputs.result_texts import write_summary_and_settings
 from impact.results import Result
 
 from .balance import Balance, balance_table
@@ -186,10 +186,7 @@ class RegisterComparison(Result):
             self._write_tables(out)
             for lang in languages:
                 self._write_figures(out, lang, formats, level)
-            (out / "summary.txt").write_text(self.summary() + "\n", encoding="utf-8")
-            (out / "settings.json").write_text(
-                json.dumps(self.settings, indent=2, default=str), encoding="utf-8"
-            )
+            write_summary_and_settings(out, self.summary(), self.settings)
         return Path(directory)
 
     def _write_tables(self, out: Path) -> None:

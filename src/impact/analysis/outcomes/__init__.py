@@ -14,6 +14,7 @@ from .comparison import (
     compare_groups,
     gender_comparison,
 )
+from .disclosure_check import assert_publishable
 from .figures import (
     plot_attribution,
     plot_components,
@@ -24,12 +25,7 @@ from .figures import (
 from .programme import HEADLINE_COLUMNS, ProgrammeOutcomes, outcomes_by_round, programme_outcomes
 from .response import RESPONSE_COLUMNS, ResponseRates, response_rates
 from .shares import SHARE_COLUMNS, IndicatorShares, indicator_shares
-from .suppression import (
-    DisclosureError,
-    SuppressionRules,
-    assert_publishable,
-    suppress_small_cells,
-)
+from .suppression import DisclosureError, SuppressionRules, suppress_small_cells
 from .targets import TARGET_COLUMNS, TargetAttainment, target_attainment
 from .trajectories import DEFAULT_ITEMS, TRAJECTORY_COLUMNS, Trajectories, trajectories
 

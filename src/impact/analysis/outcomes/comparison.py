@@ -45,6 +45,20 @@ from impact.validation import check_choice, check_level
 
 DEFAULT_COVARIATES: tuple[str, ...] = ("age", "education_level", "years_in_sweden")
 
+#: The tests and the adjusted difference: columns of the table and statistics to suppress.
+_TESTS = (
+    "p_value",
+    "p_fisher",
+    "p_chisq",
+    "chisq",
+    "min_expected",
+    "adjusted_difference",
+    "adjusted_se",
+    "adjusted_ci_low",
+    "adjusted_ci_high",
+    "adjusted_p_value",
+)
+
 COMPARISON_COLUMNS: tuple[str, ...] = (
     "indicator",
     "group_var",
@@ -61,16 +75,7 @@ COMPARISON_COLUMNS: tuple[str, ...] = (
     "diff_ci_high",
     "diff_ci_method",
     "test",
-    "p_value",
-    "p_fisher",
-    "p_chisq",
-    "chisq",
-    "min_expected",
-    "adjusted_difference",
-    "adjusted_se",
-    "adjusted_ci_low",
-    "adjusted_ci_high",
-    "adjusted_p_value",
+    *_TESTS,
     "adjusted_n",
     "adjusted_covariates",
     "adjusted_note",
@@ -85,16 +90,7 @@ _STATISTICS = (
     "difference",
     "diff_ci_low",
     "diff_ci_high",
-    "p_value",
-    "p_fisher",
-    "p_chisq",
-    "chisq",
-    "min_expected",
-    "adjusted_difference",
-    "adjusted_se",
-    "adjusted_ci_low",
-    "adjusted_ci_high",
-    "adjusted_p_value",
+    *_TESTS,
 )
 
 #: Every statistic can reveal a small count (the difference and tests reveal the shares), so all

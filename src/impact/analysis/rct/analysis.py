@@ -2,41 +2,44 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
-from impact.errors import InputError
 from impact.escaping import write_csv
 from impact.figures import save_figures
-from impact.i18n import Lang, check_lang
-from impact.indicators.components import STEP_COMPONENTS
+from impact.i18n import Lang
 from impact.outputs import result_folder
+from impact.outputs.result_texts import write_summary_and_settings
 from impact.results import Result
 from impact.validation import check_choice
 
-from .balance import BalanceResult, balance
-from .components import ComponentsResult, component_associations
-from .consort import ConsortFlow, consort_flow
-from .design import Adjustment, SeType, require_columns, treatment_indicator
+from ._steps import (
+    DEFAULT_COMPONENTS,  # noqa: F401  (re-exported: the step components used by default)
+    _checked_request,
+    _flow_and_balance,
+    _multiple_testing,
+    _randomisation_inference,
+    _settings,
+    _subgroups_and_components,
+)
+from .balance import BalanceResult
+from .components import ComponentsResult
+from .consort import ConsortFlow
+from .design import Adjustment, SeType
 from .figures import consort_figure, effects_figure, subgroup_figure
-from .heterogeneity import HeterogeneityResult, heterogeneity
+from .heterogeneity import HeterogeneityResult
 from .itt import IttResult, itt
-from .multiple import MultipleTestingResult, adjust_pvalues, westfall_young
+from .multiple import MultipleTestingResult
 from .randomisation import FisherResult, RandomisationResult, Statistic, fisher_tests
-from .randomisation import randomisation_test as run_ri
 from .tables import results_table
 
 log = logging.getLogger(__name__)
 
-#: The step components (seed 001, p. 18), used when ``components=None`` and present in the data.
-DEFAULT_COMPONENTS = STEP_COMPONENTS
 DEFAULT_COVARIATES = ("gender", "age", "education_level", "years_in_sweden")
 
 
@@ -160,93 +163,8 @@ class RctAnalysis(Result):
                 if len(het.tidy()):
                     figures[f"heterogeneity_{g}_{self.lang}"] = subgroup_figure(het, self.lang)
             save_figures(figures, out, formats)
-            (out / "summary.txt").write_text(self.summary() + "\n", encoding="utf-8")
-            (out / "settings.json").write_text(json.dumps(self.settings, indent=2, default=str))
+            write_summary_and_settings(out, self.summary(), self.settings)
         return Path(directory)
-
-
-def _checked_request(
-    data: pd.DataFrame,
-    outcomes: Sequence[str],
-    covariates: Sequence[str],
-    strata: str | None,
-    subgroups: Sequence[str],
-    components: Sequence[str] | None,
-    arm: str,
-    adjustments: Sequence[Adjustment],
-    main_specification: Adjustment | None,
-    lang: Lang,
-) -> tuple[Sequence[str], Adjustment]:
-    """Check :func:`analyse_rct`'s request; return the components and the main specification."""
-    check_lang(lang)
-    if not outcomes:
-        raise InputError("analyse_rct: give at least one outcome column")
-    treatment_indicator(data, arm)
-    if components is None:
-        components = [c for c in DEFAULT_COMPONENTS if c in data.columns]
-    require_columns(data, [*outcomes, *components, *covariates, *subgroups, strata], "analysis")
-    main = main_specification or ("lin" if covariates else "unadjusted")
-    check_choice("main_specification", main, Adjustment)
-    if main not in adjustments:
-        raise InputError(f"main_specification {main!r} must be one of adjustments {adjustments}")
-    return components, main
-
-
-def _multiple_testing(
-    effects: IttResult,
-    main: Adjustment,
-    outcomes: Sequence[str],
-    components: Sequence[str],
-    ri: RandomisationResult | None,
-) -> list[MultipleTestingResult]:
-    """Holm/BH (and Westfall–Young with RI) per family: the outcomes, the other components."""
-    est = effects.tidy()
-    main_p = est[est["specification"] == main].set_index("outcome")["p_value"]
-    families = {"outcomes": list(outcomes)}
-    rest = [c for c in components if c not in outcomes]
-    if rest:
-        families["components"] = rest
-    multiple: list[MultipleTestingResult] = []
-    for fam, members in families.items():
-        multiple.append(adjust_pvalues(main_p[members], family=fam))
-        if ri is not None:
-            multiple.append(westfall_young(ri, members, family=fam))
-    return multiple
-
-
-def _randomisation_inference(
-    data: pd.DataFrame,
-    everything: list[str],
-    arm: str,
-    strata: str | None,
-    cluster: str | None,
-    statistic: Statistic,
-    draws: int,
-    seed: int | None,
-) -> tuple[RandomisationResult | None, list[str]]:
-    """RI p-values of every outcome, or none (with a note) for a clustered design."""
-    if cluster is not None:
-        return None, ["randomisation inference skipped: clustered design (cluster given)"]
-    ri = run_ri(
-        data, everything, arm=arm, strata=strata, statistic=statistic, draws=draws, seed=seed
-    )
-    return ri, []
-
-
-def _components_to_job(
-    data: pd.DataFrame,
-    components: Sequence[str],
-    job: str,
-    model: dict[str, Any],
-    confidence_level: float,
-) -> ComponentsResult | None:
-    """Component → job associations, when there are components besides ``job`` and a job."""
-    others = [c for c in components if c != job]
-    if not others or job not in data.columns:
-        return None
-    return component_associations(
-        data, others, outcome=job, **model, confidence_level=confidence_level
-    )
 
 
 def analyse_rct(
@@ -324,15 +242,9 @@ def analyse_rct(
         data, outcomes, covariates, strata, subgroups, components, arm, adjustments,
         main_specification, lang,
     )  # fmt: skip
-    primary = outcomes[0]
     everything = list(dict.fromkeys([*outcomes, *components]))
     robust = se_type if se_type != "stata" else "HC2"
-    flow = consort_flow(data, arm=arm, analysed=primary, reason_column=reason_column)
-    bal = (
-        balance(data, covariates, arm=arm, strata=strata, analysed=primary)
-        if covariates
-        else (BalanceResult(pd.DataFrame(), pd.DataFrame()))
-    )
+    flow, bal = _flow_and_balance(data, outcomes[0], covariates, strata, arm, reason_column)
     effects = itt(
         data, everything, arm=arm, covariates=covariates, strata=strata, adjustments=adjustments,
         se_type=se_type, cluster=cluster, confidence_level=confidence_level,
@@ -342,34 +254,13 @@ def analyse_rct(
         data, everything, arm, strata, cluster, ri_statistic, ri_draws, seed
     )
     multiple = _multiple_testing(effects, main, outcomes, components, ri)
-    model: dict[str, Any] = {
-        "arm": arm,
-        "covariates": covariates,
-        "strata": strata,
-        "se_type": robust,
-    }
-    het = {
-        g: heterogeneity(data, list(outcomes), g, **model, confidence_level=confidence_level)
-        for g in subgroups
-    }
-    comp = _components_to_job(data, components, job, model, confidence_level)
-    settings = {
-        "outcomes": list(outcomes),
-        "components": list(components),
-        "covariates": list(covariates),
-        "strata": strata,
-        "subgroups": list(subgroups),
-        "job": job,
-        "adjustments": list(adjustments),
-        "main_specification": main,
-        "se_type": se_type,
-        "cluster": cluster,
-        "ri_draws": ri_draws,
-        "ri_statistic": ri_statistic,
-        "seed": seed,
-        "confidence_level": confidence_level,
-        "lang": lang,
-        "notes": notes,
-    }
+    het, comp = _subgroups_and_components(
+        data, outcomes, subgroups, components, job, arm, covariates, strata, robust,
+        confidence_level,
+    )  # fmt: skip
+    settings = _settings(
+        outcomes, components, covariates, strata, subgroups, job, adjustments, main, se_type,
+        cluster, ri_draws, ri_statistic, seed, confidence_level, lang, notes,
+    )  # fmt: skip
     log.info("RCT analysis done: %d outcomes, %d components", len(outcomes), len(components))
     return RctAnalysis(flow, bal, effects, fisher, ri, multiple, het, comp, settings, lang)

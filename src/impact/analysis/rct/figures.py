@@ -6,7 +6,11 @@ backend), so they are safe in batch runs; save them with :func:`impact.figures.s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
@@ -134,6 +138,28 @@ def _forest(ax, labels, est, low, high, offsets, names):
     ax.grid(axis="x", alpha=0.3)
 
 
+def _forest_per(
+    ax: Axes,
+    t: pd.DataFrame,
+    column: str,
+    values: Sequence[object],
+    outcomes: list[str],
+    spread: float,
+    names: list[str],
+    lang: Lang,
+) -> None:
+    """A forest plot of ``t`` by outcome with one marker series per value of ``column``,
+    the series offset within ``±spread`` of each row."""
+    est, low, high = [], [], []
+    for value in values:
+        sub = t[t[column] == value].set_index("outcome").reindex(outcomes)
+        est.append(sub["estimate_pp"].to_numpy(float))
+        low.append(sub["conf_low_pp"].to_numpy(float))
+        high.append(sub["conf_high_pp"].to_numpy(float))
+    offsets = np.linspace(-spread, spread, len(values)) if len(values) > 1 else [0.0]
+    _forest(ax, [outcome_label(o, lang) for o in outcomes], est, low, high, offsets, names)
+
+
 def effects_figure(
     itt: IttResult, specifications: tuple[str, ...] | None = None, lang: Lang = "en"
 ) -> Figure:
@@ -154,22 +180,7 @@ def effects_figure(
     outcomes = list(dict.fromkeys(t["outcome"]))
     fig = Figure(figsize=(8.0, 1.2 + 0.45 * len(outcomes)))
     ax = fig.add_subplot()
-    est, low, high = [], [], []
-    for spec in specs:
-        sub = t[t["specification"] == spec].set_index("outcome").reindex(outcomes)
-        est.append(sub["estimate_pp"].to_numpy(float))
-        low.append(sub["conf_low_pp"].to_numpy(float))
-        high.append(sub["conf_high_pp"].to_numpy(float))
-    offsets = np.linspace(-0.25, 0.25, len(specs)) if len(specs) > 1 else [0.0]
-    _forest(
-        ax,
-        [outcome_label(o, lang) for o in outcomes],
-        est,
-        low,
-        high,
-        offsets,
-        [text(s, lang) for s in specs],
-    )
+    _forest_per(ax, t, "specification", specs, outcomes, 0.25, [text(s, lang) for s in specs], lang)
     ax.set_xlabel(text("effect_pp", lang))
     ax.set_title(text("effects_title", lang), fontsize=11)
     ax.legend(fontsize=7, loc="best")
@@ -185,22 +196,7 @@ def subgroup_figure(het: HeterogeneityResult, lang: Lang = "en") -> Figure:
     levels = list(dict.fromkeys(t["level"]))
     fig = Figure(figsize=(8.0, 1.2 + 0.45 * max(len(outcomes), 1)))
     ax = fig.add_subplot()
-    est, low, high = [], [], []
-    for lev in levels:
-        sub = t[t["level"] == lev].set_index("outcome").reindex(outcomes)
-        est.append(sub["estimate_pp"].to_numpy(float))
-        low.append(sub["conf_low_pp"].to_numpy(float))
-        high.append(sub["conf_high_pp"].to_numpy(float))
-    offsets = np.linspace(-0.2, 0.2, len(levels)) if len(levels) > 1 else [0.0]
-    _forest(
-        ax,
-        [outcome_label(o, lang) for o in outcomes],
-        est,
-        low,
-        high,
-        offsets,
-        [level_label(v, lang) for v in levels],
-    )
+    _forest_per(ax, t, "level", levels, outcomes, 0.2, [level_label(v, lang) for v in levels], lang)
     subgroup = t["subgroup"].iloc[0] if len(t) else ""
     ax.set_xlabel(text("effect_pp", lang))
     ax.set_title(text("subgroup_title", lang, g=subgroup), fontsize=11)

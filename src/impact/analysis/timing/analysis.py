@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from collections.abc import Mapping, Sequence
@@ -17,6 +16,7 @@ from impact.escaping import write_csv
 from impact.figures import save_figure
 from impact.i18n import LANGUAGES, check_lang
 from impact.outputs import result_folder
+from impact.outputs.result_texts import write_summary_and_settings
 from impact.results import Result
 from impact.validation import check_choice, check_level
 
@@ -206,10 +206,7 @@ class TimeToJob(Result):
                 write_csv(table, out / f"{name}.csv", index=False)
             for lang in languages:
                 save_figure(self.figure(lang), out / f"time_to_job_{lang}", formats)
-            (out / "summary.txt").write_text(self.summary() + "\n", encoding="utf-8")
-            (out / "settings.json").write_text(
-                json.dumps(self.settings, indent=2, default=str), encoding="utf-8"
-            )
+            write_summary_and_settings(out, self.summary(), self.settings)
         return Path(directory)
 
 

@@ -264,6 +264,11 @@ def job_times(
             "last_wave": last_wave,
         }
     )
+    return _person_table(out, start_clipped)
+
+
+def _person_table(out: pd.DataFrame, start_clipped: np.ndarray) -> pd.DataFrame:
+    """The person table with its text columns as strings (and a note of clipped start months)."""
     for column in ("person_id", "group", "exclusion", "event_wave", "last_wave"):
         out[column] = out[column].astype("string")
     if start_clipped.any():

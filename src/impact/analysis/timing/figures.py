@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from impact.figures import GROUP_COLOURS, NOTE_COLOUR, house_style, new_figure, percent_axis
@@ -24,6 +26,50 @@ TEXT: dict[str, dict[str, str]] = table("labels.timing.figures")
 def text(key: str, lang: Lang) -> str:
     """Figure text ``key`` in ``lang`` (the key itself for an unknown group)."""
     return TEXT.get(key, {}).get(lang, key)
+
+
+def _draw_group(
+    ax: Axes, part: pd.DataFrame, risk: pd.DataFrame, k: int, label: str, lang: Lang
+) -> None:
+    """One group's step curve, interval band, final share and n at risk under the waves."""
+    colour = GROUP_COLOURS[k % len(GROUP_COLOURS)]
+    ax.step(
+        part["month"],
+        part["employed_share"],
+        where="post",
+        color=colour,
+        label=label,
+    )
+    ax.fill_between(
+        part["month"],
+        part["ci_lower"],
+        part["ci_upper"],
+        step="post",
+        color=colour,
+        alpha=0.18,
+        linewidth=0,
+    )
+    final = part.iloc[-1]
+    ax.annotate(
+        format_percent(final["employed_share"], lang),
+        (part["month"].iloc[-1], final["employed_share"]),
+        xytext=(4, 0),
+        textcoords="offset points",
+        va="center",
+        fontsize=8,
+        color=colour,
+    )
+    for m, n in zip(risk["month"], risk["n_risk"], strict=True):
+        ax.annotate(
+            f"{n}",
+            (m, 0.0),
+            xytext=(0, -34 - 9 * k),
+            textcoords="offset points",
+            ha="center",
+            fontsize=7,
+            color=colour,
+            annotation_clip=False,
+        )
 
 
 def cumulative_share_figure(
@@ -50,45 +96,8 @@ def cumulative_share_figure(
         fig = new_figure(6.5, 4.2)
         ax = fig.add_subplot()
         for k, (group, part) in enumerate(share.groupby("group", sort=True)):
-            colour = GROUP_COLOURS[k % len(GROUP_COLOURS)]
-            ax.step(
-                part["month"],
-                part["employed_share"],
-                where="post",
-                color=colour,
-                label=text(str(group), lang),
-            )
-            ax.fill_between(
-                part["month"],
-                part["ci_lower"],
-                part["ci_upper"],
-                step="post",
-                color=colour,
-                alpha=0.18,
-                linewidth=0,
-            )
-            final = part.iloc[-1]
-            ax.annotate(
-                format_percent(final["employed_share"], lang),
-                (part["month"].iloc[-1], final["employed_share"]),
-                xytext=(4, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=8,
-                color=colour,
-            )
             risk = at_waves[at_waves["group"] == group]
-            for m, n in zip(risk["month"], risk["n_risk"], strict=True):
-                ax.annotate(
-                    f"{n}",
-                    (m, 0.0),
-                    xytext=(0, -34 - 9 * k),
-                    textcoords="offset points",
-                    ha="center",
-                    fontsize=7,
-                    color=colour,
-                    annotation_clip=False,
-                )
+            _draw_group(ax, part, risk, k, text(str(group), lang), lang)
         top = float(min(1.0, max(0.2, share["ci_upper"].max() + 0.05)))
         percent_axis(ax.yaxis, lang, top)
         ticks = sorted(wave_months.items(), key=lambda kv: kv[1])

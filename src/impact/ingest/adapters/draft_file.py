@@ -13,7 +13,7 @@ import pandas as pd
 from impact.ingest.adapters.base import Adapter, ExportColumn, normal_text
 from impact.ingest.adapters.checkbox import split_cell as _split_cell
 from impact.ingest.adapters.detect import Detection
-from impact.ingest.adapters.export import OpenedExport, find_column, open_export
+from impact.ingest.adapters.export_open import OpenedExport, find_column, open_export
 from impact.ingest.adapters.vocabulary import Match, answer_match, question_match
 from impact.ingest.mapping import CANONICAL
 from impact.ingest.schema import load_table_schema
