@@ -20,7 +20,7 @@ from impact.analysis.outcomes.figures import (
 from impact.errors import ImpactError
 from impact.figures import save_figure
 from impact.i18n.labels import label, wave_label
-from impact.i18n.numbers import format_number, format_percent
+from impact.i18n.numbers import decimal, percent
 
 REFERENCE = Path(__file__).parent / "reference"
 NBSP = "\u00a0"
@@ -49,12 +49,14 @@ def _texts(fig: Figure) -> list[str]:
 
 
 def test_number_formatting():
-    assert format_percent(0.274, "sv", 1) == f"27,4{NBSP}%"
-    assert format_percent(0.274, "en", 1) == "27.4%"
-    assert format_percent(0.8, "sv") == f"80{NBSP}%"
-    assert format_number(1234.5, "sv", 1) == f"1{NBSP}234,5"
-    assert format_number(-0.05, "sv", 2) == "−0,05"
-    assert format_percent(float("nan"), "en") == "–"
+    assert percent(0.274, "sv", 1) == f"27,4{NBSP}%"
+    assert percent(0.274, "en", 1) == "27.4%"
+    assert percent(0.8, "sv", 0) == f"80{NBSP}%"
+    assert decimal(1234.5, 1, "sv") == f"1{NBSP}234,5"
+    assert decimal(-0.05, 2, "sv") == "−0,05"
+    assert percent(float("nan"), "en") == "–"
+    assert percent(0.125, "en", 0, whole_when_exact=True) == "12.5%"
+    assert percent(0.3, "sv", 0, whole_when_exact=True) == f"30{NBSP}%"
     assert label("got_job", "sv") != label("got_job", "en")
     assert label("got_job", "sv", extra={"got_job": {"sv": "Jobb!"}}) == "Jobb!"
     assert label("brand_new_indicator", "sv") == "brand_new_indicator"

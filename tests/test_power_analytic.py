@@ -143,13 +143,13 @@ def test_sentences_in_english_and_swedish():
         73, 78, control_rate=0.3, method="arcsine", outcome="got_job", direction="increase"
     )
     assert result.sentence() == (
-        "With 73 and 78 participants, α = 0.05 and 80 % power, the smallest detectable rise "
-        "from a 30 % job rate is 22.2 percentage points (two-sided test, arcsine, "
+        "With 73 and 78 participants, α = 0.05 and 80% power, the smallest detectable rise "
+        "from a 30% job rate is 22.2 percentage points (two-sided test, arcsine, "
         "Cohen's h = 0.456)."
     )
     assert result.sentence("sv") == (
-        "Med 73 och 78 deltagare, α = 0,05 och 80 % styrka är den minsta upptäckbara ökningen "
-        "22,2 procentenheter från en andel som fått jobb på 30 % (tvåsidigt test, "
+        "Med 73 och 78 deltagare, α = 0,05 och 80\u00a0% styrka är den minsta upptäckbara ökningen "
+        "22,2 procentenheter från en andel som fått jobb på 30\u00a0% (tvåsidigt test, "
         "arcsin-transformation, Cohens h = 0,456)."
     )
     with pytest.raises(PowerRequestError, match="lang"):
@@ -159,9 +159,9 @@ def test_sentences_in_english_and_swedish():
 def test_sentence_names_all_assumptions():
     result = mde(250, 250, control_rate=0.29, attrition=0.3, r2=0.2, icc=0.05, cluster_size=10)
     text = result.sentence()
-    for part in ("175 and 175 analysed after 30 % attrition", "R² = 0.2", "ICC = 0.05", "fall"):
+    for part in ("175 and 175 analysed after 30% attrition", "R² = 0.2", "ICC = 0.05", "fall"):
         assert part in text
-    assert "175 och 175 analyserade efter 30 % bortfall" in result.sentence("sv")
+    assert "175 och 175 analyserade efter 30\u00a0% bortfall" in result.sentence("sv")
     assert "1,45" in result.sentence("sv")
 
 
@@ -189,13 +189,13 @@ def test_result_objects_tidy_dict_and_html():
 def test_power_sentence_and_sample_size_sentence():
     got = power(73, 78, control_rate=0.3, effect_pp=-10, outcome="expanded_network")
     assert got.sentence().startswith(
-        "With 73 and 78 participants and α = 0.05, a fall of 10 percentage points from a 30 % "
-        "rate of expanded networks is detected with 29.9 % power"
+        "With 73 and 78 participants and α = 0.05, a fall of 10 percentage points from a 30% "
+        "rate of expanded networks is detected with 29.9% power"
     )
-    assert "29,9 % styrka" in got.sentence("sv")
+    assert "29,9\u00a0% styrka" in got.sentence("sv")
     n = sample_size(control_rate=0.3, effect_pp=10, attrition=0.3)
     assert n.sentence().startswith(
-        f"To detect a rise of 10 percentage points from a 30 % control-group rate with α = 0.05 "
-        f"and 80 % power, analyse {n.analysed_treatment} and {n.analysed_control} participants"
+        f"To detect a rise of 10 percentage points from a 30% control-group rate with α = 0.05 "
+        f"and 80% power, analyse {n.analysed_treatment} and {n.analysed_control} participants"
     )
     assert f"enrol {n.enrolled_treatment} and {n.enrolled_control}" in n.sentence()

@@ -17,7 +17,7 @@ def test_mde_text_and_json():
     args = ["power", "mde", "--n1", "73", "--n2", "78", "--control-rate", "0.3"]
     result = runner.invoke(app, [*args, "--method", "arcsine", "--direction", "increase"])
     assert result.exit_code == 0, result.output
-    assert "the smallest detectable rise from a 30 % control-group rate is 22.2" in result.output
+    assert "the smallest detectable rise from a 30% control-group rate is 22.2" in result.output
     result = runner.invoke(app, [*args, "--json", "--lang", "sv"])
     data = json.loads(result.output)
     assert data["solve_for"] == "mde"

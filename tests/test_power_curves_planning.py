@@ -42,7 +42,7 @@ def test_power_curve_table_and_bilingual_figure(tmp_path):
     assert ax.get_ylabel() == "Styrka"
     sv.canvas.draw()
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert "80 %" in labels
+    assert "80\u00a0%" in labels
     assert en.axes[0].get_xlabel() == "Effect (percentage points)"
     curve.write(tmp_path / "curve")
     names = sorted(p.name for p in (tmp_path / "curve").iterdir())
@@ -124,8 +124,8 @@ def test_plan_study_for_500_participants(tmp_path):
     assert (table["n_treatment_analysed"] == 175).all()
     sentence = plan.sentence()
     assert sentence.startswith("With 500 participants (250 and 250 randomised, 175 and 175")
-    assert "job rate (29 %)" in sentence
-    assert "andel som fått jobb (29 %)" in plan.sentence("sv")
+    assert "job rate (29%)" in sentence
+    assert "andel som fått jobb (29\u00a0%)" in plan.sentence("sv")
     plan.write(tmp_path / "plan")
     names = {p.name for p in (tmp_path / "plan").iterdir()}
     assert names == {

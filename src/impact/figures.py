@@ -41,7 +41,7 @@ from matplotlib.ticker import FuncFormatter
 
 from impact.errors import ImpactError
 from impact.i18n import Lang
-from impact.i18n.numbers import format_percent
+from impact.i18n.numbers import percent
 from impact.outputs import atomic_file
 
 FigureFormat = Literal["png", "svg", "pdf"]
@@ -275,5 +275,5 @@ def new_figure(width: float, height: float) -> Figure:
 
 def percent_axis(axis, lang: Lang, limit: float = 1.0) -> None:
     """Format a 0–1 axis as percentages in ``lang`` (decimal comma and ``%`` spacing in sv)."""
-    axis.set_major_formatter(FuncFormatter(lambda v, _pos: format_percent(v, lang)))
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: percent(v, lang, 0)))
     axis.set_view_interval(0.0, limit, ignore=True)

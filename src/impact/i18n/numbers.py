@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
-from impact.i18n.languages import NBSP, Lang, check_lang
+from impact.i18n.languages import NBSP, check_lang
 
 MINUS = "\u2212"
 MISSING = "\u2013"
@@ -58,11 +56,19 @@ def count(value: object, lang: str) -> str:
     return decimal(value, 0, lang)
 
 
-def percent(share: object, lang: str, digits: int = 1) -> str:
-    """A share in [0, 1] as a percentage: ``"29,3 %"`` (sv) or ``"29.3%"`` (en)."""
+def percent(share: object, lang: str, digits: int = 1, *, whole_when_exact: bool = False) -> str:
+    """A share in [0, 1] as a percentage: ``"29,3 %"`` (sv) or ``"29.3%"`` (en).
+
+    The one percentage style of every output (tables, sentences, figure labels and axes).
+    ``whole_when_exact`` (with ``digits=0``): one decimal when a whole number would round the
+    value (``0.125`` → ``"12.5%"``, ``0.3`` → ``"30%"``), as the power sentences need.
+    """
     if is_missing(share):
         return MISSING
-    text = decimal(100 * float(share), digits, lang)  # type: ignore[arg-type]
+    value = 100 * float(share)  # type: ignore[arg-type]
+    if whole_when_exact and digits == 0 and not math.isclose(value, round(value), abs_tol=1e-9):
+        digits = 1
+    text = decimal(value, digits, lang)
     return f"{text}{NBSP}%" if lang == "sv" else f"{text}%"
 
 
@@ -120,28 +126,6 @@ def is_number(text: str) -> bool:
     return True
 
 
-def format_number(value: float, lang: Lang = "en", decimals: int = 1) -> str:
-    """A number with ``decimals`` decimals: decimal comma in Swedish; ``"–"`` for missing."""
-    lang = check_lang(lang)
-    if value is None or not np.isfinite(value):
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    if lang == "sv":
-        text = text.replace(",", NBSP).replace(".", ",")
-        if text.startswith("-"):
-            text = "−" + text[1:]
-    return text
-
-
-def format_percent(share: float, lang: Lang = "en", decimals: int = 0) -> str:
-    """A share as a percentage: ``0.274`` → ``"27%"`` (en) / ``"27 %"`` (sv, decimal comma)."""
-    lang = check_lang(lang)
-    if share is None or not np.isfinite(share):
-        return "–"
-    number = format_number(100.0 * share, lang, decimals)
-    return f"{number}{NBSP}%" if lang == "sv" else f"{number}%"
-
-
 # Compact numbers (no thousands grouping), for sentences, axis ticks and the RCT results table.
 
 
@@ -165,11 +149,3 @@ def fixed_signed(value: float | None, digits: int, lang: str) -> str:
         return MISSING
     return _decimal_comma(f"{value:.{digits}f}".replace("-", MINUS), lang)
 
-
-def spaced_percent(rate: float, lang: str, decimals: int = 0) -> str:
-    """A proportion as a percentage with a space before the sign (``0.3`` → ``30 %``), one
-    decimal when a whole number would round it (sentences of the power analysis)."""
-    value = 100.0 * rate
-    if decimals == 0 and not math.isclose(value, round(value), abs_tol=1e-9):
-        decimals = 1
-    return f"{fixed(value, decimals, lang)} %"

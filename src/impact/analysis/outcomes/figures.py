@@ -37,7 +37,7 @@ from impact.figures import (
 )
 from impact.i18n import Lang, check_lang
 from impact.i18n.labels import label, wave_label
-from impact.i18n.numbers import format_number, format_percent
+from impact.i18n.numbers import decimal, percent
 from impact.indicators.components import JOB_AND_STEP_COMPONENTS
 
 #: Component indicators of "job or steps", in display order.
@@ -107,7 +107,7 @@ def _hbar_panel(ax, rows: pd.DataFrame, names, by, groups, lang, threshold, key=
         ax.errorbar(share, y, xerr=[share - low, high - share], fmt="none", ecolor=CI_COLOUR,
                     elinewidth=0.8, capsize=2)  # fmt: skip
         for yi, si, hi in zip(y, share, high, strict=True):
-            ax.text(min(hi + 0.01, 0.99), yi, format_percent(si, lang), va="center", fontsize=7)
+            ax.text(min(hi + 0.01, 0.99), yi, percent(si, lang, 0), va="center", fontsize=7)
     ax.set_yticks(ypos, [label(n, lang) for n in names])
     percent_axis(ax.xaxis, lang, 1.05)
     ax.set_xlim(0, 1.08)
@@ -188,7 +188,7 @@ def _names(table: pd.DataFrame, chosen, key: str) -> list[str]:
 
 
 def _ci_note(fig: Figure, level: float, lang: Lang, key: str = "ci_note") -> None:
-    pct = format_number(100.0 * level, lang, 0 if round(100 * level) == 100 * level else 1)
+    pct = decimal(100.0 * level, 0 if round(100 * level) == 100 * level else 1, lang)
     fig.text(0.0, 0.0, label(key, lang).format(pct=pct), fontsize=7, color=PALETTE["grey"],
              ha="left", va="top")  # fmt: skip
 
@@ -274,11 +274,11 @@ def _stacked_job_steps(ax, rows, by, levels, lang, threshold) -> None:
             ax.barh(y, share, left=left, color=colour, height=0.5,
                     label=_once(label(name, lang), labelled))  # fmt: skip
             if share >= 0.06:
-                ax.text(left + share / 2, y, format_percent(share, lang), ha="center",
+                ax.text(left + share / 2, y, percent(share, lang, 0), ha="center",
                         va="center", fontsize=7, color="white")  # fmt: skip
             left += share
         else:
-            ax.text(left + 0.01, y, format_percent(left, lang), va="center", fontsize=7)
+            ax.text(left + 0.01, y, percent(left, lang, 0), va="center", fontsize=7)
     ax.set_yticks(ypos, [_group_label(g, by, lang) for g in levels])
     ax.set_ylim(-1.3, len(levels) - 0.4)  # room below the bars for the legend
     percent_axis(ax.xaxis, lang, 1.05)
@@ -324,7 +324,7 @@ def plot_trajectories(
                             label=_group_label(group, by_var, lang))  # fmt: skip
                 for xi, s in zip(x, share, strict=True):
                     if np.isfinite(s):
-                        ax.annotate(format_percent(s, lang), (xi, s), xytext=(4, 4),
+                        ax.annotate(percent(s, lang, 0), (xi, s), xytext=(4, 4),
                                     textcoords="offset points", fontsize=7)  # fmt: skip
             ax.set_xticks(np.arange(len(waves)), [wave_label(w, lang) for w in waves])
             ax.set_title(label(sub["event"].iloc[0] if not sub.empty else item, lang))
@@ -364,7 +364,7 @@ def plot_attribution(result: Attribution, *, lang: Lang = "en", publishable: boo
                 ax.barh(y, share, left=left, color=colours[answer], height=0.6,
                         label=_once(label(answer, lang), labelled))  # fmt: skip
                 if share >= 0.06:
-                    ax.text(left + share / 2, y, format_percent(share, lang), ha="center",
+                    ax.text(left + share / 2, y, percent(share, lang, 0), ha="center",
                             va="center", fontsize=7, color="white")  # fmt: skip
                 left += share
         ax.set_yticks(ypos, [label(n, lang) for n in names])

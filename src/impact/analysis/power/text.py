@@ -1,6 +1,7 @@
 """Words and numbers for power sentences and figures, in English and Swedish.
 
-Swedish uses a decimal comma; both languages write percentages with a space ("30 %").
+Swedish uses a decimal comma; percentages are written in each language's one style
+(:func:`impact.i18n.numbers.percent`: "30 %" in Swedish, "30%" in English).
 """
 
 from __future__ import annotations
@@ -8,8 +9,8 @@ from __future__ import annotations
 import math
 
 from impact.analysis.power.design import Assumptions
-from impact.i18n import Lang, message, pair, table
-from impact.i18n.numbers import fixed, general, spaced_percent
+from impact.i18n import Lang, message, numbers, pair, table
+from impact.i18n.numbers import fixed, general
 
 METHOD_NAMES: dict[str, dict[str, str]] = table("labels.power.methods")
 
@@ -21,7 +22,12 @@ WORDS: dict[str, dict[str, str]] = table("labels.power.words")
 
 #: Numbers in sentences and on axes (see :mod:`impact.i18n.numbers`).
 number = fixed
-percent = spaced_percent
+
+
+def percent(rate: float, lang: str, decimals: int = 0) -> str:
+    """A proportion as a percentage (``0.3`` → ``"30 %"`` / ``"30%"``), one decimal when a whole
+    number would round it."""
+    return numbers.percent(rate, lang, decimals, whole_when_exact=True)
 
 
 def count(value: float, lang: Lang) -> str:

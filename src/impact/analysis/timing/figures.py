@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from impact.figures import GROUP_COLOURS, NOTE_COLOUR, house_style, new_figure, percent_axis
 from impact.i18n import Lang, check_lang, table
 from impact.i18n.labels import wave_label
-from impact.i18n.numbers import format_percent
+from impact.i18n.numbers import percent
 
 from .kaplan_meier import KaplanMeier
 
@@ -51,7 +51,7 @@ def _draw_group(
     )
     final = part.iloc[-1]
     ax.annotate(
-        format_percent(final["employed_share"], lang),
+        percent(final["employed_share"], lang, 0),
         (part["month"].iloc[-1], final["employed_share"]),
         xytext=(4, 0),
         textcoords="offset points",
