@@ -188,14 +188,18 @@ previous output folder is byte-identical.
 
 ## Test time
 
-The catalogue's fast cases, the privacy rules and the fuzz tests take about 50 s on the shared
-2-core machine. Cases and tests that run whole analyses or the pipeline (`impact rct`,
-`impact run`; the atomic-output, determinism, demo-privacy, privacy-run and round-in-progress
-tests) are marked `slow` (about 6 minutes together): each small study is run twice per session
-through the installed script, and most of the time goes to drawing the bundles' figures and
-executing the report templates.
-`tests/test_output_signals.py` (slow) takes about 3 minutes: ten runs of a 60-person study
-through the installed script, each stopped at its stage, plus the previous output's run.
+The suite runs on all cores with pytest-xdist (`scripts/test.sh`; a test module, or a group of
+modules sharing one expensive fixture, stays on one worker). On the shared 2-core machine the
+fast loop (`scripts/test-fast.sh`: everything but the `e2e`, `slow` and `quarto` groups, about
+1,660 tests, the catalogue's fast cases, the privacy rules and the fuzz tests among them)
+takes about 1.5 minutes; the whole suite (what CI runs, about 1,800 tests with the end-to-end
+runs, the Spark checks and the Quarto render matrix) about 12 minutes. Cases and tests that
+run whole analyses or the pipeline (`impact rct`, `impact run`; the atomic-output,
+determinism, demo-privacy, privacy-run and round-in-progress tests) are in the `e2e` or `slow`
+groups: each small study is run twice per session through the installed script, and most of
+the time goes to drawing the bundles' figures and executing the report templates.
+`tests/test_output_signals.py` (e2e) runs a 60-person study ten times through the installed
+script, each stopped at its stage, plus the previous output's run.
 
 ## Fuzz tests
 
