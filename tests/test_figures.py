@@ -68,3 +68,77 @@ def test_bad_options_are_clear_errors(tmp_path, formats, dpi, message):
     with pytest.raises(ImpactError, match=message):
         save_figure(_figure(), tmp_path / "fig", formats, dpi=dpi)
     assert not list(tmp_path.iterdir())
+
+
+# alt text -------------------------------------------------------------------------------------
+
+
+def _bar_chart(lang: str) -> Figure:
+    from impact.figures import new_figure, percent_axis
+
+    fig = new_figure(4, 3)
+    ax = fig.add_subplot()
+    ax.barh(["Employed", "In education", 'Say "hi" {x}'], [0.4, 0.2, 0.1], label="Round 1")
+    ax.axvline(0.5)  # a reference line is not a line chart
+    percent_axis(ax.xaxis, lang)
+    ax.set_title("Outcomes")
+    ax.set_xlabel("Share")
+    ax.legend()
+    return fig
+
+
+def _line_chart() -> Figure:
+    fig = Figure(figsize=(4, 3), layout="constrained")
+    ax = fig.add_subplot()
+    ax.plot(range(25), [m / 50 for m in range(25)], label="Intervention")
+    ax.plot(range(25), [m / 60 for m in range(25)], label="Comparison")
+    ax.set_title("Employed by month")
+    ax.set_xlabel("Months")
+    ax.set_ylabel("Share employed")
+    ax.legend()
+    return fig
+
+
+def test_alt_text_of_a_bar_chart_in_both_languages():
+    from impact.figures import alt_text
+
+    assert alt_text(_bar_chart("en"), "en") == (
+        'Bar chart “Outcomes”. Categories (y axis): Say "hi" {x}, In education, Employed. '
+        "x axis (Share): from 0% to 100%. Series: Round 1."
+    )
+    assert alt_text(_bar_chart("sv"), "sv") == (
+        'Stapeldiagram ”Outcomes”. Kategorier (y-axeln): Say "hi" {x}, In education, Employed. '
+        "x-axeln (Share): från 0\u00a0% till 100\u00a0%. Serier: Round 1."
+    )
+
+
+def test_alt_text_of_a_line_chart_in_both_languages_is_deterministic():
+    from impact.figures import alt_text
+
+    en = alt_text(_line_chart(), "en")
+    assert en == (
+        "Line chart “Employed by month”. x axis (Months): from 0 to 25. "
+        "y axis (Share employed): from 0 to 0.5. Series: Intervention, Comparison."
+    )
+    assert alt_text(_line_chart(), "en") == en
+    assert alt_text(_line_chart(), "sv") == (
+        "Linjediagram ”Employed by month”. x-axeln (Months): från 0 till 25. "
+        "y-axeln (Share employed): från 0 till 0,5. Serier: Intervention, Comparison."
+    )
+
+
+def test_alt_text_names_panels_kinds_and_counts_many_categories():
+    from impact.figures import MAX_ALT_CATEGORIES, alt_text
+
+    fig = Figure(figsize=(6, 3), layout="constrained")
+    left, right = fig.subplots(1, 2)
+    names = [f"c{k}" for k in range(MAX_ALT_CATEGORIES + 3)]
+    left.bar(names, range(len(names)))
+    right.step(range(5), range(5))
+    right.scatter([1, 2], [1, 2])
+    right.set_title("Steps")
+    text = alt_text(fig, "en")
+    assert text.startswith("Panel 1 of 2: Bar chart. Categories (x axis): c0, c1,")
+    assert "c11 and 3 more." in text and "c12" not in text
+    assert "Panel 2 of 2: Step chart with dot chart “Steps”." in text
+    assert alt_text(fig, "en") == text

@@ -66,6 +66,31 @@ def test_bundle_files_and_provenance(built):
     assert round_bundle.content["round_id"] == "R01" and round_bundle.name == "programme_R01"
 
 
+def test_every_figure_records_its_alt_text_in_both_languages(built):
+    for name in ("programme", "rct", "power"):
+        bundle = load_bundle(built["paths"][name])
+        for figure, entry in bundle.content["figures"].items():
+            assert set(entry["alt"]) == {"sv", "en"}
+            for lang in ("sv", "en"):
+                alt = bundle.figure_alt(figure, lang)
+                assert alt and alt == entry["alt"][lang] and "\n" not in alt
+            assert entry["alt"]["sv"] != entry["alt"]["en"]
+
+
+def test_a_bundle_without_alt_texts_still_loads(built, tmp_path):
+    copy = tmp_path / "old"
+    shutil.copytree(built["paths"]["power"], copy)
+    content = json.loads((copy / "results.json").read_text(encoding="utf-8"))
+    for entry in content["figures"].values():
+        del entry["alt"]
+    (copy / "results.json").write_text(json.dumps(content), encoding="utf-8")
+    bundle = load_bundle(copy)
+    name = next(iter(bundle.content["figures"]))
+    assert bundle.figure_alt(name, "sv") == ""
+    with pytest.raises(BundleError, match="no figure 'nope'"):
+        bundle.figure_alt("nope", "sv")
+
+
 def test_published_share_tables_are_suppressed(built):
     for name in ("programme", "programme_R01"):
         bundle = load_bundle(built["paths"][name])

@@ -6,6 +6,7 @@ The key numbers printed in the HTML, the PDF (text extracted with pypdf) and the
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import stat
@@ -143,6 +144,34 @@ def test_html_is_self_contained(rendered):
     assert 'src="data:image/png;base64' in raw
     assert not re.search(r'src="(?!data:)', raw)
     assert "<style" in raw and 'lang="sv-SE"' in raw
+
+
+def test_every_html_image_has_the_figures_alt_text(rendered, built):
+    for (name, lang, fmt), result in rendered.items():
+        if fmt != "html":
+            continue
+        raw = result.output.read_text(encoding="utf-8")
+        images = re.findall(r"<img\b[^>]*>", raw)
+        figures = load_bundle(built["paths"][name]).content["figures"]
+        assert len(images) >= len(figures)
+        alts = [html.unescape(m) for img in images for m in re.findall(r'\salt="([^"]*)"', img)]
+        assert len(alts) == len(images) and all(alts), f"{name}.{lang}: an image without alt"
+        for entry in figures.values():
+            assert _normal(entry["alt"][lang]) in {_normal(alt) for alt in alts}
+    raw = rendered[("programme", "sv", "html")].output.read_text(encoding="utf-8")
+    assert "diagram ”" in html.unescape(raw)  # a kind and a title, in Swedish
+
+
+def test_docx_pictures_carry_the_alt_text(rendered, built):
+    document = docx.Document(rendered[("rct", "en", "docx")].output)
+    descriptions = [
+        element.get("descr")
+        for element in document.element.body.iter()
+        if element.tag.endswith("}docPr")
+    ]
+    figures = load_bundle(built["paths"]["rct"]).content["figures"]
+    assert descriptions and all(descriptions)
+    assert {entry["alt"]["en"] for entry in figures.values()} <= set(descriptions)
 
 
 def test_round_report_and_round_check(built, tmp_path, caplog):

@@ -8,6 +8,7 @@ through one of these functions, so that it is shown *as written* and never acts:
   Pandoc gives a meaning to is backslash-escaped, so ``<script>`` is text, not raw HTML, and
   ``#``, ``*``, ``_``, ``$``, ``@``, ``|`` … print as themselves. :class:`Markdown` marks text
   that already is Markdown (a translation, an escaped label), so it is never escaped twice.
+* :func:`markdown_attribute` — a quoted attribute value in Pandoc Markdown (``alt="…"``).
 * :func:`spreadsheet_cell` / :func:`spreadsheet_safe` / :func:`write_csv` — CSV (and any
   table a spreadsheet opens): a text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab,
   a carriage return or a line feed (or their full-width forms) is prefixed with ``'`` as OWASP
@@ -107,6 +108,21 @@ def markdown_code(value: Any) -> Markdown:
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return Markdown(f"{fence}{pad}{text}{pad}{fence}")
+
+
+def markdown_attribute(value: Any) -> Markdown:
+    """``value`` as a double-quoted Pandoc attribute value (``key=<this>`` in ``{…}``).
+
+    Line breaks and control characters become a space; ``\\`` and ``"`` are backslash-escaped,
+    so a quote or brace in a label can neither end the value nor the attribute block.
+
+    Examples
+    --------
+    >>> print(markdown_attribute('Say "hi" {x}'))
+    "Say \\"hi\\" {x}"
+    """
+    text = _CONTROL.sub(" ", unicodedata.normalize("NFC", str(value)))
+    return Markdown('"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"')
 
 
 # Spreadsheets (CSV / XLSX) --------------------------------------------------------------------

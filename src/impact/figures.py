@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Literal, get_args
@@ -40,7 +41,7 @@ from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter
 
 from impact.errors import ImpactError
-from impact.i18n import Lang
+from impact.i18n import Lang, message
 from impact.i18n.numbers import percent
 from impact.outputs import atomic_file
 
@@ -277,3 +278,176 @@ def percent_axis(axis, lang: Lang, limit: float = 1.0) -> None:
     """Format a 0–1 axis as percentages in ``lang`` (decimal comma and ``%`` spacing in sv)."""
     axis.set_major_formatter(FuncFormatter(lambda v, _pos: percent(v, lang, 0)))
     axis.set_view_interval(0.0, limit, ignore=True)
+
+
+# Alt text -------------------------------------------------------------------------------------
+
+#: Chart kinds in the order they are named (the first one found is the chart's kind).
+_KINDS = ("bar", "step", "line", "scatter")
+#: At most this many categories are named; the rest are counted ("and 3 more").
+MAX_ALT_CATEGORIES = 12
+#: Line breaks and runs of ordinary spaces (a no-break space, as in ``50 %``, is kept).
+#: A letter: tick labels holding one name categories, not numbers.
+_WORD = re.compile(r"[^\W\d_]")
+_BREAKS = re.compile(r"[ \t\r\n\x0b\x0c\x1c-\x1f\x85\u2028\u2029]+")
+
+
+def alt_text(figure: Figure, lang: Lang) -> str:
+    """A short plain-text description of ``figure`` for screen readers, in ``lang``.
+
+    Derived from the figure itself, so it describes what is drawn: per axes (``Panel k of n``
+    when there are several) the kind of chart (bar, line, step or dot chart, from the artists
+    present; a diagram when the axes are hidden), its title, the categories (the tick labels of
+    a category axis, at most :data:`MAX_ALT_CATEGORIES` then "and N more"), the label and
+    range of each value axis as shown (with the axis' own formatter, so percentages read as
+    on the chart), and the legend's series. The same figure always gives the same text.
+    Call it after the figure is saved (reading tick labels lays out the ticks).
+    """
+    axes = [ax for ax in figure.axes if ax.get_visible() and _is_chart_axes(ax)]
+    parts = []
+    suptitle = figure.get_suptitle() if hasattr(figure, "get_suptitle") else ""
+    if suptitle:
+        parts.append(_plain(suptitle) + ".")
+    for k, ax in enumerate(axes, start=1):
+        if len(axes) > 1:
+            parts.append(message("labels.figures.alt.panel", lang, k=k, n=len(axes)))
+        parts.append(_describe_axes(ax, lang))
+    return " ".join(part for part in parts if part)
+
+
+def _is_chart_axes(ax) -> bool:
+    """False for colour bars and other helper axes without data or title."""
+    return bool(ax.has_data() or ax.get_title() or ax.get_title("left") or ax.texts)
+
+
+def _describe_axes(ax, lang: Lang) -> str:
+    kinds = _chart_kinds(ax)
+    if not ax.axison:
+        kinds = ["diagram"]
+    names = [message(f"labels.figures.alt.{kind}", lang) for kind in kinds[:2]]
+    if len(names) == 2:
+        kind = message("labels.figures.alt.kinds", lang, first=names[0], second=names[1].lower())
+    else:
+        kind = names[0] if names else message("labels.figures.alt.chart", lang)
+    title = _plain(ax.get_title() or ax.get_title("left") or ax.get_title("right"))
+    if title:
+        sentences = [message("labels.figures.alt.titled", lang, kind=kind, title=title)]
+    else:
+        sentences = [message("labels.figures.alt.untitled", lang, kind=kind)]
+    if not ax.axison:
+        return " ".join(sentences)
+    described = [
+        _describe_axis(name, axis, lang) for name, axis in (("x", ax.xaxis), ("y", ax.yaxis))
+    ]
+    sentences += [text for is_category, text in described if is_category]  # categories first
+    sentences += [text for is_category, text in described if not is_category]
+    legend = ax.get_legend()
+    if legend is not None:
+        series = [_plain(text.get_text()) for text in legend.get_texts()]
+        if any(series):
+            items = _listed([s for s in series if s])
+            sentences.append(message("labels.figures.alt.series", lang, items=items))
+    return " ".join(s for s in sentences if s)
+
+
+def _chart_kinds(ax) -> list[str]:
+    """The kinds of chart drawn on ``ax``, in the order of :data:`_KINDS`."""
+    from matplotlib.collections import PathCollection
+    from matplotlib.container import BarContainer, ErrorbarContainer
+    from matplotlib.patches import StepPatch
+
+    found = set()
+    if any(isinstance(c, BarContainer) for c in ax.containers):
+        found.add("bar")
+    if any(isinstance(p, StepPatch) for p in ax.patches):
+        found.add("step")
+    error_parts = set()
+    for container in ax.containers:
+        if isinstance(container, ErrorbarContainer):
+            error_parts |= {id(a) for a in container.get_children()}
+            if container.lines[0] is not None:
+                error_parts.discard(id(container.lines[0]))
+    for line in ax.lines:
+        if id(line) in error_parts or line.get_transform() != ax.transData:
+            continue  # error bar caps; reference lines (axhline / axvline)
+        if line.get_drawstyle().startswith("steps"):
+            found.add("step")
+        elif line.get_linestyle() in ("None", "", " ") and line.get_marker() not in (None, "None"):
+            found.add("scatter")
+        elif len(line.get_xdata()) > 1:
+            found.add("line")
+    if any(isinstance(c, PathCollection) for c in ax.collections):
+        found.add("scatter")
+    return [kind for kind in _KINDS if kind in found]
+
+
+def _describe_axis(name: str, axis, lang: Lang) -> tuple[bool, str]:
+    """``(True, categories)`` for a category axis, else ``(False, label and range shown)``.
+
+    An axis is a category axis when its tick labels are fixed texts or hold words (numbers and
+    percentages do not); its categories are listed as read (top to bottom, left to right),
+    each once. The range shown runs from the first to the last tick mark inside the axis'
+    limits (the limits themselves when no tick falls inside), written as the tick labels are.
+    """
+    from matplotlib.category import StrCategoryFormatter
+    from matplotlib.ticker import FixedFormatter
+
+    label = _plain(axis.get_label_text())
+    where = message(f"labels.figures.alt.{name}", lang)
+    formatter = axis.get_major_formatter()
+    shown = [(tick.get_loc(), _plain(tick.label1.get_text())) for tick in _visible_ticks(axis)]
+    fixed = isinstance(formatter, FixedFormatter | StrCategoryFormatter)
+    if fixed or any(_WORD.search(text) for _loc, text in shown):
+        top_down = (name == "y") != axis.get_inverted()
+        ordered = sorted(shown, key=lambda pair: -pair[0] if top_down else pair[0])
+        names = list(dict.fromkeys(text for _loc, text in ordered if text))
+        if not names:
+            return True, ""
+        items = _listed(names[:MAX_ALT_CATEGORIES])
+        if len(names) > MAX_ALT_CATEGORIES:
+            more = message("labels.figures.alt.more", lang, n=len(names) - MAX_ALT_CATEGORIES)
+            items = f"{items} {more}"
+        axis_name = f"{where}, {label}" if label else where
+        return True, message("labels.figures.alt.categories", lang, axis=axis_name, items=items)
+    ticks = [loc for loc, _text in shown]
+    low, high = (min(ticks), max(ticks)) if ticks else sorted(axis.get_view_interval())
+    values = {
+        "axis": where,
+        "low": _value(formatter, low, lang),
+        "high": _value(formatter, high, lang),
+    }
+    if label:
+        return False, message("labels.figures.alt.range_labelled", lang, label=label, **values)
+    return False, message("labels.figures.alt.range", lang, **values)
+
+
+def _visible_ticks(axis) -> list:
+    """The major ticks whose labels are shown (within the axis' limits), labels up to date."""
+    axis.get_majorticklabels()  # formats the labels of the ticks inside the view
+    low, high = sorted(axis.get_view_interval())
+    slack = 1e-9 * abs(high - low)
+    return [
+        tick
+        for tick in axis.get_major_ticks()[: len(axis.get_majorticklocs())]
+        if tick.label1.get_visible() and low - slack <= tick.get_loc() <= high + slack
+    ]
+
+
+def _value(formatter, value: float, lang: Lang) -> str:
+    """``value`` as the axis shows it (a function formatter), else a short number in ``lang``."""
+    from impact.i18n.numbers import general
+
+    if isinstance(formatter, FuncFormatter):
+        return _plain(formatter(value, None))
+    return general(float(f"{value:.3g}"), lang)
+
+
+def _listed(items: list[str]) -> str:
+    """Items separated by commas (a semicolon when an item holds a comma)."""
+    separator = "; " if any("," in item for item in items) else ", "
+    return separator.join(items)
+
+
+def _plain(text: object) -> str:
+    """One line of text: line breaks and runs of spaces become one space (no-break spaces stay)."""
+    return _BREAKS.sub(" ", str(text)).strip(" ")

@@ -11,7 +11,8 @@ A bundle is one directory per study (and per round)::
 * ``numbers`` — ``{key: {"value", "unit", "n", "label": {"sv", "en"}}}``: the key numbers the
   text quotes (units: ``share``, ``pp``, ``p``, ``count``, ``number``, ``text``);
 * ``tables`` — ``{name: {"file", "title": {"sv", "en"}, "suppressed", "rows", "columns"}}``;
-* ``figures`` — ``{name: {"caption": {"sv", "en"}, "files": {lang: {"png", "svg"}}}}``;
+* ``figures`` — ``{name: {"caption": {"sv", "en"}, "alt": {"sv", "en"}, "files": {lang:
+  {"png", "svg"}}}}``; ``alt`` is the figure's alt text (bundles written before it have none);
 * ``texts`` — sentences computed by the analyses, in both languages;
 * ``labels`` — ``{id: {"sv", "en"}}`` for indicators, outcomes and groups;
 * ``sections`` — which optional parts are present; ``notes`` — why others are absent;
@@ -229,11 +230,13 @@ class BundleWriter:
         """Save one matplotlib Figure per language as PNG and SVG under ``figures/``.
 
         Saved with :func:`impact.figures.save_figures` (reproducible bytes, PNG at
-        :data:`FIGURE_DPI` dpi); each figure is closed afterwards.
+        :data:`FIGURE_DPI` dpi); its alt text (:func:`impact.figures.alt_text`, read from the
+        saved figure) is recorded as ``alt``; each figure is closed afterwards.
         """
-        from impact.figures import save_figures
+        from impact.figures import alt_text, save_figures
 
         files: dict[str, dict[str, str]] = {}
+        alt: dict[str, str] = {}
         (self.root / "figures").mkdir(exist_ok=True)
         missing = [lang for lang in LANGS if lang not in figures]
         if missing:
@@ -243,8 +246,13 @@ class BundleWriter:
             stem = f"{name}_{lang}"
             save_figures({stem: fig}, self.root / "figures", FIGURE_FORMATS, dpi=FIGURE_DPI)
             files[lang] = {fmt: f"figures/{stem}.{fmt}" for fmt in FIGURE_FORMATS}
+            alt[lang] = alt_text(fig, lang)
             _close(fig)
-        self.figures[name] = {"caption": _both(caption, f"figure '{name}'"), "files": files}
+        self.figures[name] = {
+            "caption": _both(caption, f"figure '{name}'"),
+            "alt": alt,
+            "files": files,
+        }
 
     def text(self, key: str, texts: Mapping[str, str]) -> None:
         """Record a sentence produced by an analysis, in both languages."""

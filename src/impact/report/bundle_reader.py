@@ -74,6 +74,15 @@ class Bundle:
                 f"bundle {self.path}: results.json has no figure '{name}' ({lang}, {fmt})"
             ) from None
 
+    def figure_alt(self, name: str, lang: str) -> str:
+        """The alt text of a figure in one language; ``""`` for bundles written without one."""
+        try:
+            entry = self.content["figures"][name]
+        except KeyError:
+            raise BundleError(f"bundle {self.path}: results.json has no figure '{name}'") from None
+        alt = entry.get("alt")
+        return str(alt.get(lang) or "") if isinstance(alt, dict) else ""
+
     def has(self, section: str) -> bool:
         """True when an optional section is present."""
         return section in self.content.get("sections", [])

@@ -30,7 +30,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from impact.escaping import Markdown, markdown_code, markdown_text, spreadsheet_text
+from impact.escaping import (
+    Markdown,
+    markdown_attribute,
+    markdown_code,
+    markdown_text,
+    spreadsheet_text,
+)
 from impact.i18n import numbers as nf
 from impact.report.bundle import Bundle, BundleError, load_bundle
 from impact.report.i18n import Translator
@@ -259,6 +265,10 @@ class Report:
         extension*: Quarto resolves a path starting with ``/`` against the project, and a
         relative path keeps the render self-contained. Each format picks its extension
         (``default-image-extension``: PNG for HTML and Word, SVG for the PDF).
+
+        The figure's alt text (from the bundle; the caption for older bundles without one) is
+        given twice: ``fig-alt`` for Quarto, ``alt`` for Pandoc, which writes it as the HTML
+        ``<img alt>`` and the Word picture description.
         """
         entry = self.bundle.content["figures"].get(name)
         if entry is None:
@@ -268,8 +278,10 @@ class Report:
         target.mkdir(exist_ok=True)
         for fmt in ("png", "svg"):
             shutil.copyfile(self.bundle.figure_path(name, self.lang, fmt), target / f"{stem}.{fmt}")
-        text = markdown_text(caption or entry["caption"][self.lang])
-        return f"\n![{text}]({FIGURE_DIR}/{stem}){{#fig-{name} width={width}}}\n"
+        shown = caption or entry["caption"][self.lang]
+        alt = markdown_attribute(self.bundle.figure_alt(name, self.lang) or shown)
+        attributes = f"#fig-{name} width={width} fig-alt={alt} alt={alt}"
+        return f"\n![{markdown_text(shown)}]({FIGURE_DIR}/{stem}){{{attributes}}}\n"
 
     def has_figure(self, name: str) -> bool:
         """True when the bundle has this figure."""
