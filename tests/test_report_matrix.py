@@ -12,6 +12,7 @@ Quarto is installed (``.ci/run`` says whether it ran).
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import subprocess
@@ -23,6 +24,7 @@ import pypdf
 import pytest
 
 from impact.report.api import render_all
+from impact.report.bundle import load_bundle
 from impact.report.quarto import find_quarto
 from reader_checks import browser, chromium_path, html_problems, pdf_problems
 from report_fixtures import STUDY, build_bundles
@@ -78,6 +80,28 @@ def page_text(path: Path) -> str:
 def _report(out: Path, kind: str, lang: str, fmt: str) -> Path:
     (path,) = (out / KINDS[kind]).glob(f"*.{lang}.{fmt}")
     return path
+
+
+def test_every_figure_has_its_alt_text_in_html_and_word(matrix, bundles):
+    """Both routes: every ``<img>`` has the bundle's alt text, every Word picture too."""
+    route, _batch, out = matrix
+    for kind, name in KINDS.items():
+        figures = load_bundle(bundles["paths"][name]).content["figures"]
+        for lang in LANGS:
+            expected = {_normal(entry["alt"][lang]) for entry in figures.values()}
+            raw = _report(out, kind, lang, "html").read_text(encoding="utf-8")
+            images = re.findall(r"<img\b[^>]*>", raw)
+            alts = {
+                _normal(html.unescape(a)) for i in images for a in re.findall(r'\salt="([^"]*)"', i)
+            }
+            assert expected <= alts, f"{route} {kind}.{lang}.html"
+            document = docx.Document(_report(out, kind, lang, "docx"))
+            described = {
+                _normal(element.get("descr") or "")
+                for element in document.element.body.iter()
+                if element.tag.endswith("}docPr")
+            }
+            assert expected <= described, f"{route} {kind}.{lang}.docx"
 
 
 def test_every_cell_of_the_matrix_renders(matrix):

@@ -29,8 +29,9 @@ log = logging.getLogger(__name__)
 
 #: Quarto format per output format (PDF through Quarto's Typst format: no LaTeX needed).
 QUARTO_FORMATS = {"html": "html", "docx": "docx", "pdf": "typst"}
-#: Folders of the templates a render needs beside ``_quarto.yml`` (CSS, Typst partials).
-RESOURCE_DIRS = ("styles", "typst")
+#: Folders of the templates a render needs beside ``_quarto.yml`` (CSS, Typst partials, the
+#: Lua filter giving Word pictures their alt text).
+RESOURCE_DIRS = ("styles", "typst", "filters")
 #: The executed document's name in the scratch folder.
 DOCUMENT = "report.md"
 #: Quarto's installer-specific notice printed by every Typst render of this installation
