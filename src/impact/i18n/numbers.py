@@ -148,4 +148,3 @@ def fixed_signed(value: float | None, digits: int, lang: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return MISSING
     return _decimal_comma(f"{value:.{digits}f}".replace("-", MINUS), lang)
-

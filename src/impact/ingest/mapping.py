@@ -19,9 +19,9 @@ from impact.ingest.adapters.checkbox import CheckboxQuestion
 from impact.ingest.mapping_checks import field_spec, mapping_problems, normal_code
 from impact.ingest.schema import TableName, TableSchema, load_table_schema
 from impact.ingest.unicode_text import nfc_strings
-from impact.ingest.yaml_problems import suggest
 from impact.ingest.yamlfile import load_yaml, validated_model
 from impact.resources import data_schema_dir
+from impact.validation import suggest
 
 __all__ = [
     "BOOLEAN_TOKENS",

@@ -11,7 +11,7 @@ from impact.ingest.adapters.base import DATE_STYLES
 from impact.ingest.adapters.registry import adapter_names
 from impact.ingest.date_formats import format_problem
 from impact.ingest.schema import TABLES, FieldSpec, load_table_schema
-from impact.ingest.yaml_problems import suggest
+from impact.validation import suggest
 
 if TYPE_CHECKING:
     from impact.ingest.mapping import Mapping

@@ -1,7 +1,7 @@
 """What is wrong in a YAML document the user wrote, in words: :func:`pydantic_problems` turns a
 pydantic ``ValidationError`` into :class:`~impact.errors.Problem` rows with the dotted key path
 (``analysis.targets``) and, for misspelt keys or choices, a "did you mean" suggestion
-(:func:`suggest`, found with :mod:`difflib`).
+(:func:`impact.validation.suggest`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from impact.errors import Problem
 from impact.validation import suggest
 
-__all__ = ["dotted", "pydantic_problems", "suggest"]
+__all__ = ["dotted", "pydantic_problems"]
 
 
 def dotted(loc: typing.Sequence[Any]) -> str:

@@ -25,7 +25,6 @@ from pydantic import BaseModel, ValidationError
 
 from impact.errors import InputError, Problem
 from impact.ingest.yaml_problems import dotted, pydantic_problems
-from impact.validation import suggest
 
 __all__ = [
     "MAX_YAML_BYTES",
@@ -35,7 +34,6 @@ __all__ = [
     "pydantic_problems",
     "require_mapping",
     "validated_model",
-    "suggest",
 ]
 
 #: Largest YAML file read (study files and mappings are a few kB; big questionnaires < 1 MB).
