@@ -104,9 +104,7 @@ class CaceResult(Result):
         if len(self.compliers):
             lines.append("Baseline means: everyone vs compliers (Abadie's kappa)")
             for r in self.compliers.itertuples():
-                lines.append(
-                    f"  {r.covariate:<24} {r.sample_mean:8.3f} {r.complier_mean:8.3f}"
-                )
+                lines.append(f"  {r.covariate:<24} {r.sample_mean:8.3f} {r.complier_mean:8.3f}")
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
@@ -185,13 +183,17 @@ def _one_outcome(data, outcome, d_all, *, arm, covariates, strata, cluster, se_t
     weak = bool(fit.first_stage_f < WEAK_F)
     if weak:
         notes.append(f"weak first stage: F = {fit.first_stage_f:.1f} (below {WEAK_F:g})")
-    return base | _inference(float(fit.params[1]), float(fit.bse[1]), float(fit.df[1]), level) | {
-        "first_stage_f": fit.first_stage_f,
-        "complier_share": fit.first_stage,
-        "itt_estimate": fit.reduced_form,
-        "weak_instrument": weak,
-        "note": "; ".join(notes),
-    }
+    return (
+        base
+        | _inference(float(fit.params[1]), float(fit.bse[1]), float(fit.df[1]), level)
+        | {
+            "first_stage_f": fit.first_stage_f,
+            "complier_share": fit.first_stage,
+            "itt_estimate": fit.reduced_form,
+            "weak_instrument": weak,
+            "note": "; ".join(notes),
+        }
+    )
 
 
 def _compliers(data, d_all, z_all, strata, covariates) -> pd.DataFrame:
@@ -266,4 +268,3 @@ def cace(
     compliers = _compliers(data, d_all, z_all, strata, covariates)
     notes += sorted({n for n in table["note"] if n})
     return CaceResult(table, compliers, level, se_type, take_up, tuple(notes))
-

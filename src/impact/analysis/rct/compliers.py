@@ -105,10 +105,7 @@ def complier_means(
             {
                 "covariate": name,
                 "sample_mean": float(x[seen].mean()) if seen.any() else float("nan"),
-                **{
-                    f"{kind}_mean": _mean(w[seen], x[seen])
-                    for kind, w in weights.items()
-                },
+                **{f"{kind}_mean": _mean(w[seen], x[seen]) for kind, w in weights.items()},
                 "n": int(seen.sum()),
             }
         )

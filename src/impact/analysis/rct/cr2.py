@@ -150,6 +150,4 @@ def fit_clustered(
     cc = cluster_covariance(x, y - x @ params, cluster, kind)
     with np.errstate(invalid="ignore"):
         bse = np.sqrt(np.diag(cc.cov))
-    return ClusterFit(
-        params, bse, cc.cov, cc.df, tuple(design.columns), kind, cc.n_clusters
-    )
+    return ClusterFit(params, bse, cc.cov, cc.df, tuple(design.columns), kind, cc.n_clusters)
