@@ -106,3 +106,14 @@ def test_complier_means_match_kappa_in_r(case):
                 assert np.isnan(table.loc[cov, key]), (cov, key)
             else:
                 assert table.loc[cov, key] == pytest.approx(value, abs=1e-9), (cov, key)
+
+
+@pytest.mark.parametrize("name", ["clustered", "few"])
+@pytest.mark.parametrize("outcome", OUTCOMES)
+def test_cace_itt_beside_is_the_additive_itt(name, outcome):
+    # the reduced form of the CACE model is the additive ITT (lm_robust CR2, cace.R)
+    res = cace(load(name), outcomes=OUTCOMES, covariates=COVARIATES, cluster="coach")
+    row = res.tidy().set_index("outcome").loc[outcome]
+    ref = REF["itt_cr2"][name][outcome]["additive"]
+    for key in ("estimate", "std_error", "p_value", "conf_low", "conf_high"):
+        assert row[f"itt_{key}"] == pytest.approx(ref[key], abs=TOL), key

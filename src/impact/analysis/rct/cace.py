@@ -11,7 +11,8 @@ freedom) or, with a cluster, CR2 with Satterthwaite degrees of freedom (:mod:`.i
 effect among those who take part when offered and not otherwise, valid under the exclusion
 restriction (the offer acts only through taking part) and monotonicity (no one takes part
 *because* they were not offered). Beside it: the ITT of the same model (the reduced form,
-``itt_estimate = β × complier_share``), the first stage (``complier_share``: how much the
+``itt_estimate = β × complier_share``, with its SE, p and CI from the same covariance type),
+the first stage (``complier_share``: how much the
 offer raises take-up) and its robust F statistic (weak when below 10), and the complier
 characteristics of :mod:`.compliers`.
 """
@@ -46,6 +47,9 @@ from .iv import fit_2sls
 #: A first-stage F below this is reported as a weak instrument (Staiger & Stock 1997).
 WEAK_F = 10.0
 
+#: The reduced-form (ITT) numbers reported beside the CACE, as ``itt_<key>``.
+ITT_KEYS = ("estimate", "std_error", "p_value", "conf_low", "conf_high")
+
 COLUMNS = [
     "outcome",
     "estimate",
@@ -58,6 +62,10 @@ COLUMNS = [
     "first_stage_f",
     "complier_share",
     "itt_estimate",
+    "itt_std_error",
+    "itt_p_value",
+    "itt_conf_low",
+    "itt_conf_high",
     "weak_instrument",
     "n",
     "n_treatment",
@@ -126,7 +134,8 @@ class CaceResult(Result):
 def _missing_row(base: dict, note: str) -> dict:
     nan = float("nan")
     keys = ("estimate", "std_error", "statistic", "df", "p_value", "conf_low", "conf_high")
-    fill = ("first_stage_f", "complier_share", "itt_estimate")
+    fill = ("first_stage_f", "complier_share", "itt_estimate", "itt_std_error", "itt_p_value",
+            "itt_conf_low", "itt_conf_high")  # fmt: skip
     return base | dict.fromkeys(keys + fill, nan) | {"weak_instrument": False, "note": note}
 
 
@@ -183,16 +192,14 @@ def _one_outcome(data, outcome, d_all, *, arm, covariates, strata, cluster, se_t
     weak = bool(fit.first_stage_f < WEAK_F)
     if weak:
         notes.append(f"weak first stage: F = {fit.first_stage_f:.1f} (below {WEAK_F:g})")
+    itt = _inference(fit.reduced_form, fit.reduced_form_se, fit.reduced_form_df, level)
+    effect = _inference(float(fit.params[1]), float(fit.bse[1]), float(fit.df[1]), level)
     return (
         base
-        | _inference(float(fit.params[1]), float(fit.bse[1]), float(fit.df[1]), level)
-        | {
-            "first_stage_f": fit.first_stage_f,
-            "complier_share": fit.first_stage,
-            "itt_estimate": fit.reduced_form,
-            "weak_instrument": weak,
-            "note": "; ".join(notes),
-        }
+        | effect
+        | {"first_stage_f": fit.first_stage_f, "complier_share": fit.first_stage}
+        | {f"itt_{key}": itt[key] for key in ITT_KEYS}
+        | {"weak_instrument": weak, "note": "; ".join(notes)}
     )
 
 

@@ -61,7 +61,8 @@ def robust_covariance(
 
 @dataclass(frozen=True)
 class IvFit:
-    """A 2SLS fit: coefficients of ``[1, d, W]``, their SEs and df, and the first stage."""
+    """A 2SLS fit: coefficients of ``[1, d, W]``, their SEs and df, the first stage and the
+    reduced form (the ITT of the same model: ``y`` on ``[1, z, W]``, same covariance type)."""
 
     params: np.ndarray
     bse: np.ndarray
@@ -69,6 +70,8 @@ class IvFit:
     first_stage: float
     first_stage_f: float
     reduced_form: float
+    reduced_form_se: float
+    reduced_form_df: float
 
 
 def fit_2sls(
@@ -103,10 +106,12 @@ def fit_2sls(
     fs_cov, _ = robust_covariance(instruments, d - fitted, se_type, cluster)
     first_stage_f = float(pi[1] ** 2 / fs_cov[1, 1]) if fs_cov[1, 1] > 0 else float("nan")
     rf, *_ = np.linalg.lstsq(instruments, y, rcond=None)
+    rf_cov, rf_df = robust_covariance(instruments, y - instruments @ rf, se_type, cluster)
     x_hat = np.column_stack([exog[:, :1], fitted, exog[:, 1:]])
     x_obs = np.column_stack([exog[:, :1], d, exog[:, 1:]])
     beta, *_ = np.linalg.lstsq(x_hat, y, rcond=None)
     cov, df = robust_covariance(x_hat, y - x_obs @ beta, se_type, cluster)
     with np.errstate(invalid="ignore"):
         bse = np.sqrt(np.diag(cov))
-    return IvFit(beta, bse, df, float(pi[1]), first_stage_f, float(rf[1]))
+    rf_se = float(np.sqrt(rf_cov[1, 1])) if rf_cov[1, 1] > 0 else float("nan")
+    return IvFit(beta, bse, df, float(pi[1]), first_stage_f, float(rf[1]), rf_se, float(rf_df[1]))
