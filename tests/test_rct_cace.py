@@ -97,7 +97,9 @@ def test_complier_means_match_kappa_in_r(case):
     name, take_up, cluster = CASES[case]
     res = cace(load(name), outcomes=["got_job"], take_up=take_up, covariates=COVARIATES,
                cluster=cluster)  # fmt: skip
-    table = res.compliers.set_index("covariate")
+    table = res.compliers.assign(
+        key=lambda t: np.where(t["level"] == "", t["covariate"], t["covariate"] + "=" + t["level"])
+    ).set_index("key")
     ref = REF["compliers"][case]
     assert sorted(table.index) == sorted(ref)
     for cov, values in ref.items():

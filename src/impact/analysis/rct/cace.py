@@ -112,7 +112,8 @@ class CaceResult(Result):
         if len(self.compliers):
             lines.append("Baseline means: everyone vs compliers (Abadie's kappa)")
             for r in self.compliers.itertuples():
-                lines.append(f"  {r.covariate:<24} {r.sample_mean:8.3f} {r.complier_mean:8.3f}")
+                name = f"{r.covariate}={r.level}" if r.level else r.covariate
+                lines.append(f"  {name:<24} {r.sample_mean:8.3f} {r.complier_mean:8.3f}")
         return "\n".join(lines)
 
     def to_dict(self) -> dict:

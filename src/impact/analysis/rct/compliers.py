@@ -24,11 +24,14 @@ from .design import require_columns
 
 COLUMNS = [
     "covariate",
+    "level",
     "sample_mean",
     "complier_mean",
     "never_taker_mean",
     "always_taker_mean",
     "n",
+    "n_offered_not_taking",
+    "n_control_taking",
 ]
 
 
@@ -49,18 +52,19 @@ def kappa_weights(z: np.ndarray, d: np.ndarray, strata: np.ndarray) -> dict[str,
     return {"complier": 1 - always - never, "never_taker": never, "always_taker": always}
 
 
-def _expanded(data: pd.DataFrame, covariates: Sequence[str]) -> dict[str, pd.Series]:
-    """One numeric series per covariate or level, with NaN where the covariate is missing."""
-    out: dict[str, pd.Series] = {}
+def _expanded(data: pd.DataFrame, covariates: Sequence[str]) -> dict[tuple, pd.Series]:
+    """One numeric series per (covariate, level) — level "" for numbers and booleans — with
+    NaN where the covariate is missing."""
+    out: dict[tuple, pd.Series] = {}
     for name in covariates:
         col = data[name]
         numeric = pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_bool_dtype(col)
         if numeric:
-            out[name] = col.astype("Float64").astype(float)
+            out[(name, "")] = col.astype("Float64").astype(float)
             continue
         text = col.astype("string")
         for level in sorted(text.dropna().unique()):
-            out[f"{name}={level}"] = (text == level).astype(float).where(text.notna())
+            out[(name, level)] = (text == level).astype(float).where(text.notna())
     return out
 
 
@@ -92,21 +96,26 @@ def complier_means(
     Returns
     -------
     DataFrame
-        One row per covariate (per level for text covariates), see :data:`COLUMNS`.
-        ``always_taker_mean`` is missing when nobody in the control group took part.
+        One row per covariate (per ``level`` for text covariates), see :data:`COLUMNS`; the
+        never-taker and always-taker means rest on ``n_offered_not_taking`` and
+        ``n_control_taking`` people. ``always_taker_mean`` is missing when nobody in the
+        control group took part.
     """
     require_columns(data, covariates, "covariate")
     weights = kappa_weights(z, d, strata)
     rows = []
-    for name, series in _expanded(data, covariates).items():
+    for (name, level), series in _expanded(data, covariates).items():
         x = series.to_numpy(dtype=float)
         seen = ~np.isnan(x)
         rows.append(
             {
                 "covariate": name,
+                "level": level,
                 "sample_mean": float(x[seen].mean()) if seen.any() else float("nan"),
                 **{f"{kind}_mean": _mean(w[seen], x[seen]) for kind, w in weights.items()},
                 "n": int(seen.sum()),
+                "n_offered_not_taking": int((seen & (z == 1) & (d == 0)).sum()),
+                "n_control_taking": int((seen & (z == 0) & (d == 1)).sum()),
             }
         )
     return pd.DataFrame(rows, columns=COLUMNS)
