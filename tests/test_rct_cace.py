@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from impact.analysis.rct import cace, itt
+from impact.analysis.rct import analyse_rct, cace, component_associations, itt
 
 REF_DIR = Path(__file__).parent / "reference"
 REF = json.loads((REF_DIR / "cace_values.json").read_text())
@@ -119,3 +119,36 @@ def test_cace_itt_beside_is_the_additive_itt(name, outcome):
     ref = REF["itt_cr2"][name][outcome]["additive"]
     for key in ("estimate", "std_error", "p_value", "conf_low", "conf_high"):
         assert row[f"itt_{key}"] == pytest.approx(ref[key], abs=TOL), key
+
+
+@pytest.mark.parametrize("name", ["clustered", "few"])
+def test_components_cr2_matches_estimatr(name):
+    # Source: estimatr::lm_robust(got_job ~ improved_cv + z + X, se_type = "CR2"), cace.R
+    res = component_associations(
+        load(name), ["improved_cv"], covariates=COVARIATES, cluster="coach", logit=False
+    )
+    row = res.tidy().iloc[0]
+    ref = REF["components_cr2"][name]
+    assert row["estimate"] == pytest.approx(ref["estimate"], abs=1e-9)
+    for key in ("std_error", "df", "p_value", "conf_low", "conf_high"):
+        assert row[key] == pytest.approx(ref[key], abs=TOL), key
+    assert row["n"] == ref["n"]
+
+
+def test_analyse_rct_with_a_cluster_uses_cr2_everywhere_it_can():
+    # ITT, CACE and components with CR2 (estimatr values, cace.R); heterogeneity keeps HC2
+    res = analyse_rct(
+        load("clustered"), outcomes=["got_job"], covariates=COVARIATES, cluster="coach",
+        components=["improved_cv"], subgroups=("gender",), take_up="started", ri_draws=10,
+    )  # fmt: skip
+    assert res.settings["se_type"] == "CR2" and res.settings["take_up"] == "started"
+    itt_row = res.itt.estimate("got_job", "additive")
+    assert itt_row["std_error"] == pytest.approx(
+        REF["itt_cr2"]["clustered"]["got_job"]["additive"]["std_error"], abs=TOL
+    )
+    cace_row = res.cace.tidy().iloc[0]
+    assert cace_row["df"] == pytest.approx(REF["cace"]["clustered"]["got_job"]["df"], abs=TOL)
+    comp = res.components.tidy().iloc[0]
+    assert comp["std_error"] == pytest.approx(REF["components_cr2"]["clustered"]["std_error"])
+    assert res.heterogeneity["gender"].se_type == "HC2"
+    assert res.randomisation is None

@@ -1,5 +1,7 @@
 """Bad input to the CACE and CR2: clear messages naming the column, the value and the fix."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -90,5 +92,6 @@ def test_cace_result_contract():
     assert isinstance(res, Result)
     assert {"first_stage_f", "complier_share", "n"} <= set(res.tidy().columns)
     assert res.to_dict()["compliers"][0]["covariate"] == "age"
+    json.dumps(res.to_dict())
     assert "Complier characteristics" in res._repr_html_()
     assert "CACE" in res.summary()

@@ -1,6 +1,7 @@
 # Reference values for CR2 (cluster-robust, Bell-McCaffrey/Satterthwaite df) and the CACE by
 # 2SLS in impact.analysis.rct (cr2, iv, cace, compliers), computed independently in R:
-#   * estimatr::lm_robust(se_type = "CR2") and estimatr::lm_lin (ITT with clusters);
+#   * estimatr::lm_robust(se_type = "CR2") and estimatr::lm_lin (ITT and the component -> job
+#     association with clusters);
 #   * clubSandwich::coef_test(vcov = "CR2", test = "Satterthwaite") (the same numbers, a second
 #     implementation);
 #   * estimatr::iv_robust(y ~ d + X | z + X, se_type = "HC2" / "CR2", diagnostics = TRUE)
@@ -55,6 +56,14 @@ itt_cr2 <- function(d) {
   out
 }
 
+# 1b. Components -> job with clusters: lm_robust CR2 (both arms pooled) ------------------------
+component_cr2 <- function(d) {
+  dd <- d[!is.na(d$improved_cv), ]
+  m <- lm_robust(as.formula(paste("got_job ~ improved_cv + z +", covs)), data = dd,
+                 clusters = coach, se_type = "CR2")
+  c(tidy_row(m, "improved_cv"), list(n = nrow(dd)))
+}
+
 # 2. CACE: iv_robust with HC2 (individual) or CR2 (clusters) ---------------------------------
 cace_values <- function(d, take_up, se_type, clustered) {
   out <- list()
@@ -99,6 +108,7 @@ clu <- read_data("clustered")
 few <- read_data("few")
 out <- list(
   itt_cr2 = list(clustered = itt_cr2(clu), few = itt_cr2(few)),
+  components_cr2 = list(clustered = component_cr2(clu), few = component_cr2(few)),
   cace = list(
     individual_two_sided = cace_values(ind, "started", "HC2", FALSE),
     individual_one_sided = cace_values(ind, "started_one", "HC2", FALSE),

@@ -77,6 +77,17 @@ def _rct_covariates(rows: pd.DataFrame, covariates: list[str]) -> list[str]:
     return ["gender", *covariates]
 
 
+def _take_up(rows: pd.DataFrame, notes: list[str]) -> str | None:
+    """``"started"`` when the randomised rows record take-up with both values (the CACE),
+    else None (with a note when the column is there but cannot identify a CACE)."""
+    if "started" not in rows.columns or rows["started"].isna().all():
+        return None
+    if rows["started"].dropna().nunique() < 2:
+        notes.append("effect of taking part (CACE) not estimated: 'started' has one value")
+        return None
+    return "started"
+
+
 def _randomised_rows(table: pd.DataFrame) -> pd.DataFrame:
     return table[table["arm"].notna()].reset_index(drop=True)
 
@@ -183,6 +194,7 @@ def _analyse_randomised(
             ri_draws=config.ri_draws,
             seed=config.seed,
             confidence_level=config.confidence_level,
+            take_up=_take_up(rows, analyses.notes),
             lang=lang,
         )
     try:

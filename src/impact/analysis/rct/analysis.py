@@ -31,7 +31,7 @@ from .balance import BalanceResult
 from .cace import CaceResult, cace
 from .components import ComponentsResult
 from .consort import ConsortFlow
-from .design import CLUSTER_SE_TYPES, Adjustment, SeType, resolve_se_type
+from .design import Adjustment, SeType, resolve_se_type
 from .figures import consort_figure, effects_figure, subgroup_figure
 from .figures_cace import cace_figure
 from .heterogeneity import HeterogeneityResult
@@ -230,9 +230,9 @@ def analyse_rct(
         Specification whose p-values are adjusted with Holm/BH (default ``lin`` when there are
         covariates, else ``unadjusted``).
     se_type : {"HC0", "HC1", "HC2", "HC3", "CR2", "stata"}, optional
-        Robust SEs of the ITT (and CACE). Default ``"HC2"``, or ``"CR2"`` with ``cluster``
-        (``"stata"``: CR1). Heterogeneity and components use HC2 when a cluster-robust type
-        is chosen.
+        Robust SEs of the ITT, the CACE and the components. Default ``"HC2"``, or ``"CR2"``
+        with ``cluster`` (``"stata"``: CR1). Heterogeneity uses HC2 when a cluster-robust type
+        is chosen (its interaction test takes no cluster).
     cluster : str, optional
         Cluster column. Randomisation inference permutes individuals, so it is skipped for
         clustered designs (with a note in ``settings``).
@@ -263,7 +263,6 @@ def analyse_rct(
     )  # fmt: skip
     everything = list(dict.fromkeys([*outcomes, *components]))
     se_type = resolve_se_type(se_type, cluster)
-    robust = se_type if se_type not in CLUSTER_SE_TYPES else "HC2"
     flow, bal = _flow_and_balance(data, outcomes[0], covariates, strata, arm, reason_column)
     effects = itt(
         data, everything, arm=arm, covariates=covariates, strata=strata, adjustments=adjustments,
@@ -275,7 +274,7 @@ def analyse_rct(
     )
     multiple = _multiple_testing(effects, main, outcomes, components, ri)
     het, comp = _subgroups_and_components(
-        data, outcomes, subgroups, components, job, arm, covariates, strata, robust,
+        data, outcomes, subgroups, components, job, arm, covariates, strata, se_type, cluster,
         confidence_level,
     )  # fmt: skip
     cace_result = None
