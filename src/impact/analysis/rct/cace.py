@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from impact.errors import InputError
 from impact.results import Result
@@ -43,10 +42,13 @@ from .design import (
     warn,
 )
 from .iv import fit_2sls
+from .models import t_inference
 
 #: A first-stage F below this is reported as a weak instrument (Staiger & Stock 1997).
 WEAK_F = 10.0
 
+#: The inference columns of a coefficient, in :data:`COLUMNS` order.
+INFERENCE_KEYS = ("estimate", "std_error", "statistic", "df", "p_value", "conf_low", "conf_high")
 #: The reduced-form (ITT) numbers reported beside the CACE, as ``itt_<key>``.
 ITT_KEYS = ("estimate", "std_error", "p_value", "conf_low", "conf_high")
 
@@ -134,24 +136,15 @@ class CaceResult(Result):
 
 def _missing_row(base: dict, note: str) -> dict:
     nan = float("nan")
-    keys = ("estimate", "std_error", "statistic", "df", "p_value", "conf_low", "conf_high")
+    keys = INFERENCE_KEYS
     fill = ("first_stage_f", "complier_share", "itt_estimate", "itt_std_error", "itt_p_value",
             "itt_conf_low", "itt_conf_high")  # fmt: skip
     return base | dict.fromkeys(keys + fill, nan) | {"weak_instrument": False, "note": note}
 
 
 def _inference(est: float, se: float, df: float, level: float) -> dict:
-    t = est / se
-    crit = stats.t.ppf(0.5 + level / 2, df)
-    return {
-        "estimate": est,
-        "std_error": se,
-        "statistic": t,
-        "df": df,
-        "p_value": float(2 * stats.t.sf(abs(t), df)),
-        "conf_low": est - crit * se,
-        "conf_high": est + crit * se,
-    }
+    c = t_inference(est, se, df, level)
+    return {key: getattr(c, key) for key in INFERENCE_KEYS}
 
 
 def _one_outcome(data, outcome, d_all, *, arm, covariates, strata, cluster, se_type, level):

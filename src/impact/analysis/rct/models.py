@@ -119,17 +119,16 @@ def coefficient(results, name: str, confidence_level: float) -> Coefficient:
         df = float(by_coefficient[j])
     else:
         df = float(getattr(results, "df_resid_inference", None) or results.df_resid)
+    return t_inference(est, se, df, confidence_level)
+
+
+def t_inference(est: float, se: float, df: float, confidence_level: float) -> Coefficient:
+    """A coefficient with its t statistic, two-sided p-value and CI on ``df`` degrees of
+    freedom (SE, t, p and CI missing, with a note, when ``se`` is not positive)."""
     if not np.isfinite(se) or se <= 0:
-        return Coefficient(
-            est,
-            float("nan"),
-            float("nan"),
-            df,
-            float("nan"),
-            float("nan"),
-            float("nan"),
-            "standard error not defined (no residual variation or leverage 1)",
-        )
+        nan = float("nan")
+        note = "standard error not defined (no residual variation or leverage 1)"
+        return Coefficient(est, nan, nan, df, nan, nan, nan, note)
     t = est / se
     crit = stats.t.ppf(0.5 + confidence_level / 2, df)
     return Coefficient(
