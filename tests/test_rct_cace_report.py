@@ -115,3 +115,16 @@ def test_report_shows_itt_and_cace_and_says_when_weak(weak, tmp_path):
         assert row["first_stage_f"] < 10
     else:
         assert "first-stage F at least" in html
+
+
+def test_pipeline_asks_for_the_cace_only_when_take_up_is_recorded():
+    from impact.pipeline.analyse import _take_up
+
+    notes: list[str] = []
+    data = with_take_up()
+    assert _take_up(data, notes) == "started"
+    assert _take_up(data.drop(columns="started"), notes) is None
+    assert _take_up(data.assign(started=pd.NA), notes) is None
+    assert notes == []
+    assert _take_up(data.assign(started=False), notes) is None
+    assert "one value" in notes[0]
