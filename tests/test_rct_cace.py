@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from impact.analysis.rct import analyse_rct, cace, component_associations, itt
+from impact.analysis.rct import analyse_rct, cace, component_associations, heterogeneity, itt
 
 REF_DIR = Path(__file__).parent / "reference"
 REF = json.loads((REF_DIR / "cace_values.json").read_text())
@@ -136,7 +136,7 @@ def test_components_cr2_matches_estimatr(name):
 
 
 def test_analyse_rct_with_a_cluster_uses_cr2_everywhere_it_can():
-    # ITT, CACE and components with CR2 (estimatr values, cace.R); heterogeneity keeps HC2
+    # ITT, CACE, components and heterogeneity with CR2 (estimatr / clubSandwich, cace.R)
     res = analyse_rct(
         load("clustered"), outcomes=["got_job"], covariates=COVARIATES, cluster="coach",
         components=["improved_cv"], subgroups=("gender",), take_up="started", ri_draws=10,
@@ -150,5 +150,24 @@ def test_analyse_rct_with_a_cluster_uses_cr2_everywhere_it_can():
     assert cace_row["df"] == pytest.approx(REF["cace"]["clustered"]["got_job"]["df"], abs=TOL)
     comp = res.components.tidy().iloc[0]
     assert comp["std_error"] == pytest.approx(REF["components_cr2"]["clustered"]["std_error"])
-    assert res.heterogeneity["gender"].se_type == "HC2"
+    assert res.heterogeneity["gender"].se_type == "CR2"
     assert res.randomisation is None
+
+
+@pytest.mark.parametrize("name", ["clustered", "few"])
+@pytest.mark.parametrize("by", ["gender", "edu_group"])
+def test_heterogeneity_cr2_matches_clubsandwich(name, by):
+    # Source: clubSandwich coef_test (CR2, Satterthwaite) and Wald_test (HTZ), cace.R
+    data = load(name)
+    edu = data["education_level"]
+    data["edu_group"] = np.where(edu <= 2, "low", np.where(edu == 3, "mid", "high"))
+    covariates = ["age", "education_level"] if by == "gender" else ["age", "gender"]
+    res = heterogeneity(data, ["got_job"], by, covariates=covariates, cluster="coach")
+    ref = REF["heterogeneity_cr2"][name][by]
+    rows = res.tidy().set_index("level").loc[ref["levels"]]
+    for key in ("estimate", "std_error", "df", "p_value"):
+        np.testing.assert_allclose(rows[key].to_numpy(), ref[key], rtol=0, atol=TOL)
+    test = res.tests.iloc[0]
+    for key, ref_key in (("f_statistic", "f_statistic"), ("df_num", "df_num"),
+                         ("df_denom", "df_denom"), ("p_value", "test_p")):  # fmt: skip
+        assert test[key] == pytest.approx(ref[ref_key], abs=TOL), key

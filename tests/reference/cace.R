@@ -3,7 +3,7 @@
 #   * estimatr::lm_robust(se_type = "CR2") and estimatr::lm_lin (ITT and the component -> job
 #     association with clusters);
 #   * clubSandwich::coef_test(vcov = "CR2", test = "Satterthwaite") (the same numbers, a second
-#     implementation);
+#     implementation) and Wald_test(test = "HTZ") (subgroup equality test with clusters);
 #   * estimatr::iv_robust(y ~ d + X | z + X, se_type = "HC2" / "CR2", diagnostics = TRUE)
 #     (CACE, its SE, df, p, CI and the weak-instrument first-stage F);
 #   * complier characteristics by Abadie's (2003) kappa, written here in base R from the
@@ -64,6 +64,38 @@ component_cr2 <- function(d) {
   c(tidy_row(m, "improved_cv"), list(n = nrow(dd)))
 }
 
+# 1c. Heterogeneity with clusters: level effects (CR2, Satterthwaite) and the equality test --
+# (clubSandwich Wald_test, HTZ), by gender (two levels) and by education group (three levels)
+heterogeneity_cr2 <- function(d) {
+  d$edu_group <- ifelse(d$education_level <= 2, "low", ifelse(d$education_level == 3, "mid",
+                                                                "high"))
+  out <- list()
+  for (by in c("gender", "edu_group")) {
+    others <- setdiff(c("age", "education_level", "gender"),
+                      c(by, if (by == "edu_group") "education_level"))
+    levels <- sort(unique(d[[by]]))
+    X <- sapply(levels, function(l) as.numeric(d[[by]] == l))
+    colnames(X) <- paste0("g_", levels)
+    Z <- X * d$z
+    colnames(Z) <- paste0("z_", levels)
+    dd <- cbind(d, X, Z)
+    dd$stratumB <- as.numeric(dd$stratum == "B")  # stratum dummy (no intercept in this model)
+    f <- as.formula(paste("got_job ~ 0 +", paste(colnames(X), collapse = " + "), "+",
+                          paste(colnames(Z), collapse = " + "),
+                          "+ stratumB +", paste(others, collapse = " + ")))
+    m <- lm(f, data = dd)
+    ct <- coef_test(m, vcov = "CR2", cluster = dd$coach, test = "Satterthwaite")
+    ct <- ct[ct$Coef %in% colnames(Z), ]
+    w <- Wald_test(m, constraints = constrain_equal(colnames(Z)), vcov = "CR2",
+                   cluster = dd$coach, test = "HTZ")
+    out[[by]] <- list(levels = levels, estimate = unname(ct$beta), std_error = unname(ct$SE),
+                      df = unname(ct$df_Satt), p_value = unname(ct$p_Satt),
+                      f_statistic = w$Fstat, df_num = w$df_num, df_denom = w$df_denom,
+                      test_p = w$p_val)
+  }
+  out
+}
+
 # 2. CACE: iv_robust with HC2 (individual) or CR2 (clusters) ---------------------------------
 cace_values <- function(d, take_up, se_type, clustered) {
   out <- list()
@@ -109,6 +141,7 @@ few <- read_data("few")
 out <- list(
   itt_cr2 = list(clustered = itt_cr2(clu), few = itt_cr2(few)),
   components_cr2 = list(clustered = component_cr2(clu), few = component_cr2(few)),
+  heterogeneity_cr2 = list(clustered = heterogeneity_cr2(clu), few = heterogeneity_cr2(few)),
   cace = list(
     individual_two_sided = cace_values(ind, "started", "HC2", FALSE),
     individual_one_sided = cace_values(ind, "started_one", "HC2", FALSE),

@@ -15,7 +15,7 @@ from impact.validation import check_choice
 from .balance import BalanceResult, balance
 from .components import ComponentsResult, component_associations
 from .consort import ConsortFlow, consort_flow
-from .design import CLUSTER_SE_TYPES, Adjustment, SeType, require_columns, treatment_indicator
+from .design import Adjustment, SeType, require_columns, treatment_indicator
 from .heterogeneity import HeterogeneityResult, heterogeneity
 from .itt import IttResult
 from .multiple import MultipleTestingResult, adjust_pvalues, westfall_young
@@ -141,18 +141,20 @@ def _subgroups_and_components(
     cluster: str | None,
     confidence_level: float,
 ) -> tuple[dict[str, HeterogeneityResult], ComponentsResult | None]:
-    """Heterogeneity per subgroup column (HC2 when ``se_type`` is cluster-robust: its tests
-    take no cluster) and the component → job associations (``se_type`` and ``cluster``)."""
-    model: dict[str, Any] = {"arm": arm, "covariates": covariates, "strata": strata}
-    robust = se_type if se_type not in CLUSTER_SE_TYPES else "HC2"
+    """Heterogeneity per subgroup column and the component → job associations, with the
+    ITT's ``se_type`` and ``cluster``."""
+    model: dict[str, Any] = {
+        "arm": arm,
+        "covariates": covariates,
+        "strata": strata,
+        "se_type": se_type,
+        "cluster": cluster,
+    }
     het = {
-        g: heterogeneity(
-            data, list(outcomes), g, **model, se_type=robust, confidence_level=confidence_level
-        )
+        g: heterogeneity(data, list(outcomes), g, **model, confidence_level=confidence_level)
         for g in subgroups
     }
-    clustered = model | {"se_type": se_type, "cluster": cluster}
-    return het, _components_to_job(data, components, job, clustered, confidence_level)
+    return het, _components_to_job(data, components, job, model, confidence_level)
 
 
 def _settings(

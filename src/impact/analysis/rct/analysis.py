@@ -230,9 +230,8 @@ def analyse_rct(
         Specification whose p-values are adjusted with Holm/BH (default ``lin`` when there are
         covariates, else ``unadjusted``).
     se_type : {"HC0", "HC1", "HC2", "HC3", "CR2", "stata"}, optional
-        Robust SEs of the ITT, the CACE and the components. Default ``"HC2"``, or ``"CR2"``
-        with ``cluster`` (``"stata"``: CR1). Heterogeneity uses HC2 when a cluster-robust type
-        is chosen (its interaction test takes no cluster).
+        Robust SEs of every regression (ITT, CACE, heterogeneity, components). Default
+        ``"HC2"``, or ``"CR2"`` with ``cluster`` (``"stata"``: CR1).
     cluster : str, optional
         Cluster column. Randomisation inference permutes individuals, so it is skipped for
         clustered designs (with a note in ``settings``).

@@ -13,6 +13,9 @@ design), ``M = (X'X)⁻¹``, ``e`` the residuals and ``g`` the clusters:
   ``(I − H)_{·g} A_g X_g M e_p``, ``df = tr(G'G)² / tr((G'G)²)``. ``G'G`` is formed without
   the n × n hat matrix: ``G'G = diag(|u_g|²) − W' M W`` with ``u_g = A_g X_g M e_p`` and
   ``W_{·g} = X_g' u_g``.
+* **Tests of several coefficients** (:func:`wald_test_htz`): the Wald statistic with the CR2
+  covariance and the HTZ small-sample correction of Pustejovsky & Tipton (2018), as
+  ``clubSandwich::Wald_test(test = "HTZ")``.
 * **CR1** (``"stata"``): ``G/(G−1)·(N−1)/(N−K)`` times the CR0 sandwich, ``G − 1`` degrees of
   freedom for every coefficient.
 
@@ -28,6 +31,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 #: Eigenvalues of ``I − H_gg`` below this are treated as zero (pseudo-inverse), as estimatr.
 EIGEN_TOL = 1e-12
@@ -35,11 +39,18 @@ EIGEN_TOL = 1e-12
 
 @dataclass(frozen=True)
 class ClusterCovariance:
-    """A cluster-robust covariance matrix and its degrees of freedom per coefficient."""
+    """A cluster-robust covariance matrix and its degrees of freedom per coefficient.
+
+    For CR2, ``blocks`` (each cluster's ``A_g X_g M``), ``xs`` (each cluster's ``X_g``) and
+    ``bread`` (``M``) are kept for tests of linear combinations (:func:`wald_test_htz`).
+    """
 
     cov: np.ndarray
     df: np.ndarray
     n_clusters: int
+    blocks: tuple[np.ndarray, ...] = ()
+    xs: tuple[np.ndarray, ...] = ()
+    bread: np.ndarray | None = None
 
 
 def _inv_sqrt(matrix: np.ndarray) -> np.ndarray:
@@ -111,7 +122,8 @@ def cluster_covariance(
         scores[j] = xg.T @ (adjust @ resid[g])
         blocks.append(adjust @ xg @ bread)
     cov = bread @ (scores.T @ scores) @ bread
-    return ClusterCovariance(cov, _satterthwaite(blocks, xs, bread), n_clusters)
+    df = _satterthwaite(blocks, xs, bread)
+    return ClusterCovariance(cov, df, n_clusters, tuple(blocks), tuple(xs), bread)
 
 
 @dataclass(frozen=True)
@@ -130,6 +142,7 @@ class ClusterFit:
     names: tuple[str, ...]
     cov_type: str
     n_clusters: int
+    detail: ClusterCovariance | None = None
 
     @property
     def model(self) -> SimpleNamespace:
@@ -150,4 +163,52 @@ def fit_clustered(
     cc = cluster_covariance(x, y - x @ params, cluster, kind)
     with np.errstate(invalid="ignore"):
         bse = np.sqrt(np.diag(cc.cov))
-    return ClusterFit(params, bse, cc.cov, cc.df, tuple(design.columns), kind, cc.n_clusters)
+    return ClusterFit(params, bse, cc.cov, cc.df, tuple(design.columns), kind, cc.n_clusters, cc)
+
+
+def _p_array(cc: ClusterCovariance, constraints: np.ndarray) -> np.ndarray:
+    """``P[i, j]`` (J × J) = ``G_i' G_j`` for constraint rows ``i, j`` (see the module notes)."""
+    u = [b @ constraints.T for b in cc.blocks]  # per cluster: n_g × q
+    w = np.stack([x.T @ ug for x, ug in zip(cc.xs, u, strict=True)], axis=1)  # k × J × q
+    q = constraints.shape[0]
+    p = np.empty((q, q, len(u), len(u)))
+    for i in range(q):
+        for j in range(q):
+            p[i, j] = (
+                np.diag([ug[:, i] @ ug[:, j] for ug in u]) - w[:, :, i].T @ cc.bread @ (w[:, :, j])
+            )
+    return p
+
+
+def wald_test_htz(fit: ClusterFit, constraints: np.ndarray) -> dict[str, float]:
+    """Wald test of ``C β = 0`` with the CR2 covariance and the HTZ small-sample correction.
+
+    Pustejovsky & Tipton (2018), as ``clubSandwich::Wald_test(test = "HTZ")``: with ``Q`` the
+    Wald statistic and ``ν = q(q+1) / Σ_st Var_st`` (the variances of the normalised
+    covariance estimator under the working model), ``F = (ν − q + 1)/ν · Q/q`` on ``q`` and
+    ``ν − q + 1`` degrees of freedom. With one constraint this is the square of the
+    Satterthwaite t-test.
+
+    Returns
+    -------
+    dict
+        ``f_statistic``, ``df_num``, ``df_denom``, ``p_value``.
+    """
+    c = np.atleast_2d(np.asarray(constraints, dtype=float))
+    q = c.shape[0]
+    est = c @ fit.params
+    wald = float(est @ np.linalg.solve(c @ fit.covariance @ c.T, est))
+    p = _p_array(fit.detail, c)
+    omega = np.trace(p, axis1=2, axis2=3)
+    values, vectors = np.linalg.eigh(omega)
+    root = (vectors / np.sqrt(values)) @ vectors.T
+    b = np.einsum("si,ijgh,jt->stgh", root, p, root)
+    var = np.empty((q, q))
+    for s_ in range(q):
+        for t in range(q):
+            var[s_, t] = np.sum(b[s_, t] * b[t, s_]) + np.sum(b[s_, s_] * b[t, t])
+    nu = q * (q + 1) / var.sum()
+    df_denom = nu - q + 1
+    f = max(df_denom / nu, 0.0) * wald / q
+    p_value = float(stats.f.sf(f, q, df_denom)) if df_denom > 0 else float("nan")
+    return {"f_statistic": f, "df_num": float(q), "df_denom": df_denom, "p_value": p_value}

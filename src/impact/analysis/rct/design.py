@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from impact.errors import AnalysisError, InputError, Problem
-from impact.validation import check_choice, check_level
+from impact.validation import check_choice
 
 log = logging.getLogger(__name__)
 
@@ -59,12 +59,6 @@ def warn(message: str, notes: list[str] | None = None) -> None:
     warnings.warn(message, RctWarning, stacklevel=3)
     if notes is not None:
         notes.append(message)
-
-
-def check_hc_options(se_type: str, confidence_level: float) -> float:
-    """Check a heteroskedasticity-robust ``se_type`` (HC0–HC3); return the checked level."""
-    check_choice("se_type", se_type, ["HC0", "HC1", "HC2", "HC3"])
-    return check_level(confidence_level, "confidence_level")
 
 
 def resolve_se_type(se_type: str | None, cluster: str | None) -> str:
