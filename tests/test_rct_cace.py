@@ -60,29 +60,32 @@ def test_itt_cr2_matches_clubsandwich(clustered_itt, outcome):
 
 
 CASES = {
-    "individual_two_sided": ("individual", "started", None),
-    "individual_one_sided": ("individual", "started_one", None),
-    "clustered": ("clustered", "started", "coach"),
-    "few": ("few", "started", "coach"),
+    "individual_two_sided": ("individual", "started", None, "HC2"),
+    "individual_one_sided": ("individual", "started_one", None, "HC2"),
+    "clustered": ("clustered", "started", "coach", "CR2"),
+    "clustered_stata": ("clustered", "started", "coach", "stata"),
+    "few": ("few", "started", "coach", "CR2"),
 }
 
 
 @pytest.fixture(scope="module", params=list(CASES))
 def cace_case(request):
-    name, take_up, cluster = CASES[request.param]
+    name, take_up, cluster, se_type = CASES[request.param]
     res = cace(
-        load(name), outcomes=OUTCOMES, take_up=take_up, covariates=COVARIATES, cluster=cluster
-    )
+        load(name), outcomes=OUTCOMES, take_up=take_up, covariates=COVARIATES, cluster=cluster,
+        se_type=se_type,
+    )  # fmt: skip
     return request.param, res
 
 
 @pytest.mark.parametrize("outcome", OUTCOMES)
 def test_cace_matches_iv_robust(cace_case, outcome):
-    # Source: estimatr::iv_robust(y ~ d + X | z + X, se_type HC2 / CR2, diagnostics = TRUE)
+    # Source: estimatr::iv_robust(y ~ d + X | z + X, se_type HC2 / CR2 / stata,
+    # diagnostics = TRUE)
     case, res = cace_case
     ref = REF["cace"][case][outcome]
     row = res.tidy().set_index("outcome").loc[outcome]
-    assert row["se_type"] == ("CR2" if CASES[case][2] else "HC2")
+    assert row["se_type"] == CASES[case][3]
     for key in ("estimate", "complier_share", "itt_estimate"):
         assert row[key] == pytest.approx(ref[key], abs=1e-9), key
     for key in (*INFERENCE, "first_stage_f"):
@@ -94,7 +97,7 @@ def test_cace_matches_iv_robust(cace_case, outcome):
 @pytest.mark.parametrize("case", ["individual_two_sided", "individual_one_sided", "clustered"])
 def test_complier_means_match_kappa_in_r(case):
     # Source: Abadie's kappa in base R from the formula, cace.R
-    name, take_up, cluster = CASES[case]
+    name, take_up, cluster, _ = CASES[case]
     res = cace(load(name), outcomes=["got_job"], take_up=take_up, covariates=COVARIATES,
                cluster=cluster)  # fmt: skip
     table = res.compliers.assign(

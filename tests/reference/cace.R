@@ -4,7 +4,8 @@
 #     association with clusters);
 #   * clubSandwich::coef_test(vcov = "CR2", test = "Satterthwaite") (the same numbers, a second
 #     implementation) and Wald_test(test = "HTZ") (subgroup equality test with clusters);
-#   * estimatr::iv_robust(y ~ d + X | z + X, se_type = "HC2" / "CR2", diagnostics = TRUE)
+#   * estimatr::iv_robust(y ~ d + X | z + X, se_type = "HC2" / "CR2" / "stata",
+#     diagnostics = TRUE)
 #     (CACE, its SE, df, p, CI and the weak-instrument first-stage F);
 #   * complier characteristics by Abadie's (2003) kappa, written here in base R from the
 #     formula kappa = 1 - d(1 - z)/(1 - p) - (1 - d)z/p, p = treated share of the stratum
@@ -146,6 +147,7 @@ out <- list(
     individual_two_sided = cace_values(ind, "started", "HC2", FALSE),
     individual_one_sided = cace_values(ind, "started_one", "HC2", FALSE),
     clustered = cace_values(clu, "started", "CR2", TRUE),
+    clustered_stata = cace_values(clu, "started", "stata", TRUE),
     few = cace_values(few, "started", "CR2", TRUE)
   ),
   compliers = list(
