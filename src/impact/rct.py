@@ -12,7 +12,8 @@ the API, everything else in ``impact.analysis`` is internal. See ``docs/rct.md``
 * :func:`randomisation_test`, :func:`fisher_tests` — randomisation inference, exact tests;
 * :func:`adjust_pvalues`, :func:`westfall_young` — multiple testing;
 * :func:`heterogeneity`, :func:`component_associations` — subgroups, components → job;
-* :func:`consort_figure`, :func:`effects_figure`, :func:`subgroup_figure` — figures.
+* :func:`consort_figure`, :func:`effects_figure`, :func:`subgroup_figure`,
+  :func:`cace_figure` — figures.
 """
 
 from impact.analysis.rct.analysis import RctAnalysis, analyse_rct
@@ -21,6 +22,7 @@ from impact.analysis.rct.cace import CaceResult, cace
 from impact.analysis.rct.components import ComponentsResult, component_associations
 from impact.analysis.rct.consort import ConsortFlow, consort_flow
 from impact.analysis.rct.figures import consort_figure, effects_figure, subgroup_figure
+from impact.analysis.rct.figures_cace import cace_figure
 from impact.analysis.rct.heterogeneity import HeterogeneityResult, heterogeneity
 from impact.analysis.rct.itt import IttResult, itt
 from impact.analysis.rct.multiple import MultipleTestingResult, adjust_pvalues, westfall_young
@@ -46,6 +48,7 @@ __all__ = [
     "consort_figure",
     "effects_figure",
     "subgroup_figure",
+    "cace_figure",
     "RctAnalysis",
     "ConsortFlow",
     "BalanceResult",

@@ -11,6 +11,7 @@ from .components import ComponentsResult, component_associations
 from .consort import ConsortFlow, consort_flow
 from .design import Adjustment, RctWarning, SeType
 from .figures import consort_figure, effects_figure, subgroup_figure
+from .figures_cace import cace_figure
 from .heterogeneity import HeterogeneityResult, heterogeneity
 from .itt import IttResult, itt
 from .multiple import MultipleTestingResult, adjust_pvalues, westfall_young
@@ -37,6 +38,7 @@ __all__ = [
     "analyse_rct",
     "balance",
     "cace",
+    "cace_figure",
     "component_associations",
     "consort_figure",
     "consort_flow",
