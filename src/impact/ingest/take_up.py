@@ -42,6 +42,33 @@ def _flag(frame: pd.DataFrame, column: str) -> pd.Series:
     return frame[column].astype("boolean").fillna(False).astype(bool)
 
 
+def _completed_not_started(frame: pd.DataFrame) -> pd.Series:
+    """Rows with ``completed`` true and ``started`` false (not missing)."""
+    not_started = frame["started"].astype("boolean").eq(False).fillna(False)
+    return _flag(frame, "completed") & not_started
+
+
+#: The rules across take-up fields: (columns needed, rows broken, column reported, expected,
+#: fix).
+_RULES = (
+    (
+        {"started", "completed"},
+        _completed_not_started,
+        "completed",
+        "completed only for people who started (started is false in this row)",
+        "set started to true if the person took part, or completed to false if they never started",
+    ),
+    (
+        {"completed", "left_month"},
+        lambda frame: _flag(frame, "completed") & frame["left_month"].notna(),
+        "left_month",
+        "an empty left_month for people who completed the programme (completed is true in "
+        "this row)",
+        "empty left_month if the person completed, or set completed to false if they left early",
+    ),
+)
+
+
 def take_up_problems(
     frame: pd.DataFrame, source: str, headers: dict[str, str] | None = None
 ) -> list[Problem]:
@@ -63,38 +90,17 @@ def take_up_problems(
         ``left_month`` given while ``completed`` is true.
     """
     headers = headers or {}
-    problems: list[Problem] = []
     # columns of the wrong type are reported by the schema checks; only typed ones are compared
     columns = {c for c, t in _TYPES.items() if c in frame.columns and dtype_matches(frame[c], t)}
-    if {"started", "completed"} <= columns:
-        not_started = frame["started"].astype("boolean").eq(False).fillna(False)
-        bad = _flag(frame, "completed") & not_started
+    problems: list[Problem] = []
+    for needs, broken, column, expected, fix in _RULES:
+        if not needs <= columns:
+            continue
+        bad = broken(frame)
+        shown = display_column(column, headers.get(column))
         problems += [
-            Problem(
-                source=source,
-                row=row,
-                column=display_column("completed", headers.get("completed")),
-                value=value,
-                expected="completed only for people who started (started is false in this row)",
-                fix="set started to true if the person took part, or completed to false if "
-                "they never started",
-            )
-            for row, value in _flagged_rows(frame, bad, "completed")
-        ]
-    if {"completed", "left_month"} <= columns:
-        bad = _flag(frame, "completed") & frame["left_month"].notna()
-        problems += [
-            Problem(
-                source=source,
-                row=row,
-                column=display_column("left_month", headers.get("left_month")),
-                value=value,
-                expected="an empty left_month for people who completed the programme "
-                "(completed is true in this row)",
-                fix="empty left_month if the person completed, or set completed to false if "
-                "they left early",
-            )
-            for row, value in _flagged_rows(frame, bad, "left_month")
+            Problem(source, expected, row=row, column=shown, value=value, fix=fix)
+            for row, value in _flagged_rows(frame, bad, column)
         ]
     return sorted(problems, key=lambda p: p.row or 0)
 
