@@ -62,6 +62,7 @@ def test_randomised_study_gets_every_analysis(prepared_rct):
     assert analyses.register.timing is not None
     assert analyses.register.comparison is not None
     assert analyses.plan is not None and analyses.rise is not None
+    assert any("crossover" in note for note in analyses.notes), "take-up: crossover counted"
 
 
 def test_run_without_rendering_writes_bundles_and_private_tables(studies, tmp_path):

@@ -65,6 +65,10 @@ EXPECTED_FIELDS = {
         "link_code",
         "birth_year",
         "gender",
+        "started",
+        "completed",
+        "sessions_attended",
+        "left_month",
     ],
     "register_persons": [
         "person_id",

@@ -114,10 +114,14 @@ def test_potential_outcomes_match_observed_truth(study):
 
 
 def test_true_effects(study):
+    # Effects act through taking part: the ITT is the effect of taking part (the CACE: +4.5 pp
+    # job, +22 pp network and social codes) times the complier share (about 0.68).
     eff = study.truth["effects"].set_index("indicator")
-    assert eff.loc["got_job", "true_itt"] == pytest.approx(0.03, abs=1e-9)
-    assert eff.loc["expanded_network", "true_itt"] == pytest.approx(0.15, abs=1e-12)
-    assert eff.loc["learned_social_codes", "true_itt"] == pytest.approx(0.15, abs=1e-12)
+    share = eff.loc["got_job", "complier_share"]
+    assert share == pytest.approx(0.68, abs=1e-9)
+    assert eff.loc["got_job", "true_cace"] == pytest.approx(0.045, abs=1e-9)
+    assert eff.loc["expanded_network", "true_cace"] == pytest.approx(0.22, abs=1e-12)
+    assert eff.loc["learned_social_codes", "true_itt"] == pytest.approx(0.22 * share, abs=1e-12)
     assert eff.loc["got_internship", "true_itt"] < 0
     assert (eff.loc[["got_job", "expanded_network"], "source"] == "exact").all()
     assert eff.loc["took_steps", "source"] == "monte_carlo"

@@ -111,10 +111,12 @@ def all_cases() -> list[Case]:
         catalogue_linking,
         catalogue_outputs,
         catalogue_reports,
+        catalogue_take_up,
     )
 
     cases = [
         *catalogue_ingest.CASES,
+        *catalogue_take_up.CASES,
         *catalogue_hostile.CASES,
         *catalogue_adapters.CASES,
         *catalogue_config.CASES,

@@ -24,6 +24,7 @@ from impact.ingest.csv_chunks import CHUNK_ROWS, NotStreamable
 from impact.ingest.mapping import Mapping, load_mapping
 from impact.ingest.schema import check_table_name, load_table_schema
 from impact.ingest.study_data import SourceFile, StudyData, ValidationReport
+from impact.ingest.take_up import take_up_problems
 from impact.ingest.validate import validate_frame
 
 __all__ = [
@@ -136,6 +137,8 @@ def ingest_file(
     schema = load_table_schema(table)
     frame, export, problems = typed.frame, typed.export, typed.problems
     problems += validate_frame(frame, table, str(path), typed.headers, typed.reported)
+    if table == "randomisation":
+        problems += take_up_problems(frame, str(path), typed.headers)
     problems.sort(key=lambda p: (p.row is not None, p.row or 0))
     if "age" in schema.field_names:
         derive_age(frame)

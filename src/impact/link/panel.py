@@ -2,14 +2,17 @@
 
 The layout follows the "Linked panel" contract in ``docs/architecture.md``: person-level
 columns (``person_id``, ``round_id``, ``study_id``/``arm``/``stratum`` in randomised studies,
-``responded_<wave>``, ``gender``, ``age``, ``education_level``, ``years_in_sweden``) and then
-each wave's answers prefixed ``b_``, ``f1_``, ``f2_``, …, ``r_``. Raw ``link_code`` and
-``response_id`` never reach the panel.
+with the take-up columns ``started``/``completed``/``sessions_attended``/``left_month`` when the
+randomisation list records them, ``responded_<wave>``, ``gender``, ``age``, ``education_level``,
+``years_in_sweden``) and then each wave's answers prefixed ``b_``, ``f1_``, ``f2_``, …, ``r_``.
+Raw ``link_code`` and ``response_id`` never reach the panel.
 """
 
 from __future__ import annotations
 
 import pandas as pd
+
+from impact.ingest.take_up import TAKE_UP_COLUMNS, recorded_take_up
 
 #: Columns never copied into the panel.
 DROPPED_COLUMNS = ("link_code", "response_id")
@@ -139,11 +142,14 @@ def _add_study_columns(
     rand_block: pd.DataFrame | None,
     n: int,
 ) -> None:
-    """``study_id``, ``arm``, ``stratum`` from the randomisation list, else the waves' study ids."""
+    """``study_id``, ``arm``, ``stratum`` (and the take-up columns the list records) from the
+    randomisation list, else the waves' study ids."""
     if rand_block is not None:
         for col in RANDOMISATION_PERSON_COLUMNS:
             if col in rand_block:
                 panel[col] = rand_block[col].array
+        for col in recorded_take_up(rand_block):
+            panel[col] = rand_block[col].array
         return
     study_ids = [
         frame["study_id"].loc[members[w].index].set_axis(members[w].to_numpy())
@@ -162,7 +168,7 @@ def _with_randomisation_extras(panel: pd.DataFrame, rand_block: pd.DataFrame) ->
     extra = [
         c
         for c in rand_block.columns
-        if c not in (*RANDOMISATION_PERSON_COLUMNS, "round_id", "link_code")
+        if c not in (*RANDOMISATION_PERSON_COLUMNS, *TAKE_UP_COLUMNS, "round_id", "link_code")
     ]
     if not extra:
         return panel

@@ -20,6 +20,7 @@ from impact.analysis.power import (
 )
 from impact.analysis.rct import RctAnalysis, RctWarning, analyse_rct
 from impact.errors import AnalysisError, ImpactError
+from impact.ingest.take_up import crossover_note
 from impact.pipeline.in_progress import (
     completed_rounds,
     require_linked_results,
@@ -179,6 +180,7 @@ def _analyse_randomised(
     ``analyses`` (what cannot be done is said in its notes)."""
     config = prepared.config.analysis
     rows = _randomised_rows(table)
+    analyses.notes += [note for note in [crossover_note(rows)] if note]
     family = [o for o in config.outcomes if o in rows.columns]
     missing = sorted(set(config.outcomes) - set(family))
     if missing:

@@ -17,7 +17,7 @@ from impact.synth.codes import type_codes as type_codes
 from impact.synth.demo import WrittenSynthetic, write_synthetic
 from impact.synth.programme import ProgrammeRates, programme_study
 from impact.synth.randomised import randomised_study
-from impact.synth.randomised_params import RandomisedEffects
+from impact.synth.randomised_params import RandomisedEffects, TakeUp
 from impact.synth.register import register_extract
 from impact.synth.study import RegisterExtract, SyntheticStudy
 
@@ -26,6 +26,7 @@ __all__ = [
     "RandomisedEffects",
     "RegisterExtract",
     "SyntheticStudy",
+    "TakeUp",
     "WrittenSynthetic",
     "programme_study",
     "randomised_study",

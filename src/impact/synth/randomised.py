@@ -4,10 +4,12 @@
 stratified by gender within round), a baseline survey answered by ~151 (attrition between
 randomisation and baseline depends on education, years in Sweden and mildly on arm), two short
 follow-ups (~88 and ~91 answers: employment and the month the job started) and a result survey
-(~110). Every person has potential outcomes under both arms drawn from shared latent variables
-(monotone in treatment), so the true effects are known exactly; observed answers imply the
-outcome of the person's own arm. The true rates, effects and response rates are in
-:mod:`impact.synth.randomised_params`.
+(~110). Take-up is drawn on its own stream (:mod:`impact.synth.take_up`): about 27 % of those
+offered never start (no-shows) and about 5 % of the controls start anyway (crossover). Every
+person has potential outcomes with and without taking part, drawn from shared latent variables
+(monotone in taking part); the programme acts only through taking part, so observed answers
+imply the outcome under the person's own take-up and the true ITT and CACE are known. The true
+rates, effects, take-up and response rates are in :mod:`impact.synth.randomised_params`.
 """
 
 from __future__ import annotations
@@ -28,10 +30,11 @@ from impact.synth.latent import (
     derive_indicators,
     job_paths,
 )
-from impact.synth.randomised_params import Attrition, RandomisedEffects
+from impact.synth.randomised_params import Attrition, RandomisedEffects, TakeUp
 from impact.synth.rct_truth import effect_table, followup_answers, potential_outcome_table
 from impact.synth.schema import conform
 from impact.synth.study import SyntheticStudy
+from impact.synth.take_up import TakeUpDraw, draw_take_up
 from impact.synth.truth import person_truth
 from impact.synth.waves import ResponseIds, build_wave, minutes
 
@@ -64,6 +67,7 @@ def randomised_study(
     effects: RandomisedEffects | None = None,
     attrition: Attrition | None = None,
     noise: CodeNoise | None = None,
+    take_up: TakeUp | None = None,
     min_extra_interviews: int = 2,
     min_small_steps: int = 5,
 ) -> SyntheticStudy:
@@ -80,11 +84,14 @@ def randomised_study(
     share_women : float
         Share of women among the randomised.
     effects : RandomisedEffects, optional
-        True control rates and effects.
+        True rates without the programme and effects of taking part.
     attrition : Attrition, optional
         Response rates per wave and their dependence on covariates and arm.
     noise : CodeNoise, optional
         Code typing, duplicates, blank study ids.
+    take_up : TakeUp, optional
+        No-show and crossover shares, completion, sessions (drawn with the child seed
+        ``[seed, 2]``).
     min_extra_interviews, min_small_steps : int
         Indicator thresholds the answers are written for.
 
@@ -99,11 +106,13 @@ def randomised_study(
     effects = effects or RandomisedEffects()
     attrition = attrition or Attrition()
     noise = noise or CodeNoise()
+    take_up = take_up or TakeUp()
     rng = np.random.default_rng(seed)
 
     people, randomised_on = _randomised_people(rng, n_randomised, n_rounds, share_women, noise)
     treated = people["arm"].to_numpy() == "treatment"
-    outcomes = _draw_outcomes(rng, people, treated, effects, min_small_steps)
+    taken = draw_take_up(np.random.default_rng([seed, 2]), people, treated, take_up)
+    outcomes = _draw_outcomes(rng, people, taken.started, effects, min_small_steps)
     b_answers, r_answers = survey_answers(
         rng,
         outcomes.observed[["job_path", *COMPONENTS]],
@@ -117,7 +126,7 @@ def randomised_study(
     waves = _build_waves(
         rng, people, (b_answers, f_answers, r_answers), in_baseline, answered, noise
     )
-    persons = _person_truth(people, outcomes, r_answers, waves["responses"])
+    persons = _person_truth(people, outcomes, r_answers, waves["responses"], taken)
     params = {
         "generator": "randomised_study",
         "seed": seed,
@@ -129,9 +138,11 @@ def randomised_study(
         "effects": asdict(effects),
         "attrition": asdict(attrition),
         "noise": noise.as_dict(),
+        "take_up": asdict(take_up),
     }
     return _assembled_study(
-        people, randomised_on, waves, persons, outcomes, effects, in_baseline, min_small_steps,
+        people, randomised_on, waves, persons, outcomes, (effects, taken), in_baseline,
+        min_small_steps,
         effects_rng=np.random.default_rng([seed, 1]), params=params,
     )  # fmt: skip
 
@@ -142,19 +153,23 @@ def _assembled_study(
     waves: dict[str, pd.DataFrame],
     persons: pd.DataFrame,
     outcomes: _Outcomes,
-    effects: RandomisedEffects,
+    drawn_with: tuple[RandomisedEffects, TakeUpDraw],
     in_baseline: np.ndarray,
     min_small_steps: int,
     *,
     effects_rng: np.random.Generator,
     params: dict[str, object],
 ) -> SyntheticStudy:
-    """The study's exported tables and its truth (true effects drawn with ``effects_rng``)."""
+    """The study's exported tables and its truth (true effects drawn with ``effects_rng``);
+    ``drawn_with`` holds the effects and the take-up drawn."""
+    effects, taken = drawn_with
     return SyntheticStudy(
         name="Jobbsteget Tillsammans: randomised study (synthetic demo)",
         design="randomised",
         tables={
-            "randomisation": conform(_randomisation_list(people, randomised_on), "randomisation"),
+            "randomisation": conform(
+                _randomisation_list(people, randomised_on, taken), "randomisation"
+            ),
             "baseline": waves["baseline"],
             "followup": waves["followup"],
             "result": waves["result"],
@@ -167,10 +182,11 @@ def _assembled_study(
                 outcomes.potential,
                 outcomes.probs,
                 effects,
+                taken,
                 in_baseline,
                 min_small_steps,
             ),
-            "potential_outcomes": potential_outcome_table(outcomes.potential),
+            "potential_outcomes": potential_outcome_table(outcomes.potential, taken),
         },
         params=params,
     )
@@ -196,8 +212,9 @@ def _randomised_people(
 
 @dataclass
 class _Outcomes:
-    """Each person's outcome probabilities and potential outcomes under both arms, the outcomes
-    of their own arm and the month their job started."""
+    """Each person's outcome probabilities and potential outcomes without and with taking part
+    (``untreated``, ``treated``), the outcomes under their own take-up and the month their job
+    started."""
 
     probs: dict[str, tuple[np.ndarray, np.ndarray]]
     potential: dict[str, pd.DataFrame]
@@ -208,11 +225,12 @@ class _Outcomes:
 def _draw_outcomes(
     rng: np.random.Generator,
     people: pd.DataFrame,
-    treated: np.ndarray,
+    took_part: np.ndarray,
     effects: RandomisedEffects,
     min_small_steps: int,
 ) -> _Outcomes:
-    """Potential outcomes under both arms from shared latent draws (monotone in treatment)."""
+    """Potential outcomes without and with taking part from shared latent draws (monotone in
+    taking part); observed are those of the person's own take-up (exclusion restriction)."""
     n = len(people)
     linear_job = 0.30 * (people["education_level"].to_numpy() - 3.5) + 0.08 * (
         people["years_in_sweden"].to_numpy() - 3.0
@@ -227,13 +245,13 @@ def _draw_outcomes(
     uniforms = copula_uniforms(rng, n, COMPONENTS, effects.engagement_loading)
     path = job_paths(rng, np.ones(n, bool), effects.job_path_shares)
     potential = {}
-    for arm, k in (("control", 0), ("treatment", 1)):
+    for state, k in (("untreated", 0), ("treated", 1)):
         latent = pd.DataFrame({"job_path": np.where(u_job < probs["got_job"][k], path, "")})
         for name in COMPONENTS:
             latent[name] = uniforms[name].to_numpy() < probs[name][k]
-        potential[arm] = derive_indicators(latent, min_small_steps)
-    observed = potential["control"].copy()
-    observed.loc[treated] = potential["treatment"].loc[treated]
+        potential[state] = derive_indicators(latent, min_small_steps)
+    observed = potential["untreated"].copy()
+    observed.loc[took_part] = potential["treated"].loc[took_part]
     job_month = rng.choice(np.arange(8), size=n, p=np.asarray(effects.job_month_probs))
     return _Outcomes(probs, potential, observed, job_month)
 
@@ -333,9 +351,11 @@ def _build_waves(
     }
 
 
-def _randomisation_list(people: pd.DataFrame, randomised_on: pd.Series) -> pd.DataFrame:
-    """The randomisation list as the organisation keeps it."""
-    return pd.DataFrame(
+def _randomisation_list(
+    people: pd.DataFrame, randomised_on: pd.Series, taken: TakeUpDraw
+) -> pd.DataFrame:
+    """The randomisation list as the organisation keeps it, with the take-up it records."""
+    listed = pd.DataFrame(
         {
             "study_id": people["study_id"],
             "round_id": people["round_id"],
@@ -347,12 +367,18 @@ def _randomisation_list(people: pd.DataFrame, randomised_on: pd.Series) -> pd.Da
             "gender": people["gender"],
         }
     )
+    return pd.concat([listed, taken.columns().set_axis(listed.index)], axis=1)
 
 
 def _person_truth(
-    people: pd.DataFrame, outcomes: _Outcomes, r_answers: pd.DataFrame, responses: pd.DataFrame
+    people: pd.DataFrame,
+    outcomes: _Outcomes,
+    r_answers: pd.DataFrame,
+    responses: pd.DataFrame,
+    taken: TakeUpDraw,
 ) -> pd.DataFrame:
-    """The ``persons`` truth: who each person is, their observed outcomes and job start month."""
+    """The ``persons`` truth: who each person is, their compliance type and take-up, their
+    observed outcomes and job start month."""
     identity = ["true_code", "round_id", "study_id", "arm", "gender", "birth_year"]
     observed = outcomes.observed
     persons = person_truth(
@@ -366,4 +392,8 @@ def _person_truth(
         np.where(observed["got_job"], outcomes.job_month, -1), dtype="Int64"
     )
     persons.loc[~observed["got_job"].to_numpy(), "job_start_month"] = pd.NA
+    persons.insert(persons.columns.get_loc("arm") + 1, "compliance", taken.compliance)
+    persons["compliance"] = persons["compliance"].astype("string")
+    for column, values in taken.columns().items():
+        persons[column] = values.to_numpy()
     return persons
