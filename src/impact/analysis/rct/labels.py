@@ -8,6 +8,9 @@ OUTCOMES: dict[str, dict[str, str]] = table("labels.rct.outcomes")
 
 TEXT: dict[str, dict[str, str]] = table("labels.rct.text")
 
+#: Labels of the design-based columns (RI confidence interval, wild bootstrap).
+DESIGN_TEXT: dict[str, dict[str, str]] = table("labels.design.columns")
+
 
 #: Subgroup levels: the group names of the outcome tables.
 LEVELS: dict[str, dict[str, str]] = {
@@ -33,3 +36,9 @@ def text(key: str, lang: Lang = "en", **fmt: object) -> str:
     """A fixed label in ``lang``, formatted with ``fmt``."""
     check_lang(lang)
     return TEXT[key][lang].format(**fmt)
+
+
+def design_text(key: str, lang: Lang = "en", **fmt: object) -> str:
+    """A design-based inference label (``labels.design.columns``) in ``lang``."""
+    check_lang(lang)
+    return DESIGN_TEXT[key][lang].format(**fmt)
