@@ -279,8 +279,8 @@ def analyse_rct(
     )  # fmt: skip
     settings = _settings(
         outcomes, components, covariates, strata, subgroups, job, adjustments, main, se_type,
-        cluster, ri_draws, ri_statistic, seed, confidence_level, lang, procedure_notes + notes + wild_notes,
-        procedure,
+        cluster, ri_draws, ri_statistic, seed, confidence_level, lang,
+        procedure_notes + notes + wild_notes, procedure,
     )  # fmt: skip
     log.info("RCT analysis done: %d outcomes, %d components", len(outcomes), len(components))
     return RctAnalysis(
