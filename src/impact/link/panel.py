@@ -14,7 +14,7 @@ import pandas as pd
 #: Columns never copied into the panel.
 DROPPED_COLUMNS = ("link_code", "response_id")
 #: Randomisation-list columns placed unprefixed at person level.
-RANDOMISATION_PERSON_COLUMNS = ("study_id", "arm", "stratum", "randomised_on")
+RANDOMISATION_PERSON_COLUMNS = ("study_id", "arm", "stratum", "cluster", "randomised_on")
 BACKGROUND = ("education_level", "years_in_sweden")
 
 

@@ -76,7 +76,9 @@ def regression_statistics(
     Returns
     -------
     ndarray (draws,)
-        NaN where the statistic is undefined (no treatment variation, leverage 1).
+        NaN where the statistic is undefined (no treatment variation, leverage 1); ±inf for
+        a perfect fit (the assignment explains the outcome exactly), which is as extreme as
+        any statistic.
     """
     q, _ = np.linalg.qr(others)
     y_res = y - q @ (q.T @ y)
@@ -104,7 +106,9 @@ def regression_statistics(
             undefined = (zt <= 1e-10).any(axis=1)
             e /= zt
             var = e.sum(axis=1) / ss**2
-            var[undefined | ~(var > 0)] = np.nan
+            # a perfect fit (no residual variance) gives |t| = inf; 0/0 stays undefined
+            var = np.maximum(var, 0.0)
+            var[undefined] = np.nan
             out[start : start + chunk] = b / np.sqrt(var)
     return out
 
@@ -195,7 +199,7 @@ def _outcome_test(
         return (np.nan, np.nan, np.nan, np.nan, 0, np.nan, reason), np.full(n_draws, np.nan)
     drawn = assignments[:, sample.rows]
     null = regression_statistics(drawn, sample.y, others, statistic)
-    ok = np.isfinite(null)
+    ok = ~np.isnan(null)
     used = int(ok.sum())
     extreme = ok & (np.abs(null) >= abs(observed) * (1 - 1e-10))
     if weights is not None:

@@ -49,9 +49,9 @@ class Moments:
         coef = self.b_y - tau * self.b_z
         if not studentised:
             return coef
-        var = self.a - 2 * tau * self.b + tau * tau * self.c
+        var = np.maximum(self.a - 2 * tau * self.b + tau * tau * self.c, 0.0)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(var > 0, coef / np.sqrt(np.maximum(var, 0.0)), np.nan)
+            return coef / np.sqrt(var)  # perfect fit: ±inf; 0/0: NaN (undefined)
 
 
 def moments(assignments: np.ndarray, y: np.ndarray, z: np.ndarray, others: np.ndarray) -> Moments:
@@ -100,7 +100,7 @@ def p_value(
     """Two-sided RI p-value of the sharp hypothesis ``τ`` (exact when ``weights`` is given)."""
     obs = abs(float(observed.statistic(tau, studentised)[0]))
     stats = null.statistic(tau, studentised)
-    ok = np.isfinite(stats)
+    ok = ~np.isnan(stats)
     extreme = np.abs(stats) >= obs * (1 - 1e-10)
     if weights is not None:
         return float(np.sum(weights[ok & extreme]) / np.sum(weights[ok]))

@@ -126,7 +126,7 @@ def _one_outcome(sample: Sample, weights: np.ndarray) -> tuple[float, float, flo
         sample.y, sample.z, others, sample.cluster
     )
     stats = wild_statistics(weights, a, kmat, d, ss, factor)
-    ok = np.isfinite(stats)
+    ok = ~np.isnan(stats)
     p = float(np.mean(np.abs(stats[ok]) >= abs(t) * (1 - 1e-10)))
     note = "; ".join(sample.notes)
     if not ok.all():
