@@ -5,7 +5,7 @@ Examples
 ``impact power mde --n1 73 --n2 78 --control-rate 0.3 --method arcsine``
 ``impact power n --control-rate 0.29 --effect 10 --attrition 0.3 --r2 0.1 --json``
 ``impact power power --n 500 --control-rate 0.29 --effect 12 --attrition 0.3 --lang sv``
-``impact power power --clusters 20 --cluster-size 8 --icc 0.05 --cluster-cv 0.4 --control-rate 0.3 --effect 15``
+``impact power power --clusters 20 --cluster-size 8 --icc 0.05 --control-rate 0.3 --effect 15``
 """
 
 from __future__ import annotations
