@@ -328,7 +328,7 @@ def _split(data: pd.DataFrame, cluster: str | None, rows: np.ndarray, column, wh
     return Problem(
         SOURCE,
         column=cluster,
-        value=str(name),
+        value=f"cluster {name}",
         expected=f"one of the {what} for every person in a cluster; found {values}",
     )
 
