@@ -6,7 +6,9 @@ the API, everything else in ``impact.analysis`` is internal. See ``docs/rct.md``
 * :func:`analyse_rct` — every part below in one call, with ``write(directory)``;
 * :func:`consort_flow`, :func:`balance` — the flow of participants and baseline balance;
 * :func:`itt` — intention-to-treat effects (HC2 standard errors, Lin adjustment);
-* :func:`randomisation_test`, :func:`fisher_tests` — randomisation inference, exact tests;
+* :func:`randomisation_test`, :func:`fisher_tests` — randomisation inference (re-drawn by the
+  declared procedure, :class:`RandomisationProcedure`, with test-inversion CIs), exact tests;
+* :func:`wild_cluster_bootstrap` — wild cluster bootstrap p-values for few clusters;
 * :func:`adjust_pvalues`, :func:`westfall_young` — multiple testing;
 * :func:`heterogeneity`, :func:`component_associations` — subgroups, components → job;
 * :func:`consort_figure`, :func:`effects_figure`, :func:`subgroup_figure` — figures.
@@ -20,12 +22,14 @@ from impact.analysis.rct.figures import consort_figure, effects_figure, subgroup
 from impact.analysis.rct.heterogeneity import HeterogeneityResult, heterogeneity
 from impact.analysis.rct.itt import IttResult, itt
 from impact.analysis.rct.multiple import MultipleTestingResult, adjust_pvalues, westfall_young
+from impact.analysis.rct.procedure import Declaration, RandomisationProcedure
 from impact.analysis.rct.randomisation import (
     FisherResult,
     RandomisationResult,
     fisher_tests,
     randomisation_test,
 )
+from impact.analysis.rct.wild import WildBootstrapResult, wild_cluster_bootstrap
 
 __all__ = [
     "analyse_rct",
@@ -34,6 +38,7 @@ __all__ = [
     "itt",
     "randomisation_test",
     "fisher_tests",
+    "wild_cluster_bootstrap",
     "adjust_pvalues",
     "westfall_young",
     "heterogeneity",
@@ -47,6 +52,9 @@ __all__ = [
     "IttResult",
     "RandomisationResult",
     "FisherResult",
+    "WildBootstrapResult",
+    "Declaration",
+    "RandomisationProcedure",
     "MultipleTestingResult",
     "HeterogeneityResult",
     "ComponentsResult",

@@ -13,8 +13,10 @@ from .figures import consort_figure, effects_figure, subgroup_figure
 from .heterogeneity import HeterogeneityResult, heterogeneity
 from .itt import IttResult, itt
 from .multiple import MultipleTestingResult, adjust_pvalues, westfall_young
+from .procedure import Declaration, RandomisationProcedure
 from .randomisation import FisherResult, RandomisationResult, fisher_tests, randomisation_test
 from .tables import results_table
+from .wild import WildBootstrapResult, wild_cluster_bootstrap
 
 __all__ = [
     "DEFAULT_COMPONENTS",
@@ -23,14 +25,17 @@ __all__ = [
     "BalanceResult",
     "ComponentsResult",
     "ConsortFlow",
+    "Declaration",
     "FisherResult",
     "HeterogeneityResult",
     "IttResult",
     "MultipleTestingResult",
+    "RandomisationProcedure",
     "RandomisationResult",
     "RctAnalysis",
     "RctWarning",
     "SeType",
+    "WildBootstrapResult",
     "adjust_pvalues",
     "analyse_rct",
     "balance",
@@ -45,4 +50,5 @@ __all__ = [
     "results_table",
     "subgroup_figure",
     "westfall_young",
+    "wild_cluster_bootstrap",
 ]
