@@ -25,6 +25,7 @@ from impact.i18n import table
 from impact.report.bundle import BundleError, bundle_writer
 from impact.report.exporters_rct_parts import (
     write_attrition,
+    write_design_based,
     write_optional,
     write_study_power,
 )
@@ -247,6 +248,7 @@ def write_rct_bundle(
         _consort(w, rct, threshold)
         _balance(w, rct, threshold)
         _itt(w, rct)
+        write_design_based(w, rct)
         _heterogeneity(w, rct, threshold)
         _components(w, rct, threshold)
         if attrition is not None:

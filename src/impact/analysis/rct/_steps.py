@@ -245,4 +245,5 @@ def _settings(
         "lang": lang,
         "notes": notes,
         "randomisation_procedure": procedure.describe() if procedure is not None else None,
+        "randomisation": procedure.to_dict() if procedure is not None else None,
     }

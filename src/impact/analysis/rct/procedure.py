@@ -93,6 +93,16 @@ class Declaration:
         """The cluster column used (None for complete and blocked designs)."""
         return self.clusters if "clustered" in self.procedure else None
 
+    def to_dict(self) -> dict:
+        """The declaration as JSON-ready values (for ``settings.json`` and the report)."""
+        return {
+            "procedure": self.procedure,
+            "blocks": self.block_column,
+            "clusters": self.cluster_column,
+            "probability": self.probability,
+            "block_probabilities": dict(self.block_probabilities),
+        }
+
     def describe(self) -> str:
         """A short English description, for settings and method notes."""
         parts = [self.procedure.replace("_", " ")]
