@@ -128,3 +128,42 @@ def test_wild_bootstrap_random_draws_are_seeded_and_close_to_exact():
     b = wild_cluster_bootstrap(data, ["y"], cluster="cluster", method="monte_carlo", seed=3)
     pd.testing.assert_frame_equal(a.tidy(), b.tidy())
     assert a.tidy()["p_value"].iloc[0] == pytest.approx(exact, abs=0.01)
+
+
+def test_analyse_rct_with_a_declared_clustered_design_adds_ri_ci_and_wild_bootstrap():
+    from impact.analysis.rct import analyse_rct
+
+    data = load("wild")
+    declared = Declaration("clustered", blocks=None, clusters="cluster", probability=0.6)
+    res = analyse_rct(
+        data, outcomes=["y"], covariates=["x"], subgroups=(), components=[], ri_draws=10**6,
+        randomisation=declared, seed=1,
+    )  # fmt: skip
+    table = res.results_table()
+    wild = REF["wild"]["adjusted"]
+    assert table["wild_p"].iloc[0] == pytest.approx(wild["p_value"], abs=TOL)
+    assert res.randomisation.tidy()["draws"].iloc[0] == 10  # C(5, 3) cluster assignments
+    assert table["ri_conf_low_pp"].iloc[0] == -np.inf  # 1/10 > 0.05: nothing rejected
+    assert res.settings["randomisation"]["clusters"] == "cluster"
+    assert res.settings["cluster"] == "cluster"
+    assert res.itt.tidy()["se_type"].iloc[0] == "stata"
+    formatted = res.results_table(formatted=True)
+    assert "Wild bootstrap p" in formatted.columns
+    assert "RI 95 % CI (pp)" in formatted.columns
+
+
+def test_pipeline_finds_a_declared_column_kept_from_the_randomisation_list():
+    from types import SimpleNamespace
+
+    from impact.ingest.config import RandomisationConfig
+    from impact.pipeline.analyse import _declared_randomisation
+
+    section = RandomisationConfig(procedure="blocked_and_clustered", clusters="coach")
+    prepared = SimpleNamespace(config=SimpleNamespace(randomisation=section))
+    rows = pd.DataFrame(columns=["arm", "stratum", "rand_coach"])
+    declared = _declared_randomisation(prepared, rows)
+    assert (declared.blocks, declared.clusters, declared.probability) == (
+        "stratum", "rand_coach", 0.5,
+    )  # fmt: skip
+    prepared.config.randomisation = None
+    assert _declared_randomisation(prepared, rows) is None
