@@ -122,23 +122,21 @@ class Assumptions:
         check_choice("method", self.method, METHODS, error=PowerRequestError)
         object.__setattr__(self, "r2", check_in("r2", self.r2, 0.0, 1.0, closed_low=True))
         object.__setattr__(self, "icc", check_in("icc", self.icc, 0.0, 1.0, closed_low=True))
-        size = check_finite("cluster_size", self.cluster_size)
-        if size < 1.0:
-            raise PowerRequestError(
-                f"cluster_size: got {self.cluster_size!r} — expected at least 1 participant per "
-                "cluster (1 means individual randomisation)"
-            )
-        object.__setattr__(self, "cluster_size", size)
+        for name, low, expected in (
+            ("cluster_size", 1.0, "at least 1 participant per cluster (1 means individual "
+             "randomisation)"),
+            ("cluster_cv", 0.0, "the coefficient of variation of the cluster sizes (standard "
+             "deviation / mean), 0 or more"),
+        ):  # fmt: skip
+            value = check_finite(name, getattr(self, name))
+            if value < low:
+                raise PowerRequestError(
+                    f"{name}: got {getattr(self, name)!r} — expected {expected}"
+                )
+            object.__setattr__(self, name, value)
         object.__setattr__(
             self, "attrition", check_in("attrition", self.attrition, 0.0, 1.0, closed_low=True)
         )
-        cv = check_finite("cluster_cv", self.cluster_cv)
-        if cv < 0:
-            raise PowerRequestError(
-                f"cluster_cv: got {self.cluster_cv!r} — expected the coefficient of variation "
-                "of the cluster sizes (standard deviation / mean), 0 or more"
-            )
-        object.__setattr__(self, "cluster_cv", cv)
 
     @property
     def design_effect(self) -> float:

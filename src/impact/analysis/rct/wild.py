@@ -52,6 +52,8 @@ class WildBootstrapResult(Result):
     """Wild cluster bootstrap p-values per outcome (Webb weights, null imposed)."""
 
     table: pd.DataFrame
+    weights: tuple[float, ...] = tuple(WEBB_WEIGHTS.tolist())
+    statistic: str = "CR1 t (null imposed)"
     title: str = "Wild cluster bootstrap (Webb weights, null imposed)"
 
     def tidy(self) -> pd.DataFrame:
@@ -150,10 +152,9 @@ def wild_cluster_bootstrap(
 
     Parameters
     ----------
-    data : DataFrame
-        Indicator table, one row per randomised person.
-    outcomes : sequence of str
-        Binary outcome columns.
+    data, outcomes
+        The indicator table (one row per randomised person) and its binary outcome columns,
+        as for :func:`~impact.analysis.rct.randomisation.randomisation_test`.
     cluster : str
         Cluster column (the unit of randomisation).
     arm, strata, covariates
