@@ -26,10 +26,10 @@ _PANDAS = {
     "datetime": DATETIME,
 }
 #: Optional canonical columns a synthetic table may lack (added as all missing).
-OPTIONAL_ABSENT = ("study_id",)
-#: Optional canonical columns the synthetic studies do not generate; left out of a synthetic
-#: table that lacks them, as an organisation's export without them would be.
-NOT_GENERATED = ("cluster",)
+OPTIONAL_ABSENT = ("study_id", "cluster")
+#: Optional canonical columns the synthetic studies never fill: left out of the exports (as an
+#: organisation's export without them would be); reading the export adds them back, all missing.
+NOT_EXPORTED = ("cluster",)
 
 
 @cache
@@ -54,12 +54,9 @@ def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     """Return ``frame`` with exactly the canonical columns of ``table``, in order, typed.
 
     Missing values of any kind (``None``, ``NaN``) become ``pd.NA``/``NaT``; the index is reset.
-    Optional columns absent from ``frame`` are added as all missing, except those in
-    :data:`NOT_GENERATED`, which are left out.
+    Optional columns absent from ``frame`` are added as all missing.
     """
-    dtypes = {
-        c: t for c, t in table_dtypes(table).items() if c in frame.columns or c not in NOT_GENERATED
-    }
+    dtypes = table_dtypes(table)
     frame = frame.copy()
     for column in OPTIONAL_ABSENT:
         if column in dtypes and column not in frame.columns:
