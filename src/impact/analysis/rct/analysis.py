@@ -104,12 +104,19 @@ class RctAnalysis(Result):
         if self.randomisation is not None:
             ri = self.randomisation.tidy()
             parts.append(
-                "Randomisation inference ("
-                + self.randomisation.statistic
-                + "): "
+                f"Randomisation inference ({self.randomisation.statistic}; "
+                f"{self.randomisation.procedure}): "
                 + ", ".join(
-                    f"{o} p = {p:.3f}" for o, p in zip(ri["outcome"], ri["p_value"], strict=True)
+                    f"{r.outcome} p = {r.p_value:.3f} "
+                    f"[{100 * r.conf_low:+.1f}, {100 * r.conf_high:+.1f}] pp"
+                    for r in ri.itertuples()
                 )
+            )
+        if self.wild_bootstrap is not None:
+            wild = self.wild_bootstrap.tidy()
+            parts.append(
+                "Wild cluster bootstrap (Webb weights, null imposed): "
+                + ", ".join(f"{r.outcome} p = {r.p_value:.3f}" for r in wild.itertuples())
             )
         parts += [h.summary() for h in self.heterogeneity.values()]
         if self.components is not None:
