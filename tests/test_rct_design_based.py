@@ -17,6 +17,7 @@ import pytest
 from impact.analysis.rct import randomisation_test
 from impact.analysis.rct.procedure import Declaration, RandomisationProcedure
 from impact.analysis.rct.wild import wild_cluster_bootstrap
+from impact.errors import InputError
 
 REF_DIR = Path(__file__).parent / "reference"
 REF = json.loads((REF_DIR / "design_values.json").read_text())
@@ -167,3 +168,14 @@ def test_pipeline_finds_a_declared_column_kept_from_the_randomisation_list():
     )  # fmt: skip
     prepared.config.randomisation = None
     assert _declared_randomisation(prepared, rows) is None
+
+
+def test_a_design_not_yet_randomised_can_be_drawn_for_diagnosis():
+    data = load("clustered").drop(columns="arm")
+    declared = CASES["blocked_and_clustered"][1]
+    procedure = RandomisationProcedure.from_data(data, declared, arm=None)
+    draws = procedure.draw(np.random.default_rng(5), 100)
+    assert draws.shape == (100, len(data))
+    assert procedure.count_assignments() == REF["blocked_and_clustered"]["n_assignments"]
+    with pytest.raises(InputError, match="needs the share treated"):
+        RandomisationProcedure.from_data(data, Declaration("blocked"), arm=None)

@@ -147,9 +147,12 @@ class RandomisationProcedure:
 
     @classmethod
     def from_data(
-        cls, data: pd.DataFrame, declaration: Declaration | None = None, *, arm: str = "arm"
+        cls, data: pd.DataFrame, declaration: Declaration | None = None, *, arm: str | None = "arm"
     ) -> RandomisationProcedure:
         """Bind ``declaration`` (default: blocked by ``stratum``, observed counts) to ``data``.
+
+        ``arm=None`` binds a design that has not been randomised yet (design diagnosis): there
+        is no observed assignment to check, and every block needs a declared probability.
 
         Raises
         ------
@@ -158,13 +161,21 @@ class RandomisationProcedure:
             the declared procedure can produce (see :func:`check_consistency`).
         """
         declaration = declaration or Declaration()
-        z = treatment_indicator(data, arm)
         blocks = _codes(data, declaration.block_column, "block")
         if declaration.cluster_column is None:
             unit = np.arange(len(data))
         else:
             unit = _codes(data, declaration.cluster_column, "cluster")
         names = _names(data, declaration.block_column)
+        if arm is not None:
+            z = treatment_indicator(data, arm)
+        elif any(declared_probability(declaration, name) is None for name in names):
+            raise InputError(
+                "randomisation: a design without an observed assignment (arm=None) needs the "
+                "share treated; fix: give probability (or block_probabilities for every block)"
+            )
+        else:
+            z = np.zeros(len(data))
         unit_z, unit_block = check_consistency(data, declaration, z, unit, blocks, names, arm)
         counts = [
             _block_counts(declaration, names[b], unit_z[unit_block == b]) for b in range(len(names))
@@ -294,7 +305,7 @@ def check_consistency(
     unit: np.ndarray,
     blocks: np.ndarray,
     names: list[str],
-    arm: str = "arm",
+    arm: str | None = "arm",
 ) -> tuple[np.ndarray, np.ndarray]:
     """Check the observed assignment against the declaration; return each unit's arm and block.
 
@@ -328,7 +339,8 @@ def check_consistency(
             f"randomisation.block_probabilities names block(s) {unknown} that are not in "
             f"column {declaration.block_column!r} (blocks: {names}); {_FIX}"
         )
-    _check_counts(declaration, unit_z, unit_block, names)
+    if arm is not None:  # a design not yet randomised has no counts to check
+        _check_counts(declaration, unit_z, unit_block, names)
     return unit_z, unit_block
 
 
