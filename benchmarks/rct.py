@@ -19,7 +19,7 @@ import pandas as pd
 import statsmodels.api as sm
 
 from impact.analysis.rct import analyse_rct, randomisation_test
-from impact.analysis.rct.randomisation import permuted_assignments
+from impact.analysis.rct.procedure import RandomisationProcedure
 
 DRAWS = 10_000
 NAIVE_DRAWS = {151: 500, 1500: 200}
@@ -86,7 +86,7 @@ def naive(data: pd.DataFrame, draws: int) -> float:
         return sm.OLS(y, x).fit(cov_type="HC2").tvalues[1]
 
     t_obs = t_of(z)
-    perms = permuted_assignments(z, codes, draws, rng)
+    perms = RandomisationProcedure.from_data(data).draw(rng, draws)
     null = np.array([t_of(p.astype(float)) for p in perms])
     return float((1 + np.sum(np.abs(null) >= abs(t_obs))) / (1 + draws))
 

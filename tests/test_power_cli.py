@@ -32,7 +32,7 @@ def test_every_design_option_reaches_the_calculation():
             "power", "mde", "--n", "500", "--ratio", "1.5", "--control-rate", "0.29",
             "--alpha", "0.1", "--power", "0.9", "--sides", "1", "--method", "pooled",
             "--r2", "0.1", "--icc", "0.02", "--cluster-size", "5", "--attrition", "0.3",
-            "--direction", "decrease", "--outcome", "got_job", "--json",
+            "--cluster-cv", "0.5", "--direction", "decrease", "--outcome", "got_job", "--json",
         ],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -47,10 +47,21 @@ def test_every_design_option_reaches_the_calculation():
         "icc": 0.02,
         "cluster_size": 5.0,
         "attrition": 0.3,
-        "design_effect": pytest.approx(1.08),
+        "cluster_cv": 0.5,
+        "design_effect": pytest.approx(1 + (1.25 * 5 - 1) * 0.02),
     }
     assert data["power"] == 0.9
     assert data["mde"][0]["direction"] == "decrease"
+
+
+def test_power_from_clusters_on_the_command_line():
+    args = ["power", "power", "--clusters", "20", "--cluster-size", "8", "--icc", "0.05",
+            "--control-rate", "0.3", "--effect", "15", "--json"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["n_treatment"] == data["n_control"] == 80
+    assert data["assumptions"]["design_effect"] == pytest.approx(1.35)
 
 
 def test_n_and_power_commands():

@@ -163,7 +163,7 @@ def test_default_components_are_those_present(analysis):
     assert analysis.settings["components"] == ["got_internship", "improved_cv", "expanded_network"]
 
 
-def test_clustered_design_skips_randomisation_inference():
+def test_cluster_holding_both_arms_gives_individual_randomisation_inference():
     res = analyse_rct(
         load_data(),
         outcomes=["got_job"],
@@ -173,6 +173,7 @@ def test_clustered_design_skips_randomisation_inference():
         components=[],
         subgroups=(),
     )
-    assert res.randomisation is None
-    assert "skipped" in res.settings["notes"][0]
+    assert res.randomisation is not None
+    assert "hold both arms" in res.settings["notes"][0]
+    assert res.settings["randomisation_procedure"].startswith("blocked")
     assert res.itt.tidy()["se_type"].iloc[0] == "stata"

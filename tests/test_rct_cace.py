@@ -154,7 +154,8 @@ def test_analyse_rct_with_a_cluster_uses_cr2_everywhere_it_can():
     comp = res.components.tidy().iloc[0]
     assert comp["std_error"] == pytest.approx(REF["components_cr2"]["clustered"]["std_error"])
     assert res.heterogeneity["gender"].se_type == "CR2"
-    assert res.randomisation is None
+    # randomisation inference re-draws whole clusters (the declared default: blocked and clustered)
+    assert "clusters 'coach'" in res.randomisation.procedure
 
 
 @pytest.mark.parametrize("name", ["clustered", "few"])

@@ -8,12 +8,8 @@ import pytest
 import statsmodels.api as sm
 
 from impact.analysis.rct import randomisation_test, westfall_young
-from impact.analysis.rct.randomisation import (
-    all_assignments,
-    count_assignments,
-    permuted_assignments,
-    regression_statistics,
-)
+from impact.analysis.rct.procedure import RandomisationProcedure
+from impact.analysis.rct.randomisation import regression_statistics
 
 
 def make_trial(n: int, seed: int, effect: float = 0.0) -> pd.DataFrame:
@@ -37,13 +33,18 @@ def test_permutations_keep_treated_count_per_stratum():
     rng = np.random.default_rng(1)
     z = np.array([1, 0, 0, 1, 1, 0, 0, 0, 1, 0], dtype=float)
     codes = np.array([0, 0, 0, 0, 1, 1, 1, 1, 1, 1])
-    perms = permuted_assignments(z, codes, 500, rng)
+    data = pd.DataFrame(
+        {"arm": np.where(z == 1, "treatment", "control"), "stratum": codes.astype(str)}
+    )
+    procedure = RandomisationProcedure.from_data(data)
+    perms = procedure.draw(rng, 500)
     assert (perms[:, codes == 0].sum(axis=1) == 2).all()
     assert (perms[:, codes == 1].sum(axis=1) == 2).all()
     assert len({tuple(r) for r in perms}) > 50  # really random
-    exact = all_assignments(z, codes)
-    assert exact.shape[0] == count_assignments(z, codes) == 6 * 15
+    exact, weights = procedure.enumerate()
+    assert exact.shape[0] == procedure.count_assignments() == 6 * 15
     assert len({tuple(r) for r in exact}) == exact.shape[0]
+    assert weights == pytest.approx(np.full(90, 1 / 90))
 
 
 def test_vectorised_statistics_equal_statsmodels_hc2_fits():

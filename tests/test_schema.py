@@ -61,6 +61,7 @@ EXPECTED_FIELDS = {
         "round_id",
         "arm",
         "stratum",
+        "cluster",
         "randomised_on",
         "link_code",
         "birth_year",

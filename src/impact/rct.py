@@ -9,7 +9,9 @@ the API, everything else in ``impact.analysis`` is internal. See ``docs/rct.md``
   adjustment);
 * :func:`cace` — the effect on those who take part when offered (CACE by 2SLS), the first
   stage and the complier characteristics;
-* :func:`randomisation_test`, :func:`fisher_tests` — randomisation inference, exact tests;
+* :func:`randomisation_test`, :func:`fisher_tests` — randomisation inference (re-drawn by the
+  declared procedure, :class:`RandomisationProcedure`, with test-inversion CIs), exact tests;
+* :func:`wild_cluster_bootstrap` — wild cluster bootstrap p-values for few clusters;
 * :func:`adjust_pvalues`, :func:`westfall_young` — multiple testing;
 * :func:`heterogeneity`, :func:`component_associations` — subgroups, components → job;
 * :func:`consort_figure`, :func:`effects_figure`, :func:`subgroup_figure`,
@@ -26,12 +28,14 @@ from impact.analysis.rct.figures_cace import cace_figure
 from impact.analysis.rct.heterogeneity import HeterogeneityResult, heterogeneity
 from impact.analysis.rct.itt import IttResult, itt
 from impact.analysis.rct.multiple import MultipleTestingResult, adjust_pvalues, westfall_young
+from impact.analysis.rct.procedure import Declaration, RandomisationProcedure
 from impact.analysis.rct.randomisation import (
     FisherResult,
     RandomisationResult,
     fisher_tests,
     randomisation_test,
 )
+from impact.analysis.rct.wild import WildBootstrapResult, wild_cluster_bootstrap
 
 __all__ = [
     "analyse_rct",
@@ -41,6 +45,7 @@ __all__ = [
     "cace",
     "randomisation_test",
     "fisher_tests",
+    "wild_cluster_bootstrap",
     "adjust_pvalues",
     "westfall_young",
     "heterogeneity",
@@ -56,6 +61,9 @@ __all__ = [
     "CaceResult",
     "RandomisationResult",
     "FisherResult",
+    "WildBootstrapResult",
+    "Declaration",
+    "RandomisationProcedure",
     "MultipleTestingResult",
     "HeterogeneityResult",
     "ComponentsResult",

@@ -5,6 +5,7 @@ Examples
 ``impact power mde --n1 73 --n2 78 --control-rate 0.3 --method arcsine``
 ``impact power n --control-rate 0.29 --effect 10 --attrition 0.3 --r2 0.1 --json``
 ``impact power power --n 500 --control-rate 0.29 --effect 12 --attrition 0.3 --lang sv``
+``impact power power --clusters 20 --cluster-size 8 --icc 0.05 --control-rate 0.3 --effect 15``
 """
 
 from __future__ import annotations
@@ -46,6 +47,12 @@ METHOD = typer.Option(
 R2 = typer.Option(0.0, "--r2", help="Outcome variance explained by covariates, in [0, 1).")
 ICC = typer.Option(0.0, "--icc", help="Intra-cluster correlation.")
 CLUSTER = typer.Option(1.0, "--cluster-size", help="Average cluster size (1 = individuals).")
+CLUSTERS = typer.Option(
+    None, "--clusters", help="Total clusters randomised (instead of --n; needs --cluster-size)."
+)
+CLUSTER_CV = typer.Option(
+    0.0, "--cluster-cv", help="Coefficient of variation of cluster sizes (0 = equal sizes)."
+)
 ATTRITION = typer.Option(0.0, "--attrition", help="Expected share lost before the outcome.")
 DIRECTION = typer.Option("both", "--direction", help="increase, decrease or both.")
 OUTCOME = typer.Option(None, "--outcome", help="Outcome id or label for the sentence.")
@@ -126,6 +133,8 @@ _DESIGN_OPTIONS: dict[str, tuple[type, Any]] = {
     "r2": (float, R2),
     "icc": (float, ICC),
     "cluster_size": (float, CLUSTER),
+    "clusters": (float, CLUSTERS),
+    "cluster_cv": (float, CLUSTER_CV),
     "attrition": (float, ATTRITION),
     "attrition_slope": (float, ATTRITION_SLOPE),
     "sims": (int, SIMS),
@@ -161,7 +170,7 @@ def _with_options(names: str, **replaced: tuple[type, Any]) -> Callable[[Callabl
 @power_app.command("mde")
 @_with_options(
     "n1 n2 n ratio control_rate alpha target_power sides method r2 icc cluster_size attrition "
-    "direction outcome lang as_json"
+    "clusters cluster_cv direction outcome lang as_json"
 )
 def mde_command(**options: Any) -> None:
     """Minimum detectable effect in percentage points (rise, fall or both)."""
@@ -171,7 +180,7 @@ def mde_command(**options: Any) -> None:
 @power_app.command("n")
 @_with_options(
     "control_rate effect ratio alpha target_power sides method r2 icc cluster_size attrition "
-    "outcome lang as_json"
+    "cluster_cv outcome lang as_json"
 )
 def n_command(**options: Any) -> None:
     """Participants to analyse and to enrol to detect --effect with --power."""
@@ -181,7 +190,7 @@ def n_command(**options: Any) -> None:
 @power_app.command("power")
 @_with_options(
     "n1 n2 n ratio control_rate effect alpha sides method r2 icc cluster_size attrition "
-    "outcome lang as_json"
+    "clusters cluster_cv outcome lang as_json"
 )
 def power_command(**options: Any) -> None:
     """Power to detect a change of --effect percentage points."""

@@ -33,6 +33,7 @@ __all__ = [
     "IndicatorsConfig",
     "InputsConfig",
     "LinkingConfig",
+    "RandomisationConfig",
     "ReportConfig",
     "StudyConfig",
     "StudySection",
@@ -144,6 +145,42 @@ class AnalysisConfig(_Strict):
     seed: int = 20231101
 
 
+class RandomisationConfig(_Strict):
+    """How the study randomised: ``randomisation:`` (see ``docs/ingest.md`` and ``docs/rct.md``).
+
+    ``procedure`` follows randomizr: ``complete`` (exactly round(N·p) of all N people treated;
+    when N·p is not whole, the floor or the ceiling), ``blocked`` (the same in every block),
+    ``clustered`` (whole clusters), ``blocked_and_clustered`` (whole clusters within blocks).
+    ``probability: null`` keeps the observed number treated per block (no count check).
+    """
+
+    procedure: Literal["complete", "blocked", "clustered", "blocked_and_clustered"] = "blocked"
+    blocks: str | None = Field("stratum", min_length=1)
+    clusters: str | None = Field(None, min_length=1)
+    probability: float | None = Field(0.5, gt=0.0, lt=1.0)
+    block_probabilities: dict[str, Annotated[float, Field(gt=0.0, lt=1.0)]] = {}
+
+    @model_validator(mode="after")
+    def _columns_for_procedure(self) -> RandomisationConfig:
+        if self.procedure.startswith("blocked") and not self.blocks:
+            raise ValueError(
+                f"randomisation.blocks: a block column, because procedure is {self.procedure}; "
+                "fix: name the block (stratum) column, or use procedure: complete / clustered"
+            )
+        if "clustered" in self.procedure and not self.clusters:
+            raise ValueError(
+                f"randomisation.clusters: a cluster column, because procedure is "
+                f"{self.procedure}; fix: name the cluster column (e.g. clusters: cluster), or "
+                "use procedure: complete / blocked"
+            )
+        if self.block_probabilities and not self.procedure.startswith("blocked"):
+            raise ValueError(
+                "randomisation.block_probabilities: only for blocked procedures; fix: use "
+                "probability, or procedure: blocked / blocked_and_clustered"
+            )
+        return self
+
+
 class ReportConfig(_Strict):
     """Report languages and formats: ``report:``."""
 
@@ -169,6 +206,9 @@ class StudyConfig(_Strict):
     ----------
     study, inputs, linking, indicators, analysis, report
         The sections (see ``docs/ingest.md``); all but ``study`` and ``inputs`` have defaults.
+    randomisation : RandomisationConfig or None
+        The declared randomisation procedure of a randomised study (None: blocked by stratum,
+        keeping the observed numbers treated per stratum).
     output : Path
         Default output directory.
     engine : {"pandas", "duckdb", "spark"}
@@ -183,6 +223,7 @@ class StudyConfig(_Strict):
     indicators: IndicatorsConfig = Field(default_factory=IndicatorsConfig)
     analysis: AnalysisConfig = Field(default_factory=AnalysisConfig)
     report: ReportConfig = Field(default_factory=ReportConfig)
+    randomisation: RandomisationConfig | None = None
     output: Path = Path("output")
     engine: Literal["pandas", "duckdb", "spark"] = "pandas"
 

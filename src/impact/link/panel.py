@@ -17,7 +17,7 @@ from impact.ingest.take_up import TAKE_UP_COLUMNS, recorded_take_up
 #: Columns never copied into the panel.
 DROPPED_COLUMNS = ("link_code", "response_id")
 #: Randomisation-list columns placed unprefixed at person level.
-RANDOMISATION_PERSON_COLUMNS = ("study_id", "arm", "stratum", "randomised_on")
+RANDOMISATION_PERSON_COLUMNS = ("study_id", "arm", "stratum", "cluster", "randomised_on")
 BACKGROUND = ("education_level", "years_in_sweden")
 
 

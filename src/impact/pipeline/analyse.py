@@ -19,6 +19,7 @@ from impact.analysis.power import (
     rise_reproduction,
 )
 from impact.analysis.rct import RctAnalysis, RctWarning, analyse_rct
+from impact.analysis.rct.procedure import Declaration
 from impact.errors import AnalysisError, ImpactError
 from impact.ingest.take_up import crossover_note
 from impact.pipeline.in_progress import (
@@ -66,6 +67,27 @@ class StudyAnalyses:
     register: RegisterAnalyses | None = None
     notes: list[str] = field(default_factory=list)
     in_progress: dict[str, int] = field(default_factory=dict)
+
+
+def _declared_randomisation(prepared: PreparedStudy, rows: pd.DataFrame) -> Declaration | None:
+    """The study file's ``randomisation:`` section as a declaration on the RCT rows' columns
+    (a column kept from the randomisation list as ``rand_<name>`` is found under that name)."""
+    section = prepared.config.randomisation
+    if section is None:
+        return None
+
+    def column(name: str | None) -> str | None:
+        if name is None or name in rows.columns or f"rand_{name}" not in rows.columns:
+            return name
+        return f"rand_{name}"
+
+    return Declaration(
+        procedure=section.procedure,
+        blocks=column(section.blocks),
+        clusters=column(section.clusters),
+        probability=section.probability,
+        block_probabilities=dict(section.block_probabilities),
+    )
 
 
 def _rct_covariates(rows: pd.DataFrame, covariates: list[str]) -> list[str]:
@@ -198,6 +220,7 @@ def _analyse_randomised(
             confidence_level=config.confidence_level,
             take_up=_take_up(rows, analyses.notes),
             lang=lang,
+            randomisation=_declared_randomisation(prepared, rows),
         )
     try:
         analyses.attrition = attrition_summary(

@@ -27,6 +27,7 @@ from impact.report.bundle import BundleError, bundle_writer
 from impact.report.exporters_rct_cace import write_cace
 from impact.report.exporters_rct_parts import (
     write_attrition,
+    write_design_based,
     write_optional,
     write_study_power,
 )
@@ -250,6 +251,7 @@ def write_rct_bundle(
         _balance(w, rct, threshold)
         _itt(w, rct)
         write_cace(w, rct, threshold)
+        write_design_based(w, rct)
         _heterogeneity(w, rct, threshold)
         _components(w, rct, threshold)
         if attrition is not None:

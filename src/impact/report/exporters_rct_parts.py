@@ -177,3 +177,22 @@ def _figures(w, name: str, result: Any) -> list[str]:
 
 
 __all__ = ["write_attrition", "write_optional", "write_study_power"]
+
+
+_DESIGN_TITLE: dict[str, str] = pair("labels.design.bundle.title")
+
+
+def write_design_based(w, rct: Any) -> None:
+    """The design-based inference table: RI p and its test-inversion CI (percentage points),
+    and the wild cluster bootstrap p when there are few clusters; the declared procedure."""
+    wide = rct.results_table()
+    columns = [c for c in ("ri_p", "ri_conf_low_pp", "ri_conf_high_pp", "wild_p")
+               if c in wide.columns]  # fmt: skip
+    if "ri_p" not in columns:
+        return
+    w.table("design_based", wide[["outcome", *columns]], title=_DESIGN_TITLE, suppressed=False)
+    w.section("design_based")
+    w.data["design_based"] = {
+        "randomisation": rct.settings.get("randomisation"),
+        "wild_bootstrap": "wild_p" in columns,
+    }

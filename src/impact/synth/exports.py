@@ -18,6 +18,7 @@ from typing import Literal
 import pandas as pd
 
 from impact.synth.labels import ReverseMapping, reverse_mapping
+from impact.synth.schema import NOT_EXPORTED
 
 ExportKind = Literal["raw", "canonical"]
 RAW_ENCODING = "cp1252"
@@ -83,11 +84,14 @@ def write_table(frame: pd.DataFrame, path: Path, table: str, kind: ExportKind = 
     """Write one table to ``path`` in the chosen form and return the path.
 
     An all-missing ``study_id`` in a survey wave (a programme study, where the question is
-    not asked) is left out of the file.
+    not asked) is left out of the file, and so are the all-missing optional fields of
+    :data:`~impact.synth.schema.NOT_EXPORTED` (``cluster``).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     if "study_id" in frame.columns and table in _WAVES and frame["study_id"].isna().all():
         frame = frame.drop(columns="study_id")  # optional question not asked in this study
+    unfilled = [c for c in NOT_EXPORTED if c in frame.columns and frame[c].isna().all()]
+    frame = frame.drop(columns=unfilled)  # optional fields the synthetic studies never fill
     if kind == "raw" and table in (*_WAVES, "randomisation"):
         path.write_bytes(raw_text(frame, table).encode(RAW_ENCODING))
     else:

@@ -26,7 +26,10 @@ _PANDAS = {
     "datetime": DATETIME,
 }
 #: Optional canonical columns a synthetic table may lack (added as all missing).
-OPTIONAL_ABSENT = ("study_id",)
+OPTIONAL_ABSENT = ("study_id", "cluster")
+#: Optional canonical columns the synthetic studies never fill: left out of the exports (as an
+#: organisation's export without them would be); reading the export adds them back, all missing.
+NOT_EXPORTED = ("cluster",)
 
 
 @cache

@@ -27,6 +27,7 @@ PERSON_COLUMNS: frozenset[str] = frozenset(
         "study_id",
         "arm",
         "stratum",
+        "cluster",
         "gender",
         "age",
         "birth_year",

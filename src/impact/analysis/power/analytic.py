@@ -5,7 +5,9 @@ Solve for any one of: power (:func:`power`), the minimum detectable effect in pe
 ``n_treatment``/``n_control`` (or ``n`` with ``ratio = n_control / n_treatment``) are the
 numbers *enrolled*; with ``attrition`` the analysis is expected to keep ``n × (1 − attrition)``.
 Covariate adjustment multiplies the variance by ``1 − r2`` and clustering by the design effect
-``1 + (cluster_size − 1) × icc``.
+``1 + ((cluster_cv² + 1) × cluster_size − 1) × icc`` (``1 + (cluster_size − 1) × icc`` for
+clusters of equal size). For a cluster-randomised design give ``clusters`` (the total number)
+instead of ``n``; :func:`sample_size` reports the clusters to enrol per arm.
 """
 
 from __future__ import annotations
@@ -102,6 +104,8 @@ def power(
     cluster_size: float = 1.0,
     attrition: float = 0.0,
     outcome: str | None = None,
+    clusters: float | None = None,
+    cluster_cv: float = 0.0,
 ) -> PowerResult:
     """Power to detect a change of ``effect_pp`` percentage points from ``control_rate``.
 
@@ -131,13 +135,17 @@ def power(
         Expected share lost before the outcome is measured, in [0, 1).
     outcome : str, optional
         Outcome id or label used in the sentence (e.g. ``"got_job"``).
+    clusters : float, optional
+        Total number of clusters randomised (instead of ``n``): ``n = clusters × cluster_size``.
+    cluster_cv : float
+        Coefficient of variation of the cluster sizes (0: equal sizes).
 
     Returns
     -------
     PowerResult
     """
-    assumptions = Assumptions(alpha, sides, method, r2, icc, cluster_size, attrition)
-    arms = Arms.from_request(n_treatment, n_control, n, ratio)
+    assumptions = Assumptions(alpha, sides, method, r2, icc, cluster_size, attrition, cluster_cv)
+    arms = Arms.from_request(n_treatment, n_control, n, ratio, clusters, cluster_size)
     p0 = check_rate("control_rate", control_rate)
     effect = check_finite("effect_pp", effect_pp)
     p1 = treatment_rate(p0, effect)
@@ -209,13 +217,15 @@ def mde(
     cluster_size: float = 1.0,
     attrition: float = 0.0,
     outcome: str | None = None,
+    clusters: float | None = None,
+    cluster_cv: float = 0.0,
 ) -> MDEResult:
     """Minimum detectable effect in percentage points from ``control_rate``.
 
     Parameters
     ----------
     n_treatment, n_control, n, ratio, alpha, sides, method, r2, icc, cluster_size, attrition,
-    outcome
+    outcome, clusters, cluster_cv
         As in :func:`power`.
     control_rate : float
         Rate in the control arm, a proportion in (0, 1).
@@ -233,8 +243,8 @@ def mde(
     PowerRequestError
         For invalid inputs, or when no effect within 0–100 % reaches the power.
     """
-    assumptions = Assumptions(alpha, sides, method, r2, icc, cluster_size, attrition)
-    arms = Arms.from_request(n_treatment, n_control, n, ratio)
+    assumptions = Assumptions(alpha, sides, method, r2, icc, cluster_size, attrition, cluster_cv)
+    arms = Arms.from_request(n_treatment, n_control, n, ratio, clusters, cluster_size)
     p0 = check_rate("control_rate", control_rate)
     target = check_power_target(power, assumptions.alpha)
     check_choice("direction", direction, DIRECTIONS, error=PowerRequestError)
@@ -295,12 +305,14 @@ def sample_size(
     cluster_size: float = 1.0,
     attrition: float = 0.0,
     outcome: str | None = None,
+    cluster_cv: float = 0.0,
 ) -> SampleSizeResult:
     """Participants needed to detect ``effect_pp`` with the target ``power``.
 
     Parameters
     ----------
-    control_rate, effect_pp, alpha, sides, method, r2, icc, cluster_size, attrition, outcome
+    control_rate, effect_pp, alpha, sides, method, r2, icc, cluster_size, attrition, outcome,
+    cluster_cv
         As in :func:`power`; ``effect_pp`` must not be 0.
     power : float
         Target power, in (alpha, 1).
@@ -313,7 +325,7 @@ def sample_size(
         The exact (continuous) solution, the whole numbers to analyse per arm, and the numbers to
         enrol given the expected attrition (and clusters, when ``cluster_size > 1``).
     """
-    assumptions = Assumptions(alpha, sides, method, r2, icc, cluster_size, attrition)
+    assumptions = Assumptions(alpha, sides, method, r2, icc, cluster_size, attrition, cluster_cv)
     allocation = check_ratio(ratio)
     p0 = check_rate("control_rate", control_rate)
     effect = _nonzero_effect(effect_pp)

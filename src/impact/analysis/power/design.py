@@ -101,6 +101,10 @@ class Assumptions:
         Average number of participants per cluster (1 = individual randomisation).
     attrition : float
         Expected share of enrolled participants missing at the outcome measurement, in [0, 1).
+    cluster_cv : float
+        Coefficient of variation of the cluster sizes (standard deviation / mean), ≥ 0; 0 means
+        clusters of equal size. Unequal clusters raise the design effect (Eldridge, Ashby &
+        Kerry 2006).
     """
 
     alpha: float = 0.05
@@ -110,6 +114,7 @@ class Assumptions:
     icc: float = 0.0
     cluster_size: float = 1.0
     attrition: float = 0.0
+    cluster_cv: float = 0.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "alpha", check_in("alpha", self.alpha, 0.0, 1.0, closed_low=False))
@@ -117,21 +122,31 @@ class Assumptions:
         check_choice("method", self.method, METHODS, error=PowerRequestError)
         object.__setattr__(self, "r2", check_in("r2", self.r2, 0.0, 1.0, closed_low=True))
         object.__setattr__(self, "icc", check_in("icc", self.icc, 0.0, 1.0, closed_low=True))
-        size = check_finite("cluster_size", self.cluster_size)
-        if size < 1.0:
-            raise PowerRequestError(
-                f"cluster_size: got {self.cluster_size!r} — expected at least 1 participant per "
-                "cluster (1 means individual randomisation)"
-            )
-        object.__setattr__(self, "cluster_size", size)
+        for name, low, expected in (
+            ("cluster_size", 1.0, "at least 1 participant per cluster (1 means individual "
+             "randomisation)"),
+            ("cluster_cv", 0.0, "the coefficient of variation of the cluster sizes (standard "
+             "deviation / mean), 0 or more"),
+        ):  # fmt: skip
+            value = check_finite(name, getattr(self, name))
+            if value < low:
+                raise PowerRequestError(
+                    f"{name}: got {getattr(self, name)!r} — expected {expected}"
+                )
+            object.__setattr__(self, name, value)
         object.__setattr__(
             self, "attrition", check_in("attrition", self.attrition, 0.0, 1.0, closed_low=True)
         )
 
     @property
     def design_effect(self) -> float:
-        """Kish's design effect for clustering, ``1 + (cluster_size - 1) * icc``."""
-        return 1.0 + (self.cluster_size - 1.0) * self.icc
+        """The design effect of clustering, ``1 + ((cv² + 1) m − 1) icc`` (Eldridge, Ashby &
+        Kerry 2006) with ``m`` the mean cluster size and ``cv`` the coefficient of variation of
+        the sizes; with equal clusters (cv = 0) Kish's ``1 + (m − 1) icc``."""
+        m = self.cluster_size
+        if m <= 1.0:
+            return 1.0
+        return 1.0 + ((self.cluster_cv**2 + 1.0) * m - 1.0) * self.icc
 
     @property
     def variance_factor(self) -> float:
@@ -181,14 +196,32 @@ class Arms:
         n_control: float | None,
         n: float | None,
         ratio: float,
+        clusters: float | None = None,
+        cluster_size: float = 1.0,
     ) -> Arms:
-        """Build arms from either both arm sizes or a total ``n`` and ``ratio`` = control/treatment.
+        """Build arms from both arm sizes, a total ``n``, or a number of ``clusters`` of mean
+        size ``cluster_size`` (``n = clusters × cluster_size``), split by ``ratio`` =
+        control/treatment.
 
         Raises
         ------
         PowerRequestError
-            If neither or both forms are given, or the ratio is not positive.
+            If none or more than one form is given, or the ratio is not positive.
         """
+        if clusters is not None:
+            if n is not None or n_treatment is not None or n_control is not None:
+                raise PowerRequestError(
+                    "give either clusters (with cluster_size), n, or n_treatment and n_control "
+                    "— not more than one"
+                )
+            count = check_finite("clusters", clusters)
+            if count < 2 or cluster_size <= 1:
+                raise PowerRequestError(
+                    f"clusters: got {clusters!r} with cluster_size {cluster_size!r} — expected "
+                    "at least 2 clusters and a mean cluster size above 1; fix: give "
+                    "--cluster-size (and --icc), or n for individual randomisation"
+                )
+            n = count * cluster_size
         given_arms = n_treatment is not None or n_control is not None
         if given_arms and n is not None:
             raise PowerRequestError(

@@ -60,6 +60,7 @@ def _design_columns(assumptions: Assumptions) -> dict:
         "r2": assumptions.r2,
         "icc": assumptions.icc,
         "cluster_size": assumptions.cluster_size,
+        "cluster_cv": assumptions.cluster_cv,
         "design_effect": assumptions.design_effect,
         "attrition": assumptions.attrition,
     }

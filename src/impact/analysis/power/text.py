@@ -80,6 +80,9 @@ def participants(n_treatment: float, n_control: float, assumptions: Assumptions,
         notes.append(
             message("labels.power.sentences.clusters", lang, size=size, icc=icc, deff=deff)
         )
+        if assumptions.cluster_cv > 0:
+            cv = general(assumptions.cluster_cv, lang)
+            notes.append(message("labels.design.power.cluster_cv", lang, cv=cv))
     return base + (f" ({'; '.join(notes)})" if notes else "")
 
 

@@ -15,8 +15,10 @@ from .figures_cace import cace_figure
 from .heterogeneity import HeterogeneityResult, heterogeneity
 from .itt import IttResult, itt
 from .multiple import MultipleTestingResult, adjust_pvalues, westfall_young
+from .procedure import Declaration, RandomisationProcedure
 from .randomisation import FisherResult, RandomisationResult, fisher_tests, randomisation_test
 from .tables import results_table
+from .wild import WildBootstrapResult, wild_cluster_bootstrap
 
 __all__ = [
     "DEFAULT_COMPONENTS",
@@ -26,14 +28,17 @@ __all__ = [
     "CaceResult",
     "ComponentsResult",
     "ConsortFlow",
+    "Declaration",
     "FisherResult",
     "HeterogeneityResult",
     "IttResult",
     "MultipleTestingResult",
+    "RandomisationProcedure",
     "RandomisationResult",
     "RctAnalysis",
     "RctWarning",
     "SeType",
+    "WildBootstrapResult",
     "adjust_pvalues",
     "analyse_rct",
     "balance",
@@ -50,4 +55,5 @@ __all__ = [
     "results_table",
     "subgroup_figure",
     "westfall_young",
+    "wild_cluster_bootstrap",
 ]

@@ -19,8 +19,10 @@ from .design import Adjustment, SeType, require_columns, treatment_indicator
 from .heterogeneity import HeterogeneityResult, heterogeneity
 from .itt import IttResult
 from .multiple import MultipleTestingResult, adjust_pvalues, westfall_young
-from .randomisation import RandomisationResult, Statistic
+from .procedure import Declaration
+from .randomisation import RandomisationResult, Statistic, default_declaration
 from .randomisation import randomisation_test as run_ri
+from .wild import FEW_CLUSTERS, WildBootstrapResult, wild_cluster_bootstrap
 
 #: The step components (seed 001, p. 18), used when ``components=None`` and present in the data.
 DEFAULT_COMPONENTS = STEP_COMPONENTS
@@ -75,23 +77,74 @@ def _multiple_testing(
     return multiple
 
 
+def declared_procedure(
+    data: pd.DataFrame,
+    randomisation: Declaration | None,
+    strata: str | None,
+    cluster: str | None,
+    arm: str,
+) -> tuple[Declaration, list[str]]:
+    """The declared procedure, or the default: blocked by ``strata``, keeping the observed
+    numbers treated — by cluster when ``cluster`` is given and no cluster has both arms."""
+    if randomisation is not None:
+        return randomisation, []
+    if cluster is None:
+        return default_declaration(strata), []
+    z = treatment_indicator(data, arm)
+    if pd.Series(z).groupby(data[cluster].to_numpy()).nunique().max() > 1:
+        return default_declaration(strata), [
+            f"clusters {cluster!r} hold both arms, so people (not clusters) were randomised: "
+            "randomisation inference re-draws people; declare the procedure to change this"
+        ]
+    nested = strata is not None and data.groupby(cluster)[strata].nunique().max() <= 1
+    note = [f"every cluster {cluster!r} is in one arm: randomisation inference re-draws clusters"]
+    if nested:
+        return Declaration("blocked_and_clustered", blocks=strata, clusters=cluster), note
+    return Declaration("clustered", blocks=None, clusters=cluster), note
+
+
 def _randomisation_inference(
     data: pd.DataFrame,
     everything: list[str],
     arm: str,
     strata: str | None,
-    cluster: str | None,
+    declaration: Declaration,
     statistic: Statistic,
     draws: int,
     seed: int | None,
-) -> tuple[RandomisationResult | None, list[str]]:
-    """RI p-values of every outcome, or none (with a note) for a clustered design."""
-    if cluster is not None:
-        return None, ["randomisation inference skipped: clustered design (cluster given)"]
+    confidence_level: float,
+) -> tuple[RandomisationResult, list[str]]:
+    """RI p-values and test-inversion CIs of every outcome, re-drawn by ``declaration``."""
     ri = run_ri(
-        data, everything, arm=arm, strata=strata, statistic=statistic, draws=draws, seed=seed
-    )
-    return ri, []
+        data, everything, arm=arm, strata=strata, statistic=statistic, draws=draws, seed=seed,
+        procedure=declaration, confidence_level=confidence_level,
+    )  # fmt: skip
+    return ri, [f"randomisation procedure: {ri.procedure}"]
+
+
+def _wild_bootstrap(
+    data: pd.DataFrame,
+    everything: list[str],
+    arm: str,
+    strata: str | None,
+    cluster: str | None,
+    covariates: Sequence[str],
+    seed: int | None,
+) -> tuple[WildBootstrapResult | None, list[str]]:
+    """The wild cluster bootstrap p-values when there are fewer than 30 clusters."""
+    if cluster is None:
+        return None, []
+    n_clusters = data[cluster].nunique()
+    if n_clusters >= FEW_CLUSTERS:
+        return None, [f"{n_clusters} clusters: no wild cluster bootstrap (only below 30)"]
+    wild = wild_cluster_bootstrap(
+        data, everything, cluster=cluster, arm=arm, strata=strata, covariates=covariates,
+        seed=seed,
+    )  # fmt: skip
+    return wild, [
+        f"{n_clusters} clusters (< {FEW_CLUSTERS}): wild cluster bootstrap p-values "
+        "(Webb weights, null imposed, CR1 t-statistic, additive covariates)"
+    ]
 
 
 def _components_to_job(
@@ -174,6 +227,7 @@ def _settings(
     confidence_level: float,
     lang: Lang,
     notes: list[str],
+    procedure: Declaration | None = None,
 ) -> dict[str, Any]:
     """The request as recorded in ``settings.json``."""
     return {
@@ -193,4 +247,6 @@ def _settings(
         "confidence_level": confidence_level,
         "lang": lang,
         "notes": notes,
+        "randomisation_procedure": procedure.describe() if procedure is not None else None,
+        "randomisation": procedure.to_dict() if procedure is not None else None,
     }

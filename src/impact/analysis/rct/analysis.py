@@ -26,6 +26,8 @@ from ._steps import (
     _randomisation_inference,
     _settings,
     _subgroups_and_components,
+    _wild_bootstrap,
+    declared_procedure,
 )
 from .balance import BalanceResult
 from .cace import CaceResult, cace
@@ -37,8 +39,10 @@ from .figures_cace import cace_figure
 from .heterogeneity import HeterogeneityResult
 from .itt import IttResult, itt
 from .multiple import MultipleTestingResult
+from .procedure import Declaration
 from .randomisation import FisherResult, RandomisationResult, Statistic, fisher_tests
 from .tables import results_table
+from .wild import WildBootstrapResult
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +65,7 @@ class RctAnalysis(Result):
     settings: dict = field(default_factory=dict)
     lang: Lang = "en"
     title: str = "Randomised study: analysis"
+    wild_bootstrap: WildBootstrapResult | None = None
 
     def results_table(self, *, formatted: bool = False, lang: Lang | None = None) -> pd.DataFrame:
         """Outcome × specification table with Fisher, RI and adjusted p-values."""
@@ -68,6 +73,7 @@ class RctAnalysis(Result):
             self.itt,
             fisher=self.fisher,
             randomisation=self.randomisation,
+            wild_bootstrap=self.wild_bootstrap,
             adjusted=self.multiple_testing,
             cace=self.cace,
             formatted=formatted,
@@ -104,12 +110,19 @@ class RctAnalysis(Result):
         if self.randomisation is not None:
             ri = self.randomisation.tidy()
             parts.append(
-                "Randomisation inference ("
-                + self.randomisation.statistic
-                + "): "
+                f"Randomisation inference ({self.randomisation.statistic}; "
+                f"{self.randomisation.procedure}): "
                 + ", ".join(
-                    f"{o} p = {p:.3f}" for o, p in zip(ri["outcome"], ri["p_value"], strict=True)
+                    f"{r.outcome} p = {r.p_value:.3f} "
+                    f"[{100 * r.conf_low:+.1f}, {100 * r.conf_high:+.1f}] pp"
+                    for r in ri.itertuples()
                 )
+            )
+        if self.wild_bootstrap is not None:
+            wild = self.wild_bootstrap.tidy()
+            parts.append(
+                "Wild cluster bootstrap (Webb weights, null imposed): "
+                + ", ".join(f"{r.outcome} p = {r.p_value:.3f}" for r in wild.itertuples())
             )
         parts += [h.summary() for h in self.heterogeneity.values()]
         if self.components is not None:
@@ -132,6 +145,7 @@ class RctAnalysis(Result):
 
         Files: ``consort.csv``, ``consort_reasons.csv``, ``balance.csv``,
         ``balance_joint.csv``, ``itt.csv``, ``fisher.csv``, ``randomisation.csv``,
+        ``wild_bootstrap.csv`` (clustered designs with fewer than 30 clusters),
         ``multiple_testing.csv``, ``heterogeneity_<g>.csv`` and ``..._tests.csv``,
         ``components_job.csv``, with a take-up column ``cace.csv`` and ``compliers.csv``,
         ``results_table.csv`` (numeric) and
@@ -155,6 +169,8 @@ class RctAnalysis(Result):
             }
             if self.randomisation is not None:
                 tables["randomisation"] = self.randomisation.tidy()
+            if self.wild_bootstrap is not None:
+                tables["wild_bootstrap"] = self.wild_bootstrap.tidy()
             for g, het in self.heterogeneity.items():
                 tables[f"heterogeneity_{g}"] = het.tidy()
                 tables[f"heterogeneity_{g}_tests"] = het.tests
@@ -200,6 +216,7 @@ def analyse_rct(
     reason_column: str | None = None,
     take_up: str | None = None,
     lang: Lang = "en",
+    randomisation: Declaration | None = None,
 ) -> RctAnalysis:
     """Run the full analysis of a randomised study.
 
@@ -233,8 +250,8 @@ def analyse_rct(
         Robust SEs of every regression (ITT, CACE, heterogeneity, components). Default
         ``"HC2"``, or ``"CR2"`` with ``cluster`` (``"stata"``: CR1).
     cluster : str, optional
-        Cluster column. Randomisation inference permutes individuals, so it is skipped for
-        clustered designs (with a note in ``settings``).
+        Cluster column (default: the declared procedure's clusters). With fewer than 30
+        clusters a wild cluster bootstrap p-value (Webb weights) is added.
     ri_draws : int
         Randomisation-inference draws.
     ri_statistic : {"studentised", "coefficient"}
@@ -251,6 +268,10 @@ def analyse_rct(
         the complier characteristics.
     lang : {"en", "sv"}
         Language of the formatted table and the figures.
+    randomisation : Declaration, optional
+        The declared randomisation procedure (:mod:`impact.analysis.rct.procedure`), by which
+        randomisation inference re-draws assignments; default: blocked by ``strata`` (and by
+        ``cluster`` when given), keeping the observed numbers treated.
 
     Returns
     -------
@@ -261,6 +282,10 @@ def analyse_rct(
         main_specification, lang,
     )  # fmt: skip
     everything = list(dict.fromkeys([*outcomes, *components]))
+    procedure, procedure_notes = declared_procedure(data, randomisation, strata, cluster, arm)
+    if cluster is None and procedure.cluster_column is not None:
+        cluster = procedure.cluster_column
+        se_type = None if se_type in ("HC0", "HC1", "HC2", "HC3") else se_type
     se_type = resolve_se_type(se_type, cluster)
     flow, bal = _flow_and_balance(data, outcomes[0], covariates, strata, arm, reason_column)
     effects = itt(
@@ -269,8 +294,9 @@ def analyse_rct(
     )  # fmt: skip
     fisher = fisher_tests(data, everything, arm=arm)
     ri, notes = _randomisation_inference(
-        data, everything, arm, strata, cluster, ri_statistic, ri_draws, seed
+        data, everything, arm, strata, procedure, ri_statistic, ri_draws, seed, confidence_level
     )
+    wild, wild_notes = _wild_bootstrap(data, everything, arm, strata, cluster, covariates, seed)
     multiple = _multiple_testing(effects, main, outcomes, components, ri)
     het, comp = _subgroups_and_components(
         data, outcomes, subgroups, components, job, arm, covariates, strata, se_type, cluster,
@@ -284,10 +310,22 @@ def analyse_rct(
         )  # fmt: skip
     settings = _settings(
         outcomes, components, covariates, strata, subgroups, job, adjustments, main, se_type,
-        cluster, ri_draws, ri_statistic, seed, confidence_level, lang, notes,
+        cluster, ri_draws, ri_statistic, seed, confidence_level, lang,
+        procedure_notes + notes + wild_notes, procedure,
     )  # fmt: skip
     settings["take_up"] = take_up
     log.info("RCT analysis done: %d outcomes, %d components", len(outcomes), len(components))
     return RctAnalysis(
-        flow, bal, effects, fisher, ri, multiple, het, comp, cace_result, settings, lang
+        flow,
+        bal,
+        effects,
+        fisher,
+        ri,
+        multiple,
+        het,
+        comp,
+        cace_result,
+        settings,
+        lang,
+        wild_bootstrap=wild,
     )

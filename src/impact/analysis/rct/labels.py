@@ -10,6 +10,8 @@ TEXT: dict[str, dict[str, str]] = table("labels.rct.text")
 
 #: Labels of the CACE (effect of taking part) tables and figure.
 CACE_TEXT: dict[str, dict[str, str]] = table("labels.cace.text")
+#: Labels of the design-based columns (RI confidence interval, wild bootstrap).
+DESIGN_TEXT: dict[str, dict[str, str]] = table("labels.design.columns")
 
 
 #: Subgroup levels: the group names of the outcome tables.
@@ -42,3 +44,7 @@ def cace_text(key: str, lang: Lang = "en", **fmt: object) -> str:
     """A label of the CACE tables and figure in ``lang``, formatted with ``fmt``."""
     check_lang(lang)
     return CACE_TEXT[key][lang].format(**fmt)
+def design_text(key: str, lang: Lang = "en", **fmt: object) -> str:
+    """A design-based inference label (``labels.design.columns``) in ``lang``."""
+    check_lang(lang)
+    return DESIGN_TEXT[key][lang].format(**fmt)

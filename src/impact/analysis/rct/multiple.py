@@ -127,13 +127,19 @@ def westfall_young(
         null = np.nan_to_num(null, nan=0.0)
         order = np.argsort(-obs)
         exact = randomisation.method == "exact"
+        weights = randomisation.weights
+        if weights is None:
+            weights = np.ones(null.shape[0])
         # running max over the outcomes from the least extreme upward
         running = np.zeros(null.shape[0])
         raw = np.empty(len(tested))
         for pos in order[::-1]:
             running = np.maximum(running, null[:, pos])
-            count = int(np.sum(running >= obs[pos] * (1 - 1e-10)))
-            raw[pos] = count / null.shape[0] if exact else (1 + count) / (1 + null.shape[0])
+            hits = running >= obs[pos] * (1 - 1e-10)
+            if exact:
+                raw[pos] = float(np.sum(weights[hits]) / np.sum(weights))
+            else:
+                raw[pos] = (1 + int(hits.sum())) / (1 + null.shape[0])
         stepped = np.maximum.accumulate(raw[order])
         for rank, pos in enumerate(order):
             adjusted[tested[pos]] = min(1.0, float(stepped[rank]))

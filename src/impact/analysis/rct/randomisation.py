@@ -1,12 +1,16 @@
 """Second tests per outcome: Fisher's exact test and randomisation inference.
 
 Randomisation inference (RI) tests the sharp null of no effect for anyone. Assignments are
-re-drawn exactly as the study randomised: arm labels are permuted *within strata* among all
-randomised rows (so the number treated per stratum is kept), and each outcome's statistic is
-recomputed on the rows where it is observed. Under the sharp null, treatment affects nothing —
-including who answers — so the observed rows are fixed and this is the exact randomisation
-distribution. One draw matrix is shared by all outcomes, which is what the Westfall–Young
-step-down (:func:`impact.analysis.rct.multiple.westfall_young`) needs.
+re-drawn exactly as the study randomised, by the declared procedure
+(:class:`~impact.analysis.rct.procedure.RandomisationProcedure`: complete, blocked, clustered
+or blocked and clustered, as randomizr's ``*_ra``); without a declaration, arm labels are
+permuted *within strata* among all randomised rows (the number treated per stratum is kept).
+Each outcome's statistic is recomputed on the rows where it is observed. Under the sharp null,
+treatment affects nothing — including who answers — so the observed rows are fixed and this is
+the exact randomisation distribution (as ri2's ``conduct_ri``). One draw matrix is shared by all
+outcomes, which is what the Westfall–Young step-down
+(:func:`impact.analysis.rct.multiple.westfall_young`) needs. Confidence intervals invert the
+test for a constant additive effect (:mod:`impact.analysis.rct.ri_interval`).
 
 Statistics (``statistic=``):
 
@@ -23,12 +27,12 @@ Var_HC2(b) = Σ z̃² e² / (1 − h) / (z̃'z̃)²; all draws at once, in memor
 
 p-values are two-sided: (1 + #{|T*| ≥ |T|}) / (1 + B) for B random draws (Phipson & Smyth
 2010); when the number of possible assignments is at most ``draws`` (``method="auto"``) every
-assignment is enumerated and p = #{|T*| ≥ |T|} / N exactly (observed assignment included).
+assignment is enumerated and p = Σ π_k 1{|T*_k| ≥ |T|} exactly, π_k the probability of
+assignment k (1/N when every count per block is fixed; the observed assignment is included).
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -40,17 +44,11 @@ from scipy import stats
 
 from impact.errors import InputError
 from impact.results import Result
-from impact.validation import check_choice
+from impact.validation import check_choice, check_level
 
-from .design import (
-    Sample,
-    analysed_sample,
-    drop_collinear,
-    require_columns,
-    strata_codes,
-    treatment_indicator,
-    warn,
-)
+from .design import Sample, analysed_sample, drop_collinear, require_columns, warn
+from .procedure import Declaration, RandomisationProcedure
+from .ri_interval import invert, moments
 
 Statistic = Literal["coefficient", "studentised"]
 RiMethod = Literal["auto", "exact", "monte_carlo"]
@@ -58,58 +56,6 @@ RiMethod = Literal["auto", "exact", "monte_carlo"]
 #: Largest number of assignments that ``method="exact"`` will enumerate.
 MAX_EXACT = 200_000
 _CHUNK_ELEMENTS = 250_000
-
-
-def count_assignments(z: np.ndarray, codes: np.ndarray) -> int:
-    """Number of distinct assignments with the same number treated in every stratum."""
-    total = 1
-    for s in np.unique(codes):
-        zs = z[codes == s]
-        total *= math.comb(zs.size, int(zs.sum()))
-    return total
-
-
-def permuted_assignments(
-    z: np.ndarray, codes: np.ndarray, draws: int, rng: np.random.Generator
-) -> np.ndarray:
-    """``draws`` × n matrix of assignments permuted within strata (int8 0/1).
-
-    In each stratum the ``t`` units with the smallest of i.i.d. uniform keys are treated — a
-    uniformly random subset of size ``t`` (found with :func:`numpy.partition`, O(n) per draw).
-    """
-    out = np.zeros((draws, z.size), dtype=np.int8)
-    for s in np.unique(codes):
-        idx = np.flatnonzero(codes == s)
-        t = int(z[idx].sum())
-        if t in (0, idx.size):
-            out[:, idx] = t > 0
-            continue
-        chunk = max(1, _CHUNK_ELEMENTS // idx.size)
-        for start in range(0, draws, chunk):
-            keys = rng.random((min(chunk, draws - start), idx.size))
-            kth = np.partition(keys, t - 1, axis=1)[:, t - 1 : t]
-            block = (keys <= kth).astype(np.int8)
-            ties = np.flatnonzero(block.sum(axis=1) != t)  # equal keys: practically never
-            for row in ties:
-                block[row] = 0
-                block[row, rng.permutation(idx.size)[:t]] = 1
-            out[start : start + block.shape[0], idx] = block
-    return out
-
-
-def all_assignments(z: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """Every assignment with the observed number treated per stratum (N × n int8)."""
-    per_stratum = []
-    for s in np.unique(codes):
-        idx = np.flatnonzero(codes == s)
-        per_stratum.append(
-            [idx[list(c)] for c in itertools.combinations(range(idx.size), int(z[idx].sum()))]
-        )
-    rows = [np.concatenate(combo) for combo in itertools.product(*per_stratum)]
-    out = np.zeros((len(rows), z.size), dtype=np.int8)
-    for i, treated in enumerate(rows):
-        out[i, treated] = 1
-    return out
 
 
 def regression_statistics(
@@ -130,7 +76,9 @@ def regression_statistics(
     Returns
     -------
     ndarray (draws,)
-        NaN where the statistic is undefined (no treatment variation, leverage 1).
+        NaN where the statistic is undefined (no treatment variation, leverage 1); ±inf for
+        a perfect fit (the assignment explains the outcome exactly), which is as extreme as
+        any statistic.
     """
     q, _ = np.linalg.qr(others)
     y_res = y - q @ (q.T @ y)
@@ -158,23 +106,28 @@ def regression_statistics(
             undefined = (zt <= 1e-10).any(axis=1)
             e /= zt
             var = e.sum(axis=1) / ss**2
-            var[undefined | ~(var > 0)] = np.nan
+            # a perfect fit (no residual variance) gives |t| = inf; 0/0 stays undefined
+            var = np.maximum(var, 0.0)
+            var[undefined] = np.nan
             out[start : start + chunk] = b / np.sqrt(var)
     return out
 
 
 @dataclass(frozen=True)
 class RandomisationResult(Result):
-    """RI p-values per outcome, with the permutation distributions kept for step-down tests."""
+    """RI p-values and test-inversion CIs per outcome, with the null distributions kept for
+    step-down tests (and, for exact enumeration, each assignment's probability)."""
 
     table: pd.DataFrame
     null_statistics: dict[str, np.ndarray] = field(repr=False)
     statistic: str = "studentised"
     method: str = "monte_carlo"
     title: str = "Randomisation inference"
+    weights: np.ndarray | None = field(default=None, repr=False)
+    procedure: str = ""
 
     def tidy(self) -> pd.DataFrame:
-        """One row per outcome: observed statistic, p-value, draws used, MC standard error."""
+        """One row per outcome: observed statistic, p-value, CI, draws used, MC standard error."""
         return self.table.copy()
 
 
@@ -183,6 +136,8 @@ RI_COLUMNS = [
     "statistic",
     "observed",
     "p_value",
+    "conf_low",
+    "conf_high",
     "draws",
     "draws_used",
     "mc_se",
@@ -192,17 +147,14 @@ RI_COLUMNS = [
 
 
 def _assignments(
-    data: pd.DataFrame,
-    arm: str,
-    strata: str | None,
+    procedure: RandomisationProcedure,
     draws: int,
     method: RiMethod,
     seed: int | np.random.Generator | None,
-) -> tuple[np.ndarray, bool]:
-    """The re-drawn assignments (one per row) and whether they are all possible ones."""
-    z = treatment_indicator(data, arm)
-    codes = strata_codes(data, strata)
-    n_possible = count_assignments(z, codes)
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The re-drawn assignments (one column per row) and, when they are every possible one,
+    their probabilities (None for random draws)."""
+    n_possible = procedure.count_assignments()
     exact = method == "exact" or (method == "auto" and n_possible <= draws)
     if exact and n_possible > MAX_EXACT:
         raise InputError(
@@ -211,14 +163,12 @@ def _assignments(
         )
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     if exact:
-        return all_assignments(z, codes), True
-    return permuted_assignments(z, codes, draws, rng), False
+        return procedure.enumerate()
+    return procedure.draw(rng, draws), None
 
 
-def _outcome_test(
-    sample: Sample, outcome: str, assignments: np.ndarray, exact: bool, statistic: Statistic
-) -> tuple[tuple[float, float, int, float, str], np.ndarray]:
-    """One outcome's (observed, p_value, draws_used, mc_se, note) and null distribution."""
+def _others(sample: Sample) -> np.ndarray:
+    """Intercept, stratum dummies and covariates of the analysed rows (collinear ones dropped)."""
     others = pd.concat(
         [
             pd.DataFrame({"(Intercept)": np.ones(sample.n)}, index=sample.covariates.index),
@@ -227,26 +177,52 @@ def _outcome_test(
         ],
         axis=1,
     )
-    others = drop_collinear(others, 1, sample.notes).to_numpy(dtype=float)
+    return drop_collinear(others, 1, sample.notes).to_numpy(dtype=float)
+
+
+def _outcome_test(
+    sample: Sample,
+    outcome: str,
+    assignments: np.ndarray,
+    weights: np.ndarray | None,
+    statistic: Statistic,
+    level: float | None,
+) -> tuple[tuple[float, float, float, float, int, float, str], np.ndarray]:
+    """One outcome's (observed, p, conf_low, conf_high, draws_used, mc_se, note) and null."""
+    others = _others(sample)
     note = "; ".join(sample.notes)
     n_draws = assignments.shape[0]
     observed = regression_statistics(sample.z[None, :], sample.y, others, statistic)[0]
     if np.isnan(observed) or np.all(sample.y == sample.y[0]):
         reason = "statistic undefined (outcome constant or an arm empty among analysed rows)"
         warn(f"outcome {outcome!r}: randomisation test not possible: {reason}")
-        return (np.nan, np.nan, 0, np.nan, reason), np.full(n_draws, np.nan)
-    null = regression_statistics(assignments[:, sample.rows], sample.y, others, statistic)
-    used = int(np.isfinite(null).sum())
-    extreme = int(np.sum(np.abs(null[np.isfinite(null)]) >= abs(observed) * (1 - 1e-10)))
-    if exact:
-        p, mc_se = extreme / used, 0.0
+        return (np.nan, np.nan, np.nan, np.nan, 0, np.nan, reason), np.full(n_draws, np.nan)
+    drawn = assignments[:, sample.rows]
+    null = regression_statistics(drawn, sample.y, others, statistic)
+    ok = ~np.isnan(null)
+    used = int(ok.sum())
+    extreme = ok & (np.abs(null) >= abs(observed) * (1 - 1e-10))
+    if weights is not None:
+        p, mc_se = float(np.sum(weights[extreme]) / np.sum(weights[ok])), 0.0
     else:
-        p = (1 + extreme) / (1 + used)
+        p = (1 + int(extreme.sum())) / (1 + used)
         mc_se = math.sqrt(p * (1 - p) / used)
+    low = high = np.nan
+    if level is not None:
+        obs_m = moments(sample.z[None, :], sample.y, sample.z, others)
+        null_m = moments(drawn, sample.y, sample.z, others)
+        low, high = invert(obs_m, null_m, statistic == "studentised", weights, level)
     if used < n_draws:
         dropped = f"{n_draws - used} draw(s) with undefined statistic left out"
         note = "; ".join(filter(None, [note, dropped]))
-    return (observed, p, used, mc_se, note), null
+    return (observed, p, low, high, used, mc_se, note), null
+
+
+def default_declaration(strata: str | None) -> Declaration:
+    """Blocked by ``strata`` (complete without), keeping the observed numbers treated."""
+    if strata is None:
+        return Declaration(procedure="complete", blocks=None)
+    return Declaration(procedure="blocked", blocks=strata)
 
 
 def randomisation_test(
@@ -260,8 +236,10 @@ def randomisation_test(
     draws: int = 10_000,
     method: RiMethod = "auto",
     seed: int | np.random.Generator | None = None,
+    procedure: Declaration | None = None,
+    confidence_level: float | None = 0.95,
 ) -> RandomisationResult:
-    """Randomisation inference for the sharp null of no effect, per outcome.
+    """Randomisation inference for the sharp null of no effect, per outcome, with a CI.
 
     Parameters
     ----------
@@ -270,7 +248,8 @@ def randomisation_test(
     outcomes : sequence of str
         Binary outcome columns.
     arm, strata : str
-        Arm and stratum columns (``strata=None`` for complete randomisation).
+        Arm and stratum columns; ``strata`` gives the statistic's fixed effects (and, without
+        ``procedure``, the blocks: ``strata=None`` means complete randomisation).
     covariates : sequence of str
         Optional additive covariate adjustment of the statistic.
     statistic : {"studentised", "coefficient"}
@@ -281,28 +260,48 @@ def randomisation_test(
         ``auto`` enumerates all assignments when there are at most ``draws`` of them.
     seed : int or numpy Generator, optional
         Seed for :func:`numpy.random.default_rng`.
+    procedure : Declaration, optional
+        The declared randomisation procedure (:mod:`impact.analysis.rct.procedure`);
+        default: blocked by ``strata`` with the observed numbers treated per block.
+    confidence_level : float or None
+        Level of the test-inversion CI (constant additive effect; None: no CI).
 
     Returns
     -------
     RandomisationResult
-        Columns: outcome, statistic, observed, p_value, draws, draws_used, mc_se, method, note.
+        Columns: outcome, statistic, observed, p_value, conf_low, conf_high (outcome units),
+        draws, draws_used, mc_se, method, note.
+
+    Raises
+    ------
+    InputError
+        Bad options, missing columns, or an observed assignment the declared procedure cannot
+        produce.
     """
     check_choice("statistic", statistic, Statistic)
     check_choice("method", method, RiMethod)
+    if confidence_level is not None:
+        confidence_level = check_level(confidence_level, "confidence_level")
     if int(draws) < 1:
         raise InputError(f"draws must be a positive number of random assignments; got {draws!r}")
     require_columns(data, [*outcomes, *covariates, strata], "analysis")
-    assignments, exact = _assignments(data, arm, strata, int(draws), method, seed)
-    label = "exact" if exact else "monte_carlo"
+    declaration = procedure or default_declaration(strata)
+    bound = RandomisationProcedure.from_data(data, declaration, arm=arm)
+    assignments, weights = _assignments(bound, int(draws), method, seed)
+    label = "exact" if weights is not None else "monte_carlo"
     rows, nulls = [], {}
     for outcome in outcomes:
         sample = analysed_sample(data, outcome, arm=arm, covariates=covariates, strata=strata)
-        (observed, p, used, mc_se, note), nulls[outcome] = _outcome_test(
-            sample, outcome, assignments, exact, statistic
+        (observed, p, low, high, used, mc_se, note), nulls[outcome] = _outcome_test(
+            sample, outcome, assignments, weights, statistic, confidence_level
         )
-        rows.append([outcome, statistic, observed, p, len(assignments), used, mc_se, label, note])
+        rows.append(
+            [outcome, statistic, observed, p, low, high, len(assignments), used, mc_se, label, note]
+        )
     table = pd.DataFrame(rows, columns=RI_COLUMNS)
-    return RandomisationResult(table, nulls, statistic, label)
+    return RandomisationResult(
+        table, nulls, statistic, label, weights=weights, procedure=declaration.describe()
+    )
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,10 @@ from impact.i18n.numbers import decimal, fixed_signed, percent, pvalue
 
 from .cace import CaceResult
 from .itt import IttResult
-from .labels import cace_text, outcome_label, text
+from .labels import cace_text, design_text, outcome_label, text
 from .multiple import MultipleTestingResult
 from .randomisation import FisherResult, RandomisationResult
+from .wild import WildBootstrapResult
 
 EXTRA_P = ("holm_p", "fdr_bh_p", "westfall_young_p")
 
@@ -63,6 +64,7 @@ def results_table(
     *,
     fisher: FisherResult | None = None,
     randomisation: RandomisationResult | None = None,
+    wild_bootstrap: WildBootstrapResult | None = None,
     adjusted: Sequence[MultipleTestingResult] = (),
     cace: CaceResult | None = None,
     specifications: Sequence[str] | None = None,
@@ -77,7 +79,10 @@ def results_table(
     itt : IttResult
         The ITT estimates.
     fisher, randomisation : optional
-        Second tests to add as ``fisher_p`` / ``ri_p``.
+        Second tests to add as ``fisher_p`` / ``ri_p``, with the RI test-inversion CI as
+        ``ri_conf_low_pp`` / ``ri_conf_high_pp``.
+    wild_bootstrap : WildBootstrapResult, optional
+        Wild cluster bootstrap p-values, added as ``wild_p``.
     adjusted : sequence of MultipleTestingResult
         Families of adjusted p-values (matched on outcome name) → ``holm_p``, ``fdr_bh_p``,
         ``westfall_young_p``.
@@ -111,8 +116,14 @@ def results_table(
     if fisher is not None:
         table["fisher_p"] = table["outcome"].map(fisher.tidy().set_index("outcome")["p_value"])
     if randomisation is not None:
-        ri = randomisation.tidy().set_index("outcome")["p_value"]
-        table["ri_p"] = table["outcome"].map(ri)
+        ri = randomisation.tidy().set_index("outcome")
+        table["ri_p"] = table["outcome"].map(ri["p_value"])
+        for side in ("low", "high"):
+            if f"conf_{side}" in ri.columns:
+                table[f"ri_conf_{side}_pp"] = table["outcome"].map(100 * ri[f"conf_{side}"])
+    if wild_bootstrap is not None:
+        wild = wild_bootstrap.tidy().set_index("outcome")["p_value"]
+        table["wild_p"] = table["outcome"].map(wild)
     _add_adjusted(table, adjusted)
     if cace is not None:
         _add_cace(table, cace)
@@ -172,7 +183,17 @@ def _format(table, specs, level, lang, digits) -> pd.DataFrame:
             )
         ]
         out[f"{name} p"] = [_fmt_p(p, lang) for p in table[f"{spec}_p"]]
-    for col in ("fisher_p", "ri_p", *EXTRA_P):
+    for col in ("fisher_p", "ri_p"):
+        if col in table.columns:
+            out[text(col, lang)] = [_fmt_p(p, lang) for p in table[col]]
+    if "ri_conf_low_pp" in table.columns and table["ri_conf_low_pp"].notna().any():
+        out[design_text("ri_ci", lang, pct=round(100 * level))] = [
+            f"[{_fmt(lo, digits, lang)}{sep}{_fmt(hi, digits, lang)}]"
+            for lo, hi in zip(table["ri_conf_low_pp"], table["ri_conf_high_pp"], strict=True)
+        ]
+    if "wild_p" in table.columns:
+        out[design_text("wild_p", lang)] = [_fmt_p(p, lang) for p in table["wild_p"]]
+    for col in EXTRA_P:
         if col in table.columns:
             out[text(col, lang)] = [_fmt_p(p, lang) for p in table[col]]
     if "cace_pp" in table.columns:
