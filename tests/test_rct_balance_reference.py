@@ -1,0 +1,93 @@
+"""Balance table (iebaltab-style tests) against estimatr/sandwich: tests/reference/balance.R."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from impact.rct import balance
+
+HERE = Path(__file__).parent / "reference"
+REF = json.loads((HERE / "balance_values.json").read_text())
+COVARIATES = ["gender", "age", "years_in_sweden", "employed_before"]
+TOL = 1e-6
+
+
+@pytest.fixture(scope="module")
+def data() -> pd.DataFrame:
+    d = pd.read_csv(HERE / "balance_data.csv")
+    d["employed_before"] = d["employed_before"].astype(bool)
+    d["got_job"] = d["got_job"].map({True: True, False: False, "True": True, "False": False})
+    d["got_job"] = d["got_job"].astype("boolean")
+    return d
+
+
+@pytest.fixture(scope="module")
+def draws() -> np.ndarray:
+    return pd.read_csv(HERE / "balance_draws.csv").to_numpy().T
+
+
+def _row(table: pd.DataFrame, sample: str, key: str) -> pd.Series:
+    cov, _, level = key.partition("[")
+    level = level.rstrip("]")
+    hit = table[(table["sample"] == sample) & (table["covariate"] == cov)]
+    return hit[hit["level"] == level].iloc[0]
+
+
+ROW_FIELDS = (
+    "n_treatment", "n_control", "mean_treatment", "mean_control", "sd_treatment",
+    "sd_control", "smd", "p_value", "difference", "difference_se", "difference_df",
+    "difference_p",
+)  # fmt: skip
+
+
+def test_rows_match_estimatr_hc2(data, draws):
+    result = balance(data, COVARIATES, analysed="got_job", assignments=draws)
+    table = result.tidy()
+    for sample, ref in REF.items():
+        for key, expected in ref["rows"].items():
+            row = _row(table, sample, key)
+            for field in ROW_FIELDS:
+                assert row[field] == pytest.approx(expected[field], abs=TOL, rel=TOL), (
+                    sample, key, field,
+                )  # fmt: skip
+            assert row["se_type"] == "HC2"
+
+
+def test_rows_match_estimatr_cluster_stata(data):
+    table = balance(data, COVARIATES, analysed="got_job", cluster="cluster").tidy()
+    for sample, ref in REF.items():
+        for key, expected in ref["rows"].items():
+            row = _row(table, sample, key)
+            for field in ("difference", "difference_se", "difference_df", "difference_p"):
+                assert row[field] == pytest.approx(
+                    expected[f"{field}_cluster"], abs=TOL, rel=TOL
+                ), (sample, key, field)
+            assert row["se_type"] == "stata"
+
+
+def test_omnibus_f_and_randomisation_p(data, draws):
+    joint = balance(data, COVARIATES, analysed="got_job", assignments=draws).joint
+    for sample, ref in REF.items():
+        row = joint[joint["sample"] == sample].iloc[0]
+        exp = ref["joint"]
+        for field in ("n", "n_covariates", "f_statistic", "df_num", "df_denom", "p_value",
+                      "f_statistic_hc2", "p_value_hc2", "ri_p"):  # fmt: skip
+            assert row[field] == pytest.approx(exp[field], abs=TOL, rel=TOL), (sample, field)
+        assert row["wald_f"] == pytest.approx(exp["f_statistic_hc2"], rel=TOL)
+        assert row["wald_p"] == pytest.approx(exp["p_value_hc2"], abs=TOL)
+        assert row["ri_draws"] == len(exp["ri_statistics"])
+
+
+def test_omnibus_cluster_robust(data):
+    joint = balance(data, COVARIATES, analysed="got_job", cluster="cluster", ri_draws=50).joint
+    for sample, ref in REF.items():
+        row = joint[joint["sample"] == sample].iloc[0]
+        exp = ref["joint"]
+        assert row["wald_f"] == pytest.approx(exp["f_statistic_cluster"], rel=TOL)
+        assert row["wald_df_denom"] == exp["df_denom_cluster"]
+        assert row["wald_p"] == pytest.approx(exp["p_value_cluster"], abs=TOL)
+        assert row["wald_se_type"] == "stata"
+        assert np.isnan(row["ri_p"]) and "randomisation test skipped" in row["note"]
