@@ -9,14 +9,20 @@ the API, everything else in ``impact.analysis`` is internal. See ``docs/rct.md``
 * :func:`randomisation_test`, :func:`fisher_tests` — randomisation inference, exact tests;
 * :func:`adjust_pvalues`, :func:`westfall_young` — multiple testing;
 * :func:`heterogeneity`, :func:`component_associations` — subgroups, components → job;
-* :func:`consort_figure`, :func:`effects_figure`, :func:`subgroup_figure` — figures.
+* :func:`consort_figure`, :func:`effects_figure`, :func:`subgroup_figure`,
+  :func:`balance_figure` (love plot) — figures.
 """
 
 from impact.analysis.rct.analysis import RctAnalysis, analyse_rct
 from impact.analysis.rct.balance import BalanceResult, balance
 from impact.analysis.rct.components import ComponentsResult, component_associations
 from impact.analysis.rct.consort import ConsortFlow, consort_flow
-from impact.analysis.rct.figures import consort_figure, effects_figure, subgroup_figure
+from impact.analysis.rct.figures import (
+    balance_figure,
+    consort_figure,
+    effects_figure,
+    subgroup_figure,
+)
 from impact.analysis.rct.heterogeneity import HeterogeneityResult, heterogeneity
 from impact.analysis.rct.itt import IttResult, itt
 from impact.analysis.rct.multiple import MultipleTestingResult, adjust_pvalues, westfall_young
@@ -41,6 +47,7 @@ __all__ = [
     "consort_figure",
     "effects_figure",
     "subgroup_figure",
+    "balance_figure",
     "RctAnalysis",
     "ConsortFlow",
     "BalanceResult",

@@ -9,7 +9,7 @@ from .balance import BalanceResult, balance
 from .components import ComponentsResult, component_associations
 from .consort import ConsortFlow, consort_flow
 from .design import Adjustment, RctWarning, SeType
-from .figures import consort_figure, effects_figure, subgroup_figure
+from .figures import balance_figure, consort_figure, effects_figure, subgroup_figure
 from .heterogeneity import HeterogeneityResult, heterogeneity
 from .itt import IttResult, itt
 from .multiple import MultipleTestingResult, adjust_pvalues, westfall_young
@@ -34,6 +34,7 @@ __all__ = [
     "adjust_pvalues",
     "analyse_rct",
     "balance",
+    "balance_figure",
     "component_associations",
     "consort_figure",
     "consort_flow",

@@ -117,14 +117,23 @@ def _flow_and_balance(
     strata: str | None,
     arm: str,
     reason_column: str | None,
+    inference: dict[str, Any],
 ) -> tuple[ConsortFlow, BalanceResult]:
-    """The CONSORT flow and the balance table (empty without covariates) of the primary sample."""
+    """The CONSORT flow and the balance table (empty without covariates) of the primary sample.
+
+    ``inference`` holds ``se_type``, ``cluster``, ``ri_draws`` and ``seed`` of the analysis;
+    the balance tests use the same standard errors (cluster-robust with a cluster).
+    """
     flow = consort_flow(data, arm=arm, analysed=primary, reason_column=reason_column)
-    bal = (
-        balance(data, covariates, arm=arm, strata=strata, analysed=primary)
-        if covariates
-        else (BalanceResult(pd.DataFrame(), pd.DataFrame()))
-    )
+    if not covariates:
+        return flow, BalanceResult(pd.DataFrame(), pd.DataFrame())
+    cluster = inference["cluster"]
+    se_type = inference["se_type"]
+    balance_se = "stata" if cluster is not None else (se_type if se_type != "stata" else "HC2")
+    bal = balance(
+        data, covariates, arm=arm, strata=strata, analysed=primary, se_type=balance_se,
+        cluster=cluster, ri_draws=inference["ri_draws"], seed=inference["seed"],
+    )  # fmt: skip
     return flow, bal
 
 

@@ -31,7 +31,7 @@ from .balance import BalanceResult
 from .components import ComponentsResult
 from .consort import ConsortFlow
 from .design import Adjustment, SeType
-from .figures import consort_figure, effects_figure, subgroup_figure
+from .figures import balance_figure, consort_figure, effects_figure, subgroup_figure
 from .heterogeneity import HeterogeneityResult
 from .itt import IttResult, itt
 from .multiple import MultipleTestingResult
@@ -129,7 +129,8 @@ class RctAnalysis(Result):
         ``multiple_testing.csv``, ``heterogeneity_<g>.csv`` and ``..._tests.csv``,
         ``components_job.csv``, ``results_table.csv`` (numeric) and
         ``results_table_<lang>.csv`` (formatted), ``summary.txt``, ``settings.json``, and the
-        figures ``consort_<lang>``, ``effects_<lang>``, ``heterogeneity_<g>_<lang>`` in
+        figures ``consort_<lang>``, ``effects_<lang>``, ``balance_<lang>`` (love plot),
+        ``heterogeneity_<g>_<lang>`` in
         each of ``formats``.
         """
         for fmt in formats:
@@ -159,6 +160,8 @@ class RctAnalysis(Result):
                 f"consort_{self.lang}": consort_figure(self.consort, self.lang),
                 f"effects_{self.lang}": effects_figure(self.itt, lang=self.lang),
             }
+            if len(self.balance.tidy()):
+                figures[f"balance_{self.lang}"] = balance_figure(self.balance, self.lang)
             for g, het in self.heterogeneity.items():
                 if len(het.tidy()):
                     figures[f"heterogeneity_{g}_{self.lang}"] = subgroup_figure(het, self.lang)
@@ -244,7 +247,10 @@ def analyse_rct(
     )  # fmt: skip
     everything = list(dict.fromkeys([*outcomes, *components]))
     robust = se_type if se_type != "stata" else "HC2"
-    flow, bal = _flow_and_balance(data, outcomes[0], covariates, strata, arm, reason_column)
+    inference = {"se_type": se_type, "cluster": cluster, "ri_draws": ri_draws, "seed": seed}
+    flow, bal = _flow_and_balance(
+        data, outcomes[0], covariates, strata, arm, reason_column, inference
+    )
     effects = itt(
         data, everything, arm=arm, covariates=covariates, strata=strata, adjustments=adjustments,
         se_type=se_type, cluster=cluster, confidence_level=confidence_level,

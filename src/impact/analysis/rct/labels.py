@@ -8,6 +8,12 @@ OUTCOMES: dict[str, dict[str, str]] = table("labels.rct.outcomes")
 
 TEXT: dict[str, dict[str, str]] = table("labels.rct.text")
 
+#: Covariate names (as in the report's tables).
+COVARIATE_LABELS: dict[str, dict[str, str]] = table("labels.bundles.rct.covariates")
+
+#: Balance table and love plot texts.
+BALANCE: dict[str, dict[str, str]] = table("labels.balance")
+
 
 #: Subgroup levels: the group names of the outcome tables.
 LEVELS: dict[str, dict[str, str]] = {
@@ -33,3 +39,9 @@ def text(key: str, lang: Lang = "en", **fmt: object) -> str:
     """A fixed label in ``lang``, formatted with ``fmt``."""
     check_lang(lang)
     return TEXT[key][lang].format(**fmt)
+
+
+def balance_text(key: str, lang: Lang = "en", *, name: str = "") -> str:
+    """A balance label in ``lang`` (``name`` itself when the key is unknown, e.g. a sample)."""
+    check_lang(lang)
+    return BALANCE.get(key, {}).get(lang, name or key)
