@@ -71,7 +71,10 @@ class LeeBounds(Result):
     naive, lower, upper : float
         Unadjusted difference among respondents and the bounds.
     se_lower, se_upper, ci_lower, ci_upper : float
-        Standard errors of the bounds and the confidence interval.
+        Standard errors of the bounds and the confidence interval (of method ``ci_method``).
+    effect_ci_lower, effect_ci_upper, bounds_ci_lower, bounds_ci_upper : float
+        Both intervals whatever ``ci_method``: the Imbens–Manski interval for the effect
+        (Stata ``leebounds … , cieffect``) and the interval for the identified set.
     se_method, ci_method : str
         How SEs and CI were computed.
     confidence_level : float
@@ -98,6 +101,10 @@ class LeeBounds(Result):
     se_upper: float
     ci_lower: float
     ci_upper: float
+    effect_ci_lower: float
+    effect_ci_upper: float
+    bounds_ci_lower: float
+    bounds_ci_upper: float
     se_method: str
     ci_method: str
     confidence_level: float
@@ -113,8 +120,9 @@ class LeeBounds(Result):
         fields = [
             "outcome", "outcome_type", "trimmed_arm", "trimming_share", "n_assigned_treatment",
             "n_assigned_control", "n_observed_treatment", "n_observed_control", "naive",
-            "lower", "upper", "se_lower", "se_upper", "ci_lower", "ci_upper", "se_method",
-            "ci_method", "confidence_level", "tighten_by",
+            "lower", "upper", "se_lower", "se_upper", "ci_lower", "ci_upper", "effect_ci_lower",
+            "effect_ci_upper", "bounds_ci_lower", "bounds_ci_upper", "se_method", "ci_method",
+            "confidence_level", "tighten_by",
         ]  # fmt: skip
         return pd.DataFrame([{f: getattr(self, f) for f in fields}])
 
@@ -252,9 +260,9 @@ def lee_bounds(
         se_lower, se_upper = binary_se(y, obs, treat, cells, levels, point["trimmed"])
     else:
         se_lower, se_upper = continuous_se(y, obs, treat, cells, levels, point)
-    ci_lower, ci_upper = interval(
-        point["lower"], point["upper"], se_lower, se_upper, confidence_level, ci
-    )
+    bounds = (point["lower"], point["upper"], se_lower, se_upper, confidence_level)
+    both = {method: interval(*bounds, method) for method in ("imbens_manski", "bounds")}
+    ci_lower, ci_upper = both[ci]
     trimmed_arm = "none" if point["p"] == 0 else ("treatment" if point["trimmed"] else "control")
     return LeeBounds(
         outcome=outcome,
@@ -272,6 +280,10 @@ def lee_bounds(
         se_upper=float(se_upper),
         ci_lower=float(ci_lower),
         ci_upper=float(ci_upper),
+        effect_ci_lower=float(both["imbens_manski"][0]),
+        effect_ci_upper=float(both["imbens_manski"][1]),
+        bounds_ci_lower=float(both["bounds"][0]),
+        bounds_ci_upper=float(both["bounds"][1]),
         se_method=se_method,
         ci_method=ci,
         confidence_level=confidence_level,
