@@ -13,12 +13,14 @@ HERE = Path(__file__).parent / "reference"
 REF = json.loads((HERE / "balance_values.json").read_text())
 COVARIATES = ["gender", "age", "years_in_sweden", "employed_before"]
 TOL = 1e-6
+SAMPLES = {k: REF[k] for k in ("randomised", "analysed")}
 
 
 @pytest.fixture(scope="module")
 def data() -> pd.DataFrame:
     d = pd.read_csv(HERE / "balance_data.csv")
     d["employed_before"] = d["employed_before"].astype(bool)
+    d["started"] = d["started"].astype("boolean")
     d["got_job"] = d["got_job"].map({True: True, False: False, "True": True, "False": False})
     d["got_job"] = d["got_job"].astype("boolean")
     return d
@@ -46,7 +48,7 @@ ROW_FIELDS = (
 def test_rows_match_estimatr_hc2(data, draws):
     result = balance(data, COVARIATES, analysed="got_job", assignments=draws)
     table = result.tidy()
-    for sample, ref in REF.items():
+    for sample, ref in SAMPLES.items():
         for key, expected in ref["rows"].items():
             row = _row(table, sample, key)
             for field in ROW_FIELDS:
@@ -58,7 +60,7 @@ def test_rows_match_estimatr_hc2(data, draws):
 
 def test_rows_match_estimatr_cluster_stata(data):
     table = balance(data, COVARIATES, analysed="got_job", cluster="cluster").tidy()
-    for sample, ref in REF.items():
+    for sample, ref in SAMPLES.items():
         for key, expected in ref["rows"].items():
             row = _row(table, sample, key)
             for field in ("difference", "difference_se", "difference_df", "difference_p"):
@@ -70,7 +72,7 @@ def test_rows_match_estimatr_cluster_stata(data):
 
 def test_omnibus_f_and_randomisation_p(data, draws):
     joint = balance(data, COVARIATES, analysed="got_job", assignments=draws).joint
-    for sample, ref in REF.items():
+    for sample, ref in SAMPLES.items():
         row = joint[joint["sample"] == sample].iloc[0]
         exp = ref["joint"]
         for field in ("n", "n_covariates", "f_statistic", "df_num", "df_denom", "p_value",
@@ -83,7 +85,7 @@ def test_omnibus_f_and_randomisation_p(data, draws):
 
 def test_omnibus_cluster_robust(data):
     joint = balance(data, COVARIATES, analysed="got_job", cluster="cluster", ri_draws=50).joint
-    for sample, ref in REF.items():
+    for sample, ref in SAMPLES.items():
         row = joint[joint["sample"] == sample].iloc[0]
         exp = ref["joint"]
         assert row["wald_f"] == pytest.approx(exp["f_statistic_cluster"], rel=TOL)
@@ -91,3 +93,16 @@ def test_omnibus_cluster_robust(data):
         assert row["wald_p"] == pytest.approx(exp["p_value_cluster"], abs=TOL)
         assert row["wald_se_type"] == "stata"
         assert np.isnan(row["ri_p"]) and "randomisation test skipped" in row["note"]
+
+
+def test_complier_means_by_kappa_weights(data):
+    data = data.assign(started=data["started"].astype("boolean"))
+    result = balance(data, COVARIATES, analysed="got_job", take_up="started")
+    table = result.tidy()
+    for key, expected in REF["compliers"]["rows"].items():
+        row = _row(table, "compliers", key)
+        for field in ROW_FIELDS[:7]:
+            assert row[field] == pytest.approx(expected[field], abs=TOL, rel=TOL), (key, field)
+        assert np.isnan(row["difference_p"]) and row["test"] == "complier_kappa"
+    joint = result.joint.set_index("sample")
+    assert np.isnan(joint.loc["compliers", "wald_f"])

@@ -5,6 +5,12 @@
 # normalised difference, Welch's t-test and Pearson's chi-squared test.
 # The randomisation version of the omnibus test is checked on the committed draws
 # (balance_draws.csv: 40 assignments permuted within strata) so the numbers are deterministic.
+# Complier means by arm (sample "compliers", take-up column `started`), base R, written as
+# stratum-wise differences of arm means (the algebraic form of Abadie's kappa weights):
+#   treatment-arm compliers: sum_s [S1_s(D X) / p_s - S0_s(D X) / (1 - p_s)] / (same with X = 1)
+#   control-arm compliers:   sum_s [S0_s((1-D) X) / (1 - p_s) - S1_s((1-D) X) / p_s] / (X = 1)
+# with S1_s / S0_s sums over the treatment / control rows of stratum s whose X and D are
+# observed, and p_s the share treated among everyone randomised in stratum s.
 # Run from the repository root:  Rscript tests/reference/balance.R
 # Reads tests/reference/balance_data.csv and balance_draws.csv, writes balance_values.json.
 suppressPackageStartupMessages({
@@ -103,7 +109,32 @@ ri <- function(om, dd_draws) {
        p = (1 + sum(stats >= om$f_obs * (1 - 1e-10))) / (1 + length(stats)))
 }
 
+complier <- function(x, dd) {
+  ok <- !is.na(x) & !is.na(dd$started)
+  D <- as.numeric(dd$started %in% c("True", TRUE))
+  num1 <- 0; den1 <- 0; sq1 <- 0; num0 <- 0; den0 <- 0; sq0 <- 0
+  for (st in levels(dd$stratum)) {
+    ins <- dd$stratum == st
+    p <- mean(dd$z[ins])
+    t1 <- ins & ok & dd$z == 1; t0 <- ins & ok & dd$z == 0
+    num1 <- num1 + sum((D * x)[t1]) / p - sum((D * x)[t0]) / (1 - p)
+    sq1 <- sq1 + sum((D * x^2)[t1]) / p - sum((D * x^2)[t0]) / (1 - p)
+    den1 <- den1 + sum(D[t1]) / p - sum(D[t0]) / (1 - p)
+    num0 <- num0 + sum(((1 - D) * x)[t0]) / (1 - p) - sum(((1 - D) * x)[t1]) / p
+    sq0 <- sq0 + sum(((1 - D) * x^2)[t0]) / (1 - p) - sum(((1 - D) * x^2)[t1]) / p
+    den0 <- den0 + sum((1 - D)[t0]) / (1 - p) - sum((1 - D)[t1]) / p
+  }
+  m1 <- num1 / den1; m0 <- num0 / den0
+  s1 <- sqrt(sq1 / den1 - m1^2); s0 <- sqrt(sq0 / den0 - m0^2)
+  list(n_treatment = sum(ok & dd$z == 1 & D == 1), n_control = sum(ok & dd$z == 0 & D == 0),
+       mean_treatment = m1, mean_control = m0, sd_treatment = s1, sd_control = s0,
+       smd = (m1 - m0) / sqrt((s1^2 + s0^2) / 2))
+}
+
 out <- list()
+out$compliers <- list(rows = lapply(terms(d), function(t) c(list(covariate = t$cov,
+                                                                   level = t$level),
+                                                              complier(t$x, d))))
 for (s in names(samples)) {
   dd <- d[samples[[s]], ]
   rows <- list()

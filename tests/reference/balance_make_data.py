@@ -3,7 +3,9 @@
 Writes ``balance_data.csv`` (300 randomised in 3 strata and 30 clusters, with missing
 covariates and a binary outcome observed for about 80 %) and ``balance_draws.csv`` (40
 re-drawn assignments permuted within strata, one per row, for the randomisation version of
-the omnibus test). The R script ``balance.R`` reads both and writes ``balance_values.json``.
+the omnibus test). ``started`` is the take-up (no-shows in the treatment arm, crossover in
+the control arm, a few unknown) for the complier means. The R script ``balance.R`` reads
+both and writes ``balance_values.json``.
 
 Run: ``.venv/bin/python tests/reference/balance_make_data.py``
 """
@@ -49,11 +51,15 @@ def main() -> None:
             "got_job": outcome,
         }
     )
-    data.to_csv(HERE / "balance_data.csv", index=False)
     draws = np.array([_within_strata(rng, stratum) for _ in range(40)])
     pd.DataFrame(draws.T, columns=[f"d{k}" for k in range(40)]).to_csv(
         HERE / "balance_draws.csv", index=False
     )
+    # take-up: about 70 % of the treatment arm start (more often the employed-before), about
+    # 10 % of the control arm cross over; unknown for a few people
+    started = np.where(z == 1, rng.random(n) < 0.6 + 0.2 * employed_before, rng.random(n) < 0.1)
+    data["started"] = np.where(rng.random(n) < 0.03, None, started)
+    data.to_csv(HERE / "balance_data.csv", index=False)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ from .randomisation import randomisation_test as run_ri
 
 #: The step components (seed 001, p. 18), used when ``components=None`` and present in the data.
 DEFAULT_COMPONENTS = STEP_COMPONENTS
+#: Take-up column of the indicator table (started the programme); complier balance uses it.
+TAKE_UP = "started"
 
 
 def _checked_request(
@@ -122,7 +124,8 @@ def _flow_and_balance(
     """The CONSORT flow and the balance table (empty without covariates) of the primary sample.
 
     ``inference`` holds ``se_type``, ``cluster``, ``ri_draws`` and ``seed`` of the analysis;
-    the balance tests use the same standard errors (cluster-robust with a cluster).
+    the balance tests use the same standard errors (cluster-robust with a cluster). When the
+    table records take-up (``started``), the complier means of each arm are added.
     """
     flow = consort_flow(data, arm=arm, analysed=primary, reason_column=reason_column)
     if not covariates:
@@ -133,6 +136,7 @@ def _flow_and_balance(
     bal = balance(
         data, covariates, arm=arm, strata=strata, analysed=primary, se_type=balance_se,
         cluster=cluster, ri_draws=inference["ri_draws"], seed=inference["seed"],
+        take_up=TAKE_UP if TAKE_UP in data.columns and data[TAKE_UP].notna().any() else None,
     )  # fmt: skip
     return flow, bal
 

@@ -40,6 +40,7 @@ from scipy import stats
 from impact.errors import InputError
 from impact.results import Result
 
+from .balance_compliers import complier_rows
 from .balance_tests import difference_test, hc2_wald_statistics, ri_p_value, wald_test
 from .design import (
     SeType,
@@ -108,20 +109,24 @@ class BalanceResult(Result):
         return self.table.copy()
 
     def summary(self) -> str:
-        """Largest |SMD| and the joint F-test per sample."""
+        """Largest |SMD| per sample, the joint F-test and its robust and randomisation p."""
         lines = [self.title]
         for _, j in self.joint.iterrows():
             rows = self.table[self.table["sample"] == j["sample"]]
             worst = rows.loc[rows["smd"].abs().idxmax()] if rows["smd"].notna().any() else None
-            worst_txt = (
+            text = (
                 f"largest |SMD| {worst['smd']:+.2f} ({worst['covariate']})"
-                if (worst is not None)
+                if worst is not None
                 else "no SMD"
             )
-            lines.append(
-                f"  {j['sample']}: {worst_txt}; joint F = {j['f_statistic']:.2f}, "
-                f"p = {j['p_value']:.3f} (HC2 p = {j['p_value_hc2']:.3f}), n = {j['n']}"
-            )
+            if pd.notna(j.get("f_statistic")):
+                text += (
+                    f"; joint F = {j['f_statistic']:.2f}, p = {j['p_value']:.3f} "
+                    f"({j['wald_se_type']} Wald p = {j['wald_p']:.3f}"
+                    + (f", randomisation p = {j['ri_p']:.3f}" if pd.notna(j["ri_p"]) else "")
+                    + ")"
+                )
+            lines.append(f"  {j['sample']}: {text}, n = {j['n']}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -303,6 +308,7 @@ def balance(
     ri_draws: int = 0,
     seed: int | None = None,
     assignments: np.ndarray | None = None,
+    take_up: str | None = None,
 ) -> BalanceResult:
     """Compare baseline covariates between arms.
 
@@ -334,6 +340,9 @@ def balance(
     assignments : ndarray (draws × rows of ``data``), optional
         Re-drawn 0/1 assignments to use instead of ``ri_draws`` permutations within strata
         (e.g. from a declared randomisation procedure).
+    take_up : str, optional
+        Take-up column (``started``): adds a ``compliers`` sample, the complier means of each
+        arm by Abadie κ weights (see :mod:`.balance_compliers`).
 
     Returns
     -------
@@ -341,7 +350,7 @@ def balance(
     """
     if not covariates:
         raise InputError("balance: give at least one covariate column")
-    require_columns(data, [*covariates, strata, cluster], "covariate/stratum/cluster")
+    require_columns(data, [*covariates, strata, cluster, take_up], "covariate/stratum/cluster")
     se = _resolve_se(se_type, cluster)
     z = treatment_indicator(data, arm)
     clusters = None
@@ -371,6 +380,10 @@ def balance(
             else:
                 rows += [{"sample": name} | r for r in _categorical_rows(cov, col, design)]
         joints.append({"sample": name} | _joint(sub, design, covariates, strata))
+    if take_up is not None:
+        extra, joint_row = complier_rows(data, covariates, z, take_up, strata_codes(data, strata))
+        rows += extra
+        joints.append(joint_row)
     table = pd.DataFrame(rows).reindex(columns=ROW_COLUMNS)
     table["note"] = table["note"].fillna("")
     joint = pd.DataFrame(joints).reindex(columns=JOINT_COLUMNS)
