@@ -63,3 +63,10 @@ def test_untightened_outputs_are_unchanged_by_the_new_columns(data):
     result = lee_bounds(data, outcome="earnings", ci="bounds")
     assert (result.ci_lower, result.ci_upper) == (result.bounds_ci_lower, result.bounds_ci_upper)
     assert result.tighten_by is None
+
+
+def test_tightening_by_a_missing_column_is_an_input_error(data):
+    from impact.errors import InputError
+
+    with pytest.raises(InputError, match="no_such"):
+        lee_bounds(data, outcome="earnings", tighten_by="no_such")

@@ -106,3 +106,20 @@ def test_complier_means_by_kappa_weights(data):
         assert np.isnan(row["difference_p"]) and row["test"] == "complier_kappa"
     joint = result.joint.set_index("sample")
     assert np.isnan(joint.loc["compliers", "wald_f"])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"se_type": "stata"}, "do not fit together"),
+        ({"cluster": "cluster", "se_type": "HC2"}, "do not fit together"),
+        ({"cluster": "no_such_column"}, "not found"),
+        ({"assignments": np.zeros((3, 5))}, "one column per row"),
+        ({"take_up": "gender"}, "not boolean"),
+    ],
+)
+def test_bad_requests_are_input_errors(data, kwargs, message):
+    from impact.errors import InputError
+
+    with pytest.raises(InputError, match=message):
+        balance(data, COVARIATES, **kwargs)
