@@ -70,3 +70,14 @@ def test_tightening_by_a_missing_column_is_an_input_error(data):
 
     with pytest.raises(InputError, match="no_such"):
         lee_bounds(data, outcome="earnings", tighten_by="no_such")
+
+
+def test_cells_with_reversed_response_are_named(data):
+    # make the control arm respond more in cell "c": drop treated respondents' outcomes there
+    d = data.copy()
+    treated_c = (d["cell"] == "c") & (d["arm"] == "treatment")
+    d.loc[treated_c[treated_c].index[::2], "earnings"] = pd.NA
+    result = lee_bounds(d, outcome="earnings", tighten_by="cell")
+    assert result.reversed_cells == ["c"]
+    assert "reversed in cell(s) c" in result.summary()
+    assert lee_bounds(data, outcome="earnings", tighten_by="cell").reversed_cells == []

@@ -29,7 +29,7 @@ arithmetic and the analytic SEs are in :mod:`._trimming`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -84,6 +84,9 @@ class LeeBounds(Result):
         cell, weight, trimming_share, lower, upper (one row when not tightened).
     n_bootstrap, n_failed, seed : int or None
         Bootstrap settings (None when analytic).
+    reversed_cells : list of str
+        Tightening cells where the other arm responds more (response moves in the other
+        direction there; trimmed with p = 0 — Stata ``leebounds`` warns "tightening may fail").
     """
 
     outcome: str
@@ -113,6 +116,7 @@ class LeeBounds(Result):
     n_bootstrap: int | None
     n_failed: int | None
     seed: int | None
+    reversed_cells: list[str] = field(default_factory=list)
     title = "Lee bounds"
 
     def tidy(self) -> pd.DataFrame:
@@ -129,6 +133,8 @@ class LeeBounds(Result):
     def summary(self) -> str:
         """One line with naive difference, bounds and CI."""
         tight = f", tightened by {self.tighten_by}" if self.tighten_by else ""
+        if self.reversed_cells:
+            tight += f"; response direction reversed in cell(s) {', '.join(self.reversed_cells)}"
         return (
             f"{self.title} for {self.outcome} ({self.outcome_type}{tight}): trim "
             f"{self.trimming_share:.1%} of {self.trimmed_arm} respondents; naive "
@@ -292,4 +298,7 @@ def lee_bounds(
         n_bootstrap=n_bootstrap if se_method == "bootstrap" else None,
         n_failed=n_failed,
         seed=seed if se_method == "bootstrap" else None,
+        reversed_cells=[
+            str(c.cell) for c in point["cells"].itertuples() if c.q_other > c.q_trimmed
+        ],
     )

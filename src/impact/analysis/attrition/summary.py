@@ -243,6 +243,13 @@ def _tightened_lee(
             out[outcome] = lee_bounds(data, outcome=outcome, **lee_options)
         except AnalysisError as exc:
             notes.append(f"{outcome}: tightened Lee bounds not computed: {exc}")
+            continue
+        if out[outcome].reversed_cells:
+            notes.append(
+                f"{outcome}: response moves in the other direction in cell(s) "
+                f"{', '.join(out[outcome].reversed_cells)} of {lee_options['tighten_by']}; "
+                "the tightened bounds assume one direction everywhere (read them with care)"
+            )
     return out
 
 
