@@ -123,3 +123,32 @@ def test_bad_requests_are_input_errors(data, kwargs, message):
 
     with pytest.raises(InputError, match=message):
         balance(data, COVARIATES, **kwargs)
+
+
+def test_analyse_rct_writes_balance_with_compliers_and_love_plot(data, tmp_path):
+    import warnings
+
+    from impact.rct import analyse_rct
+    from impact.report import write_rct_bundle
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = analyse_rct(
+            data, outcomes=["got_job"], covariates=COVARIATES, subgroups=(), ri_draws=200,
+            seed=1,
+        )  # fmt: skip
+    table = result.balance.tidy()
+    assert set(table["sample"]) == {"randomised", "analysed", "compliers"}
+    assert (table.loc[table["sample"] != "compliers", "se_type"] == "HC2").all()
+    joint = result.balance.joint.set_index("sample")
+    assert joint.loc["randomised", "ri_draws"] == 200
+    out = result.write(tmp_path / "rct", formats=("svg",))
+    assert (out / "balance_en.svg").is_file()
+    bundle = write_rct_bundle(
+        tmp_path / "bundle", rct=result, study={"name": "test", "organisation": "test"},
+        provenance={"version": "test"},
+    )  # fmt: skip
+    content = json.loads((bundle / "results.json").read_text())
+    assert content["data"]["balance_samples"] == ["randomised", "analysed", "compliers"]
+    assert "balance.randomised.joint_ri_p" in content["numbers"]
+    assert "balance" in content["figures"]
