@@ -63,9 +63,14 @@ def test_summary_combines_every_part(summary):
         "outcome", "method", "estimate", "lower", "upper", "ci_lower", "ci_upper",
     ]  # fmt: skip
     got_job = estimates[estimates["outcome"] == "got_job"]
-    assert got_job["method"].tolist() == ["naive", "ipw", "lee", "manski"]
+    assert got_job["method"].tolist() == ["naive", "ipw", "lee", "lee_tightened", "manski"]
     lee = got_job.set_index("method").loc["lee"]
     assert lee["lower"] <= lee["upper"]
+    # the plain bounds stay plain; the tightened ones are reported beside them
+    assert summary.lee["got_job"].tighten_by is None
+    assert summary.lee_tightened["got_job"].tighten_by == "gender"
+    tight = got_job.set_index("method").loc["lee_tightened"]
+    assert tight["lower"] == pytest.approx(summary.lee_tightened["got_job"].lower)
 
 
 def test_summary_text_is_one_page(summary):

@@ -15,7 +15,7 @@ the API, everything else in ``impact.analysis`` is internal. See ``docs/rct.md``
 * :func:`adjust_pvalues`, :func:`westfall_young` — multiple testing;
 * :func:`heterogeneity`, :func:`component_associations` — subgroups, components → job;
 * :func:`consort_figure`, :func:`effects_figure`, :func:`subgroup_figure`,
-  :func:`cace_figure` — figures.
+  :func:`cace_figure`, :func:`balance_figure` (love plot) — figures.
 """
 
 from impact.analysis.rct.analysis import RctAnalysis, analyse_rct
@@ -23,7 +23,12 @@ from impact.analysis.rct.balance import BalanceResult, balance
 from impact.analysis.rct.cace import CaceResult, cace
 from impact.analysis.rct.components import ComponentsResult, component_associations
 from impact.analysis.rct.consort import ConsortFlow, consort_flow
-from impact.analysis.rct.figures import consort_figure, effects_figure, subgroup_figure
+from impact.analysis.rct.figures import (
+    balance_figure,
+    consort_figure,
+    effects_figure,
+    subgroup_figure,
+)
 from impact.analysis.rct.figures_cace import cace_figure
 from impact.analysis.rct.heterogeneity import HeterogeneityResult, heterogeneity
 from impact.analysis.rct.itt import IttResult, itt
@@ -54,6 +59,7 @@ __all__ = [
     "effects_figure",
     "subgroup_figure",
     "cace_figure",
+    "balance_figure",
     "RctAnalysis",
     "ConsortFlow",
     "BalanceResult",

@@ -140,7 +140,10 @@ lee <- function(y, treat, cells = rep("all", length(y))) {
        naive = mean(y[treat == 1 & obs]) - mean(y[treat == 0 & obs]))
 }
 out$lee_income <- lee(d$income, d$treat)
-out$lee_income_gender <- lee(d$income, d$treat, d$gender)
+# tightened: only the point bounds here; the SEs and CIs of tightened bounds follow Stata
+# leebounds (weights' variance included) and are checked against tests/reference/lee_tight.R
+out$lee_income_gender <- lee(d$income, d$treat, d$gender)[c("trimming_share", "lower", "upper",
+                                                              "naive")]
 # control arm trimmed: swap the arms' labels
 out$lee_income_swapped <- lee(d$income, 1 - d$treat)
 

@@ -141,6 +141,7 @@ class AnalysisConfig(_Strict):
     suppression_threshold: int = Field(5, ge=0)
     outcomes: list[str] = Field(default_factory=lambda: list(DEFAULT_OUTCOMES), min_length=1)
     attrition_boundary: Literal["cautious", "optimistic"] = "cautious"
+    attrition_tighten_by: str | None = None  # a discrete covariate known for everyone
     ri_draws: int = Field(10000, ge=100)
     seed: int = 20231101
 

@@ -228,6 +228,7 @@ def _analyse_randomised(
             outcomes=family[:4],
             covariates=covariates,
             boundary=config.attrition_boundary,
+            tighten_by=config.attrition_tighten_by,
             confidence_level=config.confidence_level,
             seed=config.seed,
         )

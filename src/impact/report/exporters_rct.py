@@ -20,7 +20,14 @@ import numpy as np
 import pandas as pd
 
 from impact.analysis.outcomes.suppression import suppress_small_cells
-from impact.analysis.rct.figures import consort_figure, effects_figure, subgroup_figure
+from impact.analysis.rct.balance import BalanceResult
+from impact.analysis.rct.figures import (
+    balance_figure,
+    consort_figure,
+    effects_figure,
+    subgroup_figure,
+)
+from impact.analysis.rct.labels import BALANCE as _BALANCE
 from impact.analysis.rct.labels import LEVELS, OUTCOMES, TEXT
 from impact.i18n import table
 from impact.report.bundle import BundleError, bundle_writer
@@ -92,21 +99,43 @@ def _balance(w, rct, threshold: int) -> None:
     for arm in ("treatment", "control"):
         implied = (table[f"mean_{arm}"] * table[f"n_{arm}"]).round()
         table[f"x_{arm}"] = implied.where(categorical, np.nan).astype("Float64")
+    dependent = ("mean_treatment", "mean_control", "sd_treatment", "sd_control", "smd",
+                 "p_value", "difference", "difference_se", "difference_p")  # fmt: skip
     published = suppress_small_cells(
         table,
         ["n_treatment", "n_control", "x_treatment", "x_control"],
-        {c: ("x_treatment", "x_control") for c in ("mean_treatment", "mean_control",
-                                                   "sd_treatment", "sd_control", "smd",
-                                                   "p_value")},
+        {c: ("x_treatment", "x_control") for c in dependent if c in table.columns},
         threshold,
-    )  # fmt: skip
+    )
     published = published.drop(columns=["x_treatment", "x_control"])
     w.table("balance", published, title=_TITLES["balance"], suppressed=True)
     joint = rct.balance.joint
     if isinstance(joint, pd.DataFrame) and len(joint):
         keep = [c for c in joint.columns if c != "note"]
         w.table("balance_joint", joint[keep], title=_TITLES["balance"], suppressed=False)
+        _balance_joint_numbers(w, joint)
+    shown = BalanceResult(published.assign(smd=pd.to_numeric(published["smd"])), joint)
+    if shown.tidy()["smd"].notna().any():
+        w.figure("balance", {lang: balance_figure(shown, lang) for lang in ("sv", "en")},
+                 caption=_CAPTIONS["balance"])  # fmt: skip
     w.data["balance_max_abs_smd"] = float(np.nanmax(np.abs(table["smd"].to_numpy(dtype=float))))
+    w.data["balance_se"] = "cluster" if (table["se_type"] == "stata").any() else "hc2"
+    w.data["balance_samples"] = [str(v) for v in joint["sample"]] if len(joint) else []
+
+
+def _balance_joint_numbers(w, joint: pd.DataFrame) -> None:
+    """The omnibus test of each sample as key numbers (F, p and the randomisation p)."""
+    for row in joint.itertuples():
+        if pd.isna(getattr(row, "wald_f", np.nan)):
+            continue
+        sample = str(row.sample)
+        label = {lang: f"{_BALANCE['joint_test'][lang]} ({sample})" for lang in ("sv", "en")}
+        w.number(f"balance.{sample}.joint_f", float(row.wald_f), unit="number", label=label,
+                 n=int(row.n))  # fmt: skip
+        w.number(f"balance.{sample}.joint_p", float(row.wald_p), unit="p", label=label)
+        ri = getattr(row, "ri_p", np.nan)
+        w.number(f"balance.{sample}.joint_ri_p", None if pd.isna(ri) else float(ri), unit="p",
+                 label=label)  # fmt: skip
 
 
 def _itt(w, rct) -> None:

@@ -76,6 +76,10 @@ def write_attrition(w, attrition) -> None:
             w.number(f"attrition.{row.outcome}.{row.method}.{col}", getattr(row, col),
                      unit="share", label=label)  # fmt: skip
     w.data["attrition_stage"] = attrition.stage
+    tightened = getattr(attrition, "lee_tightened", {})
+    w.data["attrition_tighten_by"] = next(
+        (b.tighten_by for b in tightened.values()), None
+    )  # fmt: skip
     w.data["attrition_outcomes"] = list(dict.fromkeys(estimates["outcome"]))
 
 

@@ -137,6 +137,7 @@ class SyntheticStudy(Result):
         if self.design == "randomised":
             analysis["outcomes"] = list(RCT_OUTCOMES)
             analysis["attrition_boundary"] = "cautious"
+            analysis["attrition_tighten_by"] = "stratum"
             analysis["ri_draws"] = 10000
         analysis["seed"] = int(self.params.get("seed", 20231101))
         return {

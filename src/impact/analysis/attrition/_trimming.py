@@ -159,29 +159,54 @@ def binary_se(y, obs, treat, cells, levels, trimmed) -> tuple[float, float]:
     return float(np.sqrt(max(var[0], 0.0))), float(np.sqrt(max(var[1], 0.0)))
 
 
+def _cell_pieces(y, obs, treat, in_cell, trimmed, cell) -> dict:
+    """Trimmed means and their Lee (2009, Prop. 3) variances in one cell (no other-arm term).
+
+    Per kept end: the variance of the trimmed mean, the quantile term and the variance of the
+    estimated trimming share — ``leebounds``' ``vb1 + vb2 + vb3``.
+    """
+    tr, ot = in_cell & (treat == trimmed), in_cell & (treat == 1 - trimmed)
+    p, q_tr, q_ot = cell.trimming_share, cell.q_trimmed, cell.q_other
+    values = y[tr & obs]
+    r_tr = len(values)
+    var_p = (1 - p) ** 2 * ((1 - q_ot) / (q_ot * ot.sum()) + (1 - q_tr) / (q_tr * tr.sum()))
+    out = {}
+    for keep in ("lower", "upper"):
+        mean, var_kept, cut = _trimmed(values, p, keep)
+        gap = cut - mean
+        out[keep] = (
+            mean,
+            (var_kept + p * gap**2) / (r_tr * (1 - p)) + (gap / (1 - p)) ** 2 * var_p,
+        )
+    return out
+
+
 def continuous_se(y, obs, treat, cells, levels, point) -> tuple[float, float]:
-    """Lee (2009, Prop. 3) SEs per cell, combined with fixed cell weights."""
+    """Analytic SEs of continuous Lee bounds (Lee 2009, Prop. 3).
+
+    One cell (not tightened): the trimmed-mean terms plus the variance of the other arm's mean
+    (plug-in moments). Tightened, as Stata ``leebounds … , tight()`` (Tauchmann 2014) combines
+    the cells: Σ w_k² V_k over the cells (V_k the trimmed-mean terms), plus the variance from
+    estimating the weights, (Σ w_k m_k² − (Σ w_k m_k)²) / n_o with m_k the cell's trimmed
+    mean and n_o the other arm's respondents (whose cell shares are the weights), plus the
+    variance of the other arm's mean, s² / n_o (n − 1 in s²).
+    """
     trimmed, other = point["trimmed"], 1 - point["trimmed"]
-    var_lower = var_upper = 0.0
-    for level, cell in zip(levels, point["cells"].itertuples(), strict=True):
-        in_cell = cells == level
-        tr, ot = in_cell & (treat == trimmed), in_cell & (treat == other)
-        p, q_tr, q_ot = cell.trimming_share, cell.q_trimmed, cell.q_other
-        values = y[tr & obs]
-        r_tr, r_ot = len(values), np.sum(ot & obs)
-        var_p = (1 - p) ** 2 * ((1 - q_ot) / (q_ot * ot.sum()) + (1 - q_tr) / (q_tr * tr.sum()))
-        var_other = np.var(y[ot & obs]) / r_ot
-        out = []
-        for keep in ("lower", "upper"):
-            mean, var_kept, cut = _trimmed(values, p, keep)
-            gap = cut - mean
-            out.append(
-                (var_kept + p * gap**2) / (r_tr * (1 - p))
-                + (gap / (1 - p)) ** 2 * var_p
-                + var_other
-            )
-        # the bound that uses the lower-kept mean is the lower bound when treatment is trimmed
-        v_low, v_high = (out[0], out[1]) if trimmed == 1 else (out[1], out[0])
-        var_lower += cell.weight**2 * v_low
-        var_upper += cell.weight**2 * v_high
-    return float(np.sqrt(var_lower)), float(np.sqrt(var_upper))
+    resp_other = y[(treat == other) & obs]
+    pieces = [
+        _cell_pieces(y, obs, treat, cells == level, trimmed, cell)
+        for level, cell in zip(levels, point["cells"].itertuples(), strict=True)
+    ]
+    weights = point["cells"]["weight"].to_numpy(dtype=float)
+    var = {}
+    for keep in ("lower", "upper"):
+        means = np.array([piece[keep][0] for piece in pieces])
+        within = float(np.sum(weights**2 * np.array([piece[keep][1] for piece in pieces])))
+        if len(levels) == 1:
+            var[keep] = within + np.var(resp_other) / len(resp_other)
+            continue
+        spread = np.sum(weights * means**2) - np.sum(weights * means) ** 2
+        var[keep] = within + spread / len(resp_other) + np.var(resp_other, ddof=1) / len(resp_other)
+    # the bound that uses the lower-kept mean is the lower bound when treatment is trimmed
+    low, high = (var["lower"], var["upper"]) if trimmed == 1 else (var["upper"], var["lower"])
+    return float(np.sqrt(low)), float(np.sqrt(high))

@@ -29,7 +29,7 @@ arithmetic and the analytic SEs are in :mod:`._trimming`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -71,7 +71,10 @@ class LeeBounds(Result):
     naive, lower, upper : float
         Unadjusted difference among respondents and the bounds.
     se_lower, se_upper, ci_lower, ci_upper : float
-        Standard errors of the bounds and the confidence interval.
+        Standard errors of the bounds and the confidence interval (of method ``ci_method``).
+    effect_ci_lower, effect_ci_upper, bounds_ci_lower, bounds_ci_upper : float
+        Both intervals whatever ``ci_method``: the Imbens–Manski interval for the effect
+        (Stata ``leebounds … , cieffect``) and the interval for the identified set.
     se_method, ci_method : str
         How SEs and CI were computed.
     confidence_level : float
@@ -81,6 +84,9 @@ class LeeBounds(Result):
         cell, weight, trimming_share, lower, upper (one row when not tightened).
     n_bootstrap, n_failed, seed : int or None
         Bootstrap settings (None when analytic).
+    reversed_cells : list of str
+        Tightening cells where the other arm responds more (response moves in the other
+        direction there; trimmed with p = 0 — Stata ``leebounds`` warns "tightening may fail").
     """
 
     outcome: str
@@ -98,6 +104,10 @@ class LeeBounds(Result):
     se_upper: float
     ci_lower: float
     ci_upper: float
+    effect_ci_lower: float
+    effect_ci_upper: float
+    bounds_ci_lower: float
+    bounds_ci_upper: float
     se_method: str
     ci_method: str
     confidence_level: float
@@ -106,6 +116,7 @@ class LeeBounds(Result):
     n_bootstrap: int | None
     n_failed: int | None
     seed: int | None
+    reversed_cells: list[str] = field(default_factory=list)
     title = "Lee bounds"
 
     def tidy(self) -> pd.DataFrame:
@@ -113,14 +124,17 @@ class LeeBounds(Result):
         fields = [
             "outcome", "outcome_type", "trimmed_arm", "trimming_share", "n_assigned_treatment",
             "n_assigned_control", "n_observed_treatment", "n_observed_control", "naive",
-            "lower", "upper", "se_lower", "se_upper", "ci_lower", "ci_upper", "se_method",
-            "ci_method", "confidence_level", "tighten_by",
+            "lower", "upper", "se_lower", "se_upper", "ci_lower", "ci_upper", "effect_ci_lower",
+            "effect_ci_upper", "bounds_ci_lower", "bounds_ci_upper", "se_method", "ci_method",
+            "confidence_level", "tighten_by",
         ]  # fmt: skip
         return pd.DataFrame([{f: getattr(self, f) for f in fields}])
 
     def summary(self) -> str:
         """One line with naive difference, bounds and CI."""
         tight = f", tightened by {self.tighten_by}" if self.tighten_by else ""
+        if self.reversed_cells:
+            tight += f"; response direction reversed in cell(s) {', '.join(self.reversed_cells)}"
         return (
             f"{self.title} for {self.outcome} ({self.outcome_type}{tight}): trim "
             f"{self.trimming_share:.1%} of {self.trimmed_arm} respondents; naive "
@@ -252,9 +266,9 @@ def lee_bounds(
         se_lower, se_upper = binary_se(y, obs, treat, cells, levels, point["trimmed"])
     else:
         se_lower, se_upper = continuous_se(y, obs, treat, cells, levels, point)
-    ci_lower, ci_upper = interval(
-        point["lower"], point["upper"], se_lower, se_upper, confidence_level, ci
-    )
+    bounds = (point["lower"], point["upper"], se_lower, se_upper, confidence_level)
+    both = {method: interval(*bounds, method) for method in ("imbens_manski", "bounds")}
+    ci_lower, ci_upper = both[ci]
     trimmed_arm = "none" if point["p"] == 0 else ("treatment" if point["trimmed"] else "control")
     return LeeBounds(
         outcome=outcome,
@@ -272,6 +286,10 @@ def lee_bounds(
         se_upper=float(se_upper),
         ci_lower=float(ci_lower),
         ci_upper=float(ci_upper),
+        effect_ci_lower=float(both["imbens_manski"][0]),
+        effect_ci_upper=float(both["imbens_manski"][1]),
+        bounds_ci_lower=float(both["bounds"][0]),
+        bounds_ci_upper=float(both["bounds"][1]),
         se_method=se_method,
         ci_method=ci,
         confidence_level=confidence_level,
@@ -280,4 +298,7 @@ def lee_bounds(
         n_bootstrap=n_bootstrap if se_method == "bootstrap" else None,
         n_failed=n_failed,
         seed=seed if se_method == "bootstrap" else None,
+        reversed_cells=[
+            str(c.cell) for c in point["cells"].itertuples() if c.q_other > c.q_trimmed
+        ],
     )

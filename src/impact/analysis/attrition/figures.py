@@ -15,7 +15,8 @@ from impact.figures import ARM_COLOURS, BOUNDS_COLOURS, new_figure
 from .rates import AttritionRates
 
 _COLOURS = ARM_COLOURS
-_METHOD_COLOURS = BOUNDS_COLOURS
+#: Tightened Lee bounds in a darker shade of the Lee colour.
+_METHOD_COLOURS = {**BOUNDS_COLOURS, "lee_tightened": "#1d6b61"}
 
 
 def _above(rate: float, other_rate: float, arm: str) -> bool:
@@ -58,7 +59,8 @@ def response_by_stage_figure(rates: AttritionRates) -> Figure:
 
 
 def bounds_figure(estimates: pd.DataFrame) -> Figure:
-    """Forest plot, one panel per outcome: naive and IPW estimates, Lee and Manski bounds.
+    """Forest plot, one panel per outcome: naive and IPW estimates, Lee (plain and tightened) and
+    Manski bounds.
 
     Parameters
     ----------
@@ -68,7 +70,7 @@ def bounds_figure(estimates: pd.DataFrame) -> Figure:
         point estimates as dots. Each outcome has its own x-axis (outcomes differ in scale).
     """
     outcomes = list(dict.fromkeys(estimates["outcome"]))
-    methods = ["naive", "ipw", "lee", "manski"]
+    methods = ["naive", "ipw", "lee", "lee_tightened", "manski"]
     fig = new_figure(7, 0.9 + 1.5 * max(1, len(outcomes)))
     axes = fig.subplots(max(1, len(outcomes)), 1, squeeze=False)[:, 0]
     for ax, outcome in zip(axes, outcomes, strict=False):

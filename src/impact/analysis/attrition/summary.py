@@ -59,10 +59,12 @@ class AttritionSummary(Result):
     lee: dict[str, LeeBounds]
     manski: dict[str, ManskiBounds]
     notes: list[str] = field(default_factory=list)
+    lee_tightened: dict[str, LeeBounds] = field(default_factory=dict)
     title = "Attrition summary"
 
     def estimates(self) -> pd.DataFrame:
-        """Per outcome: naive, IPW, Lee and Manski rows with estimate, bounds and CI."""
+        """Per outcome: naive, IPW, Lee (and tightened Lee) and Manski rows with estimate,
+        bounds and CI."""
         rows = []
         for outcome, lee in self.lee.items():
             if outcome in self.ipw:
@@ -77,6 +79,11 @@ class AttritionSummary(Result):
             rows.append({"outcome": outcome, "method": "lee", "estimate": np.nan,
                          "lower": lee.lower, "upper": lee.upper, "ci_lower": lee.ci_lower,
                          "ci_upper": lee.ci_upper})  # fmt: skip
+            if outcome in self.lee_tightened:
+                tight = self.lee_tightened[outcome]
+                rows.append({"outcome": outcome, "method": "lee_tightened", "estimate": np.nan,
+                             "lower": tight.lower, "upper": tight.upper,
+                             "ci_lower": tight.ci_lower, "ci_upper": tight.ci_upper})  # fmt: skip
             if outcome in self.manski:
                 m = self.manski[outcome]
                 rows.append({"outcome": outcome, "method": "manski", "estimate": np.nan,
@@ -100,6 +107,8 @@ class AttritionSummary(Result):
             if outcome in self.ipw:
                 parts.append("  " + self.ipw[outcome].summary().replace("\n", "\n  "))
             parts.append("  " + lee.summary())
+            if outcome in self.lee_tightened:
+                parts.append("  " + self.lee_tightened[outcome].summary())
             if outcome in self.manski:
                 parts.append("  " + self.manski[outcome].summary())
         if self.notes:
@@ -126,8 +135,12 @@ class AttritionSummary(Result):
             ),
             "response_by_covariate": self.response_by_covariate.tidy(),
             "estimates": self.estimates(),
-            "lee_bounds": _concat([b.tidy() for b in self.lee.values()]),
-            "lee_bounds_cells": _concat([b.cells.assign(outcome=o) for o, b in self.lee.items()]),
+            "lee_bounds": _concat(
+                [b.tidy() for b in [*self.lee.values(), *self.lee_tightened.values()]]
+            ),
+            "lee_bounds_cells": _concat(
+                [b.cells.assign(outcome=o) for o, b in (self.lee_tightened or self.lee).items()]
+            ),
             "manski_bounds": _concat([b.tidy() for b in self.manski.values()]),
             "ipw_estimates": _concat([r.tidy() for r in self.ipw.values()]),
             "ipw_weights": _concat([r.weights.assign(outcome=o) for o, r in self.ipw.items()]),
@@ -196,9 +209,10 @@ def _bounds_and_ipw(
     What cannot be computed is noted in ``notes``.
     """
     ipw, lee, manski = {}, {}, {}
+    plain = lee_options | {"tighten_by": None}
     for outcome in outcomes:
         _, _, binary = outcome_values(data, outcome)
-        lee[outcome] = lee_bounds(data, outcome=outcome, **lee_options)
+        lee[outcome] = lee_bounds(data, outcome=outcome, **plain)
         if binary:
             manski[outcome] = manski_bounds(
                 data,
@@ -214,6 +228,29 @@ def _bounds_and_ipw(
             except AnalysisError as exc:
                 notes.append(f"{outcome}: IPW not computed: {exc}")
     return ipw, lee, manski
+
+
+def _tightened_lee(
+    data: pd.DataFrame, outcomes: list[str], lee_options: dict, notes: list[str]
+) -> dict[str, LeeBounds]:
+    """Lee bounds tightened by ``lee_options["tighten_by"]`` (none without it); a cell with no
+    respondent in an arm is noted instead of stopping the summary."""
+    if lee_options["tighten_by"] is None:
+        return {}
+    out = {}
+    for outcome in outcomes:
+        try:
+            out[outcome] = lee_bounds(data, outcome=outcome, **lee_options)
+        except AnalysisError as exc:
+            notes.append(f"{outcome}: tightened Lee bounds not computed: {exc}")
+            continue
+        if out[outcome].reversed_cells:
+            notes.append(
+                f"{outcome}: response moves in the other direction in cell(s) "
+                f"{', '.join(out[outcome].reversed_cells)} of {lee_options['tighten_by']}; "
+                "the tightened bounds assume one direction everywhere (read them with care)"
+            )
+    return out
 
 
 def _rates_and_response_tests(
@@ -283,7 +320,9 @@ def attrition_summary(
     regression_model : {"lpm", "logit"}
         Model of the attrition regression.
     tighten_by : str, optional
-        Discrete covariate known for everyone to tighten the Lee bounds.
+        Discrete covariate known for everyone (e.g. gender or stratum; config
+        ``analysis.attrition_tighten_by``): the Lee bounds tightened by it are reported beside
+        the plain ones (``lee_tightened``, method ``lee_tightened`` in :meth:`estimates`).
     trim_quantile : float, optional
         Cap the IPW weights at this quantile.
     lee_se : {"analytic", "bootstrap"}
@@ -326,6 +365,7 @@ def attrition_summary(
     ipw, lee, manski = _bounds_and_ipw(
         data, outcomes, lee_options, ipw_options if covariates else None, notes
     )
+    tightened = _tightened_lee(data, outcomes, lee_options, notes)
     for note in notes:
         logger.warning("attrition summary: %s", note)
     return AttritionSummary(
@@ -341,4 +381,5 @@ def attrition_summary(
         lee=lee,
         manski=manski,
         notes=notes,
+        lee_tightened=tightened,
     )

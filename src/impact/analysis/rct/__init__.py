@@ -10,7 +10,7 @@ from .cace import CaceResult, cace
 from .components import ComponentsResult, component_associations
 from .consort import ConsortFlow, consort_flow
 from .design import Adjustment, RctWarning, SeType
-from .figures import consort_figure, effects_figure, subgroup_figure
+from .figures import balance_figure, consort_figure, effects_figure, subgroup_figure
 from .figures_cace import cace_figure
 from .heterogeneity import HeterogeneityResult, heterogeneity
 from .itt import IttResult, itt
@@ -44,6 +44,7 @@ __all__ = [
     "balance",
     "cace",
     "cace_figure",
+    "balance_figure",
     "component_associations",
     "consort_figure",
     "consort_flow",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from impact.errors import InputError
@@ -19,13 +20,15 @@ from .design import Adjustment, SeType, require_columns, treatment_indicator
 from .heterogeneity import HeterogeneityResult, heterogeneity
 from .itt import IttResult
 from .multiple import MultipleTestingResult, adjust_pvalues, westfall_young
-from .procedure import Declaration
+from .procedure import Declaration, RandomisationProcedure
 from .randomisation import RandomisationResult, Statistic, default_declaration
 from .randomisation import randomisation_test as run_ri
 from .wild import FEW_CLUSTERS, WildBootstrapResult, wild_cluster_bootstrap
 
 #: The step components (seed 001, p. 18), used when ``components=None`` and present in the data.
 DEFAULT_COMPONENTS = STEP_COMPONENTS
+#: Take-up column of the indicator table (started the programme); complier balance uses it.
+TAKE_UP = "started"
 
 
 def _checked_request(
@@ -163,6 +166,16 @@ def _components_to_job(
     )
 
 
+def _declared_draws(data: pd.DataFrame, arm: str, inference: dict[str, Any]):
+    """Assignments re-drawn by the declared clustered procedure (for the balance RI p), or
+    None: without clusters :func:`balance` re-draws by strata itself."""
+    procedure = inference.get("procedure")
+    if procedure is None or procedure.cluster_column is None or not inference["ri_draws"]:
+        return None
+    bound = RandomisationProcedure.from_data(data, procedure, arm=arm)
+    return bound.draw(np.random.default_rng(inference["seed"]), int(inference["ri_draws"]))
+
+
 def _flow_and_balance(
     data: pd.DataFrame,
     primary: str,
@@ -170,14 +183,25 @@ def _flow_and_balance(
     strata: str | None,
     arm: str,
     reason_column: str | None,
+    inference: dict[str, Any],
 ) -> tuple[ConsortFlow, BalanceResult]:
-    """The CONSORT flow and the balance table (empty without covariates) of the primary sample."""
+    """The CONSORT flow and the balance table (empty without covariates) of the primary sample.
+
+    ``inference`` holds ``se_type``, ``cluster``, ``ri_draws`` and ``seed`` of the analysis;
+    the balance tests use the same standard errors (cluster-robust with a cluster). When the
+    table records take-up (``started``), the complier means of each arm are added.
+    """
     flow = consort_flow(data, arm=arm, analysed=primary, reason_column=reason_column)
-    bal = (
-        balance(data, covariates, arm=arm, strata=strata, analysed=primary)
-        if covariates
-        else (BalanceResult(pd.DataFrame(), pd.DataFrame()))
-    )
+    if not covariates:
+        return flow, BalanceResult(pd.DataFrame(), pd.DataFrame())
+    cluster = inference["cluster"]
+    se_type = inference["se_type"]
+    bal = balance(
+        data, covariates, arm=arm, strata=strata, analysed=primary, se_type=se_type,
+        cluster=cluster, ri_draws=inference["ri_draws"], seed=inference["seed"],
+        assignments=_declared_draws(data, arm, inference),
+        take_up=TAKE_UP if TAKE_UP in data.columns and data[TAKE_UP].notna().any() else None,
+    )  # fmt: skip
     return flow, bal
 
 

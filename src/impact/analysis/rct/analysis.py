@@ -34,7 +34,7 @@ from .cace import CaceResult, cace
 from .components import ComponentsResult
 from .consort import ConsortFlow
 from .design import Adjustment, SeType, resolve_se_type
-from .figures import consort_figure, effects_figure, subgroup_figure
+from .figures import balance_figure, consort_figure, effects_figure, subgroup_figure
 from .figures_cace import cace_figure
 from .heterogeneity import HeterogeneityResult
 from .itt import IttResult, itt
@@ -150,8 +150,8 @@ class RctAnalysis(Result):
         ``components_job.csv``, with a take-up column ``cace.csv`` and ``compliers.csv``,
         ``results_table.csv`` (numeric) and
         ``results_table_<lang>.csv`` (formatted), ``summary.txt``, ``settings.json``, and the
-        figures ``consort_<lang>``, ``effects_<lang>``, ``heterogeneity_<g>_<lang>`` (and
-        ``cace_<lang>``) in each of ``formats``.
+        figures ``consort_<lang>``, ``effects_<lang>``, ``balance_<lang>`` (love plot),
+        ``heterogeneity_<g>_<lang>`` (and ``cace_<lang>``) in each of ``formats``.
         """
         for fmt in formats:
             check_choice("formats", fmt, ["png", "svg", "pdf"])
@@ -187,6 +187,8 @@ class RctAnalysis(Result):
             }
             if self.cace is not None:
                 figures[f"cace_{self.lang}"] = cace_figure(self.cace, self.lang)
+            if len(self.balance.tidy()):
+                figures[f"balance_{self.lang}"] = balance_figure(self.balance, self.lang)
             for g, het in self.heterogeneity.items():
                 if len(het.tidy()):
                     figures[f"heterogeneity_{g}_{self.lang}"] = subgroup_figure(het, self.lang)
@@ -287,7 +289,13 @@ def analyse_rct(
         cluster = procedure.cluster_column
         se_type = None if se_type in ("HC0", "HC1", "HC2", "HC3") else se_type
     se_type = resolve_se_type(se_type, cluster)
-    flow, bal = _flow_and_balance(data, outcomes[0], covariates, strata, arm, reason_column)
+    inference = {
+        "se_type": se_type, "cluster": cluster, "ri_draws": ri_draws, "seed": seed,
+        "procedure": procedure,
+    }  # fmt: skip
+    flow, bal = _flow_and_balance(
+        data, outcomes[0], covariates, strata, arm, reason_column, inference
+    )
     effects = itt(
         data, everything, arm=arm, covariates=covariates, strata=strata, adjustments=adjustments,
         se_type=se_type, cluster=cluster, confidence_level=confidence_level,

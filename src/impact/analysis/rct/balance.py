@@ -16,6 +16,15 @@ a constant covariate is); when no person has every covariate, the joint test is 
 
 Covariate values are described where observed; people who never answered baseline have no
 baseline covariates, so ``n_treatment``/``n_control`` are given per row.
+
+The SMD is Imbens & Rubin's (2015, eq. 14.3) *normalised difference*,
+(m_T − m_C) / sqrt((s²_T + s²_C) / 2): the same number, reported once (``smd``).
+
+As reviewers expect from Stata ``iebaltab`` / R ``cobalt`` (see :mod:`.balance_tests`): per
+covariate, the difference in means from a regression on treatment with stratum fixed effects
+and the declared standard errors (``difference``, ``difference_se``, ``difference_p``: HC2, or
+CR1 with a cluster); jointly, the robust Wald F of the regression of treatment on every
+covariate (``wald_*``) and, with ``ri_draws``, its randomisation p-value (``ri_p``).
 """
 
 from __future__ import annotations
@@ -31,15 +40,22 @@ from scipy import stats
 from impact.errors import InputError
 from impact.results import Result
 
+from .balance_compliers import complier_rows
+from .balance_tests import difference_test, hc2_wald_statistics, ri_p_value, wald_test
 from .design import (
+    SeType,
     covariate_frame,
     drop_collinear,
     outcome_values,
     require_columns,
+    resolve_se_type,
+    strata_codes,
     strata_frame,
     treatment_indicator,
     warn,
 )
+from .procedure import RandomisationProcedure
+from .randomisation import default_declaration
 
 ROW_COLUMNS = [
     "sample",
@@ -54,6 +70,11 @@ ROW_COLUMNS = [
     "smd",
     "test",
     "p_value",
+    "difference",
+    "difference_se",
+    "difference_df",
+    "difference_p",
+    "se_type",
     "note",
 ]
 JOINT_COLUMNS = [
@@ -66,6 +87,13 @@ JOINT_COLUMNS = [
     "p_value",
     "f_statistic_hc2",
     "p_value_hc2",
+    "wald_f",
+    "wald_df_num",
+    "wald_df_denom",
+    "wald_p",
+    "wald_se_type",
+    "ri_p",
+    "ri_draws",
     "note",
 ]
 
@@ -83,20 +111,24 @@ class BalanceResult(Result):
         return self.table.copy()
 
     def summary(self) -> str:
-        """Largest |SMD| and the joint F-test per sample."""
+        """Largest |SMD| per sample, the joint F-test and its robust and randomisation p."""
         lines = [self.title]
         for _, j in self.joint.iterrows():
             rows = self.table[self.table["sample"] == j["sample"]]
             worst = rows.loc[rows["smd"].abs().idxmax()] if rows["smd"].notna().any() else None
-            worst_txt = (
+            text = (
                 f"largest |SMD| {worst['smd']:+.2f} ({worst['covariate']})"
-                if (worst is not None)
+                if worst is not None
                 else "no SMD"
             )
-            lines.append(
-                f"  {j['sample']}: {worst_txt}; joint F = {j['f_statistic']:.2f}, "
-                f"p = {j['p_value']:.3f} (HC2 p = {j['p_value_hc2']:.3f}), n = {j['n']}"
-            )
+            if pd.notna(j.get("f_statistic")):
+                text += (
+                    f"; joint F = {j['f_statistic']:.2f}, p = {j['p_value']:.3f} "
+                    f"({j['wald_se_type']} Wald p = {j['wald_p']:.3f}"
+                    + (f", randomisation p = {j['ri_p']:.3f}" if pd.notna(j["ri_p"]) else "")
+                    + ")"
+                )
+            lines.append(f"  {j['sample']}: {text}, n = {j['n']}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -133,7 +165,25 @@ def _numeric_row(name, x, z) -> dict:
     }
 
 
-def _categorical_rows(name, col: pd.Series, z) -> list[dict]:
+@dataclass(frozen=True)
+class _Design:
+    """What every test of one sample needs: treatment, strata, clusters, SEs, RI draws."""
+
+    z: np.ndarray
+    strata_block: pd.DataFrame
+    cluster: np.ndarray | None
+    se_type: SeType
+    assignments: np.ndarray | None  # draws × rows of this sample
+
+
+def _with_test(row: dict, x: np.ndarray, design: _Design) -> dict:
+    test = difference_test(x, design.z, design.strata_block, design.cluster, design.se_type)
+    note = "; ".join(filter(None, [row.get("note", ""), test.pop("note", "")]))
+    return row | test | {"se_type": design.se_type, "note": note}
+
+
+def _categorical_rows(name, col: pd.Series, design: _Design) -> list[dict]:
+    z = design.z
     ok = col.notna().to_numpy()
     text = col.astype("string").to_numpy(dtype=object)
     levels = sorted({str(v) for v in text[ok]})
@@ -146,13 +196,16 @@ def _categorical_rows(name, col: pd.Series, z) -> list[dict]:
         note = "one level or one arm: no test"
     rows = []
     for lev in levels:
-        x = (text[ok] == lev).astype(float)
-        row = _numeric_row(name, x, z[ok])
-        rows.append(row | {"level": lev, "test": "chi_squared", "p_value": p, "note": note})
+        x = np.full(len(text), np.nan)
+        x[ok] = text[ok] == lev
+        row = _numeric_row(name, x[ok], z[ok])
+        row |= {"level": lev, "test": "chi_squared", "p_value": p, "note": note}
+        rows.append(_with_test(row, x, design))
     return rows
 
 
-def _joint(sub: pd.DataFrame, z: np.ndarray, covariates, strata) -> dict:
+def _joint(sub: pd.DataFrame, design: _Design, covariates, strata) -> dict:
+    z = design.z
     notes: list[str] = []
     observed = []
     for name in covariates:
@@ -183,51 +236,30 @@ def _joint(sub: pd.DataFrame, z: np.ndarray, covariates, strata) -> dict:
     constraint = np.zeros((q, full.shape[1]))
     constraint[:, base.shape[1] :] = np.eye(q)
     wald = robust.f_test(constraint)
-    return out | {
+    cluster = None if design.cluster is None else design.cluster[complete]
+    declared = wald_test(zc, full, q, design.se_type, cluster)
+    out |= {
         "f_statistic": float(f),
         "df_num": float(df_num),
         "df_denom": float(unrestricted.df_resid),
         "p_value": float(p),
         "f_statistic_hc2": float(np.squeeze(wald.fvalue)),
         "p_value_hc2": float(wald.pvalue),
-    }
+    } | declared
+    if design.assignments is not None:
+        null = hc2_wald_statistics(design.assignments[:, complete], full.to_numpy(float), q)
+        out["ri_p"], out["ri_draws"] = ri_p_value(out["f_statistic_hc2"], null)
+    return out
 
 
-def balance(
-    data: pd.DataFrame,
-    covariates: Sequence[str],
-    *,
-    arm: str = "arm",
-    strata: str | None = "stratum",
-    analysed: str | np.ndarray | pd.Series | None = None,
-    samples: Mapping[str, np.ndarray | pd.Series] | None = None,
-) -> BalanceResult:
-    """Compare baseline covariates between arms.
+def _resolve_se(se_type: SeType | None, cluster: str | None) -> SeType:
+    try:
+        return resolve_se_type(se_type, cluster)
+    except InputError as error:
+        raise InputError(f"balance: {error}") from None
 
-    Parameters
-    ----------
-    data : DataFrame
-        Indicator table, one row per randomised person.
-    covariates : sequence of str
-        Baseline covariate columns (numbers, booleans or text categories).
-    arm : str
-        Arm column (``treatment``/``control``).
-    strata : str or None
-        Stratum column; stratum dummies enter the joint test.
-    analysed : str, boolean array/Series, or None
-        The analysed sample: an outcome column (rows where it is observed) or a boolean mask.
-        When given, the table has a ``randomised`` and an ``analysed`` sample.
-    samples : mapping of name → boolean mask, optional
-        Further named samples to describe.
 
-    Returns
-    -------
-    BalanceResult
-    """
-    if not covariates:
-        raise InputError("balance: give at least one covariate column")
-    require_columns(data, [*covariates, strata], "covariate/stratum")
-    z = treatment_indicator(data, arm)
+def _masks(data: pd.DataFrame, analysed, samples) -> dict[str, np.ndarray]:
     masks: dict[str, np.ndarray] = {"randomised": np.ones(len(data), dtype=bool)}
     if analysed is not None:
         if isinstance(analysed, str):
@@ -242,20 +274,118 @@ def balance(
                 f"balance: sample {name!r} mask has {mask.size} values, "
                 f"expected one per row ({len(data)})"
             )
+    return masks
+
+
+def _draws(data, arm, strata, cluster, ri_draws, seed, assignments) -> np.ndarray | None:
+    if assignments is not None:
+        draws = np.asarray(assignments)
+        if draws.ndim != 2 or draws.shape[1] != len(data) or not np.isin(draws, (0, 1)).all():
+            raise InputError(
+                f"balance: assignments must be a 0/1 matrix with one column per row of the "
+                f"data ({len(data)}); got shape {draws.shape}"
+            )
+        return draws.astype(np.int8)
+    if not ri_draws or cluster is not None:  # clusters: pass the declared procedure's draws
+        return None
+    procedure = RandomisationProcedure.from_data(data, default_declaration(strata), arm=arm)
+    return procedure.draw(np.random.default_rng(seed), int(ri_draws))
+
+
+def balance(
+    data: pd.DataFrame,
+    covariates: Sequence[str],
+    *,
+    arm: str = "arm",
+    strata: str | None = "stratum",
+    analysed: str | np.ndarray | pd.Series | None = None,
+    samples: Mapping[str, np.ndarray | pd.Series] | None = None,
+    se_type: SeType | None = None,
+    cluster: str | None = None,
+    ri_draws: int = 0,
+    seed: int | None = None,
+    assignments: np.ndarray | None = None,
+    take_up: str | None = None,
+) -> BalanceResult:
+    """Compare baseline covariates between arms.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Indicator table, one row per randomised person.
+    covariates : sequence of str
+        Baseline covariate columns (numbers, booleans or text categories).
+    arm : str
+        Arm column (``treatment``/``control``).
+    strata : str or None
+        Stratum column; stratum fixed effects enter every regression test, and the
+        randomisation draws keep the number treated per stratum.
+    analysed : str, boolean array/Series, or None
+        The analysed sample: an outcome column (rows where it is observed) or a boolean mask.
+        When given, the table has a ``randomised`` and an ``analysed`` sample.
+    samples : mapping of name → boolean mask, optional
+        Further named samples to describe.
+    se_type : {"HC0", "HC1", "HC2", "HC3", "stata"}, optional
+        Standard errors of the regression tests: HC2 by default, ``"stata"`` (CR1) when a
+        ``cluster`` is given.
+    cluster : str, optional
+        Cluster column (cluster-robust tests; the randomisation test is then skipped).
+    ri_draws : int
+        Randomisation draws for the omnibus test (0: none).
+    seed : int, optional
+        Seed of those draws.
+    assignments : ndarray (draws × rows of ``data``), optional
+        Re-drawn 0/1 assignments to use instead of ``ri_draws`` permutations within strata
+        (e.g. from a declared randomisation procedure).
+    take_up : str, optional
+        Take-up column (``started``): adds a ``compliers`` sample, the complier means of each
+        arm by Abadie κ weights (see :mod:`.balance_compliers`).
+
+    Returns
+    -------
+    BalanceResult
+    """
+    if not covariates:
+        raise InputError("balance: give at least one covariate column")
+    require_columns(data, [*covariates, strata, cluster, take_up], "covariate/stratum/cluster")
+    se = _resolve_se(se_type, cluster)
+    z = treatment_indicator(data, arm)
+    clusters = None
+    if cluster is not None:
+        if data[cluster].isna().any():
+            raise InputError(f"balance: cluster column {cluster!r} has missing values")
+        clusters = pd.factorize(data[cluster].astype("string"))[0]
+    draws = _draws(data, arm, strata, cluster, ri_draws, seed, assignments)
     rows, joints = [], []
-    for name, mask in masks.items():
-        sub, zs = data[mask], z[mask]
+    for name, mask in _masks(data, analysed, samples).items():
+        sub = data[mask]
+        design = _Design(
+            z[mask],
+            strata_frame(sub, strata),
+            None if clusters is None else clusters[mask],
+            se,
+            None if draws is None else draws[:, mask],
+        )
         for cov in covariates:
             col = sub[cov]
             if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(
                 col.dtype
             ):
                 x = col.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-                rows.append({"sample": name} | _numeric_row(cov, x, zs))
+                row = {"sample": name} | _numeric_row(cov, x, design.z)
+                rows.append(_with_test(row, x, design))
             else:
-                rows += [{"sample": name} | r for r in _categorical_rows(cov, col, zs)]
-        joints.append({"sample": name} | _joint(sub, zs, covariates, strata))
+                rows += [{"sample": name} | r for r in _categorical_rows(cov, col, design)]
+        joints.append({"sample": name} | _joint(sub, design, covariates, strata))
+    if take_up is not None:
+        extra, joint_row = complier_rows(data, covariates, z, take_up, strata_codes(data, strata))
+        rows += extra
+        joints.append(joint_row)
     table = pd.DataFrame(rows).reindex(columns=ROW_COLUMNS)
     table["note"] = table["note"].fillna("")
     joint = pd.DataFrame(joints).reindex(columns=JOINT_COLUMNS)
+    joint["note"] = joint["note"].fillna("")
+    if cluster is not None and (ri_draws or assignments is not None):
+        skipped = "randomisation test skipped: clustered design"
+        joint["note"] = [f"{n}; {skipped}" if n else skipped for n in joint["note"]]
     return BalanceResult(table, joint)

@@ -1,4 +1,4 @@
-"""Figures: the CONSORT flow diagram and forest plots of effects (labels in Swedish or English).
+"""Figures: the CONSORT flow, forest plots of effects and the balance love plot (sv or en labels).
 
 Figures are built with :class:`matplotlib.figure.Figure` directly (no pyplot state, no GUI
 backend), so they are safe in batch runs; save them with :func:`impact.figures.save_figure`.
@@ -14,14 +14,15 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
-from impact.figures import FLOW_COLOURS
+from impact.figures import FLOW_COLOURS, NOTE_COLOUR, PALETTE, house_style, new_figure
 from impact.i18n import Lang, check_lang
 
+from .balance import BalanceResult
 from .consort import ConsortFlow
 from .design import CONTROL, TREATMENT
 from .heterogeneity import HeterogeneityResult
 from .itt import IttResult
-from .labels import level_label, outcome_label, text
+from .labels import COVARIATE_LABELS, balance_text, level_label, outcome_label, text
 
 _BOX = {"boxstyle": "round,pad=0.02,rounding_size=0.08", "linewidth": 1.0}
 
@@ -203,4 +204,54 @@ def subgroup_figure(het: HeterogeneityResult, lang: Lang = "en") -> Figure:
     if levels:
         ax.legend(fontsize=7, loc="best")
     fig.tight_layout()
+    return fig
+
+
+_SAMPLE_MARKERS = {"randomised": ("o", "grey", True), "analysed": ("o", "blue", False)}
+
+
+def _term_label(covariate: str, level: str, lang: Lang) -> str:
+    name = COVARIATE_LABELS.get(covariate, {}).get(lang, covariate)
+    if not level or level == "True":
+        return name
+    return f"{name}: {level_label(level, lang)}"
+
+
+def balance_figure(balance: BalanceResult, lang: Lang = "en") -> Figure:
+    """Love plot: the normalised difference of every covariate term, one marker per sample.
+
+    Guides at 0, ±0.1 (dashed: worth a look) and ±0.25 (dotted: a serious imbalance). For a
+    yes/no covariate only the "yes" share is shown (the "no" share is its mirror image).
+    """
+    check_lang(lang)
+    t = balance.tidy()
+    t = t[(t["level"].fillna("") != "False") & t["smd"].notna()]
+    terms = list(dict.fromkeys(zip(t["covariate"], t["level"].fillna(""), strict=True)))
+    samples = list(dict.fromkeys(t["sample"]))
+    with house_style():
+        fig = new_figure(6.0, 1.3 + 0.28 * max(len(terms), 1))
+        ax = fig.add_subplot()
+        position = {term: k for k, term in enumerate(reversed(terms))}
+        for k, sample in enumerate(samples):
+            part = t[t["sample"] == sample]
+            marker, colour, hollow = _SAMPLE_MARKERS.get(sample, ("^", "orange", False))
+            keys = zip(part["covariate"], part["level"].fillna(""), strict=True)
+            y = [position[key] for key in keys]
+            ax.scatter(
+                part["smd"], np.asarray(y) + 0.12 * (k - (len(samples) - 1) / 2),
+                marker=marker, s=22, label=balance_text(f"sample_{sample}", lang, name=sample),
+                facecolors="none" if hollow else PALETTE[colour], edgecolors=PALETTE[colour],
+            )  # fmt: skip
+        ax.axvline(0, color=NOTE_COLOUR, linewidth=0.8)
+        for guide, style in ((0.1, "--"), (0.25, ":")):
+            for sign in (-1, 1):
+                ax.axvline(sign * guide, color=PALETTE["vermillion"], linestyle=style, lw=0.8)
+        ax.set_yticks(
+            [position[term] for term in terms], [_term_label(c, lev, lang) for c, lev in terms]
+        )
+        limit = max(0.3, float(np.nanmax(np.abs(t["smd"]))) * 1.1) if len(t) else 0.3
+        ax.set_xlim(-limit, limit)
+        ax.set_xlabel(balance_text("normalised_difference", lang))
+        ax.set_title(balance_text("love_title", lang))
+        ax.legend(loc="best", fontsize=7)
     return fig

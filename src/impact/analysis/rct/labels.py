@@ -12,6 +12,11 @@ TEXT: dict[str, dict[str, str]] = table("labels.rct.text")
 CACE_TEXT: dict[str, dict[str, str]] = table("labels.cace.text")
 #: Labels of the design-based columns (RI confidence interval, wild bootstrap).
 DESIGN_TEXT: dict[str, dict[str, str]] = table("labels.design.columns")
+#: Covariate names (as in the report's tables).
+COVARIATE_LABELS: dict[str, dict[str, str]] = table("labels.bundles.rct.covariates")
+
+#: Balance table and love plot texts.
+BALANCE: dict[str, dict[str, str]] = table("labels.balance")
 
 
 #: Subgroup levels: the group names of the outcome tables.
@@ -44,7 +49,15 @@ def cace_text(key: str, lang: Lang = "en", **fmt: object) -> str:
     """A label of the CACE tables and figure in ``lang``, formatted with ``fmt``."""
     check_lang(lang)
     return CACE_TEXT[key][lang].format(**fmt)
+
+
 def design_text(key: str, lang: Lang = "en", **fmt: object) -> str:
     """A design-based inference label (``labels.design.columns``) in ``lang``."""
     check_lang(lang)
     return DESIGN_TEXT[key][lang].format(**fmt)
+
+
+def balance_text(key: str, lang: Lang = "en", *, name: str = "") -> str:
+    """A balance label in ``lang`` (``name`` itself when the key is unknown, e.g. a sample)."""
+    check_lang(lang)
+    return BALANCE.get(key, {}).get(lang, name or key)
