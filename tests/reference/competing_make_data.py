@@ -5,7 +5,8 @@ Writes ``competing_data.csv``: 300 people shaped like the linked panel of a rand
 ``job_start_month``, ``<wave>_in_education`` and ``left_month`` from the randomisation list),
 with missing waves, people employed or studying at baseline, jobs and studies starting at the
 same wave, and people who left the programme before, between and after their answered waves.
-``competing.R`` reads it and writes ``competing_values.json``.
+Also writes ``competing_intervals.csv``: 240 irregular
+(lower, upper] intervals in two groups for the Turnbull estimate. ``competing.R`` reads them and writes ``competing_values.json``.
 
 Run: ``.venv/bin/python tests/reference/competing_make_data.py``
 """
@@ -42,6 +43,21 @@ def _answers(rng, n, employed_b, studying_b, job_month, edu_month):
     return data
 
 
+def intervals(rng) -> pd.DataFrame:
+    """Irregular visit months, so the innermost intervals overlap (a harder Turnbull case)."""
+    rows = []
+    for group, scale in (("a", 6.0), ("b", 9.0)):
+        for _ in range(120):
+            true = scale * rng.weibull(1.4)
+            visits = np.sort(rng.choice(np.arange(1, 15), rng.integers(1, 5), replace=False))
+            before = visits[visits < true]
+            after = visits[visits >= true]
+            lower = float(before.max()) if before.size else 0.0
+            upper = float(after.min()) if after.size else np.inf
+            rows.append({"group": group, "lower": lower, "upper": upper})
+    return pd.DataFrame(rows)
+
+
 def main() -> None:
     rng = np.random.default_rng(20261203)
     n = 300
@@ -71,6 +87,7 @@ def main() -> None:
     frame = pd.DataFrame(data)
     frame.loc[[3, 11], "arm"] = None  # randomisation list not matched for two people
     frame.to_csv(HERE / "competing_data.csv", index=False)
+    intervals(rng).to_csv(HERE / "competing_intervals.csv", index=False)
 
 
 if __name__ == "__main__":
