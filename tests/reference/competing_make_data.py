@@ -1,12 +1,13 @@
-"""Generate the committed panel for the competing-risks and interval-censoring references (run once).
+"""Generate the committed data for the competing-risks and interval-censoring references.
 
 Writes ``competing_data.csv``: 300 people shaped like the linked panel of a randomised study
 (``arm``, ``site``, baseline covariates, ``b_/f1_/f2_/r_employment``, the follow-ups'
 ``job_start_month``, ``<wave>_in_education`` and ``left_month`` from the randomisation list),
 with missing waves, people employed or studying at baseline, jobs and studies starting at the
 same wave, and people who left the programme before, between and after their answered waves.
-Also writes ``competing_intervals.csv``: 240 irregular
-(lower, upper] intervals in two groups for the Turnbull estimate. ``competing.R`` reads them and writes ``competing_values.json``.
+Also writes ``competing_intervals.csv``: 240 irregular (lower, upper] intervals in two
+groups for the Turnbull estimate. ``competing.R`` reads both and writes
+``competing_values.json``. Run once.
 
 Run: ``.venv/bin/python tests/reference/competing_make_data.py``
 """

@@ -11,9 +11,14 @@ group, fixed covariates).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+import pandas as pd
+from scipy import stats
 
 from impact.errors import AnalysisError
+from impact.results import Result
 
 
 def censoring_left_limit(time: np.ndarray, censored: np.ndarray) -> np.ndarray:
@@ -126,3 +131,82 @@ def fine_gray_fit(
     infl = eta + psi
     bread = np.linalg.inv(omega)
     return beta, bread @ (infl.T @ infl) @ bread.T
+
+
+@dataclass(frozen=True)
+class FineGray(Result):
+    """Fine–Gray models, one per event type of interest.
+
+    ``tidy()``: ``event``, ``term``, ``estimate`` (log subdistribution hazard ratio),
+    ``std_error``, ``statistic``, ``p_value``, ``hazard_ratio``, ``ratio_lower``,
+    ``ratio_upper`` and ``n``.
+    """
+
+    table: pd.DataFrame
+    group_terms: list[str]
+    notes: list[str]
+    title: str = "Fine–Gray subdistribution hazards"
+
+    def tidy(self) -> pd.DataFrame:
+        """One row per event type and term."""
+        return self.table.copy()
+
+    def group_effects(self) -> pd.DataFrame:
+        """Only the group (arm) terms."""
+        return self.table[self.table["term"].isin(self.group_terms)].reset_index(drop=True)
+
+
+def fine_gray(
+    events: pd.DataFrame,
+    design: pd.DataFrame,
+    *,
+    states: list[str],
+    group_terms: list[str],
+    confidence_level: float = 0.95,
+) -> FineGray:
+    """A Fine–Gray model for each event type in ``states`` with at least one event.
+
+    Parameters
+    ----------
+    events : DataFrame
+        ``time`` and ``event_type`` of the modelled people (index as ``design``).
+    design : DataFrame
+        Covariate matrix (group dummies and covariates, no intercept).
+    states : list of str
+        Competing event types; any other type is censoring.
+    group_terms : list of str
+        The design columns that are group dummies.
+    """
+    z = float(stats.norm.ppf(0.5 + confidence_level / 2.0))
+    kind = events["event_type"].astype(str).to_numpy()
+    time = events["time"].to_numpy(float)
+    rows, notes = [], []
+    for state in states:
+        status = np.where(kind == state, 1, np.where(np.isin(kind, states), 2, 0))
+        if not (status == 1).any():
+            notes.append(f"no Fine–Gray model for {state!r}: no such events")
+            continue
+        beta, cov = fine_gray_fit(time, status, design.to_numpy(float))
+        se = np.sqrt(np.diag(cov))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "event": state,
+                    "term": list(design.columns),
+                    "estimate": beta,
+                    "std_error": se,
+                    "statistic": beta / se,
+                    "p_value": 2 * stats.norm.sf(np.abs(beta / se)),
+                    "hazard_ratio": np.exp(beta),
+                    "ratio_lower": np.exp(beta - z * se),
+                    "ratio_upper": np.exp(beta + z * se),
+                    "n": len(time),
+                }
+            )
+        )
+    if not rows:
+        raise AnalysisError("Fine–Gray models: no events of any type")
+    table = pd.concat(rows, ignore_index=True)
+    for column in ("event", "term"):
+        table[column] = table[column].astype("string")
+    return FineGray(table, list(group_terms), notes)

@@ -79,8 +79,12 @@ def gray_score(
     f1m, skmm = np.zeros(ng), np.ones(ng)
     fm = 0.0
     score = np.zeros(ng - 1)
-    state = {"c": np.zeros((ng, ng)), "v3": np.zeros(ng), "v2": np.zeros((ng - 1, ng)),
-             "v": np.zeros((ng - 1, ng - 1))}  # fmt: skip
+    state = {
+        "c": np.zeros((ng, ng)),
+        "v3": np.zeros(ng),
+        "v2": np.zeros((ng - 1, ng)),
+        "v": np.zeros((ng - 1, ng - 1)),
+    }
     for j in range(risk.shape[0]):
         r, e1, e2 = risk[j], d1[j], d2[j]
         n1 = e1.sum()
@@ -141,11 +145,23 @@ def gray_test(events: pd.DataFrame, *, states: list[str], rho: float = 0.0) -> G
     rows = []
     for state in states:
         cause = np.where(kind == state, 1, np.where(np.isin(kind, states), 2, 0))
+        df = len(labels) - 1
+        if not (cause == 1).any():  # no events of this type: nothing to compare
+            rows.append(
+                {"event": state, "statistic": np.nan, "df": df, "p_value": np.nan, "n": len(time)}
+            )
+            continue
         score, v = gray_score(time, cause, index, len(labels), rho)
         statistic = float(score @ np.linalg.solve(v, score))
-        df = len(labels) - 1
-        rows.append({"event": state, "statistic": statistic, "df": df,
-                     "p_value": float(stats.chi2.sf(statistic, df)), "n": len(time)})  # fmt: skip
+        rows.append(
+            {
+                "event": state,
+                "statistic": statistic,
+                "df": df,
+                "p_value": float(stats.chi2.sf(statistic, df)),
+                "n": len(time),
+            }
+        )
     table = pd.DataFrame(rows)
     table["event"] = table["event"].astype("string")
     return GrayTest(table)

@@ -76,7 +76,7 @@ def _hessian(theta, args, step: float = 1e-5) -> np.ndarray:
     for j in range(k):
         e = np.zeros(k)
         e[j] = step
-        h[:, j] = (negative_loglik(theta + e, *args)[1] - negative_loglik(theta - e, *args)[1])
+        h[:, j] = negative_loglik(theta + e, *args)[1] - negative_loglik(theta - e, *args)[1]
         h[:, j] /= 2 * step
     return (h + h.T) / 2.0
 
@@ -98,8 +98,14 @@ def aft_fit(
     ends = np.where(np.isfinite(upper), upper, lower)
     start = np.zeros(x.shape[1] + 1)
     start[0] = np.log(np.mean(ends[ends > 0])) if (ends > 0).any() else 0.0
-    fit = optimize.minimize(negative_loglik, start, args=args, jac=True, method="BFGS",
-                            options={"gtol": 1e-10, "maxiter": 2000})  # fmt: skip
+    fit = optimize.minimize(
+        negative_loglik,
+        start,
+        args=args,
+        jac=True,
+        method="BFGS",
+        options={"gtol": 1e-10, "maxiter": 2000},
+    )
     theta = fit.x
     for _ in range(20):
         grad = negative_loglik(theta, *args)[1]
@@ -154,11 +160,22 @@ def interval_regression(
         theta, cov, ll = aft_fit(design, np.asarray(lower, float), np.asarray(upper, float), dist)
         se = np.sqrt(np.diag(cov))
         loglik[dist] = ll
-        rows.append(pd.DataFrame({"model": dist, "term": terms, "estimate": theta,
-                                  "std_error": se, "statistic": theta / se,
-                                  "p_value": 2 * stats.norm.sf(np.abs(theta / se)),
-                                  "ci_lower": theta - z * se, "ci_upper": theta + z * se,
-                                  "time_ratio": np.exp(theta), "n": len(design)}))  # fmt: skip
+        rows.append(
+            pd.DataFrame(
+                {
+                    "model": dist,
+                    "term": terms,
+                    "estimate": theta,
+                    "std_error": se,
+                    "statistic": theta / se,
+                    "p_value": 2 * stats.norm.sf(np.abs(theta / se)),
+                    "ci_lower": theta - z * se,
+                    "ci_upper": theta + z * se,
+                    "time_ratio": np.exp(theta),
+                    "n": len(design),
+                }
+            )
+        )
     table = pd.concat(rows, ignore_index=True)
     for column in ("model", "term"):
         table[column] = table[column].astype("string")
