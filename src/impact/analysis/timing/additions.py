@@ -26,9 +26,14 @@ log = logging.getLogger(__name__)
 
 
 def has_competing_data(panel: pd.DataFrame, left_month: str | None) -> bool:
-    """Whether ``panel`` has follow-up education answers or a ``left_month`` column."""
-    education = any(c.endswith("_in_education") and not c.startswith("b_") for c in panel.columns)
-    return education or (left_month is not None and left_month in panel.columns)
+    """Whether ``panel`` has any follow-up education answer or any ``left_month`` value."""
+    answered = [
+        panel[c].notna().any()
+        for c in panel.columns
+        if c.endswith("_in_education") and not c.startswith("b_")
+    ]
+    left = left_month is not None and left_month in panel.columns
+    return any(answered) or (left and bool(panel[left_month].notna().any()))
 
 
 def run_additions(

@@ -177,6 +177,7 @@ class TimeToJob(Result):
             lines.append(self.logrank.summary())
         if self.hazard is not None:
             lines.append(self.hazard.summary())
+        lines += [part.summary() for part in (self.competing, self.interval) if part is not None]
         return "\n".join(lines)
 
     def figure(self, lang: str = "en"):
