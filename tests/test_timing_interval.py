@@ -118,3 +118,21 @@ def test_jobs_at_month_zero_are_left_out_with_a_note():
     res = interval_censored(panel, covariates=COVARIATES, employed_at_baseline="event_at_start")
     assert any("month 0" in note for note in res.settings["notes"])
     assert (res.intervals["interval_upper"] > 0).all()
+
+
+def test_turnbull_meets_the_optimality_conditions():
+    """Self-consistency/KKT: Σ_i a_ik / P_i ≤ n for every innermost interval, = n where the
+    mass is positive (the estimate is the maximum, not just where the iteration stopped)."""
+    data = pd.read_csv(HERE / "competing_intervals.csv")
+    data = data.rename(columns={"lower": "interval_lower", "upper": "interval_upper"})
+    tb = turnbull(data).tidy()
+    for group, part in data.groupby("group"):
+        inner = tb[tb["group"] == group]
+        lo, hi = part["interval_lower"].to_numpy(), part["interval_upper"].to_numpy()
+        a = (inner["lower"].to_numpy()[None, :] >= lo[:, None]) & (
+            inner["upper"].to_numpy()[None, :] <= hi[:, None]
+        )
+        gradient = (a / (a @ inner["mass"].to_numpy())[:, None]).sum(axis=0) / len(part)
+        assert gradient.max() <= 1 + 1e-6
+        positive = inner["mass"].to_numpy() > 1e-8
+        np.testing.assert_allclose(gradient[positive], 1.0, atol=1e-6)
