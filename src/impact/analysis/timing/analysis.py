@@ -22,6 +22,7 @@ from impact.validation import check_choice, check_level
 
 from . import additions
 from ._checks import require_columns, require_frame
+from ._tidy import TIDY_COLUMNS, stack
 from .competing import CompetingRisks
 from .episodes import (
     BaselinePolicy,
@@ -41,19 +42,6 @@ log = logging.getLogger(__name__)
 
 #: Baseline covariates of the hazard models (as ``analysis.covariates`` in the study config).
 DEFAULT_COVARIATES = ("age", "education_level", "years_in_sweden")
-TIDY_COLUMNS = [
-    "part",
-    "group",
-    "term",
-    "month",
-    "estimate",
-    "std_error",
-    "ci_lower",
-    "ci_upper",
-    "statistic",
-    "p_value",
-    "n",
-]
 
 
 @dataclass(frozen=True)
@@ -153,11 +141,7 @@ class TimeToJob(Result):
                     }
                 )
             )
-        out = pd.concat(parts, ignore_index=True).reindex(columns=TIDY_COLUMNS)
-        for column in ("part", "group", "term"):
-            out[column] = out[column].astype("string")
-        out["n"] = out["n"].astype("Int64")
-        return out
+        return stack(parts, TIDY_COLUMNS)
 
     def summary(self) -> str:
         """Counts, shares employed at the last wave, log-rank and hazard ratios."""

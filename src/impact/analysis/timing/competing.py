@@ -13,34 +13,19 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from impact.errors import AnalysisError, InputError
+from impact.errors import AnalysisError
 from impact.results import Result
-from impact.validation import check_level
 
-from ._checks import require_columns, require_frame
+from ._tidy import COMPETING_TIDY_COLUMNS, stack
 from .aalen_johansen import CumulativeIncidence, cumulative_incidence
 from .competing_events import EVENT_TYPES, competing_events
 from .design import build_design
-from .episodes import BaselinePolicy, Imputation, check_wave_months
+from .episodes import BaselinePolicy, Imputation, check_analysis_inputs
 from .fine_gray import FineGray, fine_gray
 from .gray import GrayTest, gray_test
 
 #: The competing event types (everything but censoring).
 STATES = list(EVENT_TYPES[1:])
-COMPETING_TIDY_COLUMNS = [
-    "part",
-    "event",
-    "group",
-    "term",
-    "month",
-    "estimate",
-    "std_error",
-    "ci_lower",
-    "ci_upper",
-    "statistic",
-    "p_value",
-    "n",
-]
 
 
 @dataclass(frozen=True)
@@ -99,11 +84,7 @@ class CompetingRisks(Result):
                     ci_upper=f["ratio_upper"],
                 )
             )
-        out = pd.concat(parts, ignore_index=True).reindex(columns=COMPETING_TIDY_COLUMNS)
-        for column in ("part", "event", "group", "term"):
-            out[column] = out[column].astype("string")
-        out["n"] = out["n"].astype("Int64")
-        return out
+        return stack(parts, COMPETING_TIDY_COLUMNS)
 
     def summary(self) -> str:
         """Shares by the last wave per group and event type, Gray's tests, arm effects."""
@@ -194,12 +175,7 @@ def competing_risks(
     AnalysisError
         Nobody to analyse, or a model that cannot be estimated.
     """
-    require_frame(panel)
-    level = check_level(confidence_level, "confidence_level")
-    months = check_wave_months(wave_months)
-    if isinstance(covariates, str):
-        raise InputError(f"covariates must be a list of column names; got {covariates!r}")
-    require_columns(panel, list(covariates), "covariate")
+    level, months = check_analysis_inputs(panel, confidence_level, wave_months, covariates)
     events = competing_events(
         panel,
         wave_months=months,

@@ -35,7 +35,7 @@ import pandas as pd
 from impact.analysis._common import bad_rows
 from impact.validation import check_choice
 
-from ._checks import SOURCE, require_columns, require_frame
+from ._checks import SOURCE, require_frame
 from .episodes import BaselinePolicy, Imputation, check_wave_months, job_times
 
 #: Event types, in the order of the cumulative incidence tables (censored first).
@@ -137,7 +137,6 @@ def competing_events(
     check_choice("imputation", imputation, Imputation)
     months = check_wave_months(wave_months)
     waves = sorted(months, key=months.get)
-    require_columns(panel, [f"{w}_employment" for w in waves], "wave employment")
     persons = job_times(
         panel,
         wave_months=months,

@@ -25,27 +25,12 @@ import pandas as pd
 
 from impact.errors import AnalysisError, InputError
 from impact.results import Result
-from impact.validation import check_level
 
-from ._checks import require_columns, require_frame
+from ._tidy import TIDY_COLUMNS, stack
 from .design import build_design
-from .episodes import BaselinePolicy, check_wave_months, job_times
+from .episodes import BaselinePolicy, check_analysis_inputs, job_times
 from .interval_regression import Distribution, IntervalRegression, interval_regression
 from .turnbull import Turnbull, turnbull
-
-INTERVAL_TIDY_COLUMNS = [
-    "part",
-    "group",
-    "term",
-    "month",
-    "estimate",
-    "std_error",
-    "ci_lower",
-    "ci_upper",
-    "statistic",
-    "p_value",
-    "n",
-]
 
 
 @dataclass(frozen=True)
@@ -99,11 +84,7 @@ class IntervalCensored(Result):
                     ci_upper=np.exp(r["ci_upper"]),
                 )
             )
-        out = pd.concat(parts, ignore_index=True).reindex(columns=INTERVAL_TIDY_COLUMNS)
-        for column in ("part", "group", "term"):
-            out[column] = out[column].astype("string")
-        out["n"] = out["n"].astype("Int64")
-        return out
+        return stack(parts, TIDY_COLUMNS)
 
     def summary(self) -> str:
         """Turnbull shares at the last wave and the arm's time ratios."""
@@ -171,17 +152,13 @@ def interval_censored(
     AnalysisError
         Nobody to analyse, or a model that does not converge.
     """
-    require_frame(panel)
-    level = check_level(confidence_level, "confidence_level")
-    months = check_wave_months(wave_months)
+    level, months = check_analysis_inputs(panel, confidence_level, wave_months, covariates)
     wrong = [d for d in distributions if d not in ("weibull", "loglogistic")]
-    if isinstance(covariates, str) or isinstance(distributions, str) or wrong or not distributions:
+    if isinstance(distributions, str) or wrong or not distributions:
         raise InputError(
-            "covariates must be a list of column names and distributions a "
-            f"non-empty list of 'weibull'/'loglogistic'; got {covariates!r}, "
-            f"{distributions!r}"
+            "distributions must be a non-empty list of 'weibull' and/or 'loglogistic'; "
+            f"got {distributions!r}"
         )
-    require_columns(panel, list(covariates), "covariate")
     persons = job_times(
         panel,
         wave_months=months,
