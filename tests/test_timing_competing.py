@@ -17,7 +17,7 @@ import pytest
 
 from impact.analysis.timing import competing_events, time_to_job
 from impact.analysis.timing.competing import STATES
-from impact.errors import InputError
+from impact.errors import AnalysisError, InputError
 from impact.figures import alt_text
 from impact.timing import CompetingRisks, competing_risks
 
@@ -180,3 +180,8 @@ def test_missing_covariate_column_is_named(panel):
     with pytest.raises(InputError) as err:
         competing_risks(panel, covariates=["no_such_column"])
     assert "no_such_column" in " ".join(str(p) for p in err.value.problems)
+
+
+def test_collinear_covariates_give_a_clear_analysis_error(panel):
+    with pytest.raises(AnalysisError, match="collinear"):
+        competing_risks(panel.assign(age2=panel["age"] * 2), covariates=["age", "age2"])

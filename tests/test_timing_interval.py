@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 from impact.analysis.timing.turnbull import turnbull
-from impact.errors import InputError
+from impact.errors import AnalysisError, InputError
 from impact.timing import IntervalCensored, interval_censored
 
 HERE = Path(__file__).parent / "reference"
@@ -136,3 +136,9 @@ def test_turnbull_meets_the_optimality_conditions():
         assert gradient.max() <= 1 + 1e-6
         positive = inner["mass"].to_numpy() > 1e-8
         np.testing.assert_allclose(gradient[positive], 1.0, atol=1e-6)
+
+
+def test_collinear_covariates_give_a_clear_analysis_error():
+    panel = pd.read_csv(HERE / "competing_data.csv")
+    with pytest.raises(AnalysisError, match="collinear"):
+        interval_censored(panel.assign(age2=panel["age"] * 2), covariates=["age", "age2"])

@@ -53,7 +53,13 @@ def _newton(x, w, d, fail_x, tol: float, max_iter: int) -> np.ndarray:
         score = fail_x - d @ xbar
         s2 = np.einsum("kj,ja,jb->kab", risk / s0[:, None], x, x)
         info = np.einsum("k,kab->ab", d, s2 - np.einsum("ka,kb->kab", xbar, xbar))
-        step = np.linalg.solve(info, score)
+        try:
+            step = np.linalg.solve(info, score)
+        except np.linalg.LinAlgError as error:
+            raise AnalysisError(
+                "Fine–Gray model cannot be estimated: the covariates are collinear or do not "
+                "vary among the people at risk"
+            ) from error
         beta = beta + step
         if np.max(np.abs(step)) < tol:
             return beta

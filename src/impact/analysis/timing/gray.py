@@ -152,7 +152,10 @@ def gray_test(events: pd.DataFrame, *, states: list[str], rho: float = 0.0) -> G
             )
             continue
         score, v = gray_score(time, cause, index, len(labels), rho)
-        statistic = float(score @ np.linalg.solve(v, score))
+        try:
+            statistic = float(score @ np.linalg.solve(v, score))
+        except np.linalg.LinAlgError:  # no variation to test (e.g. all events in one group)
+            statistic = np.nan
         rows.append(
             {
                 "event": state,

@@ -107,16 +107,23 @@ def aft_fit(
         options={"gtol": 1e-10, "maxiter": 2000},
     )
     theta = fit.x
-    for _ in range(20):
-        grad = negative_loglik(theta, *args)[1]
-        step = np.linalg.solve(_hessian(theta, args), grad)
-        theta = theta - step
-        if np.max(np.abs(step)) < 1e-12:
-            break
-    value, grad = negative_loglik(theta, *args)
+    try:
+        for _ in range(20):
+            grad = negative_loglik(theta, *args)[1]
+            step = np.linalg.solve(_hessian(theta, args), grad)
+            theta = theta - step
+            if np.max(np.abs(step)) < 1e-12:
+                break
+        value, grad = negative_loglik(theta, *args)
+        covariance = np.linalg.inv(_hessian(theta, args))
+    except np.linalg.LinAlgError as error:
+        raise AnalysisError(
+            f"the {dist} AFT model cannot be estimated (singular "
+            "information: collinear covariates?)"
+        ) from error
     if not np.isfinite(value) or np.max(np.abs(grad)) > 1e-6:
         raise AnalysisError(f"the {dist} AFT model did not converge (gradient {grad})")
-    return theta, np.linalg.inv(_hessian(theta, args)), -value
+    return theta, covariance, -value
 
 
 @dataclass(frozen=True)
@@ -153,6 +160,11 @@ def interval_regression(
         A model that does not converge.
     """
     design = np.column_stack([np.ones(len(x)), x.to_numpy(float)])
+    if np.linalg.matrix_rank(design) < design.shape[1]:
+        raise AnalysisError(
+            f"the AFT models cannot be estimated: the covariates {list(x.columns)} are "
+            "collinear (one is a combination of the others); leave one out"
+        )
     terms = ["(Intercept)", *x.columns, "log(scale)"]
     z = float(stats.norm.ppf(0.5 + confidence_level / 2.0))
     rows, loglik = [], {}
