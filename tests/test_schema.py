@@ -55,7 +55,8 @@ EXPECTED_FIELDS = {
         "satisfaction",
         "comments",
     ],
-    "followup": SURVEY_COMMON + ["followup_number", "employment", "job_start_month"],
+    "followup": SURVEY_COMMON
+    + ["followup_number", "employment", "job_start_month", "in_education"],
     "randomisation": [
         "study_id",
         "round_id",

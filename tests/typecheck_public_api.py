@@ -29,6 +29,8 @@ def results_of_every_namespace(table: pd.DataFrame) -> list[Result]:
         impact.attrition.attrition_rates(table),
         impact.power.mde(73, 78, control_rate=0.30),
         impact.timing.time_to_job(table),
+        impact.timing.competing_risks(table, left_month="left_month"),
+        impact.timing.interval_censored(table, distributions=("weibull",)),
         impact.matching.match_persons(table),
         report.render_report("bundle", lang="sv", fmt="html", out_dir="out"),
         impact.synth.programme_study(seed=1),

@@ -148,7 +148,7 @@ def write_optional(w, name: str, result: Any, threshold: int) -> None:
         table_name = name if key == "" else f"{name}_{key}"
         frame = frame.drop(columns=[c for c in ("note", "notes") if c in frame.columns])
         published = frame if already else _suppress_counts(frame, threshold)
-        title = _TITLES[name] if key == "" else {
+        title = _TITLES.get(table_name) or {
             "sv": f"{_TITLES[name]['sv']}: {key}", "en": f"{_TITLES[name]['en']}: {key}"
         }  # fmt: skip
         w.table(table_name, published, title=title, suppressed=True)
@@ -175,7 +175,7 @@ def _figures(w, name: str, result: Any) -> list[str]:
             continue
         fig_name = name if key == "" else f"{name}_{key}"
         w.figure(fig_name, {lang: per_lang[lang][key] for lang in ("sv", "en")},
-                 caption=_TITLES[name])  # fmt: skip
+                 caption=_TITLES.get(fig_name, _TITLES[name]))  # fmt: skip
         names.append(fig_name)
     return names
 

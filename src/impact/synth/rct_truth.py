@@ -31,10 +31,13 @@ _JOB_LOSS_MONTH = 4
 def followup_answers(
     path: np.ndarray, job_month: np.ndarray, baseline: pd.DataFrame, result: pd.DataFrame
 ) -> dict[int, pd.DataFrame]:
-    """Return each follow-up's ``employment`` and ``job_start_month`` consistent with the truth.
+    """Return each follow-up's ``employment``, ``job_start_month`` and ``in_education``
+    consistent with the truth.
 
     A job got during the programme shows from its start month on, with ``job_start_month`` set;
-    a job held since before the programme shows with ``job_start_month`` missing.
+    a job held since before the programme shows with ``job_start_month`` missing. Studies
+    (no random draws): at the first follow-up as at baseline, from the second on as at the
+    result survey.
     """
     b_emp = baseline["employment"].to_numpy()
     r_emp = result["employment"].to_numpy()
@@ -49,8 +52,14 @@ def followup_answers(
         employment[from_none_waiting] = "none"
         start = pd.array(np.where(started, job_month, 0), dtype="Int64")
         start[~started] = pd.NA
+        studies = baseline if number == 1 else result
         out[number] = pd.DataFrame(
-            {"employment": employment, "job_start_month": start}, index=baseline.index
+            {
+                "employment": employment,
+                "job_start_month": start,
+                "in_education": studies["in_education"].to_numpy(),
+            },
+            index=baseline.index,
         )
     return out
 

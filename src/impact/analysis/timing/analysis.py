@@ -20,7 +20,10 @@ from impact.outputs.result_texts import write_summary_and_settings
 from impact.results import Result
 from impact.validation import check_choice, check_level
 
+from . import additions
 from ._checks import require_columns, require_frame
+from ._tidy import TIDY_COLUMNS, stack
+from .competing import CompetingRisks
 from .episodes import (
     BaselinePolicy,
     Imputation,
@@ -31,6 +34,7 @@ from .episodes import (
 )
 from .figures import cumulative_share_figure
 from .hazard import HazardModels, hazard_models
+from .interval import IntervalCensored
 from .kaplan_meier import ConfType, KaplanMeier, kaplan_meier
 from .logrank import LogRankTest, logrank
 
@@ -38,19 +42,6 @@ log = logging.getLogger(__name__)
 
 #: Baseline covariates of the hazard models (as ``analysis.covariates`` in the study config).
 DEFAULT_COVARIATES = ("age", "education_level", "years_in_sweden")
-TIDY_COLUMNS = [
-    "part",
-    "group",
-    "term",
-    "month",
-    "estimate",
-    "std_error",
-    "ci_lower",
-    "ci_upper",
-    "statistic",
-    "p_value",
-    "n",
-]
 
 
 @dataclass(frozen=True)
@@ -74,6 +65,11 @@ class TimeToJob(Result):
         ``None`` with a single group.
     wave_months : dict
     settings : dict
+    competing : CompetingRisks or None
+        Job, education and leaving the programme as competing first events (``None`` when
+        the data have neither education answers nor ``left_month``).
+    interval : IntervalCensored or None
+        Turnbull curves and AFT models on the intervals between waves.
     """
 
     persons: pd.DataFrame
@@ -85,6 +81,8 @@ class TimeToJob(Result):
     wave_months: dict[str, float]
     settings: dict = field(default_factory=dict)
     title: str = "Time to first job"
+    competing: CompetingRisks | None = None
+    interval: IntervalCensored | None = None
 
     def shares_by_month(self) -> pd.DataFrame:
         """Cumulative share employed at every whole month up to the last wave, by group."""
@@ -143,11 +141,7 @@ class TimeToJob(Result):
                     }
                 )
             )
-        out = pd.concat(parts, ignore_index=True).reindex(columns=TIDY_COLUMNS)
-        for column in ("part", "group", "term"):
-            out[column] = out[column].astype("string")
-        out["n"] = out["n"].astype("Int64")
-        return out
+        return stack(parts, TIDY_COLUMNS)
 
     def summary(self) -> str:
         """Counts, shares employed at the last wave, log-rank and hazard ratios."""
@@ -167,11 +161,25 @@ class TimeToJob(Result):
             lines.append(self.logrank.summary())
         if self.hazard is not None:
             lines.append(self.hazard.summary())
+        lines += [part.summary() for part in (self.competing, self.interval) if part is not None]
         return "\n".join(lines)
 
     def figure(self, lang: str = "en"):
         """Cumulative share employed by month and group (``lang`` ``"sv"`` or ``"en"``)."""
         return cumulative_share_figure(self.km, self.wave_months, lang)
+
+    def figures(self, lang: str = "en") -> dict:
+        """The Kaplan–Meier figure (key ``""``), the stacked cumulative incidence of the
+        competing events (``competing``) and Turnbull beside Kaplan–Meier (``turnbull``)."""
+        return {"": self.figure(lang), **additions.addition_figures(self, lang)}
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Report tables: the tidy table (key ``""``), ``competing`` and ``interval``."""
+        return {"": self.tidy(), **additions.report_tables(self.competing, self.interval)}
+
+    def sentence(self, lang: str = "en") -> str:
+        """Plain-language first events by the last wave and Turnbull shares (sv/en)."""
+        return additions.addition_sentence(self.competing, self.interval, lang)
 
     def write(
         self,
@@ -185,7 +193,11 @@ class TimeToJob(Result):
         Files: ``time_to_job.csv`` (tidy), ``persons.csv``, ``counts.csv``,
         ``kaplan_meier.csv``, ``shares_by_month.csv``, ``bounds.csv``, ``logrank.csv``,
         ``hazard_models.csv`` (the last two with two or more groups), ``summary.txt``,
-        ``settings.json`` and ``time_to_job_<lang>.<fmt>`` for each language and format.
+        ``settings.json`` and ``time_to_job_<lang>.<fmt>`` for each language and format;
+        with the competing-risks part ``competing_events.csv``, ``cumulative_incidence.csv``,
+        ``competing_risks.csv``, ``gray_test.csv``, ``fine_gray.csv`` and
+        ``competing_<lang>.<fmt>``; with the interval-censored part ``turnbull.csv``,
+        ``interval_censored.csv``, ``interval_regression.csv`` and ``turnbull_<lang>.<fmt>``.
         """
         for lang in languages:
             check_lang(lang, "languages")
@@ -202,10 +214,13 @@ class TimeToJob(Result):
                 tables["logrank"] = self.logrank.tidy()
             if self.hazard is not None:
                 tables["hazard_models"] = self.hazard.tidy()
+            tables.update(additions.addition_tables(self.competing, self.interval))
             for name, table in tables.items():
                 write_csv(table, out / f"{name}.csv", index=False)
             for lang in languages:
                 save_figure(self.figure(lang), out / f"time_to_job_{lang}", formats)
+                for key, fig in additions.addition_figures(self, lang).items():
+                    save_figure(fig, out / f"{key}_{lang}", formats)
             write_summary_and_settings(out, self.summary(), self.settings)
         return Path(directory)
 
@@ -266,6 +281,7 @@ def time_to_job(
     strata: str | None = None,
     confidence_level: float = 0.95,
     conf_type: ConfType = "log",
+    left_month: str | None = "left_month",
 ) -> TimeToJob:
     """Time to first job from baseline, follow-ups and the result survey.
 
@@ -296,6 +312,10 @@ def time_to_job(
         Level of all intervals.
     conf_type : {"log", "log-log", "plain"}
         Kaplan–Meier interval transformation (as R ``survfit``'s ``conf.type``).
+    left_month : str or None
+        Column with the month the person left the programme early; with it, or with
+        ``<wave>_in_education`` answers, job, education and leaving are analysed as
+        competing first events (``result.competing``).
 
     Returns
     -------
@@ -331,6 +351,12 @@ def time_to_job(
     bounds = _bounds(persons, grid, level, conf_type)
     lr, hz = _group_comparison(persons, panel, months, covariates, group, strata, level)
     notes: list[str] = list(hz.notes) if hz is not None else []
+    more_notes: list[str] = []
+    competing, interval = additions.run_additions(
+        panel, months=months, covariates=covariates, group=group, left_month=left_month,
+        employed_at_baseline=employed_at_baseline, imputation=imputation, level=level,
+        notes=more_notes,
+    )  # fmt: skip
     settings = {
         "wave_months": months,
         "covariates": list(covariates),
@@ -342,10 +368,15 @@ def time_to_job(
         "conf_type": conf_type,
         "clipped_start_months": int(persons["start_clipped"].sum()),
         "notes": notes,
+        "left_month": left_month,
+        "additions_notes": more_notes,
     }
     log.info(
         "time to job: %d analysed, %d excluded",
         int(persons["included"].sum()),
         int((~persons["included"]).sum()),
     )
-    return TimeToJob(persons.reset_index(drop=True), counts, km, bounds, lr, hz, months, settings)
+    return TimeToJob(
+        persons.reset_index(drop=True), counts, km, bounds, lr, hz, months, settings,
+        competing=competing, interval=interval,
+    )  # fmt: skip

@@ -26,7 +26,7 @@ at month 0. People who answered no wave after baseline carry no information and 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Literal
 
 import numpy as np
@@ -34,7 +34,7 @@ import pandas as pd
 
 from impact.analysis._common import bad_rows
 from impact.errors import InputError
-from impact.validation import check_choice
+from impact.validation import check_choice, check_level
 
 from ._checks import SOURCE, require_columns, require_frame
 
@@ -91,6 +91,28 @@ def check_wave_months(wave_months: Mapping[str, float] | None) -> dict[str, floa
             f"wave_months must be distinct and every later wave after baseline; got {months!r}"
         )
     return values
+
+
+def check_analysis_inputs(
+    panel: object,
+    confidence_level: float,
+    wave_months: Mapping[str, float] | None,
+    covariates: Iterable[str],
+) -> tuple[float, dict[str, float]]:
+    """The checks every time-to-job verb starts with: a non-empty frame, a level in (0, 1),
+    valid wave months and a list of covariate columns present in ``panel``.
+
+    Returns
+    -------
+    (level, months)
+    """
+    frame = require_frame(panel)
+    level = check_level(confidence_level, "confidence_level")
+    months = check_wave_months(wave_months)
+    if isinstance(covariates, str):
+        raise InputError(f"covariates must be a list of column names; got {covariates!r}")
+    require_columns(frame, list(covariates), "covariate")
+    return level, months
 
 
 def _employment(panel: pd.DataFrame, wave: str) -> pd.Series:
