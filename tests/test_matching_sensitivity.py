@@ -100,3 +100,42 @@ def test_rosenbaum_bounds_bad_sets():
         rosenbaum_bounds(data, matched_set="set")
     with pytest.raises(InputError, match="'arm'"):
         rosenbaum_bounds(data, group="arm", matched_set="set")
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    from impact.matching import register_comparison
+    from impact.synth.register import register_extract
+
+    x = register_extract(seed=5, n_external=700)
+    return register_comparison(x.tables["register_persons"], x.tables["register_months"])
+
+
+def test_register_comparison_shows_sensitivity_beside_estimates(comparison, tmp_path):
+    tidy = comparison.tidy()
+    assert {"e_value", "e_value_ci"} <= set(tidy.columns)
+    table = comparison.sensitivity_table()
+    assert set(table["specification"]) == set(comparison.specifications)
+    main = table[table["specification"] == "main"].set_index("estimator")
+    # RD -> RR with the comparison group's matched end-month rate p0
+    rates = comparison.main.rates
+    p0 = rates[(rates["group"] == "external") & (rates["month"] == comparison.end_month)]["rate"]
+    assert main.loc["end_difference", "baseline"] == pytest.approx(float(p0.iloc[0]), abs=1e-12)
+    rd = main.loc["end_difference", "estimate"]
+    rr = (p0.iloc[0] + rd) / p0.iloc[0]
+    assert main.loc["end_difference", "rr"] == pytest.approx(rr, abs=1e-12)
+    assert main.loc["end_difference", "e_value"] == pytest.approx(rr + np.sqrt(rr * (rr - 1)))
+    # nearest 3:1 without replacement forms one-member sets: bounds; CEM cells do not
+    assert (main["bounds_method"] == "binary").all()
+    assert table[table["specification"] == "cem"]["bounds_method"].isna().all()
+    bounds = comparison.main.sensitivity.bounds
+    assert bounds.n_sets == int(comparison.main.matched.tidy().iloc[0]["n_matched"])
+    for lang in ("sv", "en"):
+        text = comparison.sentence(lang)
+        assert ("E-värde" if lang == "sv" else "E-value") in text
+        assert "Γ" in text
+    assert "E-value" in comparison.summary()
+    comparison.write(tmp_path / "reg", languages=("en",), formats=("png",))
+    written = pd.read_csv(tmp_path / "reg" / "sensitivity.csv")
+    assert list(written.columns)[:3] == ["specification", "estimator", "estimate"]
+    assert set(comparison.tables()) == {"", "sensitivity"}
