@@ -74,7 +74,8 @@ def _consort(w, rct, threshold: int) -> None:
                 w.number(f"consort.{stage}.{arm}", shown, unit="count",
                          label={"sv": f"{stage} ({arm})", "en": f"{stage} ({arm})"})  # fmt: skip
     if all(v == 0 or v >= threshold for v in counts.to_numpy().ravel()):
-        w.figure("consort", {lang: consort_figure(rct.consort, lang) for lang in ("sv", "en")},
+        w.figure("consort", {lang: consort_figure(rct.consort, lang, small=threshold)
+                            for lang in ("sv", "en")},
                  caption=_CAPTIONS["consort"])  # fmt: skip
     w.data["consort_stages"] = [str(s) for s in counts.index]
 
