@@ -5,6 +5,7 @@ the API, everything else in ``impact.analysis`` is internal. See ``docs/rct.md``
 
 * :func:`analyse_rct` — every part below in one call, with ``write(directory)``;
 * :func:`consort_flow`, :func:`balance` — the flow of participants and baseline balance;
+* :func:`consort_checklist` — the CONSORT 2025 checklist filled from the analysis;
 * :func:`itt` — intention-to-treat effects (HC2 standard errors, Lin adjustment);
 * :func:`randomisation_test`, :func:`fisher_tests` — randomisation inference, exact tests;
 * :func:`adjust_pvalues`, :func:`westfall_young` — multiple testing;
@@ -14,6 +15,7 @@ the API, everything else in ``impact.analysis`` is internal. See ``docs/rct.md``
 
 from impact.analysis.rct.analysis import RctAnalysis, analyse_rct
 from impact.analysis.rct.balance import BalanceResult, balance
+from impact.analysis.rct.checklist import ConsortChecklist, consort_checklist
 from impact.analysis.rct.components import ComponentsResult, component_associations
 from impact.analysis.rct.consort import ConsortFlow, consort_flow
 from impact.analysis.rct.figures import consort_figure, effects_figure, subgroup_figure
@@ -30,6 +32,7 @@ from impact.analysis.rct.randomisation import (
 __all__ = [
     "analyse_rct",
     "consort_flow",
+    "consort_checklist",
     "balance",
     "itt",
     "randomisation_test",
@@ -43,6 +46,7 @@ __all__ = [
     "subgroup_figure",
     "RctAnalysis",
     "ConsortFlow",
+    "ConsortChecklist",
     "BalanceResult",
     "IttResult",
     "RandomisationResult",

@@ -23,6 +23,7 @@ from impact.analysis.rct.figures import consort_figure, effects_figure, subgroup
 from impact.analysis.rct.labels import LEVELS, OUTCOMES, TEXT
 from impact.i18n import table
 from impact.report.bundle import BundleError, bundle_writer
+from impact.report.exporters_consort import write_consort_checklist
 from impact.report.exporters_rct_parts import (
     write_attrition,
     write_optional,
@@ -258,4 +259,6 @@ def write_rct_bundle(
             write_optional(w, "timing", timing, threshold)
         if register is not None:
             write_optional(w, "register", register, threshold)
+        write_consort_checklist(w, rct, study=study, threshold=threshold, attrition=attrition,
+                                power=power, timing=timing, register=register)  # fmt: skip
     return Path(directory)

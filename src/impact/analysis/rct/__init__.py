@@ -6,6 +6,7 @@ with a ``write(directory)`` method; the parts are public too. See ``docs/rct.md`
 
 from .analysis import DEFAULT_COMPONENTS, DEFAULT_COVARIATES, RctAnalysis, analyse_rct
 from .balance import BalanceResult, balance
+from .checklist import ConsortChecklist, consort_checklist
 from .components import ComponentsResult, component_associations
 from .consort import ConsortFlow, consort_flow
 from .design import Adjustment, RctWarning, SeType
@@ -22,6 +23,7 @@ __all__ = [
     "Adjustment",
     "BalanceResult",
     "ComponentsResult",
+    "ConsortChecklist",
     "ConsortFlow",
     "FisherResult",
     "HeterogeneityResult",
@@ -35,6 +37,7 @@ __all__ = [
     "analyse_rct",
     "balance",
     "component_associations",
+    "consort_checklist",
     "consort_figure",
     "consort_flow",
     "effects_figure",
