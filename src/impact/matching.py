@@ -16,11 +16,7 @@
   :func:`specifications_figure` — figures.
 """
 
-from impact.analysis.matching.comparison import (
-    RegisterComparison,
-    SpecificationResult,
-    register_comparison,
-)
+from impact.analysis.matching.comparison import RegisterComparison, register_comparison
 from impact.analysis.matching.evalues import EValueResult, e_value
 from impact.analysis.matching.figures import (
     event_study_figure,
@@ -33,6 +29,7 @@ from impact.analysis.matching.on_engine import MatchedRates
 from impact.analysis.matching.rates import matched_rates
 from impact.analysis.matching.rosenbaum import RosenbaumResult, rosenbaum_bounds
 from impact.analysis.matching.spec import MatchSpec
+from impact.analysis.matching.specification import SpecificationResult
 
 __all__ = [
     "register_comparison",
