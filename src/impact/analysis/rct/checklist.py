@@ -33,6 +33,7 @@ from impact.i18n import LANGUAGES, Lang, message, table
 from impact.i18n.numbers import count, decimal
 from impact.results import Result
 
+from .analysis import RctAnalysis
 from .checklist_facts import Facts, facts_of
 from .checklist_items import AUTHOR_ITEMS, ITEMS
 
@@ -184,7 +185,7 @@ def _answer(item: str, f: Facts, lang: Lang) -> tuple[str, str, str]:
 
 
 def consort_checklist(
-    rct: Any,
+    rct: RctAnalysis,
     *,
     attrition: Any = None,
     power: Any = None,
