@@ -9,16 +9,15 @@
   :class:`MatchedSet`;
 * :func:`matched_rates` — matched monthly employment rates computed inside the engine
   (:class:`MatchedRates`; exact and CEM on DuckDB or Spark);
+* :func:`e_value`, :func:`rosenbaum_bounds` — sensitivity to unmeasured confounding
+  (:class:`EValueResult`, :class:`RosenbaumResult`);
 * :class:`MatchSpec` — a matching specification;
 * :func:`love_plot`, :func:`rates_figure`, :func:`event_study_figure`,
   :func:`specifications_figure` — figures.
 """
 
-from impact.analysis.matching.comparison import (
-    RegisterComparison,
-    SpecificationResult,
-    register_comparison,
-)
+from impact.analysis.matching.comparison import RegisterComparison, register_comparison
+from impact.analysis.matching.evalues import EValueResult, e_value
 from impact.analysis.matching.figures import (
     event_study_figure,
     love_plot,
@@ -28,12 +27,16 @@ from impact.analysis.matching.figures import (
 from impact.analysis.matching.matcher import MatchedSet, match_persons
 from impact.analysis.matching.on_engine import MatchedRates
 from impact.analysis.matching.rates import matched_rates
+from impact.analysis.matching.rosenbaum import RosenbaumResult, rosenbaum_bounds
 from impact.analysis.matching.spec import MatchSpec
+from impact.analysis.matching.specification import SpecificationResult
 
 __all__ = [
     "register_comparison",
     "match_persons",
     "matched_rates",
+    "e_value",
+    "rosenbaum_bounds",
     "MatchSpec",
     "love_plot",
     "rates_figure",
@@ -43,4 +46,6 @@ __all__ = [
     "SpecificationResult",
     "MatchedSet",
     "MatchedRates",
+    "EValueResult",
+    "RosenbaumResult",
 ]

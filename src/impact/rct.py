@@ -5,6 +5,7 @@ the API, everything else in ``impact.analysis`` is internal. See ``docs/rct.md``
 
 * :func:`analyse_rct` — every part below in one call, with ``write(directory)``;
 * :func:`consort_flow`, :func:`balance` — the flow of participants and baseline balance;
+* :func:`consort_checklist` — the CONSORT 2025 checklist filled from the analysis;
 * :func:`itt` — intention-to-treat effects (HC2 standard errors, CR2 with a cluster, Lin
   adjustment);
 * :func:`cace` — the effect on those who take part when offered (CACE by 2SLS), the first
@@ -21,6 +22,7 @@ the API, everything else in ``impact.analysis`` is internal. See ``docs/rct.md``
 from impact.analysis.rct.analysis import RctAnalysis, analyse_rct
 from impact.analysis.rct.balance import BalanceResult, balance
 from impact.analysis.rct.cace import CaceResult, cace
+from impact.analysis.rct.checklist import ConsortChecklist, consort_checklist
 from impact.analysis.rct.components import ComponentsResult, component_associations
 from impact.analysis.rct.consort import ConsortFlow, consort_flow
 from impact.analysis.rct.figures import (
@@ -45,6 +47,7 @@ from impact.analysis.rct.wild import WildBootstrapResult, wild_cluster_bootstrap
 __all__ = [
     "analyse_rct",
     "consort_flow",
+    "consort_checklist",
     "balance",
     "itt",
     "cace",
@@ -62,6 +65,7 @@ __all__ = [
     "balance_figure",
     "RctAnalysis",
     "ConsortFlow",
+    "ConsortChecklist",
     "BalanceResult",
     "IttResult",
     "CaceResult",

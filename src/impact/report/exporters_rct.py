@@ -31,6 +31,7 @@ from impact.analysis.rct.labels import BALANCE as _BALANCE
 from impact.analysis.rct.labels import LEVELS, OUTCOMES, TEXT
 from impact.i18n import table
 from impact.report.bundle import BundleError, bundle_writer
+from impact.report.exporters_consort import write_consort_checklist
 from impact.report.exporters_rct_cace import write_cace
 from impact.report.exporters_rct_parts import (
     write_attrition,
@@ -84,7 +85,8 @@ def _consort(w, rct, threshold: int) -> None:
                 w.number(f"consort.{stage}.{arm}", shown, unit="count",
                          label={"sv": f"{stage} ({arm})", "en": f"{stage} ({arm})"})  # fmt: skip
     if all(v == 0 or v >= threshold for v in counts.to_numpy().ravel()):
-        w.figure("consort", {lang: consort_figure(rct.consort, lang) for lang in ("sv", "en")},
+        w.figure("consort", {lang: consort_figure(rct.consort, lang, small=threshold)
+                            for lang in ("sv", "en")},
                  caption=_CAPTIONS["consort"])  # fmt: skip
     w.data["consort_stages"] = [str(s) for s in counts.index]
 
@@ -291,4 +293,6 @@ def write_rct_bundle(
             write_optional(w, "timing", timing, threshold)
         if register is not None:
             write_optional(w, "register", register, threshold)
+        write_consort_checklist(w, rct, study=study, threshold=threshold, attrition=attrition,
+                                power=power, timing=timing, register=register)  # fmt: skip
     return Path(directory)

@@ -2,13 +2,14 @@
 balance diagnostics and monthly employment outcomes. See ``docs/matching.md``."""
 
 from .balance import Balance, balance_table
-from .comparison import RegisterComparison, SpecificationResult, register_comparison
+from .comparison import RegisterComparison, register_comparison
 from .figures import event_study_figure, love_plot, rates_figure, specifications_figure
 from .matcher import MatchedSet, match_persons
 from .on_engine import MatchedRates
 from .outcomes import did, end_difference, event_study, monthly_rates
 from .rates import matched_rates
 from .spec import DEFAULT_COARSEN, DEFAULT_EXACT, MatchSpec
+from .specification import SpecificationResult
 
 __all__ = [
     "DEFAULT_COARSEN",

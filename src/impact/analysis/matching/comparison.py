@@ -20,11 +20,10 @@ from impact.outputs import result_folder
 from impact.outputs.result_texts import write_summary_and_settings
 from impact.results import Result
 
-from .balance import Balance, balance_table
 from .figures import event_study_figure, love_plot, rates_figure, specifications_figure
 from .inputs import OUTCOMES, check_months, check_persons
-from .matcher import MatchedSet, match_persons
-from .outcomes import ESTIMATE_COLUMNS, did, end_difference, event_study, monthly_rates
+from .matcher import match_persons
+from .sensitivity import sensitivity_sentence, sensitivity_table
 from .spec import (
     DEFAULT_COARSEN,
     DEFAULT_EXACT,
@@ -33,43 +32,11 @@ from .spec import (
     Method,
     resolve_specifications,
 )
+from .specification import SpecificationResult, analyse_specification, everyone
 
 log = logging.getLogger(__name__)
 
 ESTIMATORS = ("end_difference", "adjusted", "did")
-
-
-@dataclass(frozen=True)
-class SpecificationResult(Result):
-    """Everything estimated under one matching specification.
-
-    Attributes
-    ----------
-    name : str
-    matched : MatchedSet
-    balance : Balance
-    rates : DataFrame
-        Monthly rate by group (``group``, ``month``, ``rate``, ``std_error``, ``ci_lower``,
-        ``ci_upper``, ``n``).
-    estimates : DataFrame
-        ``estimator`` (``end_difference``, ``adjusted``, ``did``) and :data:`ESTIMATE_COLUMNS`.
-    events : DataFrame
-        Event-study coefficients by month.
-    """
-
-    name: str
-    matched: MatchedSet
-    balance: Balance
-    rates: pd.DataFrame
-    estimates: pd.DataFrame
-    events: pd.DataFrame
-    title: str = "Matched comparison"
-
-    def tidy(self) -> pd.DataFrame:
-        """The estimates with the specification name."""
-        return self.estimates.assign(specification=self.name)[
-            ["specification", "estimator", *ESTIMATE_COLUMNS]
-        ]
 
 
 @dataclass(frozen=True)
@@ -124,6 +91,18 @@ class RegisterComparison(Result):
             ignore_index=True,
         )[["specification", *self.main.balance.tidy().columns]]
 
+    def sensitivity_table(self) -> pd.DataFrame:
+        """E-values and Rosenbaum bounds per matched specification × estimator."""
+        return sensitivity_table(self.specifications)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The published tables: the estimates (``""``) and their sensitivity."""
+        return {"": self.tidy(), "sensitivity": self.sensitivity_table()}
+
+    def sentence(self, lang: str = "en") -> str:
+        """The main estimate's sensitivity to unmeasured confounding, in plain language."""
+        return sensitivity_sentence(self.sensitivity_table(), lang)
+
     def summary(self) -> str:
         """The main estimate, the naive one, and how the estimate moves across specifications."""
         unit = "percentage points" if self.outcome == "employed" else "SEK"
@@ -162,6 +141,7 @@ class RegisterComparison(Result):
             "(motivation, networks, language) is not removed, so this is a comparison, not a "
             "randomised effect."
         )
+        lines.append(self.sentence("en"))
         return "\n".join(lines)
 
     def write(
@@ -174,7 +154,8 @@ class RegisterComparison(Result):
         """Write tables (CSV), figures and a summary into ``directory`` (replaced atomically).
 
         Files: ``register_comparison.csv`` (tidy), ``balance.csv``, ``matched_counts.csv``,
-        ``matched_set_<spec>.csv`` (person_id, group, weight, subclass), ``rates_<spec>.csv``,
+        ``sensitivity.csv`` (E-values, Rosenbaum bounds), ``matched_set_<spec>.csv``
+        (person_id, group, weight, subclass), ``rates_<spec>.csv``,
         ``event_study_<spec>.csv``, ``summary.txt``, ``settings.json``; figures per language:
         ``love_plot_<spec>_<lang>``, ``rates_<spec>_<lang>``, ``event_study_main_<lang>``,
         ``specifications_<lang>``.
@@ -193,6 +174,7 @@ class RegisterComparison(Result):
         """The CSV tables of :meth:`write`."""
         write_csv(self.tidy(), out / "register_comparison.csv", index=False)
         write_csv(self.balance_table(), out / "balance.csv", index=False)
+        write_csv(self.sensitivity_table(), out / "sensitivity.csv", index=False)
         counts = [r.matched.tidy().assign(specification=n) for n, r in self.specifications.items()]
         write_csv(pd.concat(counts, ignore_index=True), out / "matched_counts.csv", index=False)
         write_csv(self.unmatched.rates, out / "rates_unmatched.csv", index=False)
@@ -230,41 +212,6 @@ class RegisterComparison(Result):
             out / f"specifications_{lang}",
             formats,
         )
-
-
-def _analyse(
-    name, matched: MatchedSet, months: pd.DataFrame, *, end_month, reference_month, level, share
-) -> SpecificationResult:
-    persons = matched.persons
-    variables = matched.spec.variables
-    panel = months.merge(
-        persons[["person_id", "group", "treated", "weight"]], on="person_id", how="inner"
-    )
-    rates = monthly_rates(panel, level=level, share=share)
-    estimates = pd.DataFrame(
-        [
-            {
-                "estimator": "end_difference",
-                **end_difference(panel, persons, end_month=end_month, level=level),
-            },
-            {
-                "estimator": "adjusted",
-                **end_difference(
-                    panel, persons, end_month=end_month, adjust=variables, level=level
-                ),
-            },
-            {"estimator": "did", **did(panel, reference_month=reference_month, level=level)},
-        ]
-    )
-    events = event_study(panel, reference_month=reference_month, level=level)
-    balance = Balance(balance_table(persons, variables, persons["weight"].to_numpy(float)))
-    return SpecificationResult(name, matched, balance, rates, estimates, events)
-
-
-def _everyone(matched: MatchedSet) -> MatchedSet:
-    """The unmatched comparison: the main specification's people, all with weight 1."""
-    persons = matched.persons.assign(weight=1.0, matched=True)
-    return MatchedSet(matched.spec, persons, matched.dropped_missing)
 
 
 def register_comparison(
@@ -354,12 +301,13 @@ def register_comparison(
         "share": outcome == "employed",
     }
     results = {
-        name: _analyse(
+        name: analyse_specification(
             name, match_persons(persons, spec, engine=engine, session=session), long, **options
         )
         for name, spec in specs.items()
     }
-    unmatched = _analyse("unmatched", _everyone(results["main"].matched), long, **options)
+    naive = everyone(results["main"].matched)
+    unmatched = analyse_specification("unmatched", naive, long, **options)
     settings = {
         "specifications": {n: s.as_dict() for n, s in specs.items()},
         "outcome": outcome,

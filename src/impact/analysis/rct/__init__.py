@@ -7,6 +7,7 @@ with a ``write(directory)`` method; the parts are public too. See ``docs/rct.md`
 from .analysis import DEFAULT_COMPONENTS, DEFAULT_COVARIATES, RctAnalysis, analyse_rct
 from .balance import BalanceResult, balance
 from .cace import CaceResult, cace
+from .checklist import ConsortChecklist, consort_checklist
 from .components import ComponentsResult, component_associations
 from .consort import ConsortFlow, consort_flow
 from .design import Adjustment, RctWarning, SeType
@@ -27,6 +28,7 @@ __all__ = [
     "BalanceResult",
     "CaceResult",
     "ComponentsResult",
+    "ConsortChecklist",
     "ConsortFlow",
     "Declaration",
     "FisherResult",
@@ -46,6 +48,7 @@ __all__ = [
     "cace_figure",
     "balance_figure",
     "component_associations",
+    "consort_checklist",
     "consort_figure",
     "consort_flow",
     "effects_figure",

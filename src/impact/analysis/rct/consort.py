@@ -16,6 +16,16 @@ Stages (rows of the flow table, per arm and in total):
     rows with the primary outcome observed (or a given mask); those answering the result
     survey but without the outcome are excluded with "outcome missing".
 
+The boxes of the CONSORT 2025 flow diagram (``ConsortFlow.boxes``, one row per arm) follow from
+these stages: *allocated* = randomised to the arm; *received allocated intervention* = took up
+the offer (the ``started`` column, when the data have it; else not recorded) — in the control
+arm, did not start the programme (a control who started is a crossover); *discontinued
+intervention* = started and left early (``left_month`` given, or ``completed`` false); *lost to
+follow-up* = did not answer the result survey (baseline non-respondents included); *excluded
+from analysis* = answered but the primary outcome is missing; *analysed*. Numbers the data do
+not give (assessed for eligibility, excluded before randomisation, and the take-up boxes without
+``started``) are missing (``<NA>``) and the diagram says "not recorded".
+
 When a ``reason_column`` is given (e.g. a withdrawal reason recorded by the organisation), the
 people excluded at each stage are also broken down by its values in ``reasons``.
 """
@@ -23,7 +33,7 @@ people excluded at each stage are also broken down by its values in ``reasons``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -44,13 +54,30 @@ FLOW_COLUMNS = [
     "percent_of_randomised",
 ]
 
+BOX_COLUMNS = [
+    "arm",
+    "allocated",
+    "received",
+    "not_received",
+    "discontinued",
+    "lost_to_follow_up",
+    "no_baseline",
+    "excluded_from_analysis",
+    "analysed",
+]
+
 
 @dataclass(frozen=True)
 class ConsortFlow(Result):
-    """Counts per stage and arm (``table``) and excluded people by reason (``reasons``)."""
+    """Counts per stage and arm (``table``), excluded people by reason (``reasons``) and the
+    boxes of the CONSORT 2025 diagram per arm (``boxes``, :data:`BOX_COLUMNS`; missing = not
+    recorded); ``assessed`` and ``excluded_before`` are the enrolment numbers when known."""
 
     table: pd.DataFrame
     reasons: pd.DataFrame
+    boxes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=BOX_COLUMNS))
+    assessed: int | None = None
+    excluded_before: int | None = None
     title: str = "CONSORT participant flow"
 
     def tidy(self) -> pd.DataFrame:
@@ -114,12 +141,60 @@ def _stages(
     return stages
 
 
+def _optional_flag(data: pd.DataFrame, column: str) -> np.ndarray | None:
+    return _flag(data, column) if column in data.columns else None
+
+
+def _boxes(data: pd.DataFrame, arms: dict, stages: list) -> pd.DataFrame:
+    """The CONSORT 2025 boxes per arm (missing where the data do not record them)."""
+    started = _optional_flag(data, "started")
+    left = data["left_month"].notna().to_numpy() if "left_month" in data.columns else None
+    completed = _optional_flag(data, "completed")
+    if left is None and completed is not None:
+        left = ~completed
+    baseline = next((s[2] for s in stages if s[0] == "baseline"), np.ones(len(data), bool))
+    result = next((s[2] for s in stages if s[0] == "result"), baseline)
+    final = stages[-1][2]
+    rows = []
+    for name, in_arm in arms.items():
+        allocated = int(in_arm.sum())
+        took_up = int((started & in_arm).sum()) if started is not None else pd.NA
+        # the control condition is not starting: a control who started did not receive it
+        received = took_up if name != CONTROL or started is None else allocated - took_up
+        stopped = (
+            int((left & in_arm & started).sum())
+            if left is not None and started is not None
+            else int((left & in_arm).sum())
+            if left is not None
+            else pd.NA
+        )
+        rows.append(
+            {
+                "arm": name,
+                "allocated": allocated,
+                "received": received,
+                "not_received": allocated - received if started is not None else pd.NA,
+                "discontinued": stopped,
+                "lost_to_follow_up": int((in_arm & ~result).sum()),
+                "no_baseline": int((in_arm & ~baseline).sum()),
+                "excluded_from_analysis": int((in_arm & result & ~final).sum()),
+                "analysed": int((in_arm & final).sum()),
+            }
+        )
+    out = pd.DataFrame(rows, columns=BOX_COLUMNS)
+    for column in BOX_COLUMNS[1:]:
+        out[column] = out[column].astype("Int64")
+    return out
+
+
 def consort_flow(
     data: pd.DataFrame,
     *,
     arm: str = "arm",
     analysed: str | np.ndarray | pd.Series | None = None,
     reason_column: str | None = None,
+    assessed: int | None = None,
+    excluded_before: int | None = None,
 ) -> ConsortFlow:
     """Count the participant flow by arm for a CONSORT diagram.
 
@@ -135,6 +210,9 @@ def consort_flow(
         baseline and result.
     reason_column : str, optional
         Column with a known reason for dropping out, tabulated per stage in ``reasons``.
+    assessed, excluded_before : int, optional
+        People assessed for eligibility and excluded before randomisation, when known (the
+        data hold only the randomised; without them the diagram says "not recorded").
 
     Returns
     -------
@@ -158,4 +236,8 @@ def consort_flow(
                     reasons.append([stage, arm_name, value, int(count)])
     table = pd.DataFrame(rows, columns=FLOW_COLUMNS)
     reasons_df = pd.DataFrame(reasons, columns=["stage", "arm", "reason", "n"])
-    return ConsortFlow(table, reasons_df)
+    for name, value in (("assessed", assessed), ("excluded_before", excluded_before)):
+        if value is not None and (not isinstance(value, int | np.integer) or value < 0):
+            raise InputError(f"consort_flow: {name} must be a count (integer ≥ 0); got {value!r}")
+    boxes = _boxes(data, {k: v for k, v in arms.items() if k != "total"}, stages)
+    return ConsortFlow(table, reasons_df, boxes, assessed, excluded_before)

@@ -1,4 +1,5 @@
-"""Figures: the CONSORT flow, forest plots of effects and the balance love plot (sv or en labels).
+"""Figures: the CONSORT flow diagram (:mod:`.flow_diagram`), forest plots of effects and the
+balance love plot (labels in Swedish or English).
 
 Figures are built with :class:`matplotlib.figure.Figure` directly (no pyplot state, no GUI
 backend), so they are safe in batch runs; save them with :func:`impact.figures.save_figure`.
@@ -12,112 +13,15 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyBboxPatch
 
 from impact.figures import FLOW_COLOURS, NOTE_COLOUR, PALETTE, house_style, new_figure
 from impact.i18n import Lang, check_lang
 
 from .balance import BalanceResult
-from .consort import ConsortFlow
-from .design import CONTROL, TREATMENT
+from .flow_diagram import consort_figure
 from .heterogeneity import HeterogeneityResult
 from .itt import IttResult
 from .labels import COVARIATE_LABELS, balance_text, level_label, outcome_label, text
-
-_BOX = {"boxstyle": "round,pad=0.02,rounding_size=0.08", "linewidth": 1.0}
-
-
-def _stage_label(stage: str, lang: Lang) -> str:
-    if stage.startswith("followup_"):
-        return text("followup", lang, k=stage.split("_", 1)[1])
-    return text(stage, lang)
-
-
-def _reason_label(reason: str, lang: Lang) -> str:
-    keys = {
-        "did not answer baseline": "no_baseline",
-        "no answer": "no_answer",
-        "outcome missing": "outcome_missing",
-    }
-    return text(keys[reason], lang) if reason in keys else reason
-
-
-def _box(ax, x, y, w, h, label, face=FLOW_COLOURS["box"], size=8.5):
-    ax.add_patch(
-        FancyBboxPatch(
-            (x - w / 2, y - h / 2), w, h, facecolor=face, edgecolor=FLOW_COLOURS["edge"], **_BOX
-        )
-    )
-    ax.text(x, y, label, ha="center", va="center", fontsize=size, wrap=True)
-
-
-def _arrow(ax, x0, y0, x1, y1):
-    ax.annotate(
-        "",
-        xy=(x1, y1),
-        xytext=(x0, y0),
-        arrowprops={"arrowstyle": "-|>", "color": FLOW_COLOURS["edge"], "lw": 1.0},
-    )
-
-
-def consort_figure(flow: ConsortFlow, lang: Lang = "en") -> Figure:
-    """Draw the CONSORT flow: randomised box, then one column of boxes per arm.
-
-    Parameters
-    ----------
-    flow : ConsortFlow
-        From :func:`consort_flow`.
-    lang : {"en", "sv"}
-        Language of the labels.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    check_lang(lang)
-    t = flow.tidy()
-    stages = list(dict.fromkeys(t["stage"]))
-    later = stages[1:]
-    height = 2.7 + 1.25 * len(later)
-    fig = Figure(figsize=(8.0, 0.9 * height))
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, 10)
-    ax.set_ylim(0, height)
-    ax.axis("off")
-
-    def n_of(stage, arm):
-        row = t[(t["stage"] == stage) & (t["arm"] == arm)].iloc[0]
-        return int(row["n"]), int(row["n_excluded"]), str(row["excluded_reason"])
-
-    top = height - 0.7
-    total, _, _ = n_of("randomised", "total")
-    _box(
-        ax,
-        5,
-        top,
-        3.6,
-        0.7,
-        f"{text('randomised', lang)}\nn = {total}",
-        face=FLOW_COLOURS["randomised"],
-    )
-    y_arm = top - 1.3
-    for x, arm in ((2.5, TREATMENT), (7.5, CONTROL)):
-        n, _, _ = n_of("randomised", arm)
-        _box(ax, x, y_arm, 3.6, 0.6, f"{text(arm, lang)}\nn = {n}", face=FLOW_COLOURS["arm"])
-        _arrow(ax, 5, top - 0.36, x, y_arm + 0.32)
-        y_prev = y_arm
-        for i, stage in enumerate(later):
-            y = y_arm - 1.25 * (i + 1)
-            n, lost, reason = n_of(stage, arm)
-            label = f"{_stage_label(stage, lang)}: n = {n}"
-            if reason:
-                label += f"\n({_reason_label(reason, lang)}: {lost})"
-            face = FLOW_COLOURS["analysed"] if stage == "analysed" else FLOW_COLOURS["box"]
-            _box(ax, x, y, 4.4, 0.8, label, face=face)
-            _arrow(ax, x, y_prev - (0.32 if i == 0 else 0.42), x, y + 0.42)
-            y_prev = y
-    fig.suptitle(text("flow_title", lang), y=0.995, fontsize=11)
-    return fig
 
 
 def _forest(ax, labels, est, low, high, offsets, names):
@@ -255,3 +159,6 @@ def balance_figure(balance: BalanceResult, lang: Lang = "en") -> Figure:
         ax.set_title(balance_text("love_title", lang))
         ax.legend(loc="best", fontsize=7)
     return fig
+
+
+__all__ = ["balance_figure", "consort_figure", "effects_figure", "subgroup_figure"]
