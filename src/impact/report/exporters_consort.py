@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from impact.analysis.rct.checklist import consort_checklist
-from impact.i18n import pair
+from impact.i18n import LANGUAGES, message, pair
 
 
 def write_consort_checklist(
@@ -40,4 +40,22 @@ def write_consort_checklist(
     }
 
 
-__all__ = ["write_consort_checklist"]
+def declared_procedure_text(rct: Any) -> dict[str, str] | None:
+    """The randomisation procedure declared in the study file, in words per language (items
+    17a/b of the checklist), or None when the study declared none (the analysis then only
+    assumed the default, which the checklist must not present as the study's method)."""
+    declared = rct.settings.get("randomisation")
+    if not declared or not rct.settings.get("randomisation_declared"):
+        return None
+    return {
+        lang: message(
+            f"rct_design.procedures.{declared['procedure']}",
+            lang,
+            blocks=declared.get("blocks"),
+            clusters=declared.get("clusters"),
+        )  # fmt: skip
+        for lang in LANGUAGES
+    }
+
+
+__all__ = ["declared_procedure_text", "write_consort_checklist"]

@@ -31,7 +31,7 @@ from impact.analysis.rct.labels import BALANCE as _BALANCE
 from impact.analysis.rct.labels import LEVELS, OUTCOMES, TEXT
 from impact.i18n import table
 from impact.report.bundle import BundleError, bundle_writer
-from impact.report.exporters_consort import write_consort_checklist
+from impact.report.exporters_consort import declared_procedure_text, write_consort_checklist
 from impact.report.exporters_rct_cace import write_cace
 from impact.report.exporters_rct_parts import (
     write_attrition,
@@ -294,5 +294,6 @@ def write_rct_bundle(
         if register is not None:
             write_optional(w, "register", register, threshold)
         write_consort_checklist(w, rct, study=study, threshold=threshold, attrition=attrition,
-                                power=power, timing=timing, register=register)  # fmt: skip
+                                power=power, timing=timing, register=register, cace=rct.cace,
+                                procedure=declared_procedure_text(rct))  # fmt: skip
     return Path(directory)

@@ -322,6 +322,7 @@ def analyse_rct(
         procedure_notes + notes + wild_notes, procedure,
     )  # fmt: skip
     settings["take_up"] = take_up
+    settings["randomisation_declared"] = randomisation is not None
     log.info("RCT analysis done: %d outcomes, %d components", len(outcomes), len(components))
     return RctAnalysis(
         flow,
