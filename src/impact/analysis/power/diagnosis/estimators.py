@@ -1,0 +1,160 @@
+"""The estimators of a design diagnosis, vectorised across simulated trials (one per row).
+
+Each equals the package's public estimator on the same data (tests/test_power_diagnose.py):
+
+* :func:`itt` — the difference in means among respondents, the coefficient of ``y ~ treated``;
+  HC2 standard error on ``n − 2`` degrees of freedom as :func:`impact.rct.itt` (the
+  unpooled variance with ``n − 1`` denominators, see :mod:`impact.analysis.power.hc2`); in
+  cluster designs CR2 (Bell–McCaffrey) with Satterthwaite degrees of freedom;
+* :func:`lin` — Lin's (2013) fully interacted regression with covariates centred at the
+  respondents' mean; its hat matrix is block-diagonal by arm, so the treatment coefficient is
+  the difference of the two arms' intercepts of ``y ~ 1 + x̃`` and its HC2 variance the sum of
+  theirs; ``n − 2 − 2k`` degrees of freedom;
+* :func:`wald` — two-stage least squares of ``y`` on ``started`` instrumented by the offer (the
+  Wald ratio ``ITT_y / ITT_started``); its HC2 (or CR2) variance is the ITT variance of the
+  structural residuals ``y − α − β started`` divided by the first stage squared, because the
+  fitted regressors ``[1, started̂]`` span the same space as ``[1, treated]``.
+
+CR2 for these arm-mean designs has a closed form: the hat matrix is ``1 1ᵀ / n_arm`` within an
+arm, so the adjusted cluster sum of residuals is ``S_g / √(1 − m_g / n_arm)``; the
+Bell–McCaffrey degrees of freedom follow from the ``G × G`` matrix of each arm.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from impact.analysis.power.hc2 import itt_hc2
+
+
+@dataclass(frozen=True)
+class Estimates:
+    """Point estimates, standard errors and degrees of freedom, one per trial (NaN: undefined)."""
+
+    estimate: np.ndarray
+    se: np.ndarray
+    df: np.ndarray
+
+
+def _arm_sums(values: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    count = weights.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (weights * values).sum(axis=1) / count, count
+
+
+def arm_means(y: np.ndarray, observed: np.ndarray, treated: np.ndarray):
+    """Means and counts of ``y`` among the observed of each arm: ``(m1, m0, n1, n0)``."""
+    r = observed.astype(float)
+    m1, n1 = _arm_sums(y, r * treated)
+    m0, n0 = _arm_sums(y, r * (1.0 - treated))
+    return m1, m0, n1, n0
+
+
+def cr2_variance(resid, observed, treated, cluster) -> tuple[np.ndarray, np.ndarray]:
+    """CR2 variance of the treated − control contrast of arm means and its Bell–McCaffrey df.
+
+    ``resid`` are residuals from the arm means (zero where not observed); ``cluster`` gives the
+    cluster of each participant (clusters lie within one arm). Returns ``(variance, df)``.
+    """
+    r = observed.astype(float)
+    ids = np.unique(cluster)
+    member = (cluster[:, None] == ids[None, :]).astype(float)  # n × G
+    sums = (resid * r) @ member  # trials × G
+    sizes = r @ member
+    arm_of = (treated @ member / member.sum(axis=0)) > 0.5
+    variance = np.zeros(resid.shape[0])
+    trace, square = np.zeros_like(variance), np.zeros_like(variance)
+    for arm in (True, False):
+        m = sizes[:, arm_of == arm]
+        n_arm = m.sum(axis=1, keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            keep = 1.0 - m / n_arm
+            variance += (sums[:, arm_of == arm] ** 2 / keep).sum(axis=1) / n_arm[:, 0] ** 2
+            s = 1.0 / np.sqrt(keep)
+            block = s[:, :, None] * s[:, None, :] / n_arm[:, :, None] ** 2
+            block = block * (m[:, :, None] * np.eye(m.shape[1]) - m[:, :, None] * m[:, None, :]
+                             / n_arm[:, :, None])  # fmt: skip
+        trace += np.trace(block, axis1=1, axis2=2)
+        square += (block**2).sum(axis=(1, 2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return variance, trace**2 / square
+
+
+def _contrast(y, observed, treated, cluster, scale=None, resid=None) -> Estimates:
+    """Difference of arm means of ``y`` (or ``resid``'s variance) with HC2/CR2 inference."""
+    m1, m0, n1, n0 = arm_means(y, observed, treated)
+    ok = (n1 >= 2) & (n0 >= 2)
+    if resid is None:
+        resid = np.where(treated == 1, y - m1[:, None], y - m0[:, None])
+    resid = np.where(observed, resid, 0.0)
+    if cluster is None:
+        ss1 = (resid**2 * treated).sum(axis=1)
+        ss0 = (resid**2 * (1.0 - treated)).sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            variance = ss1 / (n1 * (n1 - 1.0)) + ss0 / (n0 * (n0 - 1.0))
+        df = n1 + n0 - 2.0
+    else:
+        variance, df = cr2_variance(resid, observed, treated, cluster)
+    estimate = m1 - m0
+    if scale is not None:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            estimate, variance = estimate / scale, variance / scale**2
+    ok &= np.isfinite(variance) & np.isfinite(estimate) & np.isfinite(df)
+    se = np.sqrt(np.where(ok, np.maximum(variance, 0.0), np.nan))
+    return Estimates(np.where(ok, estimate, np.nan), se, np.where(ok, df, np.nan))
+
+
+def itt(y, observed, treated, cluster=None) -> Estimates:
+    """ITT difference among respondents with HC2 (CR2 with clusters) inference."""
+    if cluster is None:
+        draws = itt_hc2(y, treated, None, observed)
+        df = draws.n_treatment + draws.n_control - 2.0
+        return Estimates(draws.estimate, draws.se, np.where(np.isnan(draws.se), np.nan, df))
+    return _contrast(y, observed, treated, cluster)
+
+
+def wald(y, started, observed, treated, cluster=None) -> Estimates:
+    """CACE by 2SLS (the Wald ratio) among respondents, HC2 (CR2 with clusters) inference."""
+    y1, y0, _, _ = arm_means(y, observed, treated)
+    d1, d0, _, _ = arm_means(started, observed, treated)
+    first = d1 - d0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        beta = (y1 - y0) / first
+        alpha = y0 - beta * d0
+    structural = y - alpha[:, None] - beta[:, None] * started  # mean zero within each arm
+    return _contrast(y, observed, treated, cluster, scale=first, resid=structural)
+
+
+def lin(y, observed, treated, x) -> Estimates:
+    """Lin's interacted regression: difference of the arms' intercepts at the respondents' mean.
+
+    HC2 variance of each arm's intercept from ``y ~ 1 + x̃`` within the arm (x̃ centred at the
+    mean of all respondents); undefined when an arm has no more respondents than regressors.
+    """
+    r = observed.astype(float)
+    trials, n, k = x.shape
+    centre = (x * r[:, :, None]).sum(axis=1) / r.sum(axis=1)[:, None]
+    design = np.concatenate([np.ones((trials, n, 1)), x - centre[:, None, :]], axis=2)
+    estimate, variance = np.zeros(trials), np.zeros(trials)
+    ok = np.ones(trials, dtype=bool)
+    for arm, sign in ((1.0, 1.0), (0.0, -1.0)):
+        w = r * (treated == arm)
+        cross = np.einsum("tni,tn,tnj->tij", design, w, design)
+        good = (w.sum(axis=1) > k + 1) & (np.abs(np.linalg.det(cross)) > 1e-10)
+        cross[~good] = np.eye(k + 1)
+        inverse = np.linalg.inv(cross)
+        coef = np.einsum("tij,tnj,tn,tn->ti", inverse, design, w, y)
+        resid = (y - np.einsum("tnj,tj->tn", design, coef)) * w
+        leverage = np.einsum("tni,tij,tnj->tn", design, inverse, design) * w
+        with np.errstate(divide="ignore", invalid="ignore"):
+            weight = np.where(w > 0, resid**2 / (1.0 - leverage), 0.0)
+        row = inverse[:, 0, :]
+        variance += np.einsum("ti,tni,tn,tnj,tj->t", row, design, weight, design, row)
+        estimate += sign * coef[:, 0]
+        ok &= good & (leverage.max(axis=1) < 1.0 - 1e-12)
+    df = r.sum(axis=1) - 2.0 - 2.0 * k
+    ok &= np.isfinite(variance) & (df > 0)
+    se = np.sqrt(np.where(ok, variance, np.nan))
+    return Estimates(np.where(ok, estimate, np.nan), se, np.where(ok, df, np.nan))
