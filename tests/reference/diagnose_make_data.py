@@ -16,12 +16,23 @@ from impact.analysis.power.diagnosis.design import DeclaredDesign
 COMMON = {"control_rate": 0.3, "effect_pp": 15, "take_up": 0.7, "crossover": 0.1}
 DESIGNS = {
     "individual": DeclaredDesign.declare(
-        n_treatment=120, n_control=100, attrition_treatment=0.15, attrition_control=0.3,
-        attrition_slope=0.5, n_covariates=2, r2=0.2, **COMMON,
+        n_treatment=120,
+        n_control=100,
+        attrition_treatment=0.15,
+        attrition_control=0.3,
+        attrition_slope=0.5,
+        n_covariates=2,
+        r2=0.2,
+        **COMMON,
     ),  # fmt: skip
     "clustered": DeclaredDesign.declare(
-        n_treatment=80, n_control=80, attrition_treatment=0.1, attrition_control=0.2,
-        icc=0.2, cluster_size=10, **COMMON,
+        n_treatment=80,
+        n_control=80,
+        attrition_treatment=0.1,
+        attrition_control=0.2,
+        icc=0.2,
+        cluster_size=10,
+        **COMMON,
     ),  # fmt: skip
 }
 

@@ -99,33 +99,44 @@ def lee(y, observed, treated, level: float = 0.95) -> Bounds:
     return Bounds(*(np.where(defined, v, np.nan) for v in out))
 
 
-def ri_pvalues(
-    y, observed, treated, cluster, rng: np.random.Generator, draws: int
-) -> np.ndarray:
-    """Randomisation-inference p-value of the difference in means per trial (``draws`` re-draws).
+def ri_counts(y, observed, treated, assignments) -> tuple[np.ndarray, np.ndarray]:
+    """Per trial: re-draws at least as extreme as the observed difference, and re-draws usable.
 
-    Re-draws are complete randomisations of the same number of participants (or of whole
-    clusters when ``cluster`` is given); re-draws with an arm without respondents are left out.
+    ``assignments`` has shape ``(trials, draws, n)`` (or ``(draws, n)``, shared by all trials).
+    The statistic is the absolute difference in means among respondents; re-draws with an arm
+    without respondents are not usable.
     """
     r = observed.astype(float)
     ry = r * y
+    z = np.broadcast_to(assignments, (len(y), *assignments.shape[-2:])).astype(float)
+
+    def statistic(n1, s1):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            n0, s0 = r.sum(axis=1)[:, None] - n1, ry.sum(axis=1)[:, None] - s1
+            return np.abs(s1 / n1 - s0 / n0)
+
+    actual = statistic((r * treated).sum(axis=1)[:, None], (ry * treated).sum(axis=1)[:, None])
+    null = statistic(np.einsum("trn,tn->tr", z, r), np.einsum("trn,tn->tr", z, ry))
+    usable = np.isfinite(null)
+    extreme = (usable & (null >= actual * (1 - 1e-10))).sum(axis=1)
+    extreme = np.where(np.isfinite(actual[:, 0]), extreme, -1)
+    return extreme, usable.sum(axis=1)
+
+
+def ri_pvalues(y, observed, treated, cluster, rng: np.random.Generator, draws: int) -> np.ndarray:
+    """Randomisation-inference p-value of the difference in means per trial (``draws`` re-draws).
+
+    Re-draws are complete randomisations of the same number of participants (or of whole
+    clusters when ``cluster`` is given); ``p = (1 + extreme) / (1 + usable)`` as
+    :func:`impact.rct.randomisation_test` with Monte Carlo draws; NaN when undefined.
+    """
     units = treated if cluster is None else treated[np.unique(cluster, return_index=True)[1]]
     n_units, n_treated = len(units), int(units.sum())
     keys = rng.random((len(y), draws, n_units))
     cut = np.partition(keys, n_treated - 1, axis=2)[:, :, n_treated - 1 : n_treated]
-    z = (keys <= cut).astype(float)
+    z = keys <= cut
     if cluster is not None:
         z = z[:, :, cluster]
-
-    def statistic(assign, axis_sum):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            n1, s1 = axis_sum(assign, r), axis_sum(assign, ry)
-            n0, s0 = r.sum(axis=1)[:, None] - n1, ry.sum(axis=1)[:, None] - s1
-            return np.abs(s1 / n1 - s0 / n0)
-
-    observed_stat = statistic(treated[None, None, :], lambda a, v: (a * v[:, None, :]).sum(2))
-    null = statistic(z, lambda a, v: np.einsum("trn,tn->tr", a, v))
-    usable = np.isfinite(null)
-    extreme = (usable & (null >= observed_stat * (1 - 1e-10))).sum(axis=1)
-    p = (1.0 + extreme) / (1.0 + usable.sum(axis=1))
-    return np.where(np.isfinite(observed_stat[:, 0]), p, np.nan)
+    extreme, usable = ri_counts(y, observed, treated, z)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(extreme >= 0, (1.0 + extreme) / (1.0 + usable), np.nan)

@@ -70,7 +70,8 @@ class TrialData:
         Columns: ``arm`` (``treatment`` / ``control``), ``y`` (boolean, ``pd.NA`` when not
         observed), ``started`` (boolean), ``x1`` … ``xk`` and ``cluster`` in cluster designs.
         """
-        y = [bool(v) if seen else pd.NA for v, seen in zip(self.y[trial], self.observed[trial])]
+        pairs = zip(self.y[trial], self.observed[trial], strict=True)
+        y = [bool(v) if seen else pd.NA for v, seen in pairs]
         columns = {
             "arm": np.where(self.treated == 1, "treatment", "control"),
             "y": pd.array(y, dtype="boolean"),
