@@ -30,7 +30,7 @@ from ._steps import (
 from .balance import BalanceResult
 from .components import ComponentsResult
 from .consort import ConsortFlow
-from .design import Adjustment, SeType
+from .design import CLUSTER_SE_TYPES, Adjustment, SeType, resolve_se_type
 from .figures import consort_figure, effects_figure, subgroup_figure
 from .heterogeneity import HeterogeneityResult
 from .itt import IttResult, itt
@@ -179,7 +179,7 @@ def analyse_rct(
     arm: str = "arm",
     adjustments: Sequence[Adjustment] = ("unadjusted", "additive", "lin"),
     main_specification: Adjustment | None = None,
-    se_type: SeType = "HC2",
+    se_type: SeType | None = None,
     cluster: str | None = None,
     ri_draws: int = 10_000,
     ri_statistic: Statistic = "studentised",
@@ -216,8 +216,10 @@ def analyse_rct(
     main_specification : {"unadjusted", "additive", "lin"}, optional
         Specification whose p-values are adjusted with Holm/BH (default ``lin`` when there are
         covariates, else ``unadjusted``).
-    se_type : {"HC0", "HC1", "HC2", "HC3", "stata"}
-        Robust SEs (``"stata"`` with ``cluster``).
+    se_type : {"HC0", "HC1", "HC2", "HC3", "CR2", "stata"}, optional
+        Robust SEs of the ITT (and CACE). Default ``"HC2"``, or ``"CR2"`` with ``cluster``
+        (``"stata"``: CR1). Heterogeneity and components use HC2 when a cluster-robust type
+        is chosen.
     cluster : str, optional
         Cluster column. Randomisation inference permutes individuals, so it is skipped for
         clustered designs (with a note in ``settings``).
@@ -243,7 +245,8 @@ def analyse_rct(
         main_specification, lang,
     )  # fmt: skip
     everything = list(dict.fromkeys([*outcomes, *components]))
-    robust = se_type if se_type != "stata" else "HC2"
+    se_type = resolve_se_type(se_type, cluster)
+    robust = se_type if se_type not in CLUSTER_SE_TYPES else "HC2"
     flow, bal = _flow_and_balance(data, outcomes[0], covariates, strata, arm, reason_column)
     effects = itt(
         data, everything, arm=arm, covariates=covariates, strata=strata, adjustments=adjustments,
