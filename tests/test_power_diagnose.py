@@ -58,6 +58,32 @@ def test_trial_equals_public_itt_and_lin(small):
         assert draws.ci_high[0] == pytest.approx(row["conf_high"], abs=TOL)
 
 
+def test_trial_equals_public_cace(small):
+    public = rct.cace(_first_trial(small), outcomes=["y"], strata=None).tidy().iloc[0]
+    draws = small.draws["cace"]
+    assert public["se_type"] == "HC2"
+    assert draws.estimate[0] == pytest.approx(public["estimate"], abs=TOL)
+    assert draws.se[0] == pytest.approx(public["std_error"], abs=TOL)
+    assert draws.ci_low[0] == pytest.approx(public["conf_low"], abs=TOL)
+    assert draws.ci_high[0] == pytest.approx(public["conf_high"], abs=TOL)
+
+
+def test_clustered_trial_equals_public_cr2_itt_and_cace():
+    result = diagnose(60, 60, control_rate=0.3, effect_pp=20, take_up=0.8, crossover=0.1,
+                      attrition_treatment=0.1, attrition_control=0.2, icc=0.1, cluster_size=6,
+                      n_sims=20, ri_draws=0, seed=9)  # fmt: skip
+    frame = _first_trial(result)
+    itt = rct.itt(frame, ["y"], strata=None, cluster="cluster", se_type="CR2", logit=False)
+    cace = rct.cace(frame, outcomes=["y"], strata=None, cluster="cluster")
+    for name, row in (("itt", itt.estimate("y")), ("cace", cace.tidy().iloc[0])):
+        draws = result.draws[name]
+        assert row["se_type"] == "CR2"
+        assert draws.estimate[0] == pytest.approx(row["estimate"], abs=TOL)
+        assert draws.se[0] == pytest.approx(row["std_error"], abs=TOL)
+        assert draws.ci_low[0] == pytest.approx(row["conf_low"], abs=TOL)
+        assert draws.ci_high[0] == pytest.approx(row["conf_high"], abs=TOL)
+
+
 def test_trial_equals_public_lee_bounds(small):
     public = attrition.lee_bounds(_first_trial(small), outcome="y")
     draws = small.draws["lee"]
