@@ -28,30 +28,32 @@ import numpy as np
 from impact.power import diagnose
 
 SIMS = 2_000
-BASE = dict(control_rate=0.3, take_up=0.7, crossover=0.1, n_covariates=2, r2=0.2, ri_draws=200)
+BASE = dict(control_rate=0.3, take_up=0.7, crossover=0.1, n_treatment=250, n_control=250,
+            ri_draws=200)  # fmt: skip
+
+
+def _design(effect: float, lost_treatment: float, lost_control: float, **more) -> dict:
+    """The benchmark's design with an effect (pp), attrition per arm and other settings."""
+    covariates = {} if "cluster_size" in more else {"n_covariates": 2, "r2": 0.2}
+    return (
+        BASE
+        | covariates
+        | more
+        | {
+            "effect_pp": effect,
+            "attrition_treatment": lost_treatment,
+            "attrition_control": lost_control,
+        }
+    )
+
+
 SCENARIOS = {
-    "differential attrition (20 % / 30 %)": dict(
-        BASE, n_treatment=250, n_control=250, effect_pp=15,
-        attrition_treatment=0.2, attrition_control=0.3,
-    ),
-    "equal attrition (25 %)": dict(
-        BASE, n_treatment=250, n_control=250, effect_pp=15,
-        attrition_treatment=0.25, attrition_control=0.25,
-    ),
-    "no attrition": dict(
-        BASE, n_treatment=250, n_control=250, effect_pp=15,
-        attrition_treatment=0.0, attrition_control=0.0,
-    ),
-    "no effect (size of the tests)": dict(
-        BASE, n_treatment=250, n_control=250, effect_pp=0,
-        attrition_treatment=0.2, attrition_control=0.3,
-    ),
-    "clusters (25 + 25 of 10, ICC 0.1)": dict(
-        control_rate=0.3, take_up=0.7, crossover=0.1, ri_draws=200, n_treatment=250,
-        n_control=250, effect_pp=15, attrition_treatment=0.2, attrition_control=0.2, icc=0.1,
-        cluster_size=10,
-    ),
-}  # fmt: skip
+    "differential attrition (20 % / 30 %)": _design(15, 0.2, 0.3),
+    "equal attrition (25 %)": _design(15, 0.25, 0.25),
+    "no attrition": _design(15, 0.0, 0.0),
+    "no effect (size of the tests)": _design(0, 0.2, 0.3),
+    "clusters (25 + 25 of 10, ICC 0.1)": _design(15, 0.2, 0.2, icc=0.1, cluster_size=10),
+}
 COVERAGE = (0.93, 0.97)
 
 
