@@ -84,6 +84,28 @@ def test_clustered_trial_equals_public_cr2_itt_and_cace():
         assert draws.ci_high[0] == pytest.approx(row["conf_high"], abs=TOL)
 
 
+def test_blocked_trial_equals_public_estimators_with_strata():
+    result = diagnose(120, 120, blocks=3, n_sims=20, ri_draws=0, seed=4, **SETTINGS)
+    frame = _first_trial(result)
+    assert frame.groupby("stratum")["arm"].value_counts().eq(40).all()
+    public = rct.itt(frame, ["y"], covariates=["x1", "x2"], strata="stratum",
+                     adjustments=("unadjusted", "lin"), logit=False)  # fmt: skip
+    cace = rct.cace(frame, outcomes=["y"], strata="stratum").tidy().iloc[0]
+    rows = {"itt": public.estimate("y"), "lin": public.estimate("y", "lin"), "cace": cace}
+    for name, row in rows.items():
+        draws = result.draws[name]
+        assert draws.estimate[0] == pytest.approx(row["estimate"], abs=TOL)
+        assert draws.se[0] == pytest.approx(row["std_error"], abs=TOL)
+        assert draws.ci_low[0] == pytest.approx(row["conf_low"], abs=TOL)
+        assert draws.ci_high[0] == pytest.approx(row["conf_high"], abs=TOL)
+    y, observed, treated, _ = _arrays(frame)
+    block = result.design.block_ids()
+    mine = bounds.ri_pvalues(y, observed, treated, None, np.random.default_rng(7), 300, block)
+    ri = rct.randomisation_test(frame, ["y"], strata="stratum", statistic="coefficient",
+                                draws=300, seed=7, method="monte_carlo")  # fmt: skip
+    assert mine[0] == pytest.approx(ri.tidy()["p_value"].iloc[0], abs=1e-12)
+
+
 def test_trial_equals_public_lee_bounds(small):
     public = attrition.lee_bounds(_first_trial(small), outcome="y")
     draws = small.draws["lee"]
@@ -199,6 +221,8 @@ def test_reproducible(small):
         ({"effect_pp": 80}, "control_rate"),
         ({"attrition_control": 1.0}, "attrition_control"),
         ({"n_sims": 0}, "n_sims"),
+        ({"blocks": 7}, "blocks"),
+        ({"blocks": 2, "cluster_size": 20}, "blocked cluster"),
     ],
 )
 def test_bad_input(change, match):
@@ -229,8 +253,9 @@ def test_cli(tmp_path, capsys):
     assert result.exit_code == 0, result.output
     assert "försök" in result.output and "cace" in result.output
     assert (tmp_path / "out" / "diagnosis.csv").exists()
-    result = runner.invoke(app, [*args, "--json"])
-    assert json.loads(result.output)["settings"]["n_sims"] == 40
+    result = runner.invoke(app, [*args, "--blocks", "2", "--json"])
+    settings = json.loads(result.output)["settings"]
+    assert settings["blocks"] == 2 and settings["n_sims"] == 40
     with pytest.raises(SystemExit) as info:
         run([*args, "--crossover", "0.9"])
     assert info.value.code == 2

@@ -56,6 +56,9 @@ def diagnose_command(
     cluster_size: int = typer.Option(
         1, "--cluster-size", help="Participants per randomised cluster (1 = individuals)."
     ),
+    blocks: int = typer.Option(
+        1, "--blocks", help="Randomisation blocks of equal size (1 = complete randomisation)."
+    ),
     alpha: float = ALPHA,
     sims: int = typer.Option(1000, "--sims", help="Number of simulated trials."),
     ri_draws: int = typer.Option(
@@ -73,7 +76,8 @@ def diagnose_command(
         n1, n2, control_rate=control_rate, effect_pp=effect, take_up=take_up,
         crossover=crossover, attrition_treatment=attrition_treatment,
         attrition_control=attrition_control, attrition_slope=attrition_slope,
-        n_covariates=covariates, r2=r2, icc=icc, cluster_size=cluster_size, alpha=alpha,
+        n_covariates=covariates, r2=r2, icc=icc, cluster_size=cluster_size, blocks=blocks,
+        alpha=alpha,
         n_sims=sims, ri_draws=ri_draws, seed=seed,
     )  # fmt: skip
     _write_tables(result, folder)

@@ -99,44 +99,71 @@ def lee(y, observed, treated, level: float = 0.95) -> Bounds:
     return Bounds(*(np.where(defined, v, np.nan) for v in out))
 
 
-def ri_counts(y, observed, treated, assignments) -> tuple[np.ndarray, np.ndarray]:
-    """Per trial: re-draws at least as extreme as the observed difference, and re-draws usable.
+def ri_counts(y, observed, treated, assignments, block=None) -> tuple[np.ndarray, np.ndarray]:
+    """Per trial: re-draws at least as extreme as the observed statistic, and re-draws usable.
 
     ``assignments`` has shape ``(trials, draws, n)`` (or ``(draws, n)``, shared by all trials).
-    The statistic is the absolute difference in means among respondents; re-draws with an arm
-    without respondents are not usable.
+    The statistic is the absolute coefficient of the assignment in ``y ~ treated`` among
+    respondents (the difference in means), with block fixed effects when ``block`` is given,
+    as :func:`impact.rct.randomisation_test` with ``statistic="coefficient"``; re-draws that
+    leave no assignment variation are not usable. ``extreme`` is −1 where the observed
+    statistic is undefined.
     """
     r = observed.astype(float)
-    ry = r * y
-    z = np.broadcast_to(assignments, (len(y), *assignments.shape[-2:])).astype(float)
+    member = np.ones((len(treated), 1)) if block is None else (
+        block[:, None] == np.unique(block)[None, :]).astype(float)  # fmt: skip
+    with np.errstate(divide="ignore", invalid="ignore"):
+        size = r @ member
+        y_res = (y - ((r * y) @ member / size) @ member.T) * r
 
-    def statistic(n1, s1):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            n0, s0 = r.sum(axis=1)[:, None] - n1, ry.sum(axis=1)[:, None] - s1
-            return np.abs(s1 / n1 - s0 / n0)
+        def statistic(z: np.ndarray) -> np.ndarray:
+            # z is 0/1: Σ r (z − z̄_block)² = Σ r z − Σ_block (Σ r z)² / n_block, and the
+            # numerator needs no centring of z because y_res sums to 0 within each block
+            per_block = z @ (r[:, :, None] * member[None])
+            spread = per_block.sum(axis=2) - (per_block**2 / size[:, None, :]).sum(axis=2)
+            spread[spread <= 1e-12] = np.nan
+            return np.abs((z @ y_res[:, :, None])[:, :, 0] / spread)
 
-    actual = statistic((r * treated).sum(axis=1)[:, None], (ry * treated).sum(axis=1)[:, None])
-    null = statistic(np.einsum("trn,tn->tr", z, r), np.einsum("trn,tn->tr", z, ry))
+        actual = statistic(np.broadcast_to(treated, (len(y), 1, len(treated))).astype(float))
+        null = statistic(np.broadcast_to(assignments, (len(y), *assignments.shape[-2:])))
     usable = np.isfinite(null)
     extreme = (usable & (null >= actual * (1 - 1e-10))).sum(axis=1)
     extreme = np.where(np.isfinite(actual[:, 0]), extreme, -1)
     return extreme, usable.sum(axis=1)
 
 
-def ri_pvalues(y, observed, treated, cluster, rng: np.random.Generator, draws: int) -> np.ndarray:
-    """Randomisation-inference p-value of the difference in means per trial (``draws`` re-draws).
+def _redraw(units: np.ndarray, groups: np.ndarray, trials: int, draws: int, rng) -> np.ndarray:
+    """Complete randomisation within each group of units, as many treated as now (0/1 floats).
 
-    Re-draws are complete randomisations of the same number of participants (or of whole
-    clusters when ``cluster`` is given); ``p = (1 + extreme) / (1 + usable)`` as
+    The keys of each group are drawn in turn (``trials × draws × group size``), as
+    :func:`impact.analysis.rct.randomisation.permuted_assignments` draws them per stratum.
+    """
+    z = np.zeros((trials, draws, len(units)))
+    for group in np.unique(groups):
+        idx = np.flatnonzero(groups == group)
+        n_treated = int(units[idx].sum())
+        keys = rng.random((trials, draws, idx.size))
+        cut = np.partition(keys, n_treated - 1, axis=2)[:, :, n_treated - 1 : n_treated]
+        contiguous = idx[-1] - idx[0] + 1 == idx.size  # a slice is much faster to fill
+        z[:, :, slice(idx[0], idx[-1] + 1) if contiguous else idx] = keys <= cut
+    return z
+
+
+def ri_pvalues(
+    y, observed, treated, cluster, rng: np.random.Generator, draws: int, block=None
+) -> np.ndarray:
+    """Randomisation-inference p-value per trial (``draws`` re-draws by the declared procedure).
+
+    Re-draws are complete randomisations of the same number of participants within each block
+    (or of whole clusters when ``cluster`` is given); ``p = (1 + extreme) / (1 + usable)`` as
     :func:`impact.rct.randomisation_test` with Monte Carlo draws; NaN when undefined.
     """
-    units = treated if cluster is None else treated[np.unique(cluster, return_index=True)[1]]
-    n_units, n_treated = len(units), int(units.sum())
-    keys = rng.random((len(y), draws, n_units))
-    cut = np.partition(keys, n_treated - 1, axis=2)[:, :, n_treated - 1 : n_treated]
-    z = keys <= cut
     if cluster is not None:
-        z = z[:, :, cluster]
-    extreme, usable = ri_counts(y, observed, treated, z)
+        first = np.unique(cluster, return_index=True)[1]
+        z = _redraw(treated[first], np.zeros(first.size), len(y), draws, rng)[:, :, cluster]
+    else:
+        groups = np.zeros(len(treated)) if block is None else block
+        z = _redraw(treated, groups, len(y), draws, rng)
+    extreme, usable = ri_counts(y, observed, treated, z, block)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(extreme >= 0, (1.0 + extreme) / (1.0 + usable), np.nan)

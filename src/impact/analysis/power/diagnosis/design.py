@@ -18,7 +18,8 @@ standard normal covariates), a compliance type and two potential outcomes:
   as Lee bounds assume. Their estimand is the ITT among the *always-responders*.
 
 Compliance, outcome noise and response are independent given ``Z``. Trials randomise exactly
-``n_treatment`` participants (or ``n_treatment / cluster_size`` whole clusters) to the offer.
+``n_treatment`` participants (or ``n_treatment / cluster_size`` whole clusters) to the offer; in
+a blocked design (``blocks`` equal blocks) exactly ``n_treatment / blocks`` in each block.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ class TrialData:
         Assignment (1 offered a place, 0 control), the same in every trial.
     cluster : numpy.ndarray of int, shape (n,) or None
         Cluster of each participant (None: individuals are randomised).
+    block : numpy.ndarray of int, shape (n,) or None
+        Randomisation block of each participant (None: one block).
     y : numpy.ndarray
         Binary outcome (0/1; meaningful only where observed).
     observed : numpy.ndarray of bool
@@ -59,6 +62,7 @@ class TrialData:
 
     treated: np.ndarray
     cluster: np.ndarray | None
+    block: np.ndarray | None
     y: np.ndarray
     observed: np.ndarray
     started: np.ndarray
@@ -68,7 +72,8 @@ class TrialData:
         """One trial as the indicator table the public estimators read.
 
         Columns: ``arm`` (``treatment`` / ``control``), ``y`` (boolean, ``pd.NA`` when not
-        observed), ``started`` (boolean), ``x1`` … ``xk`` and ``cluster`` in cluster designs.
+        observed), ``started`` (boolean), ``x1`` … ``xk``, ``cluster`` in cluster designs and
+        ``stratum`` (``B1``, ``B2`` …) in blocked designs.
         """
         pairs = zip(self.y[trial], self.observed[trial], strict=True)
         y = [bool(v) if seen else pd.NA for v, seen in pairs]
@@ -81,6 +86,8 @@ class TrialData:
             columns |= {f"x{j + 1}": self.x[trial, :, j] for j in range(self.x.shape[2])}
         if self.cluster is not None:
             columns["cluster"] = self.cluster
+        if self.block is not None:
+            columns["stratum"] = [f"B{b + 1}" for b in self.block]
         return pd.DataFrame(columns)
 
 
@@ -101,15 +108,17 @@ class DeclaredDesign:
     r2: float
     icc: float
     cluster_size: int
+    blocks: int
 
     @classmethod
     def declare(cls, *, n_treatment, n_control, control_rate, effect_pp, take_up=1.0,
                 crossover=0.0, attrition_treatment=0.0, attrition_control=0.0,
                 attrition_slope=0.0, n_covariates=0, r2=0.0, icc=0.0,
-                cluster_size=1) -> DeclaredDesign:  # fmt: skip
+                cluster_size=1, blocks=1) -> DeclaredDesign:  # fmt: skip
         """Check every setting (raising :class:`PowerRequestError`) and build the design."""
         size = _whole("cluster_size", cluster_size, 1)
         n1, n0 = _whole("n_treatment", n_treatment, 2), _whole("n_control", n_control, 2)
+        n_blocks = _check_blocks(blocks, n1, n0, size)
         for name, value in (("n_treatment", n1), ("n_control", n0)):
             if value % size or (size > 1 and value // size < 2):
                 raise PowerRequestError(
@@ -137,7 +146,8 @@ class DeclaredDesign:
         return cls(n1, n0, p0, effect, take, cross,
                    check_in("attrition_treatment", attrition_treatment, 0, 1, closed_low=True),
                    check_in("attrition_control", attrition_control, 0, 1, closed_low=True),
-                   slope, k, r2, check_in("icc", icc, 0, 1, closed_low=True), size)  # fmt: skip
+                   slope, k, r2, check_in("icc", icc, 0, 1, closed_low=True), size,
+                   n_blocks)  # fmt: skip
 
     @property
     def n(self) -> int:
@@ -181,8 +191,17 @@ class DeclaredDesign:
         }
 
     def treated(self) -> np.ndarray:
-        """The assignment: the first ``n_treatment`` participants (whole clusters) offered."""
-        return np.r_[np.ones(self.n_treatment), np.zeros(self.n_control)]
+        """The assignment: in each block, its first ``n_treatment / blocks`` participants (whole
+        clusters) are offered a place."""
+        per_block = np.r_[np.ones(self.n_treatment // self.blocks),
+                          np.zeros(self.n_control // self.blocks)]  # fmt: skip
+        return np.tile(per_block, self.blocks)
+
+    def block_ids(self) -> np.ndarray | None:
+        """Block of each participant (consecutive equal blocks), or None for one block."""
+        if self.blocks == 1:
+            return None
+        return np.arange(self.n) // (self.n // self.blocks)
 
     def clusters(self) -> np.ndarray | None:
         """Cluster of each participant (consecutive blocks of ``cluster_size``), or None."""
@@ -207,7 +226,24 @@ class DeclaredDesign:
         y = (self.mu[started.astype(int)] + latent > 0).astype(float)
         u = rng.random((trials, n))
         missing = u < expit(self.intercepts[treated.astype(int)] + self.attrition_slope * index)
-        return TrialData(treated, cluster, y, ~missing, started, x)
+        return TrialData(treated, cluster, self.block_ids(), y, ~missing, started, x)
+
+
+def _check_blocks(blocks: object, n1: int, n0: int, cluster_size: int) -> int:
+    """The number of randomisation blocks: each gets ``n1 / blocks`` offered, ``n0 / blocks``
+    controls (at least 2 of each)."""
+    n_blocks = _whole("blocks", blocks, 1)
+    if n_blocks > 1 and cluster_size > 1:
+        raise PowerRequestError(
+            "blocks: blocked cluster randomisation is not simulated — give blocks=1 with "
+            "clusters, or cluster_size=1 with blocks"
+        )
+    if n1 % n_blocks or n0 % n_blocks or min(n1, n0) // n_blocks < 2:
+        raise PowerRequestError(
+            f"blocks: got {n_blocks} — each arm's size ({n1}, {n0}) must divide into that many "
+            "equal blocks with at least 2 per arm in each"
+        )
+    return n_blocks
 
 
 def _whole(name: str, value: object, low: int) -> int:

@@ -106,17 +106,30 @@ def _contrast(y, observed, treated, cluster, scale=None, resid=None) -> Estimate
     return Estimates(np.where(ok, estimate, np.nan), se, np.where(ok, df, np.nan))
 
 
-def itt(y, observed, treated, cluster=None) -> Estimates:
-    """ITT difference among respondents with HC2 (CR2 with clusters) inference."""
+def block_dummies(block: np.ndarray | None) -> np.ndarray | None:
+    """Indicators of blocks 2 … B (``n × (B − 1)``), or None without blocks."""
+    if block is None:
+        return None
+    return (block[:, None] == np.unique(block)[None, 1:]).astype(float)
+
+
+def itt(y, observed, treated, cluster=None, block=None) -> Estimates:
+    """ITT difference among respondents with HC2 (CR2 with clusters) inference; with blocks,
+    the coefficient of ``y ~ treated + block fixed effects``."""
     if cluster is None:
-        draws = itt_hc2(y, treated, None, observed)
-        df = draws.n_treatment + draws.n_control - 2.0
+        dummies = block_dummies(block)
+        draws = itt_hc2(y, treated, dummies, observed)
+        extra = 0 if dummies is None else dummies.shape[1]
+        df = draws.n_treatment + draws.n_control - 2.0 - extra
         return Estimates(draws.estimate, draws.se, np.where(np.isnan(draws.se), np.nan, df))
     return _contrast(y, observed, treated, cluster)
 
 
-def wald(y, started, observed, treated, cluster=None) -> Estimates:
-    """CACE by 2SLS (the Wald ratio) among respondents, HC2 (CR2 with clusters) inference."""
+def wald(y, started, observed, treated, cluster=None, block=None) -> Estimates:
+    """CACE by 2SLS (the Wald ratio) among respondents, HC2 (CR2 with clusters) inference;
+    with blocks, 2SLS with block fixed effects (:func:`_wald_fixed_effects`)."""
+    if block is not None:
+        return _wald_fixed_effects(y, started, observed, treated, block_dummies(block))
     y1, y0, _, _ = arm_means(y, observed, treated)
     d1, d0, _, _ = arm_means(started, observed, treated)
     first = d1 - d0
@@ -127,13 +140,48 @@ def wald(y, started, observed, treated, cluster=None) -> Estimates:
     return _contrast(y, observed, treated, cluster, scale=first, resid=structural)
 
 
-def lin(y, observed, treated, x) -> Estimates:
+def _wald_fixed_effects(y, started, observed, treated, w) -> Estimates:
+    """2SLS of ``y`` on ``started`` and exogenous ``[1, w]``, the offer as instrument, HC2.
+
+    With ``M`` the residual maker of ``[1, w]`` among respondents: ``β = (Mz · My) / (Mz · Md)``;
+    the structural residuals are ``My − β Md``; the fitted regressors span ``[1, w, z]``, whose
+    leverage is that of ``[1, w]`` plus ``(Mz)² / Σ (Mz)²``.
+    """
+    r = observed.astype(float)
+    base = np.concatenate([np.ones((len(w), 1)), w], axis=1)[None] * r[:, :, None]
+    q, _ = np.linalg.qr(base)
+
+    def residualise(v: np.ndarray) -> np.ndarray:
+        v = np.broadcast_to(v, r.shape) * r
+        return v - np.einsum("snp,sp->sn", q, np.einsum("snp,sn->sp", q, v))
+
+    rz, ry, rd = residualise(treated), residualise(y), residualise(started)
+    szz, szd = (rz**2).sum(axis=1), (rz * rd).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        beta = (rz * ry).sum(axis=1) / szd
+        resid = (ry - beta[:, None] * rd) * r
+        leverage = (q**2).sum(axis=2) + rz**2 / szz[:, None]
+        weight = np.where(r > 0, 1.0 / (1.0 - leverage), 0.0)
+        variance = (rz**2 * resid**2 * weight).sum(axis=1) / szd**2
+    df = r.sum(axis=1) - 2.0 - w.shape[1]
+    ok = np.isfinite(beta) & np.isfinite(variance) & (leverage.max(axis=1) < 1 - 1e-12)
+    se = np.sqrt(np.where(ok, variance, np.nan))
+    return Estimates(np.where(ok, beta, np.nan), se, np.where(ok, df, np.nan))
+
+
+def lin(y, observed, treated, x, block=None) -> Estimates:
     """Lin's interacted regression: difference of the arms' intercepts at the respondents' mean.
 
     HC2 variance of each arm's intercept from ``y ~ 1 + x̃`` within the arm (x̃ centred at the
-    mean of all respondents); undefined when an arm has no more respondents than regressors.
+    mean of all respondents; with blocks, x includes the block indicators, as
+    :func:`impact.rct.itt` with strata); undefined when an arm has no more respondents than
+    regressors.
     """
     r = observed.astype(float)
+    dummies = block_dummies(block)
+    if dummies is not None:
+        blocks = np.broadcast_to(dummies, (len(y), *dummies.shape))
+        x = blocks if x is None else np.concatenate([blocks, x], axis=2)
     trials, n, k = x.shape
     centre = (x * r[:, :, None]).sum(axis=1) / r.sum(axis=1)[:, None]
     design = np.concatenate([np.ones((trials, n, 1)), x - centre[:, None, :]], axis=2)

@@ -116,7 +116,7 @@ def _row(draws: EstimatorDraws, truth: float, alpha: float) -> dict:
 _NOTES = {
     "ri": "power only: a test of the sharp null of no effect for anyone, no interval",
     "lee": "coverage: Imbens–Manski interval covers the ITT of always-responders",
-    "lin_none": "not estimated: needs covariates (n_covariates ≥ 1)",
+    "lin_none": "not estimated: needs covariates (n_covariates ≥ 1) or blocks",
     "lin_cluster": "not estimated in cluster designs (CR2 for Lin's regression not simulated)",
     "lee_cluster": "standard errors ignore the clustering",
 }

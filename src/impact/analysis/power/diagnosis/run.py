@@ -36,16 +36,18 @@ def _analyse(
 ) -> dict[str, EstimatorDraws]:
     """Every estimator on one chunk of trials."""
     y, seen, treated, cluster = trials.y, trials.observed, trials.treated, trials.cluster
+    block = trials.block
     out = {
-        "itt": _with_interval("itt", estimators.itt(y, seen, treated, cluster), alpha),
+        "itt": _with_interval("itt", estimators.itt(y, seen, treated, cluster, block), alpha),
         "cace": _with_interval(
-            "cace", estimators.wald(y, trials.started, seen, treated, cluster), alpha
+            "cace", estimators.wald(y, trials.started, seen, treated, cluster, block), alpha
         ),
     }
-    if trials.x is not None and cluster is None:
-        out["lin"] = _with_interval("lin", estimators.lin(y, seen, treated, trials.x), alpha)
+    if (trials.x is not None or block is not None) and cluster is None:
+        lin = estimators.lin(y, seen, treated, trials.x, block)
+        out["lin"] = _with_interval("lin", lin, alpha)
     if ri_draws:
-        p = bounds.ri_pvalues(y, seen, treated, cluster, rng, ri_draws)
+        p = bounds.ri_pvalues(y, seen, treated, cluster, rng, ri_draws, block)
         out["ri"] = EstimatorDraws("ri", out["itt"].estimate, None, None, None, p_value=p)
     lee = bounds.lee(y, seen, treated, 1.0 - alpha)
     out["lee"] = EstimatorDraws("lee", (lee.lower + lee.upper) / 2, None, lee.ci_lower,
@@ -54,7 +56,7 @@ def _analyse(
 
 
 def _chunk_size(design: DeclaredDesign, sims: int, ri_draws: int) -> int:
-    per_trial = design.n * max(design.n_covariates + 4, ri_draws, 1)
+    per_trial = design.n * max(design.n_covariates + design.blocks + 4, ri_draws, 1)
     return max(1, min(sims, _CHUNK_ELEMENTS // per_trial))
 
 
@@ -73,6 +75,7 @@ def diagnose(
     r2: float = 0.0,
     icc: float = 0.0,
     cluster_size: int = 1,
+    blocks: int = 1,
     alpha: float = 0.05,
     n_sims: int = 1000,
     ri_draws: int = 200,
@@ -83,8 +86,9 @@ def diagnose(
     Simulates ``n_sims`` trials of the design described in
     :mod:`impact.analysis.power.diagnosis.design` and analyses each with the package's
     estimators: the ITT difference (HC2; CR2 with clusters), Lin's covariate-adjusted ITT (HC2;
-    needs covariates, individual designs), the CACE by 2SLS (HC2/CR2), randomisation inference
-    (``ri_draws`` re-draws per trial; 0 leaves it out) and Lee bounds (Imbens–Manski interval).
+    needs covariates or blocks, individual designs), the CACE by 2SLS (HC2/CR2), randomisation
+    inference (``ri_draws`` re-draws per trial; 0 leaves it out) and Lee bounds (Imbens–Manski
+    interval).
 
     Parameters
     ----------
@@ -106,6 +110,11 @@ def diagnose(
         Baseline covariates and the share of the outcome's variance they explain.
     icc, cluster_size : float, int
         Cluster randomisation: intra-cluster correlation of the latent outcome, cluster size.
+    blocks : int
+        Blocked randomisation: that many equal blocks, each with ``n_treatment / blocks``
+        offered; the ITT, Lin and 2SLS estimators then have block fixed effects and
+        randomisation inference re-draws within blocks (as the public estimators with
+        ``strata``). Not combined with clusters.
     alpha : float
         Significance level; the intervals have level ``1 − alpha``.
     n_sims, ri_draws, seed : int
@@ -121,7 +130,7 @@ def diagnose(
         effect_pp=effect_pp, take_up=take_up, crossover=crossover,
         attrition_treatment=attrition_treatment, attrition_control=attrition_control,
         attrition_slope=attrition_slope, n_covariates=n_covariates, r2=r2, icc=icc,
-        cluster_size=cluster_size,
+        cluster_size=cluster_size, blocks=blocks,
     )  # fmt: skip
     alpha = check_in("alpha", alpha, 0.0, 1.0, closed_low=False)
     sims = int(check_in("n_sims", n_sims, 1, 1e8, closed_low=True))
