@@ -203,6 +203,18 @@ def test_clustered_design_runs_with_cr2():
     assert "clustering" in result.tidy().set_index("estimator").loc["lee", "note"]
 
 
+def test_trials_with_a_constant_outcome_are_undefined_as_in_public_itt():
+    result = diagnose(10, 10, control_rate=0.03, effect_pp=2, n_sims=60, ri_draws=19, seed=1)
+    table = result.tidy().set_index("estimator")
+    undefined = np.flatnonzero(np.isnan(result.draws["itt"].estimate))
+    assert 0 < len(undefined) < result.n_sims
+    assert table.loc["itt", "n_defined"] == table.loc["ri", "n_defined"] == 60 - len(undefined)
+    frame = result.design.draw(np.random.default_rng(1), 60).frame(int(undefined[0]))
+    with pytest.warns(Warning, match="one value"):
+        public = rct.itt(frame, ["y"], strata=None, logit=False).estimate("y")
+    assert np.isnan(public["estimate"])
+
+
 def test_reproducible(small):
     again = diagnose(120, 100, n_sims=60, ri_draws=99, seed=5, **SETTINGS)
     pd.testing.assert_frame_equal(small.tidy(), again.tidy())

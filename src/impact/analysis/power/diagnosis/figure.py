@@ -30,13 +30,15 @@ def _spread(result: DiagnosisResult, ax, rows: list[str], lang: Lang) -> None:
     for y, name in enumerate(rows):
         draws = result.draws[name]
         truth = 100 * result.truth[ESTIMANDS[name]]
+        keep = np.isfinite(draws.estimate)
+        if not keep.any():
+            continue
         if name == "lee":
-            keep = np.isfinite(draws.lower)
             low, high = (100 * float(np.mean(v[keep])) for v in (draws.lower, draws.upper))
             ax.plot([low, high], [y, y], color="tab:orange", linewidth=6, alpha=0.6,
                     label=LABELS["bounds"][lang])  # fmt: skip
         else:
-            values = 100 * draws.estimate[np.isfinite(draws.estimate)]
+            values = 100 * draws.estimate[keep]
             low, high = np.percentile(values, [2.5, 97.5])
             ax.plot([low, high], [y, y], color="tab:blue", linewidth=2)
             ax.plot([values.mean()], [y], "o", color="tab:blue",

@@ -24,11 +24,16 @@ _CHUNK_ELEMENTS = 4_000_000
 ESTIMATORS = ("itt", "lin", "cace", "ri", "lee")
 
 
-def _with_interval(name: str, est: estimators.Estimates, alpha: float) -> EstimatorDraws:
+def _with_interval(
+    name: str, est: estimators.Estimates, alpha: float, constant: np.ndarray
+) -> EstimatorDraws:
+    """Add the t interval; trials whose analysed outcome is constant are undefined, as in
+    :func:`impact.rct.itt` ("outcome has one value … no test possible")."""
+    estimate = np.where(constant, np.nan, est.estimate)
+    se = np.where(constant, np.nan, est.se)
     with np.errstate(invalid="ignore"):
         crit = stats.t.ppf(1.0 - alpha / 2.0, est.df)
-        return EstimatorDraws(name, est.estimate, est.se, est.estimate - crit * est.se,
-                              est.estimate + crit * est.se)  # fmt: skip
+    return EstimatorDraws(name, estimate, se, estimate - crit * se, estimate + crit * se)
 
 
 def _analyse(
@@ -37,17 +42,19 @@ def _analyse(
     """Every estimator on one chunk of trials."""
     y, seen, treated, cluster = trials.y, trials.observed, trials.treated, trials.cluster
     block = trials.block
+    constant = np.where(seen, y, 1.0).min(axis=1) == np.where(seen, y, 0.0).max(axis=1)
+    itt = estimators.itt(y, seen, treated, cluster, block)
+    cace = estimators.wald(y, trials.started, seen, treated, cluster, block)
     out = {
-        "itt": _with_interval("itt", estimators.itt(y, seen, treated, cluster, block), alpha),
-        "cace": _with_interval(
-            "cace", estimators.wald(y, trials.started, seen, treated, cluster, block), alpha
-        ),
+        "itt": _with_interval("itt", itt, alpha, constant),
+        "cace": _with_interval("cace", cace, alpha, constant),
     }
     if (trials.x is not None or block is not None) and cluster is None:
         lin = estimators.lin(y, seen, treated, trials.x, block)
-        out["lin"] = _with_interval("lin", lin, alpha)
+        out["lin"] = _with_interval("lin", lin, alpha, constant)
     if ri_draws:
         p = bounds.ri_pvalues(y, seen, treated, cluster, rng, ri_draws, block)
+        p = np.where(constant, np.nan, p)
         out["ri"] = EstimatorDraws("ri", out["itt"].estimate, None, None, None, p_value=p)
     lee = bounds.lee(y, seen, treated, 1.0 - alpha)
     out["lee"] = EstimatorDraws("lee", (lee.lower + lee.upper) / 2, None, lee.ci_lower,
@@ -146,7 +153,10 @@ def diagnose(
     parts: list[dict[str, EstimatorDraws]] = []
     for first in range(0, sims, chunk):
         trials = design.draw(rng, min(chunk, sims - first))
-        parts.append(_analyse(trials, alpha, draws, rng))
+        # trials where an estimator is undefined (an arm without respondents, no compliers
+        # observed) give NaN, counted in n_defined; numpy need not warn about them
+        with np.errstate(divide="ignore", invalid="ignore"):
+            parts.append(_analyse(trials, alpha, draws, rng))
     seconds = time.perf_counter() - started
     collected = {
         name: EstimatorDraws.concatenate([p[name] for p in parts])
