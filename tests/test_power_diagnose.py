@@ -4,6 +4,7 @@ Coverage over ≥ 1,000 trials is checked in benchmarks/diagnose.py."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -135,9 +136,10 @@ def test_ri_counts_equal_exact_enumeration():
     y, observed, treated, _ = _arrays(frame)
     every = rct.randomisation_test(frame, ["y"], strata=None, statistic="coefficient",
                                    method="exact")  # fmt: skip
-    from impact.analysis.rct.randomisation import all_assignments
-
-    extreme, used = bounds.ri_counts(y, observed, treated, all_assignments(treated, np.zeros(10)))
+    every_draw = np.zeros((252, 10))
+    for row, chosen in enumerate(itertools.combinations(range(10), 5)):
+        every_draw[row, list(chosen)] = 1
+    extreme, used = bounds.ri_counts(y, observed, treated, every_draw)
     assert extreme[0] / used[0] == pytest.approx(every.tidy()["p_value"].iloc[0], abs=1e-12)
 
 
