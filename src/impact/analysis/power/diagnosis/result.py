@@ -21,7 +21,7 @@ from impact.analysis.power.diagnosis.design import DeclaredDesign
 from impact.escaping import write_csv
 from impact.figures import save_figures
 from impact.i18n import Lang, check_lang, message
-from impact.i18n.numbers import fixed, percent
+from impact.i18n.numbers import fixed, general, percent
 from impact.outputs import result_folder
 from impact.results import Result
 
@@ -184,8 +184,21 @@ class DiagnosisResult(Result):
             n1=d.n_treatment, n0=d.n_control, take_up=pc(d.take_up),
             crossover=pc(d.crossover), a1=pc(d.attrition_treatment),
             a0=pc(d.attrition_control), rate=pc(d.control_rate),
-            cace=pp(self.truth["cace"]), itt=pp(self.truth["itt"]),
+            cace=pp(self.truth["cace"]), itt=pp(self.truth["itt"]), design=self._design(lang),
         )  # fmt: skip
+
+    def _design(self, lang: Lang) -> str:
+        """The clusters, blocks and covariates of the design, for the sentence ("" if none)."""
+        d, parts = self.design, []
+        if d.cluster_size > 1:
+            parts.append(message("labels.diagnosis.clusters", lang, g=d.n // d.cluster_size,
+                                 m=d.cluster_size, icc=general(d.icc, lang)))  # fmt: skip
+        if d.blocks > 1:
+            parts.append(message("labels.diagnosis.blocks", lang, b=d.blocks))
+        if d.n_covariates:
+            parts.append(message("labels.diagnosis.covariates", lang, k=d.n_covariates,
+                                 r2=general(d.r2, lang)))  # fmt: skip
+        return "".join(parts)
 
     def summary(self) -> str:
         """The sentence and the main columns of the table."""
