@@ -47,26 +47,27 @@ def _first_trial(result: DiagnosisResult) -> pd.DataFrame:
     return result.design.draw(rng, result.n_sims).frame(0)
 
 
+def _same_as_public(draws, row) -> None:
+    """Trial 0's estimate, SE and interval equal a public estimator's row (to 1e-9)."""
+    found = [draws.estimate[0], draws.se[0], draws.ci_low[0], draws.ci_high[0]]
+    expected = [row["estimate"], row["std_error"], row["conf_low"], row["conf_high"]]
+    assert found == pytest.approx(expected, abs=TOL)
+
+
 def test_trial_equals_public_itt_and_lin(small):
     frame = _first_trial(small)
     public = rct.itt(frame, ["y"], covariates=["x1", "x2"], strata=None,
                      adjustments=("unadjusted", "lin"), logit=False)  # fmt: skip
     for name, spec in (("itt", "unadjusted"), ("lin", "lin")):
         row, draws = public.estimate("y", spec), small.draws[name]
-        assert draws.estimate[0] == pytest.approx(row["estimate"], abs=TOL)
-        assert draws.se[0] == pytest.approx(row["std_error"], abs=TOL)
-        assert draws.ci_low[0] == pytest.approx(row["conf_low"], abs=TOL)
-        assert draws.ci_high[0] == pytest.approx(row["conf_high"], abs=TOL)
+        _same_as_public(draws, row)
 
 
 def test_trial_equals_public_cace(small):
     public = rct.cace(_first_trial(small), outcomes=["y"], strata=None).tidy().iloc[0]
     draws = small.draws["cace"]
     assert public["se_type"] == "HC2"
-    assert draws.estimate[0] == pytest.approx(public["estimate"], abs=TOL)
-    assert draws.se[0] == pytest.approx(public["std_error"], abs=TOL)
-    assert draws.ci_low[0] == pytest.approx(public["conf_low"], abs=TOL)
-    assert draws.ci_high[0] == pytest.approx(public["conf_high"], abs=TOL)
+    _same_as_public(draws, public)
 
 
 def test_clustered_trial_equals_public_cr2_itt_and_cace():
@@ -79,10 +80,7 @@ def test_clustered_trial_equals_public_cr2_itt_and_cace():
     for name, row in (("itt", itt.estimate("y")), ("cace", cace.tidy().iloc[0])):
         draws = result.draws[name]
         assert row["se_type"] == "CR2"
-        assert draws.estimate[0] == pytest.approx(row["estimate"], abs=TOL)
-        assert draws.se[0] == pytest.approx(row["std_error"], abs=TOL)
-        assert draws.ci_low[0] == pytest.approx(row["conf_low"], abs=TOL)
-        assert draws.ci_high[0] == pytest.approx(row["conf_high"], abs=TOL)
+        _same_as_public(draws, row)
 
 
 def test_blocked_trial_equals_public_estimators_with_strata():
@@ -95,10 +93,7 @@ def test_blocked_trial_equals_public_estimators_with_strata():
     rows = {"itt": public.estimate("y"), "lin": public.estimate("y", "lin"), "cace": cace}
     for name, row in rows.items():
         draws = result.draws[name]
-        assert draws.estimate[0] == pytest.approx(row["estimate"], abs=TOL)
-        assert draws.se[0] == pytest.approx(row["std_error"], abs=TOL)
-        assert draws.ci_low[0] == pytest.approx(row["conf_low"], abs=TOL)
-        assert draws.ci_high[0] == pytest.approx(row["conf_high"], abs=TOL)
+        _same_as_public(draws, row)
     y, observed, treated, _ = _arrays(frame)
     block = result.design.block_ids()
     mine = bounds.ri_pvalues(y, observed, treated, None, np.random.default_rng(7), 300, block)
