@@ -70,17 +70,18 @@ def test_trial_equals_public_cace(small):
     _same_as_public(draws, public)
 
 
-def test_clustered_trial_equals_public_cr2_itt_and_cace():
+def test_clustered_trial_equals_public_cr2_itt_lin_and_cace():
     result = diagnose(60, 60, control_rate=0.3, effect_pp=20, take_up=0.8, crossover=0.1,
                       attrition_treatment=0.1, attrition_control=0.2, icc=0.1, cluster_size=6,
-                      n_sims=20, ri_draws=0, seed=9)  # fmt: skip
+                      n_covariates=2, r2=0.2, n_sims=20, ri_draws=0, seed=9)  # fmt: skip
     frame = _first_trial(result)
-    itt = rct.itt(frame, ["y"], strata=None, cluster="cluster", se_type="CR2", logit=False)
+    itt = rct.itt(frame, ["y"], covariates=["x1", "x2"], strata=None, cluster="cluster",
+                  se_type="CR2", adjustments=("unadjusted", "lin"), logit=False)  # fmt: skip
     cace = rct.cace(frame, outcomes=["y"], strata=None, cluster="cluster")
-    for name, row in (("itt", itt.estimate("y")), ("cace", cace.tidy().iloc[0])):
-        draws = result.draws[name]
+    rows = {"itt": itt.estimate("y"), "lin": itt.estimate("y", "lin"), "cace": cace.tidy().iloc[0]}
+    for name, row in rows.items():
         assert row["se_type"] == "CR2"
-        _same_as_public(draws, row)
+        _same_as_public(result.draws[name], row)
 
 
 def test_blocked_trial_equals_public_estimators_with_strata():
@@ -149,8 +150,11 @@ def test_estimators_equal_estimatr(design):
         "itt": estimators.itt(y, observed, treated, cluster),
         "cace": estimators.wald(y, started, observed, treated, cluster),
     }
+    x = frame[["x1", "x2"]].to_numpy()[None]
     if cluster is None:
-        found["lin"] = estimators.lin(y, observed, treated, frame[["x1", "x2"]].to_numpy()[None])
+        found["lin"] = estimators.lin(y, observed, treated, x)
+    else:
+        found["lin"] = estimators.lin_cr2(y, observed, treated, x, 10)
     for name, est in found.items():
         ref = values[name]
         assert est.estimate[0] == pytest.approx(ref["estimate"], abs=1e-10)

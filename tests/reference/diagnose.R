@@ -31,6 +31,8 @@ out$individual <- list(
 cl <- d[d$design == "clustered", ]
 out$clustered <- list(
   itt = row(lm_robust(yy ~ z, data = cl, clusters = cluster, se_type = "CR2"), "z"),
+  lin = row(lm_lin(yy ~ z, covariates = ~ x1 + x2, data = cl, clusters = cluster,
+                   se_type = "CR2"), "z"),
   cace = row(iv_robust(yy ~ d | z, data = cl, clusters = cluster, se_type = "CR2"), "d")
 )
 write(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE),

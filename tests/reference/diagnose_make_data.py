@@ -3,7 +3,8 @@
 Run once: ``.venv/bin/python tests/reference/diagnose_make_data.py``. The CSV is committed;
 tests and the R script only read it. Two trials drawn by the design diagnosis's own simulator
 (:mod:`impact.analysis.power.diagnosis.design`): ``individual`` (take-up 70 %, crossover 10 %,
-differential attrition, two covariates) and ``clustered`` (8 + 8 clusters of 10, ICC 0.2).
+differential attrition, two covariates) and ``clustered`` (8 + 8 clusters of 10, ICC 0.2,
+two covariates).
 """
 
 from pathlib import Path
@@ -30,6 +31,8 @@ DESIGNS = {
         n_control=80,
         attrition_treatment=0.1,
         attrition_control=0.2,
+        n_covariates=2,
+        r2=0.2,
         icc=0.2,
         cluster_size=10,
         **COMMON,

@@ -9,7 +9,8 @@ Each equals the package's public estimator on the same data (tests/test_power_di
 * :func:`lin` — Lin's (2013) fully interacted regression with covariates centred at the
   respondents' mean; its hat matrix is block-diagonal by arm, so the treatment coefficient is
   the difference of the two arms' intercepts of ``y ~ 1 + x̃`` and its HC2 variance the sum of
-  theirs; ``n − 2 − 2k`` degrees of freedom;
+  theirs; ``n − 2 − 2k`` degrees of freedom; in cluster designs :func:`lin_cr2` (CR2 from the
+  eigen-decomposition of each cluster's ``I − H_gg``, Bell–McCaffrey degrees of freedom);
 * :func:`wald` — two-stage least squares of ``y`` on ``started`` instrumented by the offer (the
   Wald ratio ``ITT_y / ITT_started``); its HC2 (or CR2) variance is the ITT variance of the
   structural residuals ``y − α − β started`` divided by the first stage squared, because the
@@ -204,5 +205,59 @@ def lin(y, observed, treated, x, block=None) -> Estimates:
         ok &= good & (leverage.max(axis=1) < 1.0 - 1e-12)
     df = r.sum(axis=1) - 2.0 - 2.0 * k
     ok &= np.isfinite(variance) & (df > 0)
+    se = np.sqrt(np.where(ok, variance, np.nan))
+    return Estimates(np.where(ok, estimate, np.nan), se, np.where(ok, df, np.nan))
+
+
+def _arm_cr2(y, w, design, size: int):
+    """One arm's share of Lin's CR2 variance: the intercept's variance and Bell–McCaffrey terms.
+
+    ``w`` marks the arm's respondents; clusters are consecutive runs of ``size`` participants.
+    Returns ``(intercept, variance, trace, frobenius², usable)`` per trial.
+    """
+    trials, n, p = design.shape
+    d = design * w[:, :, None]
+    cross = np.einsum("tni,tnj->tij", d, d)
+    usable = (w.sum(axis=1) > p) & (np.abs(np.linalg.det(cross)) > 1e-10)
+    cross[~usable] = np.eye(p)
+    inverse = np.linalg.inv(cross)
+    coef = np.einsum("tij,tnj,tn->ti", inverse, d, y)
+    resid = (y - np.einsum("tnj,tj->tn", design, coef)) * w
+    groups = n // size
+    d_g = d.reshape(trials, groups, size, p)
+    hat = np.einsum("tgai,tij,tgbj->tgab", d_g, inverse, d_g)
+    values, vectors = np.linalg.eigh(np.eye(size) - hat)
+    usable &= (values > 1e-12).all(axis=(1, 2))
+    root = np.where(values > 1e-12, 1.0 / np.sqrt(np.maximum(values, 1e-12)), 0.0)
+    adjust = np.einsum("tgai,tgi,tgbi->tgab", vectors, root, vectors)
+    weights = np.einsum("tgai,ti->tga", d_g, inverse[:, 0, :])  # D_g (DᵀD)⁻¹ c
+    spread = np.einsum("tgab,tgb->tga", adjust, weights)  # A_g D_g (DᵀD)⁻¹ c
+    grouped = resid.reshape(trials, groups, size)
+    variance = (np.einsum("tga,tgab,tgb->tg", weights, adjust, grouped) ** 2).sum(axis=1)
+    # Bell–McCaffrey: column g of P is (I − H) times A_g D_g (DᵀD)⁻¹ c placed in cluster g
+    columns = (spread[:, :, :, None] * np.eye(groups)[None, :, None, :]).reshape(trials, n, -1)
+    projected = inverse @ np.einsum("tnj,tng->tjg", d, columns)
+    columns = columns - d @ projected
+    gram = np.einsum("tng,tnh->tgh", columns, columns)
+    trace = np.trace(gram, axis1=1, axis2=2)
+    return coef[:, 0], variance, trace, (gram**2).sum(axis=(1, 2)), usable
+
+
+def lin_cr2(y, observed, treated, x, size: int) -> Estimates:
+    """Lin's estimator in a cluster design: CR2 variance and Bell–McCaffrey degrees of freedom.
+
+    The interacted regression is block-diagonal by arm and clusters lie within one arm, so the
+    CR2 variance of the treatment coefficient is the sum of the arms' intercept variances and the
+    Bell–McCaffrey matrix is block-diagonal by arm.
+    """
+    r = observed.astype(float)
+    centre = (x * r[:, :, None]).sum(axis=1) / r.sum(axis=1)[:, None]
+    design = np.concatenate([np.ones((*y.shape, 1)), x - centre[:, None, :]], axis=2)
+    parts = [_arm_cr2(y, r * (treated == arm), design, size) for arm in (1.0, 0.0)]
+    estimate = parts[0][0] - parts[1][0]
+    variance = parts[0][1] + parts[1][1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df = (parts[0][2] + parts[1][2]) ** 2 / (parts[0][3] + parts[1][3])
+    ok = parts[0][4] & parts[1][4] & np.isfinite(variance) & np.isfinite(df)
     se = np.sqrt(np.where(ok, variance, np.nan))
     return Estimates(np.where(ok, estimate, np.nan), se, np.where(ok, df, np.nan))

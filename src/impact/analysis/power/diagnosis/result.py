@@ -117,7 +117,6 @@ _NOTES = {
     "ri": "power only: a test of the sharp null of no effect for anyone, no interval",
     "lee": "coverage: Imbens–Manski interval covers the ITT of always-responders",
     "lin_none": "not estimated: needs covariates (n_covariates ≥ 1) or blocks",
-    "lin_cluster": "not estimated in cluster designs (CR2 for Lin's regression not simulated)",
     "lee_cluster": "standard errors ignore the clustering",
 }
 
@@ -133,8 +132,7 @@ def summarise(draws: dict[str, EstimatorDraws], design: DeclaredDesign, alpha: f
         else:
             row = dict.fromkeys(COLUMNS, np.nan) | {"n_defined": 0}
             if name == "lin":
-                reason = "lin_cluster" if design.cluster_size > 1 else "lin_none"
-                row["note"] = _NOTES[reason]
+                row["note"] = _NOTES["lin_none"]
             elif name == "ri":
                 row["note"] = "not estimated: ri_draws = 0"
         if name == "ri" and name in draws:

@@ -49,7 +49,10 @@ def _analyse(
         "itt": _with_interval("itt", itt, alpha, constant),
         "cace": _with_interval("cace", cace, alpha, constant),
     }
-    if (trials.x is not None or block is not None) and cluster is None:
+    if cluster is not None and trials.x is not None:
+        lin = estimators.lin_cr2(y, seen, treated, trials.x, int(np.bincount(cluster)[0]))
+        out["lin"] = _with_interval("lin", lin, alpha, constant)
+    elif trials.x is not None or block is not None:
         lin = estimators.lin(y, seen, treated, trials.x, block)
         out["lin"] = _with_interval("lin", lin, alpha, constant)
     if ri_draws:
@@ -92,8 +95,8 @@ def diagnose(
 
     Simulates ``n_sims`` trials of the design described in
     :mod:`impact.analysis.power.diagnosis.design` and analyses each with the package's
-    estimators: the ITT difference (HC2; CR2 with clusters), Lin's covariate-adjusted ITT (HC2;
-    needs covariates or blocks, individual designs), the CACE by 2SLS (HC2/CR2), randomisation
+    estimators: the ITT difference (HC2; CR2 with clusters), Lin's covariate-adjusted ITT (HC2,
+    CR2 with clusters; needs covariates or blocks), the CACE by 2SLS (HC2/CR2), randomisation
     inference (``ri_draws`` re-draws per trial; 0 leaves it out) and Lee bounds (Imbens–Manski
     interval).
 
