@@ -1,14 +1,14 @@
 """Benchmark: design diagnosis — coverage of 95 % intervals over many trials, and its speed.
 
 On synthetic designs with known truth (``impact.power.diagnose``), checks that the 95 %
-intervals of the ITT difference (HC2; CR2 in the cluster design; block fixed effects in the
-blocked design), Lin's estimator and the CACE by 2SLS cover their estimand in 93–97 % of 2,000
-simulated trials; that randomisation inference
-rejects a true null in 3.5–6.5 % of them; and that the Imbens–Manski interval of the Lee bounds
-covers the ITT of always-responders in 93–97 % of trials without attrition (the bounds are then
-the difference in means) and in at least 93 % with attrition: the estimated trimming share is
-positive even when the true one is 0, so the bounds have width and the interval over-covers by
-design. Times a 1,000-trial diagnosis. Exits 1 when a check fails.
+intervals of the ITT difference, Lin's estimator and the CACE by 2SLS (HC2; CR2 in the cluster
+design; block fixed effects in the blocked design) cover their estimand in 93–97 % of 2,000
+simulated trials; that randomisation inference rejects a true null in 3.5–6.5 % of them; and
+that the Imbens–Manski interval of the Lee bounds covers the ITT of always-responders in
+93–97 % of trials without attrition (the bounds are then the difference in means) and in at
+least 93 % with attrition: the estimated trimming share is positive even when the true one is
+0, so the bounds have width and the interval over-covers by design. Times a 1,000-trial
+diagnosis. Exits 1 when a check fails.
 
 Run: ``.venv/bin/python benchmarks/diagnose.py`` (prints a Markdown page);
 ``--write`` also saves it to ``benchmarks/results/diagnose.md``.
@@ -35,10 +35,9 @@ BASE = dict(control_rate=0.3, take_up=0.7, crossover=0.1, n_treatment=250, n_con
 
 def _design(effect: float, lost_treatment: float, lost_control: float, **more) -> dict:
     """The benchmark's design with an effect (pp), attrition per arm and other settings."""
-    covariates = {} if "cluster_size" in more else {"n_covariates": 2, "r2": 0.2}
     return (
         BASE
-        | covariates
+        | {"n_covariates": 2, "r2": 0.2}
         | more
         | {
             "effect_pp": effect,
