@@ -49,6 +49,9 @@ def _command(argv: Callable[[Workspace], list]) -> Callable[[Workspace], list]:
     return build
 
 
+#: A small design diagnosis (the command's options, without --out).
+_DIAGNOSE = "power diagnose --n1 20 --n2 20 --control-rate 0.3 --effect 10 --sims 5".split()
+
 COMMANDS = {
     "run": lambda ws: ["run", ws.config(), "--out", ws.out],
     "demo": lambda ws: ["demo", "--out", ws.out],
@@ -60,6 +63,7 @@ COMMANDS = {
     "codebook": lambda ws: ["indicators", "--codebook", ws.out],
     "power-plan": lambda ws: ["power", "plan", "--out", ws.out],
     "power-rise": lambda ws: ["power", "rise", "--out", ws.out],
+    "power-diagnose": lambda ws: [*_DIAGNOSE, "--out", ws.out],
 }
 
 

@@ -259,5 +259,7 @@ def rise_command(
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``impact power`` (mde, n, power, simulate, plan, rise) to the app."""
+    """Add ``impact power`` (mde, n, power, simulate, plan, rise, diagnose) to the app."""
+    from impact.cli import power_diagnose  # noqa: F401  (registers ``impact power diagnose``)
+
     app.add_typer(power_app, name="power")
