@@ -25,14 +25,18 @@ from pydantic import (
     model_validator,
 )
 
+from impact.ingest.config_costs import CostsConfig
+from impact.ingest.config_power import PowerConfig
 from impact.ingest.schema import TABLES, TableName
 from impact.ingest.yamlfile import load_yaml, validated_model
 
 __all__ = [
     "AnalysisConfig",
+    "CostsConfig",
     "IndicatorsConfig",
     "InputsConfig",
     "LinkingConfig",
+    "PowerConfig",
     "ReportConfig",
     "StudyConfig",
     "StudySection",
@@ -169,6 +173,9 @@ class StudyConfig(_Strict):
     ----------
     study, inputs, linking, indicators, analysis, report
         The sections (see ``docs/ingest.md``); all but ``study`` and ``inputs`` have defaults.
+    power, costs : PowerConfig, CostsConfig or None
+        The planned randomised design and the programme's costs, when the study declares
+        them (:mod:`impact.ingest.config_power`, :mod:`impact.ingest.config_costs`).
     output : Path
         Default output directory.
     engine : {"pandas", "duckdb", "spark"}
@@ -183,6 +190,8 @@ class StudyConfig(_Strict):
     indicators: IndicatorsConfig = Field(default_factory=IndicatorsConfig)
     analysis: AnalysisConfig = Field(default_factory=AnalysisConfig)
     report: ReportConfig = Field(default_factory=ReportConfig)
+    power: PowerConfig | None = None
+    costs: CostsConfig | None = None
     output: Path = Path("output")
     engine: Literal["pandas", "duckdb", "spark"] = "pandas"
 
