@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from impact.analysis.attrition import AttritionSummary, attrition_summary
-from impact.analysis.outcomes import ProgrammeOutcomes, outcomes_by_round
 from impact.analysis.cost import CostEffectiveness, ProgrammeCosts
+from impact.analysis.outcomes import ProgrammeOutcomes, outcomes_by_round
 from impact.analysis.power import MDEResult, StudyPlan, mde
 from impact.analysis.rct import RctAnalysis, RctWarning, analyse_rct
 from impact.errors import AnalysisError, ImpactError

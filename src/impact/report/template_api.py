@@ -40,9 +40,9 @@ from impact.escaping import (
 from impact.i18n import numbers as nf
 from impact.report.bundle import Bundle, BundleError, load_bundle
 from impact.report.i18n import Translator
+from impact.report.template_settings import settings_markdown
 from impact.report.template_tables import KINDS, Column, col, infer_kind, table_row
 from impact.report.template_tables import column_separator as _separator
-from impact.report.template_settings import settings_markdown
 
 __all__ = ["FIGURE_DIR", "KINDS", "Column", "Report", "col", "open_report"]
 
