@@ -9,9 +9,12 @@ the API, everything else in ``impact.analysis`` is internal. See ``docs/rct.md``
 * :func:`randomisation_test`, :func:`fisher_tests` — randomisation inference, exact tests;
 * :func:`adjust_pvalues`, :func:`westfall_young` — multiple testing;
 * :func:`heterogeneity`, :func:`component_associations` — subgroups, components → job;
-* :func:`consort_figure`, :func:`effects_figure`, :func:`subgroup_figure` — figures.
+* :func:`consort_figure`, :func:`effects_figure`, :func:`subgroup_figure` — figures;
+* :func:`cost_effectiveness`, :func:`cost_per_outcome` — cost per additional person with an
+  outcome (Fieller and bootstrap intervals, impact per 100,000 SEK; ``docs/cost.md``).
 """
 
+from impact.analysis.cost import CostEffectiveness, cost_effectiveness, cost_per_outcome
 from impact.analysis.rct.analysis import RctAnalysis, analyse_rct
 from impact.analysis.rct.balance import BalanceResult, balance
 from impact.analysis.rct.components import ComponentsResult, component_associations
@@ -41,6 +44,8 @@ __all__ = [
     "consort_figure",
     "effects_figure",
     "subgroup_figure",
+    "cost_effectiveness",
+    "cost_per_outcome",
     "RctAnalysis",
     "ConsortFlow",
     "BalanceResult",
@@ -50,4 +55,5 @@ __all__ = [
     "MultipleTestingResult",
     "HeterogeneityResult",
     "ComponentsResult",
+    "CostEffectiveness",
 ]

@@ -64,8 +64,8 @@ class CostsConfig(BaseModel):
     def _some_amount(self) -> CostsConfig:
         if self.total is None and self.per_participant is None and self.per_round is None:
             raise ValueError(
-                "costs: no amount — expected at least one of total, per_participant, "
-                "per_round; fix: add e.g. `per_participant: 18000`"
+                "total: an amount — at least one of total, per_participant, per_round; "
+                "fix: add e.g. `per_participant: 18000`"
             )
         return self
 

@@ -76,7 +76,7 @@ class PowerConfig(_Strict):
     def _one_size(self) -> PowerConfig:
         if (self.n_per_arm is None) == (self.n_total is None):
             raise ValueError(
-                "power: give exactly one of n_per_arm and n_total (participants randomised)"
+                "n_total: exactly one of n_total and n_per_arm (participants randomised)"
                 "; fix: e.g. `n_total: 500`"
             )
         return self
