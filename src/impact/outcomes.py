@@ -17,6 +17,7 @@ programme. See ``docs/outcomes.md``.
   (descriptive, not an effect; ``docs/cost.md``).
 """
 
+from impact.analysis.cost import ProgrammeCosts, programme_costs
 from impact.analysis.outcomes import (
     Attribution,
     GroupComparison,
@@ -33,7 +34,6 @@ from impact.analysis.outcomes import (
     target_attainment,
     trajectories,
 )
-from impact.analysis.cost import ProgrammeCosts, programme_costs
 from impact.analysis.outcomes.figures import plot_shares
 
 __all__ = [
