@@ -145,6 +145,8 @@ class AnalysisConfig(_Strict):
     outcomes: list[str] = Field(default_factory=lambda: list(DEFAULT_OUTCOMES), min_length=1)
     attrition_boundary: Literal["cautious", "optimistic"] = "cautious"
     ri_draws: int = Field(10000, ge=100)
+    attrition_bootstrap: int = Field(500, ge=50)
+    attrition_permutations: int = Field(10000, ge=100)
     seed: int = 20231101
 
 

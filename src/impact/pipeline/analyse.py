@@ -193,6 +193,8 @@ def _analyse_randomised(
             covariates=covariates,
             boundary=config.attrition_boundary,
             confidence_level=config.confidence_level,
+            n_bootstrap=config.attrition_bootstrap,
+            n_permutations=config.attrition_permutations,
             seed=config.seed,
         )
     except AnalysisError as error:

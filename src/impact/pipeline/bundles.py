@@ -58,6 +58,8 @@ def _declared(config, analyses: StudyAnalyses) -> dict:
         "groups": list(analysis.groups),
         "ri_draws": analysis.ri_draws,
         "attrition_boundary": analysis.attrition_boundary,
+        "attrition_bootstrap": analysis.attrition_bootstrap,
+        "attrition_permutations": analysis.attrition_permutations,
         "power_declared": config.power is not None,
     }
     if analyses.rct is not None:

@@ -12,7 +12,8 @@ from impact.i18n import numbers as nf
 #: The settings listed, in this order (a setting the bundle does not record is left out).
 SETTINGS = (
     "outcomes", "covariates", "rct_covariates", "groups", "targets", "confidence_level",
-    "suppression_threshold", "ri_draws", "attrition_boundary", "link_threshold",
+    "suppression_threshold", "ri_draws", "attrition_boundary", "attrition_bootstrap",
+    "attrition_permutations", "link_threshold",
     "power_declared", "cost_outcomes", "cost_bootstrap_draws",
 )  # fmt: skip
 
