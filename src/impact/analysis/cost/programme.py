@@ -10,10 +10,9 @@ upper limit when the interval reaches zero).
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -21,6 +20,7 @@ import pandas as pd
 from impact.analysis.cost.basis import cost_basis, participant_counts
 from impact.analysis.cost.effectiveness import costs_section
 from impact.analysis.cost.fieller import positive_cost_interval
+from impact.analysis.cost.result import CostResult
 from impact.analysis.cost.text import money
 from impact.analysis.outcomes.proportions import wilson_interval
 from impact.analysis.rct.design import outcome_values
@@ -28,7 +28,6 @@ from impact.i18n import Lang, check_lang, message
 from impact.i18n import numbers as nf
 from impact.i18n.labels import label
 from impact.ingest.config_costs import CostsConfig
-from impact.results import Result
 from impact.validation import check_level
 
 __all__ = ["ProgrammeCosts", "programme_costs"]
@@ -52,7 +51,7 @@ COLUMNS = [
 
 
 @dataclass(frozen=True, repr=False)
-class ProgrammeCosts(Result):
+class ProgrammeCosts(CostResult):
     """Cost per participant and per participant reaching each outcome (descriptive).
 
     ``tidy()``: one row per outcome (see :data:`COLUMNS`); ``interval`` reads like
@@ -60,13 +59,7 @@ class ProgrammeCosts(Result):
     reaching participants than the suppression threshold are blanked (``suppressed``).
     """
 
-    table: pd.DataFrame
-    basis: dict = field(default_factory=dict)
     title = "Programme costs (descriptive, not an effect)"
-
-    def tidy(self) -> pd.DataFrame:
-        """One row per outcome."""
-        return self.table.copy()
 
     def sentences(self, lang: Lang = "en") -> list[str]:
         """The cost per participant, then one sentence per outcome."""
@@ -99,28 +92,6 @@ class ProgrammeCosts(Result):
                 )
             )
         return out
-
-    def summary(self) -> str:
-        """The sentences in English."""
-        return "\n".join([self.title, *self.sentences("en")])
-
-    def to_dict(self) -> dict:
-        """JSON-ready rows, the cost basis and the sentences."""
-        rows = [
-            {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
-            for r in self.table.to_dict(orient="records")
-        ]
-        return {
-            "title": self.title,
-            "basis": dict(self.basis),
-            "rows": rows,
-            "sentences": {lang: self.sentences(lang) for lang in ("sv", "en")},
-        }
-
-    def _repr_html_(self) -> str:
-        items = "".join(f"<li>{html.escape(s)}</li>" for s in self.sentences("en"))
-        table = self.table.to_html(index=False, float_format=lambda v: f"{v:.4g}", na_rep="")
-        return f"<h4>{html.escape(self.title)}</h4>\n<ul>{items}</ul>\n{table}"
 
 
 def _outcome_row(values: np.ndarray, per_participant: float, level: float, threshold: int):

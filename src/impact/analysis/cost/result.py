@@ -12,7 +12,7 @@ from impact.analysis.cost.text import cost_sentence, impact_sentence
 from impact.i18n import Lang, check_lang
 from impact.results import Result
 
-__all__ = ["COLUMNS", "CostEffectiveness"]
+__all__ = ["COLUMNS", "CostEffectiveness", "CostResult"]
 
 #: Columns of :meth:`CostEffectiveness.tidy`.
 COLUMNS = [
@@ -45,31 +45,20 @@ COLUMNS = [
 
 
 @dataclass(frozen=True, repr=False)
-class CostEffectiveness(Result):
-    """Cost per additional person with an outcome, with Fieller and bootstrap intervals.
-
-    ``tidy()`` has one row per outcome and effect (``itt``: cost per person offered ÷ ITT;
-    ``cace``: cost per participant ÷ CACE). ``cost_per_outcome`` is missing when the effect
-    is not positive; ``fieller_interval`` / ``bootstrap_interval`` say how to read the limits:
-    ``bounded`` (both), ``no_upper_limit`` (the effect's interval includes zero: only a lower
-    limit, ``*_high`` missing), ``not_positive`` (no positive cost at all), ``unbounded``.
-    ``impact`` is the J-PAL style "additional people with the outcome per ``per_amount``",
-    with t-based (``impact_low/high``) and bootstrap (``impact_boot_low/high``) intervals.
-    """
+class CostResult(Result):
+    """A table of costs, the cost basis they come from, and sentences in sv/en (subclasses
+    write :meth:`sentences`)."""
 
     table: pd.DataFrame
     basis: dict = field(default_factory=dict)
-    title = "Cost-effectiveness"
 
     def tidy(self) -> pd.DataFrame:
-        """One row per outcome and effect (see the class docstring)."""
+        """One row per outcome (see the class docstring)."""
         return self.table.copy()
 
-    def sentences(self, lang: Lang = "en") -> list[str]:
-        """Per row: the cost per additional outcome and the impact per amount, in words."""
-        lang = check_lang(lang)
-        rows = self.table.to_dict(orient="records")
-        return [f"{cost_sentence(r, lang)} {impact_sentence(r, lang)}" for r in rows]
+    def sentences(self, lang: Lang = "en") -> list[str]:  # pragma: no cover - abstract
+        """The result in words."""
+        raise NotImplementedError
 
     def summary(self) -> str:
         """The sentences in English."""
@@ -92,3 +81,25 @@ class CostEffectiveness(Result):
         items = "".join(f"<li>{html.escape(s)}</li>" for s in self.sentences("en"))
         table = self.table.to_html(index=False, float_format=lambda v: f"{v:.4g}", na_rep="")
         return f"<h4>{html.escape(self.title)}</h4>\n<ul>{items}</ul>\n{table}"
+
+
+@dataclass(frozen=True, repr=False)
+class CostEffectiveness(CostResult):
+    """Cost per additional person with an outcome, with Fieller and bootstrap intervals.
+
+    ``tidy()`` has one row per outcome and effect (``itt``: cost per person offered ÷ ITT;
+    ``cace``: cost per participant ÷ CACE). ``cost_per_outcome`` is missing when the effect
+    is not positive; ``fieller_interval`` / ``bootstrap_interval`` say how to read the limits:
+    ``bounded`` (both), ``no_upper_limit`` (the effect's interval includes zero: only a lower
+    limit, ``*_high`` missing), ``not_positive`` (no positive cost at all), ``unbounded``.
+    ``impact`` is the J-PAL style "additional people with the outcome per ``per_amount``",
+    with t-based (``impact_low/high``) and bootstrap (``impact_boot_low/high``) intervals.
+    """
+
+    title = "Cost-effectiveness"
+
+    def sentences(self, lang: Lang = "en") -> list[str]:
+        """Per row: the cost per additional outcome and the impact per amount, in words."""
+        lang = check_lang(lang)
+        rows = self.table.to_dict(orient="records")
+        return [f"{cost_sentence(r, lang)} {impact_sentence(r, lang)}" for r in rows]
