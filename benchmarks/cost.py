@@ -123,9 +123,10 @@ covering when its lower limit is below the truth.
 Reading: Fieller's interval is the set of costs for every effect inside the effect's
 confidence interval, so it covers exactly as often as that interval; when the effect is
 uncertain it is open-ended (no finite upper limit), which is why the reports say so instead of
-printing a number. The delta-method interval, symmetric around cost ÷ effect, under-covers
-when the effect is small. "Impact per 100,000 SEK" is linear in the effect and covers at the
-nominal level even with no effect at all.
+printing a number. The percentile bootstrap covers slightly below the nominal level at
+this size, as percentile intervals do; the delta-method interval, symmetric around
+cost ÷ effect, under-covers, the more so the smaller the effect. "Impact per 100,000 SEK"
+is linear in the effect and covers at the nominal level even with no effect at all.
 """
     print(report)
     if args.write:
