@@ -19,7 +19,7 @@ from impact.resources import reports_dir
 STUDY = {"name": "Declared", "organisation": "Test", "design": "randomised"}
 HEAD = "study: {name: X, design: randomised}\ninputs: {baseline: b.csv, randomisation: r.csv}\n"
 DESIGN_A = "power: {n_total: 400, attrition: 0.2, r2: [0, 0.1], control_rates: observed}\n"
-DESIGN_B = "power: {n_per_arm: 100, alpha: 0.1, control_rates: {got_job: 0.4}}\n"
+DESIGN_B = "power: {n_per_arm: 100, ratio: 1.5, alpha: 0.1, control_rates: {got_job: 0.4}}\n"
 
 
 def _rows() -> pd.DataFrame:
@@ -62,11 +62,11 @@ def test_the_plan_follows_the_declared_design(bundles):
     assert plan_a.n_participants == 400 and plan_a.attrition == 0.2
     observed = _rows().query("arm == 'control'")["got_job"].astype(float).mean()
     assert plan_a.tidy().query("outcome == 'got_job'")["control_rate"].iloc[0] == observed
-    assert plan_b.n_participants == 200 and plan_b.alpha == 0.1
+    assert plan_b.n_participants == 250 and plan_b.alpha == 0.1
     assert set(plan_b.tidy()["outcome"]) == {"got_job"}
     numbers_a, numbers_b = results_a["numbers"], results_b["numbers"]
     assert numbers_a["plan.n_participants"]["value"] == 400
-    assert numbers_b["plan.n_participants"]["value"] == 200
+    assert numbers_b["plan.n_participants"]["value"] == 250
     key = "plan.got_job.r2_0.increase.mde_pp"
     assert numbers_a[key]["value"] != numbers_b[key]["value"]
     assert results_a["data"]["design_declared"] and results_b["data"]["design_declared"]
@@ -86,7 +86,8 @@ def test_report_text_changes_with_the_design(bundles, tmp_path):
     text_b = _report(found["b"][2], tmp_path)
     text_none = _report(found["none"][2], tmp_path)
     assert "The design the study file declares" in text_a
-    assert "400" in text_a and "400" not in text_b and "200" in text_b
+    assert "400" in text_a and "400" not in text_b and "250" in text_b
+    assert "(equal arms)" in text_a and "150 to the programme, 100 to the control" in text_b
     assert text_a != text_b
     assert "declares no planned design" in text_none
     assert "# Minimum detectable effects\n" not in text_none and "# Assumptions" not in text_none

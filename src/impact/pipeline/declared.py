@@ -73,7 +73,8 @@ def declared_plan(
             rates,
             attrition=design.attrition,
             r2_values=tuple(design.r2),
-            ratio=design.ratio,
+            ratio=1.0 / design.ratio,  # the study file's treatment : control; the library's
+            # ratio is n_control / n_treatment
             alpha=design.alpha,
             power=design.power,
             method=design.method,

@@ -99,6 +99,7 @@ def _plan_section(w, plan) -> None:
             "outcomes": outcomes,
             "r2_values": sorted(float(v) for v in table["r2"].unique()),
             "method": plan.method,
+            "arms": [float(table["n_treatment"].iloc[0]), float(table["n_control"].iloc[0])],
             "control_rates": {
                 o: float(table.loc[table["outcome"] == o, "control_rate"].iloc[0]) for o in outcomes
             },
