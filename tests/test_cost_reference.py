@@ -105,3 +105,17 @@ def test_bootstrap_centre_is_the_estimator_r_computes(data, outcome):
     assert itt.estimate == pytest.approx(REF["itt"][outcome]["estimate"], rel=TOL)
     cace = bootstrap_effect(data, outcome, take_up="started", draws=10, seed=1)
     assert cace.estimate == pytest.approx(REF["cace"][outcome]["estimate"], rel=TOL)
+
+
+def test_cace_cost_uses_the_cost_per_participant(data):
+    from impact.rct import cace
+
+    estimates = cace(data, outcomes=["got_job"], take_up="started").tidy()
+    assert estimates["estimate"].iloc[0] == pytest.approx(REF["cace"]["got_job"]["estimate"],
+                                                          rel=TOL)  # fmt: skip
+    found = cost_effectiveness(data, COSTS, outcomes=["got_job"], effect="cace",
+                               estimates=estimates, seed=1).tidy().iloc[0]  # fmt: skip
+    assert found["effect"] == "cace"
+    assert found["cost_per_person"] == pytest.approx(REF["per_participant"], rel=TOL)
+    expected = REF["per_participant"] / REF["cace"]["got_job"]["estimate"]
+    assert found["cost_per_outcome"] == pytest.approx(expected, rel=TOL)

@@ -5,7 +5,10 @@ the API, everything else in ``impact.analysis`` is internal. See ``docs/rct.md``
 
 * :func:`analyse_rct` — every part below in one call, with ``write(directory)``;
 * :func:`consort_flow`, :func:`balance` — the flow of participants and baseline balance;
-* :func:`itt` — intention-to-treat effects (HC2 standard errors, Lin adjustment);
+* :func:`itt` — intention-to-treat effects (HC2 standard errors, CR2 with a cluster, Lin
+  adjustment);
+* :func:`cace` — the effect on those who take part when offered (CACE by 2SLS), the first
+  stage and the complier characteristics;
 * :func:`randomisation_test`, :func:`fisher_tests` — randomisation inference, exact tests;
 * :func:`adjust_pvalues`, :func:`westfall_young` — multiple testing;
 * :func:`heterogeneity`, :func:`component_associations` — subgroups, components → job;
@@ -17,6 +20,7 @@ the API, everything else in ``impact.analysis`` is internal. See ``docs/rct.md``
 from impact.analysis.cost import CostEffectiveness, cost_effectiveness, cost_per_outcome
 from impact.analysis.rct.analysis import RctAnalysis, analyse_rct
 from impact.analysis.rct.balance import BalanceResult, balance
+from impact.analysis.rct.cace import CaceResult, cace
 from impact.analysis.rct.components import ComponentsResult, component_associations
 from impact.analysis.rct.consort import ConsortFlow, consort_flow
 from impact.analysis.rct.figures import consort_figure, effects_figure, subgroup_figure
@@ -35,6 +39,7 @@ __all__ = [
     "consort_flow",
     "balance",
     "itt",
+    "cace",
     "randomisation_test",
     "fisher_tests",
     "adjust_pvalues",
@@ -50,6 +55,7 @@ __all__ = [
     "ConsortFlow",
     "BalanceResult",
     "IttResult",
+    "CaceResult",
     "RandomisationResult",
     "FisherResult",
     "MultipleTestingResult",

@@ -76,6 +76,17 @@ def _rct_covariates(rows: pd.DataFrame, covariates: list[str]) -> list[str]:
     return ["gender", *covariates]
 
 
+def _take_up(rows: pd.DataFrame, notes: list[str]) -> str | None:
+    """``"started"`` when the randomised rows record take-up with both values (the CACE),
+    else None (with a note when the column is there but cannot identify a CACE)."""
+    if "started" not in rows.columns or rows["started"].isna().all():
+        return None
+    if rows["started"].dropna().nunique() < 2:
+        notes.append("effect of taking part (CACE) not estimated: 'started' has one value")
+        return None
+    return "started"
+
+
 def _randomised_rows(table: pd.DataFrame) -> pd.DataFrame:
     return table[table["arm"].notna()].reset_index(drop=True)
 
@@ -184,6 +195,7 @@ def _analyse_randomised(
             ri_draws=config.ri_draws,
             seed=config.seed,
             confidence_level=config.confidence_level,
+            take_up=(take_up := _take_up(rows, analyses.notes)),
             lang=lang,
         )
     try:
@@ -201,7 +213,10 @@ def _analyse_randomised(
         analyses.notes.append(f"attrition analysis not possible: {error}")
     analyses.power_as_run = _power_as_run(rows, family, config.confidence_level, analyses.notes)
     analyses.plan = declared_plan(prepared.config.power, rows, family, analyses.notes)
-    _, analyses.cost = declared_costs(prepared.config, table, rows, analyses.notes)
+    cace = analyses.rct.cace.tidy() if analyses.rct.cace is not None else None
+    _, analyses.cost = declared_costs(
+        prepared.config, table, rows, analyses.notes, cace=cace, take_up=take_up
+    )
     analyses.register = RegisterAnalyses(
         timing=analyse_timing(rows, covariates=covariates, notes=analyses.notes),
         comparison=analyse_register(

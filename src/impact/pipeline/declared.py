@@ -87,10 +87,18 @@ def declared_plan(
 
 
 def declared_costs(
-    config: StudyConfig, table: pd.DataFrame, rows: pd.DataFrame | None, notes: list[str]
+    config: StudyConfig,
+    table: pd.DataFrame,
+    rows: pd.DataFrame | None,
+    notes: list[str],
+    *,
+    cace: pd.DataFrame | None = None,
+    take_up: str | None = None,
 ) -> tuple[ProgrammeCosts | None, CostEffectiveness | None]:
     """Descriptive programme costs (a programme study) or, for a randomised study (``rows``
-    given), the cost per additional outcome from the ITT — when the study file has ``costs:``."""
+    given), the cost per additional outcome from the ITT — and from the CACE when ``cace``
+    (its tidy table) and the ``take_up`` column are given — when the study file has ``costs:``.
+    """
     costs = config.costs
     if costs is None:
         return None, None
@@ -99,22 +107,20 @@ def declared_costs(
     missing = sorted(set(costs.outcomes) - set(outcomes))
     if missing:
         notes.append(f"costs: outcomes not in the indicator table: {', '.join(missing)}")
+    options = {"confidence_level": analysis.confidence_level}
     if rows is None:
         descriptive = programme_costs(
-            table,
-            costs,
-            outcomes=outcomes,
-            confidence_level=analysis.confidence_level,
-            suppression_threshold=analysis.suppression_threshold,
-        )
+            table, costs, outcomes=outcomes, suppression_threshold=analysis.suppression_threshold,
+            **options,
+        )  # fmt: skip
         return descriptive, None
     if not outcomes:
         return None, None
-    effectiveness = cost_effectiveness(
-        rows,
-        costs,
-        outcomes=outcomes,
-        confidence_level=analysis.confidence_level,
-        seed=analysis.seed,
-    )
-    return None, effectiveness
+    options.update(outcomes=outcomes, seed=analysis.seed, take_up=take_up or "started")
+    found = cost_effectiveness(rows, costs, **options)
+    if cace is not None and take_up is not None:
+        by_cace = cost_effectiveness(rows, costs, effect="cace", estimates=cace, **options)
+        found = CostEffectiveness(
+            pd.concat([found.table, by_cace.table], ignore_index=True), basis=found.basis
+        )
+    return None, found

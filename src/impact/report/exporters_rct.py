@@ -1,7 +1,8 @@
 """Write the results bundle of the technical report of a randomised study.
 
 Parts: CONSORT flow, balance, ITT (specifications × outcomes, Fisher and randomisation p, Holm,
-Benjamini–Hochberg and Westfall–Young adjustments), heterogeneity by subgroup, components →
+Benjamini–Hochberg and Westfall–Young adjustments), with a take-up column the effect of taking
+part (CACE, :mod:`impact.report.exporters_rct_cace`), heterogeneity by subgroup, components →
 job; optional attrition, power of the study as run, time to job and register comparison (see
 :mod:`impact.report.exporters_rct_parts`). Count tables are small-cell suppressed with
 :func:`impact.analysis.outcomes.suppress_small_cells`; estimates from a subgroup or cell with
@@ -24,6 +25,7 @@ from impact.analysis.rct.labels import LEVELS, OUTCOMES, TEXT
 from impact.i18n import table
 from impact.report.bundle import BundleError, bundle_writer
 from impact.report.exporters_cost import write_cost, write_declared_power
+from impact.report.exporters_rct_cace import write_cace
 from impact.report.exporters_rct_parts import (
     write_attrition,
     write_optional,
@@ -256,6 +258,7 @@ def write_rct_bundle(
         _consort(w, rct, threshold)
         _balance(w, rct, threshold)
         _itt(w, rct)
+        write_cace(w, rct, threshold)
         _heterogeneity(w, rct, threshold)
         _components(w, rct, threshold)
         if attrition is not None:

@@ -259,7 +259,7 @@ def cost_effectiveness(
     rows = []
     for outcome in outcomes:
         found = estimates[estimates["outcome"] == outcome]
-        if found.empty or pd.isna(found["std_error"].iloc[0]):
+        if found.empty or found[["estimate", "std_error"]].iloc[0].isna().any():
             continue
         first = found.iloc[0]
         boot: EffectDraws = bootstrap_effect(

@@ -1,4 +1,4 @@
-"""Analysis of randomised studies: CONSORT flow, balance, ITT, second tests, multiplicity.
+"""Analysis of randomised studies: CONSORT flow, balance, ITT, CACE, second tests, multiplicity.
 
 Start with :func:`analyse_rct`, which runs everything and returns an :class:`RctAnalysis`
 with a ``write(directory)`` method; the parts are public too. See ``docs/rct.md``.
@@ -6,6 +6,7 @@ with a ``write(directory)`` method; the parts are public too. See ``docs/rct.md`
 
 from .analysis import DEFAULT_COMPONENTS, DEFAULT_COVARIATES, RctAnalysis, analyse_rct
 from .balance import BalanceResult, balance
+from .cace import CaceResult, cace
 from .components import ComponentsResult, component_associations
 from .consort import ConsortFlow, consort_flow
 from .design import Adjustment, RctWarning, SeType
@@ -21,6 +22,7 @@ __all__ = [
     "DEFAULT_COVARIATES",
     "Adjustment",
     "BalanceResult",
+    "CaceResult",
     "ComponentsResult",
     "ConsortFlow",
     "FisherResult",
@@ -34,6 +36,7 @@ __all__ = [
     "adjust_pvalues",
     "analyse_rct",
     "balance",
+    "cace",
     "component_associations",
     "consort_figure",
     "consort_flow",

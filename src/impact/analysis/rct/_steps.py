@@ -137,15 +137,18 @@ def _subgroups_and_components(
     arm: str,
     covariates: Sequence[str],
     strata: str | None,
-    robust: SeType,
+    se_type: SeType,
+    cluster: str | None,
     confidence_level: float,
 ) -> tuple[dict[str, HeterogeneityResult], ComponentsResult | None]:
-    """Heterogeneity per subgroup column and the component → job associations."""
+    """Heterogeneity per subgroup column and the component → job associations, with the
+    ITT's ``se_type`` and ``cluster``."""
     model: dict[str, Any] = {
         "arm": arm,
         "covariates": covariates,
         "strata": strata,
-        "se_type": robust,
+        "se_type": se_type,
+        "cluster": cluster,
     }
     het = {
         g: heterogeneity(data, list(outcomes), g, **model, confidence_level=confidence_level)

@@ -28,10 +28,12 @@ from ._steps import (
     _subgroups_and_components,
 )
 from .balance import BalanceResult
+from .cace import CaceResult, cace
 from .components import ComponentsResult
 from .consort import ConsortFlow
-from .design import Adjustment, SeType
+from .design import Adjustment, SeType, resolve_se_type
 from .figures import consort_figure, effects_figure, subgroup_figure
+from .figures_cace import cace_figure
 from .heterogeneity import HeterogeneityResult
 from .itt import IttResult, itt
 from .multiple import MultipleTestingResult
@@ -55,6 +57,7 @@ class RctAnalysis(Result):
     multiple_testing: list[MultipleTestingResult]
     heterogeneity: dict[str, HeterogeneityResult]
     components: ComponentsResult | None
+    cace: CaceResult | None = None
     settings: dict = field(default_factory=dict)
     lang: Lang = "en"
     title: str = "Randomised study: analysis"
@@ -66,6 +69,7 @@ class RctAnalysis(Result):
             fisher=self.fisher,
             randomisation=self.randomisation,
             adjusted=self.multiple_testing,
+            cace=self.cace,
             formatted=formatted,
             lang=lang or self.lang,
         )
@@ -95,6 +99,8 @@ class RctAnalysis(Result):
     def summary(self) -> str:
         """CONSORT counts, balance, ITT effects and the main second tests."""
         parts = [self.title, self.consort.summary(), self.balance.summary(), self.itt.summary()]
+        if self.cace is not None:
+            parts.append(self.cace.summary())
         if self.randomisation is not None:
             ri = self.randomisation.tidy()
             parts.append(
@@ -127,10 +133,11 @@ class RctAnalysis(Result):
         Files: ``consort.csv``, ``consort_reasons.csv``, ``balance.csv``,
         ``balance_joint.csv``, ``itt.csv``, ``fisher.csv``, ``randomisation.csv``,
         ``multiple_testing.csv``, ``heterogeneity_<g>.csv`` and ``..._tests.csv``,
-        ``components_job.csv``, ``results_table.csv`` (numeric) and
+        ``components_job.csv``, with a take-up column ``cace.csv`` and ``compliers.csv``,
+        ``results_table.csv`` (numeric) and
         ``results_table_<lang>.csv`` (formatted), ``summary.txt``, ``settings.json``, and the
-        figures ``consort_<lang>``, ``effects_<lang>``, ``heterogeneity_<g>_<lang>`` in
-        each of ``formats``.
+        figures ``consort_<lang>``, ``effects_<lang>``, ``heterogeneity_<g>_<lang>`` (and
+        ``cace_<lang>``) in each of ``formats``.
         """
         for fmt in formats:
             check_choice("formats", fmt, ["png", "svg", "pdf"])
@@ -153,12 +160,17 @@ class RctAnalysis(Result):
                 tables[f"heterogeneity_{g}_tests"] = het.tests
             if self.components is not None:
                 tables["components_job"] = self.components.tidy()
+            if self.cace is not None:
+                tables["cace"] = self.cace.tidy()
+                tables["compliers"] = self.cace.compliers
             for name, table in tables.items():
                 write_csv(table, out / f"{name}.csv", index=False)
             figures = {
                 f"consort_{self.lang}": consort_figure(self.consort, self.lang),
                 f"effects_{self.lang}": effects_figure(self.itt, lang=self.lang),
             }
+            if self.cace is not None:
+                figures[f"cace_{self.lang}"] = cace_figure(self.cace, self.lang)
             for g, het in self.heterogeneity.items():
                 if len(het.tidy()):
                     figures[f"heterogeneity_{g}_{self.lang}"] = subgroup_figure(het, self.lang)
@@ -179,13 +191,14 @@ def analyse_rct(
     arm: str = "arm",
     adjustments: Sequence[Adjustment] = ("unadjusted", "additive", "lin"),
     main_specification: Adjustment | None = None,
-    se_type: SeType = "HC2",
+    se_type: SeType | None = None,
     cluster: str | None = None,
     ri_draws: int = 10_000,
     ri_statistic: Statistic = "studentised",
     seed: int | None = None,
     confidence_level: float = 0.95,
     reason_column: str | None = None,
+    take_up: str | None = None,
     lang: Lang = "en",
 ) -> RctAnalysis:
     """Run the full analysis of a randomised study.
@@ -216,8 +229,9 @@ def analyse_rct(
     main_specification : {"unadjusted", "additive", "lin"}, optional
         Specification whose p-values are adjusted with Holm/BH (default ``lin`` when there are
         covariates, else ``unadjusted``).
-    se_type : {"HC0", "HC1", "HC2", "HC3", "stata"}
-        Robust SEs (``"stata"`` with ``cluster``).
+    se_type : {"HC0", "HC1", "HC2", "HC3", "CR2", "stata"}, optional
+        Robust SEs of every regression (ITT, CACE, heterogeneity, components). Default
+        ``"HC2"``, or ``"CR2"`` with ``cluster`` (``"stata"``: CR1).
     cluster : str, optional
         Cluster column. Randomisation inference permutes individuals, so it is skipped for
         clustered designs (with a note in ``settings``).
@@ -231,6 +245,10 @@ def analyse_rct(
         CI level.
     reason_column : str, optional
         Known drop-out reasons for the CONSORT flow.
+    take_up : str, optional
+        Boolean take-up column (e.g. ``started``): adds the effect on those who take part
+        when offered (:func:`~impact.analysis.rct.cace.cace`) for the primary outcomes, with
+        the complier characteristics.
     lang : {"en", "sv"}
         Language of the formatted table and the figures.
 
@@ -243,7 +261,7 @@ def analyse_rct(
         main_specification, lang,
     )  # fmt: skip
     everything = list(dict.fromkeys([*outcomes, *components]))
-    robust = se_type if se_type != "stata" else "HC2"
+    se_type = resolve_se_type(se_type, cluster)
     flow, bal = _flow_and_balance(data, outcomes[0], covariates, strata, arm, reason_column)
     effects = itt(
         data, everything, arm=arm, covariates=covariates, strata=strata, adjustments=adjustments,
@@ -255,12 +273,21 @@ def analyse_rct(
     )
     multiple = _multiple_testing(effects, main, outcomes, components, ri)
     het, comp = _subgroups_and_components(
-        data, outcomes, subgroups, components, job, arm, covariates, strata, robust,
+        data, outcomes, subgroups, components, job, arm, covariates, strata, se_type, cluster,
         confidence_level,
     )  # fmt: skip
+    cace_result = None
+    if take_up is not None:
+        cace_result = cace(
+            data, outcomes=outcomes, take_up=take_up, arm=arm, covariates=covariates,
+            strata=strata, cluster=cluster, se_type=se_type, confidence_level=confidence_level,
+        )  # fmt: skip
     settings = _settings(
         outcomes, components, covariates, strata, subgroups, job, adjustments, main, se_type,
         cluster, ri_draws, ri_statistic, seed, confidence_level, lang, notes,
     )  # fmt: skip
+    settings["take_up"] = take_up
     log.info("RCT analysis done: %d outcomes, %d components", len(outcomes), len(components))
-    return RctAnalysis(flow, bal, effects, fisher, ri, multiple, het, comp, settings, lang)
+    return RctAnalysis(
+        flow, bal, effects, fisher, ri, multiple, het, comp, cace_result, settings, lang
+    )

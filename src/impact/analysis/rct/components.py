@@ -5,12 +5,12 @@ observed, both arms pooled:
 
     got_job = α + β·c + γ·treatment + stratum FE + covariates + ε
 
-β (linear probability model, HC2 SEs) is the difference in the probability of a job between
-people with and without the component, holding arm, stratum and covariates fixed; the logit
-average marginal effect of c is the robustness column. Components are measured after
-randomisation and are not randomised themselves, so β is an association (confounding and
-reverse causation are possible). Holm and Benjamini–Hochberg adjustments are applied across
-the family of components.
+β (linear probability model, HC2 SEs, or CR2 with a cluster) is the difference in the
+probability of a job between people with and without the component, holding arm, stratum and
+covariates fixed; the logit average marginal effect of c is the robustness column. Components
+are measured after randomisation and are not randomised themselves, so β is an association
+(confounding and reverse causation are possible). Holm and Benjamini–Hochberg adjustments are
+applied across the family of components.
 """
 
 from __future__ import annotations
@@ -23,14 +23,15 @@ import pandas as pd
 
 from impact.errors import InputError
 from impact.results import Result
+from impact.validation import check_level
 
 from .design import (
     SeType,
     analysed_sample,
-    check_hc_options,
     drop_collinear,
     outcome_values,
     require_columns,
+    resolve_se_type,
     warn,
 )
 from .models import ESTIMATE_COLUMNS, coefficient, fit_ols, logit_ame, missing_coefficient
@@ -64,11 +65,12 @@ class ComponentsResult(Result):
         return self.table.copy()
 
 
-def _component(data, component, job, *, arm, covariates, strata, se_type, level, logit):
+def _component(data, component, job, *, arm, covariates, strata, se_type, cluster, level, logit):
     x_all = outcome_values(data, component)
     sample = analysed_sample(
-        data, job, arm=arm, covariates=covariates, strata=strata, extra_mask=~np.isnan(x_all)
-    )
+        data, job, arm=arm, covariates=covariates, strata=strata, cluster=cluster,
+        extra_mask=~np.isnan(x_all),
+    )  # fmt: skip
     x = x_all[sample.rows]
     y = sample.y
     notes = list(sample.notes)
@@ -105,7 +107,7 @@ def _component(data, component, job, *, arm, covariates, strata, se_type, level,
         axis=1,
     )
     design = drop_collinear(design, 2, notes)
-    c = coefficient(fit_ols(y, design, se_type), component, level)
+    c = coefficient(fit_ols(y, design, se_type, sample.cluster), component, level)
     ame = logit_ame(y, design, component, level) if logit else missing_coefficient("")
     note = "; ".join(n for n in (*notes, c.note, ame.note) if n)
     return (
@@ -128,7 +130,8 @@ def component_associations(
     arm: str = "arm",
     covariates: Sequence[str] = (),
     strata: str | None = "stratum",
-    se_type: SeType = "HC2",
+    se_type: SeType | None = None,
+    cluster: str | None = None,
     methods: Sequence[PAdjustMethod] = ("holm", "fdr_bh"),
     logit: bool = True,
     confidence_level: float = 0.95,
@@ -147,8 +150,10 @@ def component_associations(
         Arm and stratum columns (both are controlled for).
     covariates : sequence of str
         Additive baseline covariates.
-    se_type : {"HC0", "HC1", "HC2", "HC3"}
-        Robust covariance of the LPM.
+    se_type : {"HC0", "HC1", "HC2", "HC3", "CR2", "stata"}, optional
+        Robust covariance of the LPM: default ``"HC2"``, or ``"CR2"`` with ``cluster``.
+    cluster : str, optional
+        Cluster column (cluster-randomised designs).
     methods : sequence of str
         p-value adjustments across components (statsmodels names).
     logit : bool
@@ -160,12 +165,13 @@ def component_associations(
     -------
     ComponentsResult
     """
-    level = check_hc_options(se_type, confidence_level)
+    se_type = resolve_se_type(se_type, cluster)
+    level = check_level(confidence_level, "confidence_level")
     if not components:
         raise InputError("component_associations: give at least one component column")
     if outcome in components:
         raise InputError(f"component_associations: {outcome!r} is both outcome and component")
-    require_columns(data, [*components, outcome, *covariates, strata], "analysis")
+    require_columns(data, [*components, outcome, *covariates, strata, cluster], "analysis")
     rows = [
         _component(
             data,
@@ -175,6 +181,7 @@ def component_associations(
             covariates=covariates,
             strata=strata,
             se_type=se_type,
+            cluster=cluster,
             level=level,
             logit=logit,
         )

@@ -29,13 +29,16 @@ import numpy as np
 import pandas as pd
 
 from impact.errors import AnalysisError, InputError, Problem
-from impact.validation import check_choice, check_level
+from impact.validation import check_choice
 
 log = logging.getLogger(__name__)
 
-#: Robust standard errors: heteroskedasticity-consistent HC0–HC3, or cluster-robust CR1 with the
-#: Stata small-sample factor (``"stata"``, needs ``cluster``), as ``estimatr::lm_robust``.
-SeType = Literal["HC0", "HC1", "HC2", "HC3", "stata"]
+#: Robust standard errors, as ``estimatr::lm_robust``: heteroskedasticity-consistent HC0–HC3,
+#: or cluster-robust (need ``cluster``): CR2 (Bell–McCaffrey, Satterthwaite df; the default
+#: with a cluster) or CR1 with the Stata small-sample factor (``"stata"``).
+SeType = Literal["HC0", "HC1", "HC2", "HC3", "CR2", "stata"]
+#: The cluster-robust members of :data:`SeType`.
+CLUSTER_SE_TYPES = ("CR2", "stata")
 #: Covariate adjustment of the ITT regression.
 Adjustment = Literal["unadjusted", "additive", "lin"]
 
@@ -58,10 +61,25 @@ def warn(message: str, notes: list[str] | None = None) -> None:
         notes.append(message)
 
 
-def check_hc_options(se_type: str, confidence_level: float) -> float:
-    """Check a heteroskedasticity-robust ``se_type`` (HC0–HC3); return the checked level."""
-    check_choice("se_type", se_type, ["HC0", "HC1", "HC2", "HC3"])
-    return check_level(confidence_level, "confidence_level")
+def resolve_se_type(se_type: str | None, cluster: str | None) -> str:
+    """The SE type to use: ``CR2`` with a cluster, ``HC2`` without, unless one is given.
+
+    Raises
+    ------
+    InputError
+        A cluster-robust type without ``cluster``, or a cluster with an HC type.
+    """
+    if se_type is None:
+        return "CR2" if cluster is not None else "HC2"
+    check_choice("se_type", se_type, SeType)
+    if (se_type in CLUSTER_SE_TYPES) != (cluster is not None):
+        raise InputError(
+            f"se_type={se_type!r} and cluster={cluster!r} do not fit together: the "
+            "cluster-robust types 'CR2' (the default with a cluster) and 'stata' (CR1) need "
+            "cluster=<column>, and a cluster column needs one of them; fix: give both, or "
+            "leave se_type out to get CR2 with a cluster and HC2 without"
+        )
+    return se_type
 
 
 def require_columns(data: pd.DataFrame, columns: Iterable[str | None], role: str) -> None:

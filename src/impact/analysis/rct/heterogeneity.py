@@ -6,9 +6,10 @@ Model (one per outcome and subgroup variable g with levels l):
 
 so τ_l is the ITT within level l (covariate slopes shared), and H0: τ_l equal for all l is
 tested with a Wald F-test using the robust (HC2 by default) covariance — with two levels this is
-exactly the t-test of the z × g interaction in ``lm_robust(y ~ z * g + …)``. Levels with fewer
-than ``min_per_arm`` analysed people in either arm are left out with a note (estimates in tiny
-groups are noise); rows with a missing subgroup value are left out.
+exactly the t-test of the z × g interaction in ``lm_robust(y ~ z * g + …)``. With a cluster
+the covariance is CR2 and the test is the HTZ Wald test of ``clubSandwich::Wald_test``. Levels
+with fewer than ``min_per_arm`` analysed people in either arm are left out with a note
+(estimates in tiny groups are noise); rows with a missing subgroup value are left out.
 """
 
 from __future__ import annotations
@@ -21,13 +22,15 @@ import pandas as pd
 
 from impact.errors import InputError
 from impact.results import Result
+from impact.validation import check_level
 
+from .cr2 import ClusterFit, wald_test_htz
 from .design import (
     SeType,
     analysed_sample,
-    check_hc_options,
     drop_collinear,
     require_columns,
+    resolve_se_type,
     warn,
 )
 from .models import ESTIMATE_COLUMNS, coefficient, fit_ols
@@ -91,7 +94,7 @@ class HeterogeneityResult(Result):
         return super()._repr_html_() + "\n<h5>Interaction tests</h5>\n" + tests
 
 
-def _one(data, outcome, by, *, arm, covariates, strata, se_type, min_per_arm, level_conf):
+def _one(data, outcome, by, *, arm, covariates, strata, se_type, cluster, min_per_arm, level_conf):
     """One outcome's subgroup effects (rows) and equality test (a dict with a note)."""
     sample = analysed_sample(
         data,
@@ -99,6 +102,7 @@ def _one(data, outcome, by, *, arm, covariates, strata, se_type, min_per_arm, le
         arm=arm,
         covariates=[c for c in covariates if c != by],
         strata=strata,
+        cluster=cluster,
         extra_mask=data[by].notna().to_numpy(),
     )
     g = data[by].iloc[sample.rows].astype("string").to_numpy(dtype=object)
@@ -120,7 +124,8 @@ def _one(data, outcome, by, *, arm, covariates, strata, se_type, min_per_arm, le
     eff = ind.mul(z, axis=0).add_prefix("treatment:")
     design = pd.concat([ind, eff, sample.strata[keep], sample.covariates[keep]], axis=1)
     design = drop_collinear(design, 2 * len(levels), notes)
-    res = fit_ols(y, design, se_type)
+    clusters = sample.cluster[keep] if sample.cluster is not None else None
+    res = fit_ols(y, design, se_type, clusters)
     rows = [_level_row(res, outcome, by, lev, y, z, g == lev, level_conf) for lev in levels]
     return rows, test | _equality_test(res, list(design.columns), by, levels) | {
         "note": "; ".join(notes)
@@ -162,12 +167,15 @@ def _level_row(res, outcome, by, lev, y, z, in_lev, level_conf) -> dict:
 
 
 def _equality_test(res, names: list[str], by: str, levels: list) -> dict:
-    """Wald F-test that the treatment effect is the same in every level."""
+    """Wald F-test that the treatment effect is the same in every level (with CR2: the HTZ
+    test of :func:`~impact.analysis.rct.cr2.wald_test_htz`)."""
     first = names.index(f"treatment:{by}={levels[0]}")
     constraint = np.zeros((len(levels) - 1, len(names)))
     for i, lev in enumerate(levels[1:]):
         constraint[i, names.index(f"treatment:{by}={lev}")] = 1.0
         constraint[i, first] = -1.0
+    if isinstance(res, ClusterFit):
+        return wald_test_htz(res, constraint)
     wald = res.f_test(constraint)
     return {
         "f_statistic": float(np.squeeze(wald.fvalue)),
@@ -185,7 +193,8 @@ def heterogeneity(
     arm: str = "arm",
     covariates: Sequence[str] = (),
     strata: str | None = "stratum",
-    se_type: SeType = "HC2",
+    se_type: SeType | None = None,
+    cluster: str | None = None,
     min_per_arm: int = 2,
     confidence_level: float = 0.95,
 ) -> HeterogeneityResult:
@@ -203,8 +212,11 @@ def heterogeneity(
         Arm and stratum columns.
     covariates : sequence of str
         Additive covariates (``by`` itself is left out of them).
-    se_type : {"HC0", "HC1", "HC2", "HC3"}
-        Robust covariance (cluster-robust is not offered here).
+    se_type : {"HC0", "HC1", "HC2", "HC3", "CR2", "stata"}, optional
+        Robust covariance: default ``"HC2"``, or ``"CR2"`` with ``cluster`` (then the
+        equality test is clubSandwich's HTZ Wald test).
+    cluster : str, optional
+        Cluster column (cluster-randomised designs).
     min_per_arm : int
         Smallest number of analysed people per arm for a level to be kept.
     confidence_level : float
@@ -214,8 +226,9 @@ def heterogeneity(
     -------
     HeterogeneityResult
     """
-    level = check_hc_options(se_type, confidence_level)
-    require_columns(data, [*outcomes, by, *covariates, strata], "analysis")
+    se_type = resolve_se_type(se_type, cluster)
+    level = check_level(confidence_level, "confidence_level")
+    require_columns(data, [*outcomes, by, *covariates, strata, cluster], "analysis")
     n_levels = data[by].nunique(dropna=True)
     if n_levels > MAX_LEVELS:
         raise InputError(
@@ -232,6 +245,7 @@ def heterogeneity(
             covariates=covariates,
             strata=strata,
             se_type=se_type,
+            cluster=cluster,
             min_per_arm=min_per_arm,
             level_conf=level,
         )

@@ -35,6 +35,7 @@ from .design import (
     analysed_sample,
     drop_collinear,
     require_columns,
+    resolve_se_type,
     treatment_indicator,
     warn,
 )
@@ -224,7 +225,7 @@ def itt(
     covariates: Sequence[str] = (),
     strata: str | None = "stratum",
     adjustments: Sequence[Adjustment] = ("unadjusted", "additive", "lin"),
-    se_type: SeType = "HC2",
+    se_type: SeType | None = None,
     cluster: str | None = None,
     logit: bool = True,
     confidence_level: float = 0.95,
@@ -246,8 +247,10 @@ def itt(
     adjustments : sequence of {"unadjusted", "additive", "lin"}
         Specifications to estimate. Without covariates, ``additive`` is skipped and ``lin``
         is kept only when there are strata.
-    se_type : {"HC0", "HC1", "HC2", "HC3", "stata"}
-        Robust SEs; ``"stata"`` is cluster-robust CR1 and needs ``cluster``.
+    se_type : {"HC0", "HC1", "HC2", "HC3", "CR2", "stata"}, optional
+        Robust SEs. Default: ``"HC2"``, or ``"CR2"`` (Bell–McCaffrey, Satterthwaite degrees of
+        freedom) when ``cluster`` is given; ``"stata"`` is cluster-robust CR1. The
+        cluster-robust types need ``cluster``.
     cluster : str or None
         Cluster column (for cluster-randomised designs).
     logit : bool
@@ -268,13 +271,8 @@ def itt(
     """
     for a in adjustments:
         check_choice("adjustments", a, Adjustment)
-    check_choice("se_type", se_type, SeType)
+    se_type = resolve_se_type(se_type, cluster)
     confidence_level = check_level(confidence_level, "confidence_level")
-    if (se_type == "stata") != (cluster is not None):
-        raise InputError(
-            "se_type='stata' (cluster-robust CR1) needs cluster=<column>, and a cluster "
-            "column needs se_type='stata'"
-        )
     if not outcomes:
         raise InputError("itt: give at least one outcome column")
     require_columns(data, [*outcomes, *covariates, strata, cluster], "analysis")

@@ -8,6 +8,9 @@ OUTCOMES: dict[str, dict[str, str]] = table("labels.rct.outcomes")
 
 TEXT: dict[str, dict[str, str]] = table("labels.rct.text")
 
+#: Labels of the CACE (effect of taking part) tables and figure.
+CACE_TEXT: dict[str, dict[str, str]] = table("labels.cace.text")
+
 
 #: Subgroup levels: the group names of the outcome tables.
 LEVELS: dict[str, dict[str, str]] = {
@@ -33,3 +36,9 @@ def text(key: str, lang: Lang = "en", **fmt: object) -> str:
     """A fixed label in ``lang``, formatted with ``fmt``."""
     check_lang(lang)
     return TEXT[key][lang].format(**fmt)
+
+
+def cace_text(key: str, lang: Lang = "en", **fmt: object) -> str:
+    """A label of the CACE tables and figure in ``lang``, formatted with ``fmt``."""
+    check_lang(lang)
+    return CACE_TEXT[key][lang].format(**fmt)

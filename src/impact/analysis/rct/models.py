@@ -7,8 +7,9 @@ the ITT, heterogeneity and component analyses share one tested code path.
   t reference distribution has n − k degrees of freedom, exactly as
   ``estimatr::lm_robust(se_type="HC2")``. ``se_type="stata"`` is cluster-robust CR1 with the
   Stata factor G/(G−1)·(N−1)/(N−K) and G − 1 degrees of freedom, as
-  ``lm_robust(se_type="stata")``. (``estimatr``'s default CR2 with Bell–McCaffrey degrees of
-  freedom is not implemented; use ``"stata"`` for clustered assignment.)
+  ``lm_robust(se_type="stata")``. ``se_type="CR2"`` is the bias-reduced cluster-robust
+  covariance with Satterthwaite (Bell–McCaffrey) degrees of freedom per coefficient
+  (:mod:`~impact.analysis.rct.cr2`), as ``lm_robust(se_type="CR2")``: the default with clusters.
 * :func:`logit_ame` — logit of the outcome on the same regressors; the average marginal
   effect of a 0/1 regressor is the mean of p(x, d=1) − p(x, d=0) over the sample, with a
   delta-method SE (statsmodels ``get_margeff(at="overall", dummy=True)``). Under complete or
@@ -32,6 +33,7 @@ from statsmodels.tools.sm_exceptions import (
     PerfectSeparationWarning,
 )
 
+from .cr2 import fit_clustered
 from .design import SeType
 
 #: The columns of :meth:`Coefficient.columns`, in order.
@@ -92,11 +94,13 @@ def fit_ols(
         Outcome (floats).
     design : DataFrame
         Regressors including the intercept column.
-    se_type : {"HC0", "HC1", "HC2", "HC3", "stata"}
-        Covariance estimator; ``"stata"`` needs ``cluster``.
+    se_type : {"HC0", "HC1", "HC2", "HC3", "CR2", "stata"}
+        Covariance estimator; ``"CR2"`` and ``"stata"`` need ``cluster``.
     cluster : ndarray of int, optional
-        Cluster codes for ``"stata"``.
+        Cluster codes for ``"CR2"`` and ``"stata"``.
     """
+    if se_type == "CR2":
+        return fit_clustered(y, design, cluster, "CR2")
     model = sm.OLS(y, design)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -107,21 +111,24 @@ def fit_ols(
 
 def coefficient(results, name: str, confidence_level: float) -> Coefficient:
     """Extract one coefficient with t-based inference from :func:`fit_ols` results."""
-    params = pd.Series(results.params, index=results.model.exog_names)
-    bse = pd.Series(results.bse, index=results.model.exog_names)
-    est, se = float(params[name]), float(bse[name])
-    df = float(getattr(results, "df_resid_inference", None) or results.df_resid)
+    names = list(results.model.exog_names)
+    j = names.index(name)
+    est, se = float(np.asarray(results.params)[j]), float(np.asarray(results.bse)[j])
+    by_coefficient = getattr(results, "df_by_coefficient", None)
+    if by_coefficient is not None:
+        df = float(by_coefficient[j])
+    else:
+        df = float(getattr(results, "df_resid_inference", None) or results.df_resid)
+    return t_inference(est, se, df, confidence_level)
+
+
+def t_inference(est: float, se: float, df: float, confidence_level: float) -> Coefficient:
+    """A coefficient with its t statistic, two-sided p-value and CI on ``df`` degrees of
+    freedom (SE, t, p and CI missing, with a note, when ``se`` is not positive)."""
     if not np.isfinite(se) or se <= 0:
-        return Coefficient(
-            est,
-            float("nan"),
-            float("nan"),
-            df,
-            float("nan"),
-            float("nan"),
-            float("nan"),
-            "standard error not defined (no residual variation or leverage 1)",
-        )
+        nan = float("nan")
+        note = "standard error not defined (no residual variation or leverage 1)"
+        return Coefficient(est, nan, nan, df, nan, nan, nan, note)
     t = est / se
     crit = stats.t.ppf(0.5 + confidence_level / 2, df)
     return Coefficient(

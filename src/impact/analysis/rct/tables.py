@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 
 from impact.i18n import Lang, check_lang
-from impact.i18n.numbers import fixed_signed, pvalue
+from impact.i18n.numbers import decimal, fixed_signed, percent, pvalue
 
+from .cace import CaceResult
 from .itt import IttResult
-from .labels import outcome_label, text
+from .labels import cace_text, outcome_label, text
 from .multiple import MultipleTestingResult
 from .randomisation import FisherResult, RandomisationResult
 
@@ -63,6 +64,7 @@ def results_table(
     fisher: FisherResult | None = None,
     randomisation: RandomisationResult | None = None,
     adjusted: Sequence[MultipleTestingResult] = (),
+    cace: CaceResult | None = None,
     specifications: Sequence[str] | None = None,
     formatted: bool = False,
     lang: Lang = "en",
@@ -79,6 +81,10 @@ def results_table(
     adjusted : sequence of MultipleTestingResult
         Families of adjusted p-values (matched on outcome name) → ``holm_p``, ``fdr_bh_p``,
         ``westfall_young_p``.
+    cace : CaceResult, optional
+        The effect of taking part → ``cace_pp``, ``cace_conf_low_pp``, ``cace_conf_high_pp``,
+        ``cace_p``, ``first_stage_f`` and ``complier_share`` (outcomes without a CACE
+        are empty).
     specifications : sequence of str, optional
         Which specifications (default: all in ``itt``, in order).
     formatted : bool
@@ -108,9 +114,42 @@ def results_table(
         ri = randomisation.tidy().set_index("outcome")["p_value"]
         table["ri_p"] = table["outcome"].map(ri)
     _add_adjusted(table, adjusted)
+    if cace is not None:
+        _add_cace(table, cace)
     if not formatted:
         return table
     return _format(table, specs, itt.confidence_level, lang, digits)
+
+
+#: The CACE columns of the numeric results table and where they come from.
+CACE_COLUMNS = {
+    "cace_pp": ("estimate", 100),
+    "cace_conf_low_pp": ("conf_low", 100),
+    "cace_conf_high_pp": ("conf_high", 100),
+    "cace_p": ("p_value", 1),
+    "first_stage_f": ("first_stage_f", 1),
+    "complier_share": ("complier_share", 1),
+}
+
+
+def _add_cace(table: pd.DataFrame, cace: CaceResult) -> None:
+    """Add the CACE columns of :data:`CACE_COLUMNS` (matched on outcome), in place."""
+    by_outcome = cace.tidy().set_index("outcome")
+    for col, (source, scale) in CACE_COLUMNS.items():
+        table[col] = table["outcome"].map(scale * by_outcome[source])
+
+
+def _format_cace(table: pd.DataFrame, out: pd.DataFrame, level: float, lang: Lang, digits):
+    """The formatted CACE columns, in place."""
+    sep = "; " if lang == "sv" else ", "
+    out[cace_text("cace_pp", lang)] = [_fmt(v, digits, lang) for v in table["cace_pp"]]
+    out[cace_text("cace_ci", lang, level=round(100 * level))] = [
+        f"[{_fmt(lo, digits, lang)}{sep}{_fmt(hi, digits, lang)}]"
+        for lo, hi in zip(table["cace_conf_low_pp"], table["cace_conf_high_pp"], strict=True)
+    ]
+    out[cace_text("cace_p", lang)] = [_fmt_p(p, lang) for p in table["cace_p"]]
+    out[cace_text("first_stage_f", lang)] = [decimal(v, 1, lang) for v in table["first_stage_f"]]
+    out[cace_text("complier_share", lang)] = [percent(v, lang, 0) for v in table["complier_share"]]
 
 
 def _format(table, specs, level, lang, digits) -> pd.DataFrame:
@@ -136,4 +175,6 @@ def _format(table, specs, level, lang, digits) -> pd.DataFrame:
     for col in ("fisher_p", "ri_p", *EXTRA_P):
         if col in table.columns:
             out[text(col, lang)] = [_fmt_p(p, lang) for p in table[col]]
+    if "cace_pp" in table.columns:
+        _format_cace(table, out, level, lang, digits)
     return out
