@@ -169,3 +169,32 @@ def test_programme_costs_are_descriptive_and_suppressed():
     text = " ".join(result.sentences("en"))
     assert "10,000" in text and "per participant" in text
     _no_bad_cost(" ".join(result.sentences("sv")))
+
+
+def test_pipeline_costs_from_itt_and_cace(tmp_path):
+    from impact.pipeline.declared import declared_costs
+    from impact.rct import cace
+
+    config = _load(tmp_path, "costs: {per_participant: 20000, price_year: 2025, "
+                             "bootstrap_draws: 200}\n")  # fmt: skip
+    rows = _trial()
+    rng = np.random.default_rng(8)
+    rows["started"] = (rows["arm"] == "treatment") & (rng.random(len(rows)) < 0.8)
+    notes: list[str] = []
+    estimates = cace(rows, outcomes=["got_job"], take_up="started").tidy()
+    descriptive, found = declared_costs(config, rows, rows, notes, cace=estimates,
+                                        take_up="started")  # fmt: skip
+    assert descriptive is None
+    table = found.tidy()
+    assert list(zip(table["outcome"], table["effect"], strict=True)) == [
+        ("got_job", "itt"),
+        ("job_or_steps", "itt"),
+        ("got_job", "cace"),
+    ]
+    offered = (rows["arm"] == "treatment").sum()
+    assert table["cost_per_person"].iloc[0] == pytest.approx(
+        20000 * rows["started"].sum() / offered
+    )
+    assert table["cost_per_person"].iloc[2] == pytest.approx(20000)
+    programme, none = declared_costs(config, rows, None, notes)
+    assert none is None and programme.basis["n_participants"] == len(rows)
