@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-ORDER = ["link", "rct", "power", "reports", "scale"]
+ORDER = ["link", "rct", "power", "cost", "reports", "scale"]
 HEADER = """# Benchmarks
 
 Measured on demand, never in timed tests. Each section is written by its script in

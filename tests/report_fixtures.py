@@ -112,6 +112,7 @@ def rct_table(seed: int = 11, n: int = 140) -> pd.DataFrame:
 def build_bundles() -> dict[str, object]:
     """Analyses and bundles (programme project + round, RCT, power, codebook), built once."""
     from impact.analysis.attrition import attrition_summary
+    from impact.analysis.cost import cost_effectiveness, programme_costs
     from impact.analysis.outcomes import outcomes_by_round
     from impact.analysis.power import mde, plan_study, rise_reproduction
     from impact.analysis.rct import analyse_rct
@@ -142,18 +143,23 @@ def build_bundles() -> dict[str, object]:
         plan = plan_study(300, {"got_job": 0.29, "job_or_steps": 0.79}, r2_values=(0.0, 0.1),
                           curve_n=np.arange(100, 601, 100))  # fmt: skip
         rise = rise_reproduction()
+        costs = {"per_participant": 18000, "price_year": 2025, "bootstrap_draws": 200}
+        cost = cost_effectiveness(rct_data, costs, seed=3)
+        descriptive = programme_costs(programme_table(), costs)
         paths = {
             "programme": write_programme_bundle(root / "programme", outcomes=outcomes["all"],
-                                                study=STUDY, provenance=PROVENANCE),
+                                                study=STUDY, provenance=PROVENANCE,
+                                                costs=descriptive),
             "programme_R01": write_programme_bundle(root / "programme_R01",
                                                     outcomes=outcomes["R01"], study=STUDY,
                                                     provenance=PROVENANCE, round_id="R01"),
             "rct": write_rct_bundle(root / "rct", rct=rct, attrition=attrition, power=power,
-                                    study=STUDY, provenance=PROVENANCE),
-            "power": write_power_bundle(root / "power", plan=plan, rise=rise, study=STUDY,
-                                        provenance=PROVENANCE),
+                                    study=STUDY, provenance=PROVENANCE, cost=cost, plan=plan),
+            "power": write_power_bundle(root / "power", plan=plan, rise=rise, as_run=[power],
+                                        study=STUDY, provenance=PROVENANCE),
             "codebook": write_codebook_bundle(root / "codebook", study=STUDY,
                                               provenance=PROVENANCE),
         }  # fmt: skip
     return {"root": root, "paths": paths, "outcomes": outcomes, "rct": rct,
-            "attrition": attrition, "power": power, "plan": plan}  # fmt: skip
+            "attrition": attrition, "power": power, "plan": plan, "cost": cost,
+            "programme_costs": descriptive}  # fmt: skip

@@ -49,6 +49,14 @@ def _value(field) -> st.SearchStrategy:
     return TEXT
 
 
+def _consistent_take_up(row: dict) -> dict:
+    """The randomisation list's take-up rules hold across fields (impact.ingest.take_up): who
+    completed started, and has no month of leaving early."""
+    if row.get("completed"):
+        row.update(started=True, left_month=None)
+    return row
+
+
 def _table(name: str, max_rows: int = 6) -> st.SearchStrategy:
     """Rows of a valid canonical table (optional fields sometimes missing)."""
     schema = load_table_schema(name)
@@ -60,7 +68,7 @@ def _table(name: str, max_rows: int = 6) -> st.SearchStrategy:
             strategy = st.one_of(st.none(), strategy)
         cells[f.name] = strategy
     return st.lists(
-        st.fixed_dictionaries(cells),
+        st.fixed_dictionaries(cells).map(_consistent_take_up),
         min_size=1,
         max_size=max_rows,
         unique_by=tuple((lambda r, k=k: r[k]) for k in unique),

@@ -61,8 +61,13 @@ def test_randomised_study_gets_every_analysis(prepared_rct):
     assert analyses.register is not None
     assert analyses.register.timing is not None
     assert analyses.register.comparison is not None
-    assert analyses.plan is not None and analyses.rise is not None
     assert any("crossover" in note for note in analyses.notes), "take-up: crossover counted"
+    # the synthetic study file declares a power design and costs: both are used
+    assert analyses.plan is not None and analyses.plan.n_participants == 500
+    assert analyses.cost is not None and not analyses.cost.tidy().empty
+    family = [o for o in prepared_rct.config.analysis.outcomes if o in prepared_rct.table]
+    assert len(family) > 4
+    assert set(analyses.attrition.tidy()["outcome"]) == set(family), "no cap on outcomes"
 
 
 def test_run_without_rendering_writes_bundles_and_private_tables(studies, tmp_path):

@@ -12,9 +12,12 @@ programme. See ``docs/outcomes.md``.
 * :func:`response_rates` — respondents, response and linked rates;
 * :func:`attribution` — did the programme contribute, as participants see it;
 * :func:`trajectories` — shares across the waves;
-* :func:`plot_shares` — a figure of shares with their intervals.
+* :func:`plot_shares` — a figure of shares with their intervals;
+* :func:`programme_costs` — cost per participant and per participant reaching an outcome
+  (descriptive, not an effect; ``docs/cost.md``).
 """
 
+from impact.analysis.cost import ProgrammeCosts, programme_costs
 from impact.analysis.outcomes import (
     Attribution,
     GroupComparison,
@@ -42,6 +45,7 @@ __all__ = [
     "attribution",
     "trajectories",
     "plot_shares",
+    "programme_costs",
     "ProgrammeOutcomes",
     "IndicatorShares",
     "GroupComparison",
@@ -49,4 +53,5 @@ __all__ = [
     "ResponseRates",
     "Attribution",
     "Trajectories",
+    "ProgrammeCosts",
 ]

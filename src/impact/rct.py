@@ -16,9 +16,12 @@ the API, everything else in ``impact.analysis`` is internal. See ``docs/rct.md``
 * :func:`adjust_pvalues`, :func:`westfall_young` — multiple testing;
 * :func:`heterogeneity`, :func:`component_associations` — subgroups, components → job;
 * :func:`consort_figure`, :func:`effects_figure`, :func:`subgroup_figure`,
-  :func:`cace_figure`, :func:`balance_figure` (love plot) — figures.
+  :func:`cace_figure`, :func:`balance_figure` (love plot) — figures;
+* :func:`cost_effectiveness`, :func:`cost_per_outcome` — cost per additional person with an
+  outcome (Fieller and bootstrap intervals, impact per 100,000 SEK; ``docs/cost.md``).
 """
 
+from impact.analysis.cost import CostEffectiveness, cost_effectiveness, cost_per_outcome
 from impact.analysis.rct.analysis import RctAnalysis, analyse_rct
 from impact.analysis.rct.balance import BalanceResult, balance
 from impact.analysis.rct.cace import CaceResult, cace
@@ -63,6 +66,8 @@ __all__ = [
     "subgroup_figure",
     "cace_figure",
     "balance_figure",
+    "cost_effectiveness",
+    "cost_per_outcome",
     "RctAnalysis",
     "ConsortFlow",
     "ConsortChecklist",
@@ -77,4 +82,5 @@ __all__ = [
     "MultipleTestingResult",
     "HeterogeneityResult",
     "ComponentsResult",
+    "CostEffectiveness",
 ]

@@ -56,7 +56,11 @@ def register(app: typer.Typer) -> None:
                     staging / "power_as_run.csv",
                     index=False,
                 )
+            if analyses.cost is not None:
+                write_csv(analyses.cost.tidy(), staging / "cost_effectiveness.csv", index=False)
         typer.echo(analyses.rct.summary())
+        if analyses.cost is not None:
+            typer.echo("\n".join(["", *analyses.cost.sentences("en")]))
         for note in analyses.notes:
             typer.echo(f"note: {note}")
         typer.echo(f"\nWritten to {out}")

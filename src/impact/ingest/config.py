@@ -25,15 +25,19 @@ from pydantic import (
     model_validator,
 )
 
+from impact.ingest.config_costs import CostsConfig
+from impact.ingest.config_power import PowerConfig
 from impact.ingest.schema import TABLES, TableName
 from impact.ingest.yamlfile import load_yaml, validated_model
 
 __all__ = [
     "AnalysisConfig",
+    "CostsConfig",
     "IndicatorsConfig",
     "InputsConfig",
     "LinkingConfig",
     "RandomisationConfig",
+    "PowerConfig",
     "ReportConfig",
     "StudyConfig",
     "StudySection",
@@ -143,6 +147,8 @@ class AnalysisConfig(_Strict):
     attrition_boundary: Literal["cautious", "optimistic"] = "cautious"
     attrition_tighten_by: str | None = None  # a discrete covariate known for everyone
     ri_draws: int = Field(10000, ge=100)
+    attrition_bootstrap: int = Field(500, ge=50)
+    attrition_permutations: int = Field(10000, ge=100)
     seed: int = 20231101
 
 
@@ -210,6 +216,9 @@ class StudyConfig(_Strict):
     randomisation : RandomisationConfig or None
         The declared randomisation procedure of a randomised study (None: blocked by stratum,
         keeping the observed numbers treated per stratum).
+    power, costs : PowerConfig, CostsConfig or None
+        The planned randomised design and the programme's costs, when the study declares
+        them (:mod:`impact.ingest.config_power`, :mod:`impact.ingest.config_costs`).
     output : Path
         Default output directory.
     engine : {"pandas", "duckdb", "spark"}
@@ -225,6 +234,8 @@ class StudyConfig(_Strict):
     analysis: AnalysisConfig = Field(default_factory=AnalysisConfig)
     report: ReportConfig = Field(default_factory=ReportConfig)
     randomisation: RandomisationConfig | None = None
+    power: PowerConfig | None = None
+    costs: CostsConfig | None = None
     output: Path = Path("output")
     engine: Literal["pandas", "duckdb", "spark"] = "pandas"
 

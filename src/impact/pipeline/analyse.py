@@ -9,19 +9,14 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from impact.analysis.attrition import AttritionSummary, attrition_summary
+from impact.analysis.cost import CostEffectiveness, ProgrammeCosts
 from impact.analysis.outcomes import ProgrammeOutcomes, outcomes_by_round
-from impact.analysis.power import (
-    MDEResult,
-    RiseReproduction,
-    StudyPlan,
-    mde,
-    plan_study,
-    rise_reproduction,
-)
+from impact.analysis.power import MDEResult, StudyPlan, mde
 from impact.analysis.rct import RctAnalysis, RctWarning, analyse_rct
 from impact.analysis.rct.procedure import Declaration
 from impact.errors import AnalysisError, ImpactError
 from impact.ingest.take_up import crossover_note
+from impact.pipeline.declared import declared_costs, declared_plan
 from impact.pipeline.in_progress import (
     completed_rounds,
     require_linked_results,
@@ -45,9 +40,12 @@ class StudyAnalyses:
         Randomised designs only.
     power_as_run : list of MDEResult
         MDE of the study as run (analysed n per arm, observed control rates); randomised only.
-    plan, rise : StudyPlan, RiseReproduction or None
-        Planning of the next study and the reproduction of RISE's pre-study calculation
-        (randomised designs only).
+    plan : StudyPlan or None
+        The power plan of the design the study file declares (``power:``); None when it
+        declares none (the reports then say so). Randomised designs only.
+    programme_costs, cost : ProgrammeCosts, CostEffectiveness or None
+        When the study file has ``costs:``: descriptive costs per participant (a programme
+        study) or the cost per additional outcome from the ITT (a randomised study).
     register : RegisterAnalyses or None
         Time to job and the register-matched comparison, when the data allow them.
     notes : list of str
@@ -63,7 +61,8 @@ class StudyAnalyses:
     attrition: AttritionSummary | None = None
     power_as_run: list[MDEResult] = field(default_factory=list)
     plan: StudyPlan | None = None
-    rise: RiseReproduction | None = None
+    programme_costs: ProgrammeCosts | None = None
+    cost: CostEffectiveness | None = None
     register: RegisterAnalyses | None = None
     notes: list[str] = field(default_factory=list)
     in_progress: dict[str, int] = field(default_factory=dict)
@@ -188,6 +187,8 @@ def analyse_study(prepared: PreparedStudy, *, lang: str = "en") -> StudyAnalyses
     ]
     if prepared.randomised:
         _analyse_randomised(analyses, prepared, table, covariates, lang)
+    else:
+        analyses.programme_costs, _ = declared_costs(prepared.config, table, None, analyses.notes)
     return analyses
 
 
@@ -218,25 +219,30 @@ def _analyse_randomised(
             ri_draws=config.ri_draws,
             seed=config.seed,
             confidence_level=config.confidence_level,
-            take_up=_take_up(rows, analyses.notes),
+            take_up=(take_up := _take_up(rows, analyses.notes)),
             lang=lang,
             randomisation=_declared_randomisation(prepared, rows),
         )
     try:
         analyses.attrition = attrition_summary(
             rows,
-            outcomes=family[:4],
+            outcomes=family,
             covariates=covariates,
             boundary=config.attrition_boundary,
             tighten_by=config.attrition_tighten_by,
             confidence_level=config.confidence_level,
+            n_bootstrap=config.attrition_bootstrap,
+            n_permutations=config.attrition_permutations,
             seed=config.seed,
         )
     except AnalysisError as error:
         analyses.notes.append(f"attrition analysis not possible: {error}")
     analyses.power_as_run = _power_as_run(rows, family, config.confidence_level, analyses.notes)
-    analyses.plan = plan_study()
-    analyses.rise = rise_reproduction()
+    analyses.plan = declared_plan(prepared.config.power, rows, family, analyses.notes)
+    cace = analyses.rct.cace.tidy() if analyses.rct.cace is not None else None
+    _, analyses.cost = declared_costs(
+        prepared.config, table, rows, analyses.notes, cace=cace, take_up=take_up
+    )
     analyses.register = RegisterAnalyses(
         timing=analyse_timing(rows, covariates=covariates, notes=analyses.notes),
         comparison=analyse_register(

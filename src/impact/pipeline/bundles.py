@@ -21,7 +21,7 @@ from impact.report.api import (
 logger = logging.getLogger(__name__)
 
 
-def _provenance(prepared: PreparedStudy) -> dict:
+def _provenance(prepared: PreparedStudy, analyses: StudyAnalyses) -> dict:
     config = prepared.config
     metadata = prepared.table.attrs.get("indicators", {})
     definitions = {d["id"]: d["version"] for d in metadata.get("definitions", [])}
@@ -37,10 +37,37 @@ def _provenance(prepared: PreparedStudy) -> dict:
         "engine": config.engine,
         "link_blocking": config.linking.blocking,
         "mapping": prepared.data.mapping,
+        **_declared(config, analyses),
     }
     return make_provenance(
         inputs=inputs, parameters=parameters, definitions=definitions, seed=analysis.seed
     )
+
+
+def _costs(analyses: StudyAnalyses):
+    """The costs the funder report shows: per additional outcome, else descriptive."""
+    return analyses.cost if analyses.cost is not None else analyses.programme_costs
+
+
+def _declared(config, analyses: StudyAnalyses) -> dict:
+    """Settings the pipeline applies that the report's method notes list (all from the study
+    file, or what the analysis used, e.g. the covariates of the RCT)."""
+    analysis = config.analysis
+    settings = {
+        "outcomes": list(analysis.outcomes),
+        "groups": list(analysis.groups),
+        "ri_draws": analysis.ri_draws,
+        "attrition_boundary": analysis.attrition_boundary,
+        "attrition_bootstrap": analysis.attrition_bootstrap,
+        "attrition_permutations": analysis.attrition_permutations,
+        "power_declared": config.power is not None,
+    }
+    if analyses.rct is not None:
+        settings["rct_covariates"] = list(analyses.rct.settings.get("covariates", []))
+    if config.costs is not None:
+        settings["cost_bootstrap_draws"] = config.costs.bootstrap_draws
+        settings["cost_outcomes"] = list(config.costs.outcomes)
+    return settings
 
 
 def _study(prepared: PreparedStudy) -> dict:
@@ -60,7 +87,7 @@ def round_folders(scopes) -> dict[str, str]:
 
 def _bundle_jobs(prepared: PreparedStudy, analyses: StudyAnalyses, directory: Path) -> list:
     """``(name, writer, keyword arguments)`` for every bundle of the study."""
-    common = {"study": _study(prepared), "provenance": _provenance(prepared)}
+    common = {"study": _study(prepared), "provenance": _provenance(prepared, analyses)}
     per_round = prepared.config.report.per_round
     # in-progress rounds too: their labels share the safe, distinct file names
     folders = round_folders([*analyses.outcomes, *analyses.in_progress])
@@ -76,6 +103,7 @@ def _bundle_jobs(prepared: PreparedStudy, analyses: StudyAnalyses, directory: Pa
             "link_report": prepared.links.report if scope == "all" else None,
             "round_id": None if scope == "all" else scope,
             "rounds_in_progress": analyses.in_progress if scope == "all" else None,
+            "costs": _costs(analyses) if scope == "all" else None,
             **common,
         }))  # fmt: skip
     for round_id, participants in analyses.in_progress.items() if per_round else ():
@@ -97,12 +125,13 @@ def _bundle_jobs(prepared: PreparedStudy, analyses: StudyAnalyses, directory: Pa
             "timing": register.timing if register else None,
             "register": register.comparison if register else None,
             "suppression_threshold": prepared.config.analysis.suppression_threshold,
+            "cost": analyses.cost,
+            "plan": analyses.plan,
             **common,
         }))  # fmt: skip
-    if analyses.plan is not None:
         jobs.append(("power", write_power_bundle, {
-            "directory": directory / "power", "plan": analyses.plan, "rise": analyses.rise,
-            **common,
+            "directory": directory / "power", "plan": analyses.plan,
+            "as_run": analyses.power_as_run, **common,
         }))  # fmt: skip
     jobs.append(("codebook", write_codebook_bundle, {
         "directory": directory / "codebook",

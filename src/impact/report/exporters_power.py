@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from impact.i18n import pair, table
 from impact.i18n.labels import label
 from impact.report.bundle import BundleError, bundle_writer
+from impact.report.exporters_rct_parts import write_study_power
 
 if TYPE_CHECKING:
-    from impact.analysis.power import RiseReproduction, StudyPlan
+    from impact.analysis.power import MDEResult, RiseReproduction, StudyPlan
 
 _TITLES: dict[str, dict[str, str]] = table("labels.bundles.power.titles")
 _CAPTIONS: dict[str, dict[str, str]] = table("labels.bundles.power.captions")
@@ -21,8 +22,9 @@ _CAPTIONS: dict[str, dict[str, str]] = table("labels.bundles.power.captions")
 def write_power_bundle(
     directory: str | os.PathLike[str],
     *,
-    plan: StudyPlan,
+    plan: StudyPlan | None,
     rise: RiseReproduction | None = None,
+    as_run: Sequence[MDEResult] | None = None,
     study: Mapping[str, Any],
     provenance: Mapping[str, Any],
 ) -> Path:
@@ -32,10 +34,14 @@ def write_power_bundle(
     ----------
     directory : path
         Bundle directory (replaced atomically).
-    plan : StudyPlan
-        From :func:`impact.analysis.power.plan_study`.
+    plan : StudyPlan or None
+        From :func:`impact.analysis.power.plan_study` with the design the study declares; None
+        when it declares none (the report says so and shows only ``as_run``).
     rise : RiseReproduction, optional
-        From :func:`impact.analysis.power.rise_reproduction` (the earlier study's calculation).
+        From :func:`impact.analysis.power.rise_reproduction` (the earlier study's calculation;
+        the library and the notebook use it, a study's run does not).
+    as_run : sequence of MDEResult, optional
+        MDE of the study as run, one per outcome.
     study, provenance : mapping
         As for :func:`impact.report.write_programme_bundle`.
 
@@ -43,7 +49,7 @@ def write_power_bundle(
     -------
     Path
     """
-    if not hasattr(plan, "curves") or not hasattr(plan, "n_participants"):
+    if plan is not None and (not hasattr(plan, "curves") or not hasattr(plan, "n_participants")):
         raise BundleError(
             "plan: expected a StudyPlan (impact.analysis.power.plan_study), got "
             f"{type(plan).__name__}"
@@ -54,7 +60,11 @@ def write_power_bundle(
             f"{type(rise).__name__}"
         )
     with bundle_writer(directory, "power", study=study, provenance=provenance, name="power") as w:
-        _plan_section(w, plan)
+        w.data["design_declared"] = plan is not None
+        if plan is not None:
+            _plan_section(w, plan)
+        if as_run:
+            write_study_power(w, list(as_run))
         if rise is not None:
             _rise_section(w, rise)
     return Path(directory)
@@ -89,6 +99,7 @@ def _plan_section(w, plan) -> None:
             "outcomes": outcomes,
             "r2_values": sorted(float(v) for v in table["r2"].unique()),
             "method": plan.method,
+            "arms": [float(table["n_treatment"].iloc[0]), float(table["n_control"].iloc[0])],
             "control_rates": {
                 o: float(table.loc[table["outcome"] == o, "control_rate"].iloc[0]) for o in outcomes
             },

@@ -19,6 +19,7 @@ from impact.i18n import pair, table
 from impact.i18n.labels import label
 from impact.indicators.components import JOB_AND_STEP_COMPONENTS as COMPONENTS
 from impact.report.bundle import BundleError, bundle_writer
+from impact.report.exporters_cost import write_cost, write_programme_costs
 
 if TYPE_CHECKING:
     from impact.analysis.outcomes import ProgrammeOutcomes
@@ -77,6 +78,16 @@ def _link_table(link_report: Any, threshold: int) -> pd.DataFrame:
     )
 
 
+def _costs(w, costs: Any) -> None:
+    """The costs section: descriptive (no control group) or per additional outcome."""
+    if costs is None:
+        return
+    if "effect" in costs.tidy().columns:
+        write_cost(w, costs)
+    else:
+        write_programme_costs(w, costs)
+
+
 def write_programme_bundle(
     directory: str | os.PathLike[str],
     *,
@@ -86,6 +97,7 @@ def write_programme_bundle(
     provenance: Mapping[str, Any],
     round_id: str | None = None,
     rounds_in_progress: Mapping[str, int] | None = None,
+    costs: Any = None,
 ) -> Path:
     """Write the bundle of a programme report (whole project, or one round).
 
@@ -106,6 +118,10 @@ def write_programme_bundle(
     rounds_in_progress : mapping of str → int, optional
         Rounds left out of ``outcomes`` because they have no result answers yet, with their
         participants; the report names them (counts below the suppression threshold hidden).
+    costs : ProgrammeCosts or CostEffectiveness, optional
+        When the study file has ``costs:``: descriptive costs per participant (a programme
+        study, :func:`impact.analysis.cost.programme_costs`) or the cost per additional
+        outcome (a randomised study, :func:`impact.analysis.cost.cost_effectiveness`).
 
     Returns
     -------
@@ -131,6 +147,7 @@ def write_programme_bundle(
         _in_progress(w, rounds_in_progress or {}, threshold)
         _shares(w, shares)
         _optional_sections(w, outcomes, published, link_report, threshold)
+        _costs(w, costs)
         figures = {lang: outcomes.figures(lang) for lang in ("sv", "en")}
         for name in figures["en"]:
             w.figure(name, {lang: figures[lang][name] for lang in figures},

@@ -32,6 +32,7 @@ from impact.analysis.rct.labels import LEVELS, OUTCOMES, TEXT
 from impact.i18n import table
 from impact.report.bundle import BundleError, bundle_writer
 from impact.report.exporters_consort import declared_procedure_text, write_consort_checklist
+from impact.report.exporters_cost import write_cost, write_declared_power
 from impact.report.exporters_rct_cace import write_cace
 from impact.report.exporters_rct_parts import (
     write_attrition,
@@ -241,6 +242,8 @@ def write_rct_bundle(
     study: Mapping[str, Any],
     provenance: Mapping[str, Any],
     suppression_threshold: int = 5,
+    cost: Any = None,
+    plan: Any = None,
 ) -> Path:
     """Write the bundle of the technical RCT report.
 
@@ -264,6 +267,12 @@ def write_rct_bundle(
         As for :func:`impact.report.write_programme_bundle`.
     suppression_threshold : int
         Counts from 1 to threshold − 1 are suppressed.
+    cost : CostEffectiveness, optional
+        Cost per additional outcome (:func:`impact.analysis.cost.cost_effectiveness`), when
+        the study file has ``costs:``.
+    plan : StudyPlan, optional
+        The plan of the design the study file declares (``power:``); without it the power
+        section says that no design was declared.
 
     Returns
     -------
@@ -289,6 +298,9 @@ def write_rct_bundle(
             write_attrition(w, attrition)
         if power is not None:
             write_study_power(w, power)
+        write_declared_power(w, plan)
+        if cost is not None:
+            write_cost(w, cost)
         if timing is not None:
             write_optional(w, "timing", timing, threshold)
         if register is not None:

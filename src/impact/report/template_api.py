@@ -40,6 +40,7 @@ from impact.escaping import (
 from impact.i18n import numbers as nf
 from impact.report.bundle import Bundle, BundleError, load_bundle
 from impact.report.i18n import Translator
+from impact.report.template_settings import settings_markdown
 from impact.report.template_tables import KINDS, Column, col, infer_kind, table_row
 from impact.report.template_tables import column_separator as _separator
 
@@ -306,6 +307,11 @@ class Report:
         }
         body = "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items() if v)
         return f"---\n{body}\n---\n"
+
+    def settings(self) -> str:
+        """A Markdown list of the study file's settings the run applied (caps, defaults)."""
+        parameters = self.bundle.content.get("provenance", {}).get("parameters") or {}
+        return settings_markdown(parameters, self.lang, self.t)
 
     def provenance(self) -> str:
         """A Markdown list of the bundle's provenance (version, seed, inputs with hashes)."""

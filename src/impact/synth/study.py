@@ -38,6 +38,35 @@ RAW_NAMES = {
     "register_persons": "register/personer.csv",
     "register_months": "register/manader.csv",
 }
+#: The planned design of the demo's randomised study (``power:``): the plan the demo printed
+#: before the study file declared it — 500 randomised in two equal arms, 30 % attrition,
+#: R² 0, 0.1 and 0.2, and as control rates the published outcome rates of Jobbsteget
+#: Tillsammans (seed 001; :data:`impact.analysis.power.planning.PROGRAMME_RATES`).
+DEMO_POWER: dict = {
+    "n_total": 500,
+    "ratio": 1.0,
+    "control_rates": {"got_job": 0.29, "took_steps": 0.49, "job_or_steps": 0.79,
+                      "expanded_network": 0.74},
+    "alpha": 0.05,
+    "power": 0.8,
+    "r2": [0.0, 0.1, 0.2],
+    "attrition": 0.3,
+    "method": "unpooled",
+}  # fmt: skip
+
+#: The demo's programme costs (``costs:``). The source documents give no amounts: Belong's
+#: report calls mentoring "ett kostnadseffektivt sätt" (seed 001, line 268; the handbook,
+#: seed 000, line 129, says the same) and names the funder (EU AMIF), but no budget. The
+#: figure is therefore an illustrative assumption of the order of an AMIF-funded mentoring
+#: project (about 9 million SEK for 500 participants over three years, mostly staff for
+#: matching, workshops and follow-up; mentors are volunteers): 18,000 SEK per participant at
+#: 2025 prices.
+DEMO_COSTS: dict = {"per_participant": 18000, "currency": "SEK", "price_year": 2025}
+COSTS_NOTE = (
+    "# costs: illustrative — the source documents (seeds 000, 001) give no budget amounts;\n"
+    "# 18,000 SEK per participant is an assumed figure for an AMIF-funded mentoring project.\n"
+)
+
 RCT_OUTCOMES = [
     "got_job",
     "took_steps",
@@ -140,6 +169,9 @@ class SyntheticStudy(Result):
             analysis["attrition_tighten_by"] = "stratum"
             analysis["ri_draws"] = 10000
         analysis["seed"] = int(self.params.get("seed", 20231101))
+        declared = {"costs": dict(DEMO_COSTS)}
+        if self.design == "randomised":
+            declared = {"power": dict(DEMO_POWER), **declared}
         return {
             "study": {"name": self.name, "organisation": "Belong", "design": self.design},
             "inputs": inputs,
@@ -164,6 +196,7 @@ class SyntheticStudy(Result):
                 "formats": ["html", "docx", "pdf"],
                 "per_round": True,
             },
+            **declared,
             "output": "output",
         }
 
@@ -201,7 +234,7 @@ class SyntheticStudy(Result):
         config_path = directory / "study.yaml"
         header = (
             "# Synthetic study written by `impact synth`: every file under truth/ is the known\n"
-            "# truth for checking methods and is never read as input.\n"
+            "# truth for checking methods and is never read as input.\n" + COSTS_NOTE
         )
         body = yaml.safe_dump(self.config(kind), sort_keys=False, allow_unicode=True)
         config_path.write_text(header + body, encoding="utf-8")
