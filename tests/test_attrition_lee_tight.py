@@ -81,3 +81,21 @@ def test_cells_with_reversed_response_are_named(data):
     assert result.reversed_cells == ["c"]
     assert "reversed in cell(s) c" in result.summary()
     assert lee_bounds(data, outcome="earnings", tighten_by="cell").reversed_cells == []
+
+
+def test_reversed_cells_give_one_note_for_every_outcome_they_affect(data):
+    """The attrition summary names a reversed cell once, with the outcomes it affects, instead
+    of repeating the same warning for each outcome."""
+    from impact.analysis.attrition.summary import _tightened_lee
+
+    d = data.copy()
+    treated_c = (d["cell"] == "c") & (d["arm"] == "treatment")
+    d.loc[treated_c[treated_c].index[::2], "earnings"] = pd.NA
+    d["earnings_again"] = d["earnings"]
+    notes: list[str] = []
+    bounds = _tightened_lee(d, ["earnings", "earnings_again"], {"tighten_by": "cell"}, notes)
+    assert set(bounds) == {"earnings", "earnings_again"}
+    assert notes == [
+        "earnings, earnings_again: response moves in the other direction in cell(s) c of cell; "
+        "the tightened bounds assume one direction everywhere (read them with care)"
+    ]

@@ -238,6 +238,7 @@ def _tightened_lee(
     if lee_options["tighten_by"] is None:
         return {}
     out = {}
+    reversed_by_cells: dict[tuple[str, ...], list[str]] = {}
     for outcome in outcomes:
         try:
             out[outcome] = lee_bounds(data, outcome=outcome, **lee_options)
@@ -245,11 +246,14 @@ def _tightened_lee(
             notes.append(f"{outcome}: tightened Lee bounds not computed: {exc}")
             continue
         if out[outcome].reversed_cells:
-            notes.append(
-                f"{outcome}: response moves in the other direction in cell(s) "
-                f"{', '.join(out[outcome].reversed_cells)} of {lee_options['tighten_by']}; "
-                "the tightened bounds assume one direction everywhere (read them with care)"
-            )
+            cells = tuple(out[outcome].reversed_cells)
+            reversed_by_cells.setdefault(cells, []).append(outcome)
+    for cells, affected in reversed_by_cells.items():  # one note per cause, not per outcome
+        notes.append(
+            f"{', '.join(affected)}: response moves in the other direction in cell(s) "
+            f"{', '.join(cells)} of {lee_options['tighten_by']}; "
+            "the tightened bounds assume one direction everywhere (read them with care)"
+        )
     return out
 
 
