@@ -23,38 +23,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from impact.errors import InputError, Problem
-
-from .design import SOURCE
-
-
-def take_up_values(data: pd.DataFrame, take_up: str) -> np.ndarray:
-    """The take-up column as 0/1 floats (NaN where missing), after checking it is boolean."""
-    col = data[take_up]
-    values = (
-        col.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-        if (pd.api.types.is_bool_dtype(col.dtype) or pd.api.types.is_numeric_dtype(col.dtype))
-        else np.array([np.nan])
-    )
-    observed = values[~np.isnan(values)]
-    if observed.size == 0 or not np.isin(observed, (0.0, 1.0)).all():
-        raise InputError(
-            f"{SOURCE}: take-up column {take_up!r} is not boolean",
-            [Problem(SOURCE, column=take_up, expected="True/False (started the programme)")],
-        )
-    return values
-
-
-def kappa_weights(z: np.ndarray, d: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Abadie's κ₁ (treatment-arm compliers) and κ₀ (control-arm compliers) per person."""
-    p = np.zeros(z.size)
-    for s in np.unique(codes):
-        p[codes == s] = z[codes == s].mean()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        scale = p * (1 - p)
-        kappa1 = np.where(scale > 0, d * (z - p) / scale, 0.0)
-        kappa0 = np.where(scale > 0, (1 - d) * ((1 - z) - (1 - p)) / scale, 0.0)
-    return kappa1, kappa0
+from .cace_checks import take_up_floats
+from .compliers import kappa_weights
 
 
 def _weighted(x: np.ndarray, kappa: np.ndarray) -> tuple[float, float]:
@@ -93,8 +63,9 @@ def complier_rows(
     data: pd.DataFrame, covariates, z: np.ndarray, take_up: str, codes: np.ndarray
 ) -> tuple[list[dict], dict]:
     """Rows of the ``compliers`` sample (one per covariate or level) and its joint-test row."""
-    d = take_up_values(data, take_up)
-    kappas = kappa_weights(z, np.nan_to_num(d), codes)
+    d = take_up_floats(data, take_up)
+    weights = kappa_weights(z, np.nan_to_num(d), codes)
+    kappas = weights["complier_treatment"], weights["complier_control"]
     rows = []
     for cov in covariates:
         col = data[cov]

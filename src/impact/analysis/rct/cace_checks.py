@@ -13,7 +13,7 @@ from .design import SOURCE, require_columns
 NO_FIRST_STAGE = 1e-10
 
 
-def _take_up_floats(data: pd.DataFrame, take_up: str) -> np.ndarray:
+def take_up_floats(data: pd.DataFrame, take_up: str) -> np.ndarray:
     """The take-up column as 1.0/0.0 with NaN where missing; InputError if it is not boolean."""
     col = data[take_up]
     observed = col.dropna()
@@ -54,7 +54,7 @@ def checked_take_up(
         same in both arms (no first stage).
     """
     require_columns(data, [take_up], "take-up")
-    d = _take_up_floats(data, take_up)
+    d = take_up_floats(data, take_up)
     known = ~np.isnan(d)
     notes: list[str] = []
     if not known.any():

@@ -36,20 +36,36 @@ COLUMNS = [
 
 
 def kappa_weights(z: np.ndarray, d: np.ndarray, strata: np.ndarray) -> dict[str, np.ndarray]:
-    """The complier, never-taker and always-taker weights of every row.
+    """Abadie's κ weights of every row: compliers, never-takers and always-takers of the
+    whole sample, and the compliers of each arm.
+
+    ``complier_treatment`` = d(z − p)/(p(1 − p)) picks the treatment arm's compliers (its
+    starters minus the always-takers the control arm's starters stand for) and
+    ``complier_control`` = (1 − d)((1 − z) − (1 − p))/(p(1 − p)) the control arm's (its
+    non-starters minus the never-takers); both are 0 in a stratum with only one arm.
 
     Parameters
     ----------
     z, d : ndarray
         Assignment and take-up (0/1).
     strata : ndarray
-        Stratum codes; ``p`` is the treated share within each stratum (every stratum must
-        have both arms).
+        Stratum codes; ``p`` is the treated share within each stratum (the whole-sample
+        weights need every stratum to have both arms).
     """
     p = pd.Series(z).groupby(strata).transform("mean").to_numpy()
-    always = d * (1 - z) / (1 - p)
-    never = (1 - d) * z / p
-    return {"complier": 1 - always - never, "never_taker": never, "always_taker": always}
+    scale = p * (1 - p)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        always = d * (1 - z) / (1 - p)
+        never = (1 - d) * z / p
+        treatment = np.where(scale > 0, d * (z - p) / scale, 0.0)
+        control = np.where(scale > 0, (1 - d) * ((1 - z) - (1 - p)) / scale, 0.0)
+    return {
+        "complier": 1 - always - never,
+        "never_taker": never,
+        "always_taker": always,
+        "complier_treatment": treatment,
+        "complier_control": control,
+    }
 
 
 def _expanded(data: pd.DataFrame, covariates: Sequence[str]) -> dict[tuple, pd.Series]:
