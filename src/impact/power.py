@@ -9,6 +9,8 @@ points of a binary outcome. See ``docs/power.md``.
 * :func:`simulate_power` — power of the ITT/HC2 estimator by simulation;
 * :func:`diagnose` — design diagnosis: bias, RMSE, coverage and power of the ITT, Lin, CACE,
   randomisation-inference and Lee-bounds estimators on simulated trials of a declared design;
+  :func:`diagnose_study` — the same for the design a study file declares (``power:``,
+  ``randomisation:``);
 * :func:`plan_study` — the plan for the next study; :func:`rise_reproduction` — RISE's
   pre-study calculation reproduced;
 * :class:`Assumptions` — significance level, sides, method, R², clustering, attrition.
@@ -19,6 +21,7 @@ from impact.analysis.power.curves import MDECurve, PowerCurve, mde_curve, power_
 from impact.analysis.power.design import Assumptions
 from impact.analysis.power.diagnosis.result import DiagnosisResult
 from impact.analysis.power.diagnosis.run import diagnose
+from impact.analysis.power.diagnosis.study import diagnose_study
 from impact.analysis.power.planning import StudyPlan, plan_study
 from impact.analysis.power.results import MDEResult, PowerResult, SampleSizeResult
 from impact.analysis.power.rise import RiseReproduction, rise_reproduction
@@ -32,6 +35,7 @@ __all__ = [
     "power_curve",
     "simulate_power",
     "diagnose",
+    "diagnose_study",
     "plan_study",
     "rise_reproduction",
     "Assumptions",

@@ -52,6 +52,17 @@ class PowerConfig(_Strict):
         ``icc`` and mean cluster ``size`` when whole groups are randomised.
     method : {"unpooled", "pooled", "arcsine"}
         Normal approximation (default unpooled, the package's ITT test).
+    effect_pp : float or mapping of outcome → float, optional
+        Expected effect of taking part, for compliers, in percentage points (one for every
+        outcome, or per outcome); read by the design diagnosis (``impact power diagnose
+        --study``), which otherwise needs ``--effect``.
+    take_up, crossover : float
+        Expected share of those offered a place who start (default 1) and of the control
+        group who start anyway (default 0); read by the design diagnosis.
+    blocks : int, optional
+        Number of equal randomisation blocks the design diagnosis simulates when
+        ``randomisation.procedure`` is ``blocked`` (the study file names the block column, not
+        how many blocks the planned study will have).
     """
 
     n_per_arm: Annotated[int, Field(ge=2)] | None = None
@@ -66,6 +77,14 @@ class PowerConfig(_Strict):
     attrition: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
     clusters: ClusterDesign | None = None
     method: Literal["unpooled", "pooled", "arcsine"] = "unpooled"
+    effect_pp: (
+        Annotated[float, Field(allow_inf_nan=False)]
+        | dict[str, Annotated[float, Field(allow_inf_nan=False)]]
+        | None
+    ) = None
+    take_up: Annotated[float, Field(gt=0.0, le=1.0)] = 1.0
+    crossover: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
+    blocks: Annotated[int, Field(ge=1)] | None = None
 
     @field_validator("r2", mode="before")
     @classmethod
@@ -78,6 +97,12 @@ class PowerConfig(_Strict):
             raise ValueError(
                 "n_total: exactly one of n_total and n_per_arm (participants randomised)"
                 "; fix: e.g. `n_total: 500`"
+            )
+        if self.crossover >= self.take_up:
+            raise ValueError(
+                f"crossover: {self.crossover:g} is not below take_up {self.take_up:g} (no "
+                "compliers); fix: the share of controls who start must be below the share of "
+                "those offered who start"
             )
         return self
 
