@@ -100,9 +100,9 @@ class PowerConfig(_Strict):
             )
         if self.crossover >= self.take_up:
             raise ValueError(
-                f"crossover: {self.crossover:g} is not below take_up {self.take_up:g} (no "
-                "compliers); fix: the share of controls who start must be below the share of "
-                "those offered who start"
+                f"crossover: a share below take_up ({self.take_up:g}) — got {self.crossover:g}"
+                ", so nobody would be a complier; fix: lower power.crossover (the share of "
+                "controls who start) or raise power.take_up"
             )
         return self
 
