@@ -110,6 +110,7 @@ def all_cases() -> list[Case]:
         catalogue_ingest,
         catalogue_linking,
         catalogue_outputs,
+        catalogue_power_study,
         catalogue_reports,
         catalogue_take_up,
     )
@@ -123,6 +124,7 @@ def all_cases() -> list[Case]:
         *catalogue_linking.CASES,
         *catalogue_indicators.CASES,
         *catalogue_analyses.CASES,
+        *catalogue_power_study.CASES,
         *catalogue_reports.CASES,
         *catalogue_outputs.CASES,
     ]
