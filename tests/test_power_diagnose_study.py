@@ -143,3 +143,16 @@ def test_crossover_must_be_below_take_up(tmp_path):
     with pytest.raises(InputError, match="power.crossover") as info:
         load_config(_study(tmp_path, BLOCKED.replace("crossover: 0.1", "crossover: 0.8")))
     assert "below take_up (0.7)" in str(info.value)
+
+
+def test_blocked_and_clustered_needs_one_block_and_no_randomisation_section(tmp_path):
+    body = CLUSTERED.replace("procedure: clustered", "procedure: blocked_and_clustered")
+    config = load_config(_study(tmp_path, body))
+    with pytest.raises(PowerRequestError, match="--blocks 1"):
+        diagnose_study(config, **FAST)
+    direct = diagnose(60, 60, control_rate=0.3, effect_pp=15, take_up=0.8, icc=0.05,
+                      cluster_size=10, **FAST)  # fmt: skip
+    _same(diagnose_study(config, blocks=1, **FAST), direct)
+    bare = BLOCKED.replace("randomisation: {procedure: blocked, blocks: stratum}\n", "")
+    found = diagnose_study(load_config(_study(tmp_path, bare, "bare")), **FAST)
+    assert found.to_dict()["settings"]["blocks"] == 4
