@@ -111,8 +111,7 @@ def diagnose_command(
 ) -> None:
     """Bias, RMSE, coverage and power of each estimator on simulated trials of the design.
 
-    With --study the design comes from the study file (power: and randomisation:); options
-    given explicitly override it.
+    With --study the design comes from the study file; options given override it.
     """
     lang = check_lang(lang)
     folder = _checked_folder(out, "diagnose")
