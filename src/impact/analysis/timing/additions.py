@@ -130,7 +130,11 @@ def _gray_sentence(gray: GrayTest, lang: Lang) -> str:
     p = pvalue(gray.tidy().set_index("event").loc["job", "p_value"], lang)
     key = "labels.timing_competing.sentence_gray"
     if gray.strata:
-        return message(key + "_strata", lang, p=p, strata=gray.strata)
+        # the pipeline's column for the randomisation stratum is named in words
+        name = gray.strata
+        if name == "stratum":
+            name = message("labels.timing_competing.strata_stratum", lang)
+        return message(key + "_strata", lang, p=p, strata=name)
     return message(key, lang, p=p)
 
 
