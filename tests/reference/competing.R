@@ -1,6 +1,6 @@
 # Reference values for the competing-risks and interval-censored parts of impact.analysis.timing,
 # computed with survival (multi-state survfit, survfit/survreg on Surv(type = "interval2")),
-# cmprsk (cuminc: Gray's test; crr: Fine-Gray) and base R.
+# cmprsk (cuminc: Gray's test, also with strata =; crr: Fine-Gray) and base R.
 # Run from the repository root:  Rscript tests/reference/competing.R
 # Reads tests/reference/competing_data.csv, writes tests/reference/competing_values.json.
 #
@@ -97,6 +97,16 @@ gray <- function(group) {
 }
 out$gray_arm <- gray(e$arm)
 out$gray_site <- gray(e$site)
+# stratified (cuminc's strata =: scores and variances summed over strata, Fortran crstm):
+# arm (2 groups) stratified by site, site (3 groups) stratified by arm
+gray_strata <- function(group, strata) {
+  ci <- cuminc(e$time, code, group, strata = strata, cencode = 0)
+  tests <- ci$Tests
+  list(cause = c("job", "education", "left")[as.integer(rownames(tests))],
+       stat = unname(tests[, "stat"]), p = unname(tests[, "pv"]), df = unname(tests[, "df"]))
+}
+out$gray_arm_strata_site <- gray_strata(e$arm, e$site)
+out$gray_site_strata_arm <- gray_strata(e$site, e$arm)
 
 # Fine-Gray for job and for education: arm (treatment vs control), age, education_level
 x <- cbind(`arm[treatment]` = as.numeric(e$arm == "treatment"), age = e$age,

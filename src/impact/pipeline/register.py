@@ -37,15 +37,18 @@ def analyse_timing(
     rows: pd.DataFrame, *, covariates: list[str], notes: list[str]
 ) -> TimeToJob | None:
     """Time to first job by arm (with competing first events and the interval-censored
-    analysis when the data allow), when the study has follow-up waves; else a note."""
+    analysis when the data allow), when the study has follow-up waves; else a note. The
+    log-rank and Gray's tests are stratified by ``stratum`` when the rows have it."""
     if not any(c.startswith("f1_") for c in rows.columns):
         notes.append("no time-to-job analysis: the study has no follow-up waves")
         return None
     # left_month: from take-up data on the indicator table, or the randomisation list's extra
     # column (prefixed rand_ in the panel); education answers are read from <wave>_in_education
     left = next((c for c in ("left_month", "rand_left_month") if c in rows.columns), None)
+    # the randomisation stratum, when the study has one: log-rank and Gray's tests by stratum
+    strata = "stratum" if "stratum" in rows.columns else None
     try:
-        return time_to_job(rows, covariates=covariates, strata=None, left_month=left)
+        return time_to_job(rows, covariates=covariates, strata=strata, left_month=left)
     except ImpactError as error:
         notes.append(f"time-to-job analysis not possible: {error}")
         return None

@@ -20,6 +20,7 @@ from impact.i18n.numbers import percent, pvalue
 from .competing import CompetingRisks, competing_risks
 from .figures import text as group_text
 from .figures_competing import turnbull_figure
+from .gray import GrayTest
 from .interval import IntervalCensored, interval_censored
 
 log = logging.getLogger(__name__)
@@ -47,9 +48,11 @@ def run_additions(
     imputation: str,
     level: float,
     notes: list[str],
+    strata: str | None = None,
 ) -> tuple[CompetingRisks | None, IntervalCensored | None]:
-    """The competing-risks analysis (when the data have education answers or ``left_month``)
-    and the interval-censored analysis; a part that cannot run adds a note to ``notes``."""
+    """The competing-risks analysis (when the data have education answers or ``left_month``;
+    Gray's test stratified by ``strata`` when given) and the interval-censored analysis; a
+    part that cannot run adds a note to ``notes``."""
     common = {
         "wave_months": months,
         "covariates": covariates,
@@ -61,7 +64,7 @@ def run_additions(
     if has_competing_data(panel, left_month):
         try:
             competing = competing_risks(
-                panel, left_month=left_month, imputation=imputation, **common
+                panel, left_month=left_month, imputation=imputation, strata=strata, **common
             )
         except ImpactError as error:
             notes.append(f"competing-risks analysis not possible: {error}")
@@ -122,6 +125,19 @@ def addition_figures(result, lang: Lang) -> dict:
     return figures
 
 
+def _gray_sentence(gray: GrayTest, lang: Lang) -> str:
+    """Gray's test of the job share, naming the stratification column when stratified."""
+    p = pvalue(gray.tidy().set_index("event").loc["job", "p_value"], lang)
+    key = "labels.timing_competing.sentence_gray"
+    if gray.strata:
+        # the pipeline's column for the randomisation stratum is named in words
+        name = gray.strata
+        if name == "stratum":
+            name = message("labels.timing_competing.strata_stratum", lang)
+        return message(key + "_strata", lang, p=p, strata=name)
+    return message(key, lang, p=p)
+
+
 def addition_sentence(
     competing: CompetingRisks | None, interval: IntervalCensored | None, lang: Lang
 ) -> str:
@@ -140,8 +156,7 @@ def addition_sentence(
             )
         parts.append(message(key + "sentence", lang, month=f"{last:g}", groups="; ".join(groups)))
         if competing.gray is not None:
-            p = competing.gray.tidy().set_index("event").loc["job", "p_value"]
-            parts.append(message(key + "sentence_gray", lang, p=pvalue(p, lang)))
+            parts.append(_gray_sentence(competing.gray, lang))
     if interval is not None:
         s = interval.shares_at_waves()
         last = s["month"].max()

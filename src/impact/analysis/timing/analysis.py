@@ -307,7 +307,8 @@ def time_to_job(
         Event time of a job seen at a wave: the reported start month, else the wave's month
         (default); always the wave's month; or the interval's midpoint when not reported.
     strata : str, optional
-        Column to stratify the log-rank test by (e.g. ``stratum``).
+        Column to stratify the log-rank test and the competing-risks part's Gray's test by
+        (e.g. ``stratum``).
     confidence_level : float
         Level of all intervals.
     conf_type : {"log", "log-log", "plain"}
@@ -355,7 +356,7 @@ def time_to_job(
     competing, interval = additions.run_additions(
         panel, months=months, covariates=covariates, group=group, left_month=left_month,
         employed_at_baseline=employed_at_baseline, imputation=imputation, level=level,
-        notes=more_notes,
+        notes=more_notes, strata=strata,
     )  # fmt: skip
     settings = {
         "wave_months": months,

@@ -16,6 +16,7 @@ import pandas as pd
 from impact.errors import AnalysisError
 from impact.results import Result
 
+from ._checks import require_columns
 from ._tidy import COMPETING_TIDY_COLUMNS, stack
 from .aalen_johansen import CumulativeIncidence, cumulative_incidence
 from .competing_events import EVENT_TYPES, competing_events
@@ -96,9 +97,10 @@ class CompetingRisks(Result):
                 f"[{100 * r.ci_lower:.1f}, {100 * r.ci_upper:.1f}]"
             )
         if self.gray is not None:
+            strat = f", stratified by {self.gray.strata}" if self.gray.strata else ""
             for r in self.gray.tidy().itertuples():
                 lines.append(
-                    f"Gray's test ({r.event}): chi2 = {r.statistic:.2f}, "
+                    f"Gray's test ({r.event}{strat}): chi2 = {r.statistic:.2f}, "
                     f"df = {r.df}, p = {r.p_value:.3f}"
                 )
         if self.fine_gray is not None:
@@ -124,9 +126,12 @@ def _models(
     covariates: Sequence[str],
     group_name: str,
     level: float,
+    strata: str | None = None,
 ) -> tuple[GrayTest, FineGray, list[str]]:
-    """Gray's tests on everyone analysed; Fine–Gray models on the complete cases."""
-    gray = gray_test(events, states=STATES)
+    """Gray's tests on everyone analysed (stratified by ``strata`` when given); Fine–Gray
+    models on the complete cases."""
+    by = panel.loc[events.index, strata] if strata else None
+    gray = gray_test(events, states=STATES, strata=by)
     design = build_design(panel.loc[events.index], events["group"], group_name, covariates)
     notes = list(design.notes)
     if design.n_missing:
@@ -150,6 +155,7 @@ def competing_risks(
     employed_at_baseline: BaselinePolicy = "exclude",
     imputation: Imputation = "reported",
     confidence_level: float = 0.95,
+    strata: str | None = None,
 ) -> CompetingRisks:
     """Job, education and leaving the programme as competing first events, by group.
 
@@ -163,6 +169,9 @@ def competing_risks(
         As in ``time_to_job``.
     left_month : str or None
         Column with the month the person left the programme early (used when present).
+    strata : str, optional
+        Column to stratify Gray's test by (e.g. ``stratum``, the randomisation stratum), as
+        ``cmprsk::cuminc(..., strata = )``; every analysed person needs a value.
 
     Returns
     -------
@@ -176,6 +185,8 @@ def competing_risks(
         Nobody to analyse, or a model that cannot be estimated.
     """
     level, months = check_analysis_inputs(panel, confidence_level, wave_months, covariates)
+    if strata is not None:
+        require_columns(panel, [strata], "strata")
     events = competing_events(
         panel,
         wave_months=months,
@@ -192,7 +203,7 @@ def competing_risks(
     gray = fg = None
     notes: list[str] = []
     if analysed["group"].nunique() >= 2:
-        gray, fg, notes = _models(analysed, panel, covariates, group or "group", level)
+        gray, fg, notes = _models(analysed, panel, covariates, group or "group", level, strata)
     settings = {
         "wave_months": months,
         "covariates": list(covariates),
@@ -202,6 +213,7 @@ def competing_risks(
         "employed_at_baseline": employed_at_baseline,
         "imputation": imputation,
         "confidence_level": level,
+        "strata": strata,
         "notes": notes,
     }
     counts = analysed["event_type"].value_counts()

@@ -3,8 +3,10 @@
 Gray (1988) compares the *subdistribution hazards* of the event of interest between ``K``
 groups with a weighted log-rank-type score; the statistic ``s' V⁻¹ s`` is chi-square with
 ``K − 1`` degrees of freedom. This module computes the score and its variance as published
-(weight ``(1 − F(t−))^ρ``, default ``ρ = 0``), unstratified, and matches R's
-``cmprsk::cuminc(ftime, fstatus, group)$Tests``.
+(weight ``(1 − F(t−))^ρ``, default ``ρ = 0``) and matches R's
+``cmprsk::cuminc(ftime, fstatus, group)$Tests``. Stratified (e.g. by the randomisation
+stratum), the score and its variance are computed within each stratum and summed before the
+quadratic form, as ``cuminc(..., strata = )`` does (cmprsk's Fortran ``crstm``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from impact.errors import AnalysisError
+from impact.errors import AnalysisError, InputError
 from impact.results import Result
 
 
@@ -106,20 +108,68 @@ def gray_score(
     return score, v
 
 
+def stratified_gray_score(
+    time: np.ndarray,
+    cause: np.ndarray,
+    index: np.ndarray,
+    n_groups: int,
+    strata: np.ndarray,
+    rho: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Gray's score and covariance summed over the strata (codes in ``strata``)."""
+    score, v = np.zeros(n_groups - 1), np.zeros((n_groups - 1, n_groups - 1))
+    for s in np.unique(strata):
+        mine = strata == s
+        s_score, s_v = gray_score(time[mine], cause[mine], index[mine], n_groups, rho)
+        score += s_score
+        v += s_v
+    return score, v
+
+
+def _strata_codes(strata: pd.Series | None, events: pd.DataFrame) -> np.ndarray | None:
+    """Stratum number of each row of ``events`` (``None`` unstratified); missing values
+    are refused."""
+    if strata is None:
+        return None
+    name = str(strata.name) if strata.name is not None else "strata"
+    if len(strata) != len(events):
+        raise InputError(
+            f"strata {name!r}: {len(strata)} values for {len(events)} analysed people; "
+            "give one stratum per row"
+        )
+    missing = strata.isna().to_numpy()
+    if missing.any():
+        raise InputError(
+            f"strata column {name!r}: {int(missing.sum())} analysed people have no stratum; "
+            "fill in every person's stratum or leave strata out"
+        )
+    return np.unique(strata.astype(str).to_numpy(), return_inverse=True)[1]
+
+
 @dataclass(frozen=True)
 class GrayTest(Result):
     """Gray's test for each competing event type (``event``, ``statistic``, ``df``,
-    ``p_value``, ``n``)."""
+    ``p_value``, ``n``; with ``strata`` also a ``strata`` column)."""
 
     table: pd.DataFrame
+    strata: str | None = None
     title: str = "Gray's test of cumulative incidence"
 
     def tidy(self) -> pd.DataFrame:
         """One row per event type."""
-        return self.table.copy()
+        out = self.table.copy()
+        if self.strata:
+            out["strata"] = self.strata
+        return out
 
 
-def gray_test(events: pd.DataFrame, *, states: list[str], rho: float = 0.0) -> GrayTest:
+def gray_test(
+    events: pd.DataFrame,
+    *,
+    states: list[str],
+    rho: float = 0.0,
+    strata: pd.Series | None = None,
+) -> GrayTest:
     """Gray's K-sample test of the cumulative incidence of each event type across groups.
 
     Parameters
@@ -130,9 +180,14 @@ def gray_test(events: pd.DataFrame, *, states: list[str], rho: float = 0.0) -> G
         The competing event types (anything else is censoring).
     rho : float
         Power of the weight ``(1 − F(t−))^ρ`` (0 as ``cuminc``'s default).
+    strata : Series, optional
+        Stratum of each row of ``events`` (e.g. the randomisation stratum; its ``name`` is
+        reported): the test is then stratified as ``cuminc(..., strata = )``.
 
     Raises
     ------
+    InputError
+        ``strata`` of the wrong length or with missing values.
     AnalysisError
         Fewer than two groups.
     """
@@ -140,6 +195,7 @@ def gray_test(events: pd.DataFrame, *, states: list[str], rho: float = 0.0) -> G
     if len(labels) < 2:
         raise AnalysisError(f"Gray's test needs two or more groups; got {labels}")
     index = np.searchsorted(labels, events["group"].astype(str).to_numpy())
+    codes = _strata_codes(strata, events)
     time = events["time"].to_numpy(float)
     kind = events["event_type"].astype(str).to_numpy()
     rows = []
@@ -151,7 +207,10 @@ def gray_test(events: pd.DataFrame, *, states: list[str], rho: float = 0.0) -> G
                 {"event": state, "statistic": np.nan, "df": df, "p_value": np.nan, "n": len(time)}
             )
             continue
-        score, v = gray_score(time, cause, index, len(labels), rho)
+        if codes is None:
+            score, v = gray_score(time, cause, index, len(labels), rho)
+        else:
+            score, v = stratified_gray_score(time, cause, index, len(labels), codes, rho)
         try:
             statistic = float(score @ np.linalg.solve(v, score))
         except np.linalg.LinAlgError:  # no variation to test (e.g. all events in one group)
@@ -167,4 +226,5 @@ def gray_test(events: pd.DataFrame, *, states: list[str], rho: float = 0.0) -> G
         )
     table = pd.DataFrame(rows)
     table["event"] = table["event"].astype("string")
-    return GrayTest(table)
+    name = None if strata is None else str(strata.name or "strata")
+    return GrayTest(table, name)
