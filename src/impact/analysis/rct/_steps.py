@@ -167,10 +167,11 @@ def _components_to_job(
 
 
 def _declared_draws(data: pd.DataFrame, arm: str, inference: dict[str, Any]):
-    """Assignments re-drawn by the declared clustered procedure (for the balance RI p), or
-    None: without clusters :func:`balance` re-draws by strata itself."""
+    """Assignments re-drawn by the analysis's randomisation procedure (declared, or the
+    default: blocked by the strata, observed counts kept) for the balance RI p; None without
+    draws."""
     procedure = inference.get("procedure")
-    if procedure is None or procedure.cluster_column is None or not inference["ri_draws"]:
+    if procedure is None or not inference["ri_draws"]:
         return None
     bound = RandomisationProcedure.from_data(data, procedure, arm=arm)
     return bound.draw(np.random.default_rng(inference["seed"]), int(inference["ri_draws"]))
